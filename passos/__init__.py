@@ -1,0 +1,30 @@
+"""passos: a deep-learning framework on NumPy that shows every number it computes.
+
+The eager API lives here; the graph API in `passos.graph`.
+
+>>> import passos
+>>> x = passos.tensor([1.0, 2.0], requires_grad=True)
+>>> (x * x).sum().backward()
+>>> x.grad
+array([2., 4.], dtype=float32)
+"""
+from . import ops as _ops  # installs the operators on Tensor
+from .core.autodiff import no_grad
+from .core.shapes import ShapeError
+from .core.tensor import Tensor, tensor
+from .gradcheck import GradientCheckError, gradcheck
+from .ops import random
+from .ops.arithmetic import (add, clip, divide, equal, greater, greater_equal, less,
+                             less_equal, maximum, minimum, multiply, negative, not_equal,
+                             power, subtract, where)
+from .ops.creation import arange, full, ones, ones_like, zeros, zeros_like
+from .ops.elementwise import abs, cast, exp, log, relu, sigmoid, sqrt, square, tanh
+from .ops.matmul import matmul
+from .ops.movement import broadcast_to, concatenate, getitem, pad, reshape, stack, transpose
+from .ops.nn import (elu, hard_sigmoid, log_softmax, softmax, softmax_cross_entropy,
+                     sparse_softmax_cross_entropy)
+from .ops.reduce import argmax, argmin, max, mean, min, sum
+from . import info
+
+__version__ = "0.1.0"
+float32, float64, int32, int64 = "float32", "float64", "int32", "int64"

@@ -1,0 +1,76 @@
+"""`apply(op, *inputs)`: the one place that knows whether we run now or build a graph.
+
+* Concrete inputs: run ``op.forward`` now; when gradients are on and an input
+  requires grad, record a Node for backward (eager, define-by-run).
+* A symbolic input: hand the op to that input's graph, which checks shapes with
+  ``op.shape`` and records a node to run later (define-then-run).
+"""
+import numpy as np
+
+from .autodiff import Node, grad_mode
+from .dtypes import as_array
+from .shapes import ShapeError, describe
+from .tensor import Tensor
+
+
+class Symbolic:
+    """Marker base for graph-mode tensors; each has a `.graph` that builds nodes."""
+
+    __slots__ = ()
+
+
+_SCALARS = (int, float, bool)
+
+
+def constant_input(x):
+    """A non-tensor input as an op sees it: Python scalars stay weak, the rest arrays."""
+    if isinstance(x, _SCALARS):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    return as_array(x)
+
+
+def apply(op, *inputs):
+    """Apply `op` to tensors, symbols or plain values and return the result."""
+    xs = []
+    record = False
+    for x in inputs:
+        if isinstance(x, Tensor):
+            xs.append(x.data)
+            record = record or x.requires_grad
+        elif isinstance(x, Symbolic):
+            return x.graph.add_op(op, inputs)
+        else:
+            xs.append(constant_input(x))
+    try:
+        out = op.forward(*xs)
+    except (ValueError, IndexError, TypeError) as error:
+        raise _explain_failure(op, xs, error) from error
+    saved = None
+    if op.saves:
+        out, saved = out
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    result = Tensor(out)
+    if record and grad_mode.enabled and op.differentiable:
+        result.requires_grad = True
+        result._node = Node(op, tuple(x if isinstance(x, Tensor) else c
+                                      for x, c in zip(inputs, xs)), out, saved)
+    return result
+
+
+def _explain_failure(op, xs, error):
+    """Turn a NumPy failure into an error naming the op and the input shapes."""
+    shapes = [np.shape(x) for x in xs]
+    if isinstance(error, ShapeError):
+        return error
+    try:
+        op.shape(*shapes)
+    except ShapeError as shape_error:
+        return shape_error
+    except NotImplementedError:
+        pass
+    listed = ", ".join(describe(s) for s in shapes)
+    base = next(c for c in (IndexError, TypeError, ValueError) if isinstance(error, c))
+    return base(f"{op.kind}: failed on inputs of shapes {listed}: {error}")

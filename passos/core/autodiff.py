@@ -1,0 +1,124 @@
+"""The backward engine: reverse-mode gradients over recorded nodes, and `no_grad`.
+
+One engine serves every front end: eager `Tensor.backward()` walks the nodes
+that `apply` recorded; graph-mode `gradients()` asks `input_grads` for the
+same vjps, one node at a time.
+"""
+import contextlib
+
+import numpy as np
+
+from .shapes import unbroadcast
+
+
+class _GradMode:
+    enabled = True
+
+
+grad_mode = _GradMode()
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Context in which eager ops record nothing for backward (inference, updates).
+
+    >>> import passos
+    >>> w = passos.tensor([1.0], requires_grad=True)
+    >>> with passos.no_grad():
+    ...     (w * 2).requires_grad
+    False
+    """
+    previous = grad_mode.enabled
+    grad_mode.enabled = False
+    try:
+        yield
+    finally:
+        grad_mode.enabled = previous
+
+
+class Node:
+    """What backward needs of one eager op call: the op, its inputs and residuals."""
+
+    __slots__ = ("op", "inputs", "y", "saved", "freed")
+
+    def __init__(self, op, inputs, y, saved):
+        self.op = op
+        self.inputs = inputs
+        self.y = y
+        self.saved = saved
+        self.freed = False
+
+
+def input_grads(op, gy, xs, y, saved, needs):
+    """Gradients of `op`'s inputs, summed back to each input's shape."""
+    grads = op.vjp(gy, xs, y, saved, needs)
+    out = []
+    for g, x, need in zip(grads, xs, needs):
+        if not need or g is None:
+            out.append(None)
+            continue
+        shape = np.shape(x)
+        if g.shape != shape:
+            g = unbroadcast(g, shape)
+        out.append(g)
+    return out
+
+
+def _postorder(root, tensor_type):
+    """Tensors that need gradients, each after all of its inputs."""
+    order, seen = [], {id(root)}
+    stack = [(root, False)]
+    while stack:
+        t, expanded = stack.pop()
+        if expanded:
+            order.append(t)
+            continue
+        stack.append((t, True))
+        node = t._node
+        if node is None:
+            continue
+        if node.freed:
+            raise RuntimeError(
+                f"backward: the graph through '{node.op.kind}' was already used by an "
+                "earlier backward() and its saved values were freed; call "
+                "backward(retain_graph=True) the first time to go through it again, "
+                "or recompute the forward pass")
+        for x in node.inputs:
+            if isinstance(x, tensor_type) and x.requires_grad and id(x) not in seen:
+                seen.add(id(x))
+                stack.append((x, False))
+    return order
+
+
+def backward(root, grad, retain_graph, tensor_type):
+    """Accumulate d(root)/d(leaf) into every leaf's `.grad` (chain rule, reverse order).
+
+    Leaves, and tensors that asked for `retain_grad()`, keep their gradient.
+    """
+    order = _postorder(root, tensor_type)
+    grads = {id(root): grad}
+    stored = set()  # one vjp may hand the same array to two inputs (a + b)
+    for t in reversed(order):
+        g = grads.pop(id(t), None)
+        if g is None:
+            continue
+        node = t._node
+        if node is None or t._retain:
+            if id(g) in stored:
+                g = g.copy()
+            stored.add(id(g))
+            t.grad = g if t.grad is None else t.grad + g
+        if node is None:
+            continue
+        inputs = node.inputs
+        needs = tuple(isinstance(x, tensor_type) and x.requires_grad for x in inputs)
+        xs = tuple(x.data if isinstance(x, tensor_type) else x for x in inputs)
+        for x, gx in zip(inputs, input_grads(node.op, g, xs, node.y, node.saved, needs)):
+            if gx is None:
+                continue
+            key = id(x)
+            previous = grads.get(key)
+            grads[key] = gx if previous is None else previous + gx
+        if not retain_graph:
+            node.saved = None
+            node.freed = True

@@ -1,0 +1,248 @@
+"""Arithmetic on two or three inputs with broadcasting: + - * / **, max/min, where, comparisons."""
+import numpy as np
+
+from ..core.apply import apply
+from ..core.op import ElementwiseOp, FloatElementwiseOp
+
+
+class Add(ElementwiseOp):
+    kind = "add"
+
+    def forward(self, a, b):
+        return np.add(a, b)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return gy, gy
+
+
+class Subtract(ElementwiseOp):
+    kind = "subtract"
+
+    def forward(self, a, b):
+        return np.subtract(a, b)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return gy, (-gy if needs[1] else None)
+
+
+class Multiply(ElementwiseOp):
+    kind = "multiply"
+
+    def forward(self, a, b):
+        return np.multiply(a, b)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        a, b = xs
+        return (gy * b if needs[0] else None), (gy * a if needs[1] else None)
+
+
+class Divide(FloatElementwiseOp):
+    kind = "divide"
+
+    def forward(self, a, b):
+        return np.true_divide(a, b)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        a, b = xs
+        ga = gy / b if needs[0] else None
+        gb = -gy * y / b if needs[1] else None
+        return ga, gb
+
+
+class Negative(ElementwiseOp):
+    kind = "negative"
+
+    def forward(self, x):
+        return np.negative(x)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (-gy,)
+
+
+class Power(ElementwiseOp):
+    kind = "power"
+
+    def forward(self, a, b):
+        return np.power(a, b)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        a, b = xs
+        ga = gy * b * np.power(a, b - 1) if needs[0] else None
+        gb = None
+        if needs[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gb = gy * y * np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0)
+        return ga, gb
+
+
+class Maximum(ElementwiseOp):
+    """Elementwise maximum; where both are equal each input gets half the gradient."""
+
+    kind = "maximum"
+
+    def forward(self, a, b):
+        return np.maximum(a, b)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        a, b = xs
+        share = (np.greater(a, b) + 0.5 * np.equal(a, b)).astype(gy.dtype, copy=False)
+        return (gy * share if needs[0] else None), (gy * (1 - share) if needs[1] else None)
+
+
+class Minimum(ElementwiseOp):
+    """Elementwise minimum; where both are equal each input gets half the gradient."""
+
+    kind = "minimum"
+
+    def forward(self, a, b):
+        return np.minimum(a, b)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        a, b = xs
+        share = (np.less(a, b) + 0.5 * np.equal(a, b)).astype(gy.dtype, copy=False)
+        return (gy * share if needs[0] else None), (gy * (1 - share) if needs[1] else None)
+
+
+class Where(ElementwiseOp):
+    kind = "where"
+
+    def forward(self, condition, a, b):
+        return np.where(condition, a, b)
+
+    def dtype(self, condition, a, b):
+        return np.result_type(a, b)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        condition = xs[0]
+        zero = np.zeros((), gy.dtype)
+        return (None,
+                np.where(condition, gy, zero) if needs[1] else None,
+                np.where(condition, zero, gy) if needs[2] else None)
+
+
+class Clip(ElementwiseOp):
+    """Clip to [low, high]; the gradient passes where the value was not clipped."""
+
+    kind = "clip"
+
+    def __init__(self, low, high):
+        self.low, self.high = low, high
+
+    def forward(self, x):
+        return np.clip(x, self.low, self.high)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        (x,) = xs
+        inside = np.ones(np.shape(x), bool)
+        if self.low is not None:
+            inside &= np.greater_equal(x, self.low)
+        if self.high is not None:
+            inside &= np.less_equal(x, self.high)
+        return (gy * inside,)
+
+
+class Compare(ElementwiseOp):
+    """A comparison (==, !=, <, <=, >, >=): boolean result, no gradient."""
+
+    differentiable = False
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.ufunc = getattr(np, kind)
+
+    def attrs(self):
+        return {}
+
+    def forward(self, a, b):
+        return self.ufunc(a, b)
+
+    def dtype(self, *dtypes):
+        return np.dtype(bool)
+
+
+ADD, SUBTRACT, MULTIPLY, DIVIDE = Add(), Subtract(), Multiply(), Divide()
+NEGATIVE, POWER, MAXIMUM, MINIMUM, WHERE = Negative(), Power(), Maximum(), Minimum(), Where()
+COMPARE = {name: Compare(name) for name in
+           ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")}
+
+
+def add(x, y):
+    """x + y, elementwise with broadcasting."""
+    return apply(ADD, x, y)
+
+
+def subtract(x, y):
+    """x - y, elementwise with broadcasting."""
+    return apply(SUBTRACT, x, y)
+
+
+def multiply(x, y):
+    """x * y, elementwise with broadcasting."""
+    return apply(MULTIPLY, x, y)
+
+
+def divide(x, y):
+    """x / y (true division: integers give floats), elementwise with broadcasting."""
+    return apply(DIVIDE, x, y)
+
+
+def negative(x):
+    """-x."""
+    return apply(NEGATIVE, x)
+
+
+def power(x, y):
+    """x ** y, elementwise; the gradient in y exists where x > 0."""
+    return apply(POWER, x, y)
+
+
+def maximum(x, y):
+    """Elementwise maximum (ties share the gradient equally)."""
+    return apply(MAXIMUM, x, y)
+
+
+def minimum(x, y):
+    """Elementwise minimum (ties share the gradient equally)."""
+    return apply(MINIMUM, x, y)
+
+
+def where(condition, x, y):
+    """x where `condition` holds, else y; the gradient flows to the chosen input."""
+    return apply(WHERE, condition, x, y)
+
+
+def clip(x, min_value=None, max_value=None):
+    """Limit x to [min_value, max_value]; no gradient where it was clipped."""
+    if min_value is None and max_value is None:
+        raise ValueError("clip: give min_value, max_value or both")
+    return apply(Clip(min_value, max_value), x)
+
+
+def equal(x, y):
+    """x == y, elementwise (bool, no gradient)."""
+    return apply(COMPARE["equal"], x, y)
+
+
+def not_equal(x, y):
+    """x != y, elementwise (bool, no gradient)."""
+    return apply(COMPARE["not_equal"], x, y)
+
+
+def less(x, y):
+    """x < y, elementwise (bool, no gradient)."""
+    return apply(COMPARE["less"], x, y)
+
+
+def less_equal(x, y):
+    """x <= y, elementwise (bool, no gradient)."""
+    return apply(COMPARE["less_equal"], x, y)
+
+
+def greater(x, y):
+    """x > y, elementwise (bool, no gradient)."""
+    return apply(COMPARE["greater"], x, y)
+
+
+def greater_equal(x, y):
+    """x >= y, elementwise (bool, no gradient)."""
+    return apply(COMPARE["greater_equal"], x, y)

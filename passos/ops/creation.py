@@ -1,0 +1,67 @@
+"""Constructors: zeros, ones, full, arange, and the *_like versions (which also build graph nodes)."""
+import numpy as np
+
+from ..core.apply import apply
+from ..core.dtypes import DEFAULT_FLOAT, as_dtype
+from ..core.op import Op
+from ..core.tensor import Tensor
+
+
+def _shape(shape):
+    return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(d) for d in shape)
+
+
+def zeros(shape, dtype=None, requires_grad=False):
+    """A tensor of zeros (float32 unless `dtype` says)."""
+    return Tensor(np.zeros(_shape(shape), as_dtype(dtype) or DEFAULT_FLOAT), requires_grad)
+
+
+def ones(shape, dtype=None, requires_grad=False):
+    """A tensor of ones (float32 unless `dtype` says)."""
+    return Tensor(np.ones(_shape(shape), as_dtype(dtype) or DEFAULT_FLOAT), requires_grad)
+
+
+def full(shape, fill_value, dtype=None, requires_grad=False):
+    """A tensor filled with `fill_value` (float32 for float values unless `dtype` says)."""
+    dtype = as_dtype(dtype) or (DEFAULT_FLOAT if isinstance(fill_value, float) else None)
+    return Tensor(np.full(_shape(shape), fill_value, dtype), requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    """Evenly spaced values in [start, stop), like numpy.arange (floats become float32)."""
+    values = np.arange(start, stop, step) if stop is not None else np.arange(start)
+    dtype = as_dtype(dtype) or (DEFAULT_FLOAT if values.dtype.kind == "f" else None)
+    return Tensor(values.astype(dtype) if dtype is not None else values)
+
+
+class FilledLike(Op):
+    """A tensor shaped like its input, filled with a constant (no gradient)."""
+
+    differentiable = False
+
+    def __init__(self, value, dtype=None):
+        self.kind = "zeros_like" if value == 0 else "ones_like"
+        self.value = value
+        self.to = as_dtype(dtype)
+
+    def attrs(self):
+        return {"dtype": None if self.to is None else str(self.to)}
+
+    def forward(self, x):
+        return np.full(np.shape(x), self.value, self.to or np.asarray(x).dtype)
+
+    def shape(self, x):
+        return x
+
+    def dtype(self, x):
+        return self.to or np.dtype(x)
+
+
+def zeros_like(x, dtype=None):
+    """Zeros with the shape (and dtype, unless given) of `x`."""
+    return apply(FilledLike(0, dtype), x)
+
+
+def ones_like(x, dtype=None):
+    """Ones with the shape (and dtype, unless given) of `x`."""
+    return apply(FilledLike(1, dtype), x)

@@ -1,0 +1,164 @@
+"""One-input elementwise functions: exp, log, sqrt, abs, tanh, sigmoid, relu, square, cast."""
+import numpy as np
+
+from ..core.apply import apply
+from ..core.dtypes import as_dtype
+from ..core.op import ElementwiseOp, FloatElementwiseOp
+
+
+class Exp(FloatElementwiseOp):
+    kind = "exp"
+
+    def forward(self, x):
+        return np.exp(x)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (gy * y,)
+
+
+class Log(FloatElementwiseOp):
+    kind = "log"
+
+    def forward(self, x):
+        return np.log(x)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (gy / xs[0],)
+
+
+class Sqrt(FloatElementwiseOp):
+    kind = "sqrt"
+
+    def forward(self, x):
+        return np.sqrt(x)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (gy / (2 * y),)
+
+
+class Square(ElementwiseOp):
+    kind = "square"
+
+    def forward(self, x):
+        return np.square(x)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (gy * (2 * xs[0]),)
+
+
+class Abs(ElementwiseOp):
+    """|x|; the gradient at 0 is 0, as in PyTorch and TensorFlow."""
+
+    kind = "abs"
+
+    def forward(self, x):
+        return np.abs(x)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (gy * np.sign(xs[0]),)
+
+
+class Tanh(FloatElementwiseOp):
+    kind = "tanh"
+
+    def forward(self, x):
+        return np.tanh(x)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (gy * (1 - y * y),)
+
+
+class Sigmoid(FloatElementwiseOp):
+    """1 / (1 + e^-x), computed without overflow for large |x|."""
+
+    kind = "sigmoid"
+
+    def forward(self, x):
+        e = np.exp(-np.abs(x))
+        return np.where(np.greater_equal(x, 0), 1, e) / (1 + e)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (gy * y * (1 - y),)
+
+
+class Relu(ElementwiseOp):
+    """max(x, 0); the gradient at 0 is 0."""
+
+    kind = "relu"
+
+    def forward(self, x):
+        return np.maximum(x, 0)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (gy * (y > 0),)
+
+
+class Cast(ElementwiseOp):
+    """Convert to another dtype; the gradient flows back between float dtypes."""
+
+    kind = "cast"
+
+    def __init__(self, dtype):
+        self.to = as_dtype(dtype)
+        self.differentiable = self.to.kind in "fc"
+
+    def attrs(self):
+        return {"dtype": str(self.to)}
+
+    def forward(self, x):
+        return np.asarray(x).astype(self.to, copy=False)
+
+    def dtype(self, *dtypes):
+        return self.to
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (gy.astype(np.asarray(xs[0]).dtype, copy=False),)
+
+
+EXP, LOG, SQRT, SQUARE, ABS = Exp(), Log(), Sqrt(), Square(), Abs()
+TANH, SIGMOID, RELU = Tanh(), Sigmoid(), Relu()
+
+
+def exp(x):
+    """e ** x, elementwise."""
+    return apply(EXP, x)
+
+
+def log(x):
+    """Natural logarithm, elementwise."""
+    return apply(LOG, x)
+
+
+def sqrt(x):
+    """Square root, elementwise."""
+    return apply(SQRT, x)
+
+
+def square(x):
+    """x ** 2, elementwise."""
+    return apply(SQUARE, x)
+
+
+def abs(x):  # noqa: A001 - the NumPy/PyTorch name
+    """|x|, elementwise."""
+    return apply(ABS, x)
+
+
+def tanh(x):
+    """Hyperbolic tangent, elementwise."""
+    return apply(TANH, x)
+
+
+def sigmoid(x):
+    """The logistic function 1 / (1 + e^-x), elementwise."""
+    return apply(SIGMOID, x)
+
+
+def relu(x):
+    """max(x, 0), elementwise."""
+    return apply(RELU, x)
+
+
+def cast(x, dtype):
+    """x converted to `dtype` ('float32', 'float64', 'int64', 'bool', ...)."""
+    return apply(Cast(dtype), x)
