@@ -1,0 +1,1 @@
+"""The autodiff core: tensors, the dispatch point, the backward engine, shape rules."""

@@ -1,0 +1,221 @@
+"""Define-then-run graphs: `Graph`, symbolic tensors, placeholders and variables.
+
+Every passos function works on symbols: `apply` sees a symbolic input and asks
+its graph to record a node, after checking shapes with the op's `shape` rule,
+so shape mistakes surface when the graph is built.
+"""
+import contextlib
+
+import numpy as np
+
+from ..core.apply import Symbolic, constant_input
+from ..core.dtypes import DEFAULT_FLOAT, as_dtype
+from ..core.shapes import ShapeError, describe
+from ..core.tensor import Tensor
+from .sources import AssignOp, GroupOp, PlaceholderOp, VariableOp
+
+
+class Symbol(Symbolic):
+    """A value a graph will compute: the output of one node.
+
+    `shape` holds None for dimensions known only at run time (None when even
+    the rank is unknown); `dtype` is a NumPy dtype.
+    """
+
+    __slots__ = ("graph", "op", "inputs", "shape", "dtype", "name", "index", "__weakref__")
+
+    def __init__(self, graph, op, inputs, shape, dtype, name):
+        self.graph, self.op, self.inputs = graph, op, inputs
+        self.shape, self.dtype, self.name = shape, dtype, name
+        self.index = len(graph.nodes)  # creation order is a topological order
+
+    @property
+    def ndim(self):
+        return None if self.shape is None else len(self.shape)
+
+    def __repr__(self):
+        return (f"<passos.graph.Symbol '{self.name}' op={self.op.kind} "
+                f"shape={describe(self.shape)} dtype={self.dtype}>")
+
+    def __bool__(self):
+        raise TypeError(f"'{self.name}' is symbolic and has no truth value until a Session "
+                        "runs it; use passos.where() for choices inside a graph")
+
+    def __len__(self):
+        if not self.shape or self.shape[0] is None:
+            raise TypeError(f"len(): '{self.name}' has no known first dimension "
+                            f"(shape {describe(self.shape)})")
+        return self.shape[0]
+
+
+class VariableSymbol(Symbol):
+    """A graph variable: its value lives in each Session, set by its `initializer`."""
+
+    __slots__ = ("initializer", "trainable")
+
+    def assign(self, value):
+        """A node that stores `value` in this variable when run."""
+        return self.graph.add_op(AssignOp(self, "assign"), [value])
+
+    def assign_add(self, delta):
+        return self.graph.add_op(AssignOp(self, "assign_add"), [delta])
+
+    def assign_sub(self, delta):
+        return self.graph.add_op(AssignOp(self, "assign_sub"), [delta])
+
+
+class Graph:
+    """A container of nodes, built once and run many times by Sessions."""
+
+    def __init__(self):
+        self.nodes = []
+        self.variables = []
+        self._counts = {}
+        self._scopes = []
+
+    @contextlib.contextmanager
+    def as_default(self):
+        """Make this graph the one new placeholders and variables go to."""
+        _stack.append(self)
+        try:
+            yield self
+        finally:
+            _stack.pop()
+
+    @contextlib.contextmanager
+    def name_scope(self, name):
+        """Prefix the names of nodes created inside with `name/`."""
+        self._scopes.append(name)
+        try:
+            yield self._prefix()
+        finally:
+            self._scopes.pop()
+
+    def _prefix(self):
+        return "".join(s + "/" for s in self._scopes)
+
+    def unique_name(self, base):
+        """`base` prefixed with the current scope, with _1, _2 ... added when taken."""
+        name = self._prefix() + base
+        count = self._counts.get(name, 0)
+        self._counts[name] = count + 1
+        return name if count == 0 else f"{name}_{count}"
+
+    def add_op(self, op, inputs, name=None):
+        """Record `op` applied to `inputs` (symbols of this graph or constants); check shapes."""
+        converted = [self._input(op, x) for x in inputs]
+        shapes = [x.shape if isinstance(x, Symbol) else np.shape(x) for x in converted]
+        dtypes = [x.dtype if isinstance(x, Symbol) else _weak_dtype(x) for x in converted]
+        if any(s is None for s in shapes):
+            shape = None
+        else:
+            try:
+                shape = op.shape(*shapes)
+            except ShapeError as error:
+                raise ShapeError(f"{error} (building node '{self._prefix()}{name or op.kind}' "
+                                 f"from {_describe_inputs(converted)})") from None
+        node = Symbol(self, op, converted, shape, np.dtype(op.dtype(*dtypes)),
+                      self.unique_name(name or op.kind))
+        self.nodes.append(node)
+        return node
+
+    def _input(self, op, x):
+        if isinstance(x, Symbol):
+            if x.graph is not self:
+                raise ValueError(f"{op.kind}: '{x.name}' belongs to another Graph; build "
+                                 "all parts of a computation inside one graph.as_default()")
+            return x
+        if isinstance(x, Tensor):
+            return x.data
+        if x is None:  # an op without saved residuals, as a gradient node's input
+            return None
+        return constant_input(x)
+
+    def get_operations(self):
+        return list(self.nodes)
+
+    def get_tensor_by_name(self, name):
+        """The node called `name` (a trailing ':0', as TensorFlow writes it, is allowed)."""
+        plain = name[:-2] if name.endswith(":0") else name
+        for node in self.nodes:
+            if node.name == plain:
+                return node
+        raise KeyError(f"no node named '{plain}' in this graph")
+
+
+def _weak_dtype(x):
+    """Python scalars keep NumPy's weak typing (float32 * 2.0 stays float32)."""
+    return x if isinstance(x, (int, float, bool)) else np.asarray(x).dtype
+
+
+def _describe_inputs(inputs):
+    parts = []
+    for x in inputs:
+        if isinstance(x, Symbol):
+            parts.append(f"'{x.name}' {describe(x.shape)}")
+        else:
+            parts.append(f"a constant {describe(np.shape(x))}")
+    return ", ".join(parts)
+
+
+_stack = [Graph()]
+
+
+def get_default_graph():
+    """The graph that placeholders, variables and constants go to now."""
+    return _stack[-1]
+
+
+def reset_default_graph():
+    """Start a fresh default graph (outside any `as_default()` block)."""
+    if len(_stack) > 1:
+        raise RuntimeError("reset_default_graph(): not allowed inside a graph.as_default() block")
+    _stack[0] = Graph()
+
+
+def placeholder(dtype=DEFAULT_FLOAT, shape=None, name=None):
+    """A graph input fed at run time; None in `shape` means any size along that axis."""
+    graph = get_default_graph()
+    dtype = as_dtype(dtype)
+    shape = None if shape is None else tuple(None if d is None or d == -1 else int(d) for d in shape)
+    node = Symbol(graph, PlaceholderOp(), [], shape, dtype, graph.unique_name(name or "placeholder"))
+    graph.nodes.append(node)
+    return node
+
+
+def Variable(initial_value, name=None, dtype=None, trainable=True):  # noqa: N802 - the TF name
+    """A graph variable with an initial value (array-like or a symbol of the same graph)."""
+    graph = get_default_graph()
+    if isinstance(initial_value, Symbol):
+        shape, vdtype = initial_value.shape, as_dtype(dtype) or initial_value.dtype
+    else:
+        initial_value = np.asarray(getattr(initial_value, "data", initial_value))
+        if initial_value.dtype == np.float64 and dtype is None:
+            initial_value = initial_value.astype(DEFAULT_FLOAT)
+        vdtype = as_dtype(dtype) or initial_value.dtype
+        initial_value = initial_value.astype(vdtype)
+        shape = initial_value.shape
+    var = VariableSymbol(graph, VariableOp(), [], shape, vdtype,
+                          graph.unique_name(name or "Variable"))
+    var.trainable = trainable
+    graph.nodes.append(var)
+    graph.variables.append(var)
+    with graph.name_scope(var.name):
+        var.initializer = graph.add_op(AssignOp(var, "assign"), [initial_value], name="initializer")
+    return var
+
+
+def variables_initializer(variables):
+    """One node that initialises `variables` when run."""
+    graph = variables[0].graph if variables else get_default_graph()
+    return graph.add_op(GroupOp(), [v.initializer for v in variables], name="init")
+
+
+def global_variables_initializer():
+    """One node that initialises every variable of the default graph."""
+    return variables_initializer(get_default_graph().variables)
+
+
+def group(*nodes, name=None):
+    """One node that runs all of `nodes` (and returns nothing)."""
+    return get_default_graph().add_op(GroupOp(), list(nodes), name=name or "group")

@@ -1,0 +1,171 @@
+"""`Session`: runs graphs through compiled execution plans and holds variables' values.
+
+A plan is compiled once per distinct (fetches, fed symbols) pair: the nodes
+the fetches need, in order, each bound to one function and to numbered slots,
+so a step costs one Python call per node and nothing more.
+"""
+import numpy as np
+
+from ..core.apply import _explain_failure
+from ..core.shapes import describe
+from .graph import Symbol, get_default_graph
+from .sources import SavedOf
+
+
+class Plan:
+    """The flat list of calls that computes `fetches` from the fed symbols."""
+
+    def __init__(self, session, fetches, fed):
+        # 1. the nodes the fetches need, stopping at fed symbols, in creation order
+        needed, stack = {}, list(fetches)
+        while stack:
+            node = stack.pop()
+            if id(node) in needed:
+                continue
+            needed[id(node)] = node
+            if id(node) not in fed:
+                stack.extend(x for x in node.inputs if isinstance(x, Symbol))
+        order = sorted(needed.values(), key=lambda n: n.index)
+        # 2. one slot per value (two for ops that save residuals); constants pre-filled
+        slots, template = {}, []
+        for node in order:
+            if isinstance(node.op, SavedOf) and id(node) not in fed:
+                slots[id(node)] = slots[id(node.inputs[0])] + 1
+                continue
+            slots[id(node)] = len(template)
+            template.extend([None, None] if node.op.saves else [None])
+        # 3. one step per computed node: (function, input slots, output slot, saves, node)
+        steps = []
+        for node in order:
+            if id(node) in fed or isinstance(node.op, SavedOf):
+                continue
+            inputs = []
+            for x in node.inputs:
+                if isinstance(x, Symbol):
+                    inputs.append(slots[id(x)])
+                else:
+                    inputs.append(len(template))
+                    template.append(x)
+            bind = getattr(node.op, "bind", None)
+            function = bind(session, node) if bind else node.op.forward
+            steps.append((function, tuple(inputs), slots[id(node)], node.op.saves, node))
+        self.template = template
+        self.steps = steps
+        self.feed_slots = [(key, slots[key]) for key in fed if key in slots]
+        self.fetch_slots = [slots[id(f)] for f in fetches]
+
+    def run(self, feeds):
+        """Fetched values, given {id(symbol): array} for the fed symbols."""
+        values = self.template.copy()
+        for key, slot in self.feed_slots:
+            values[slot] = feeds[key]
+        step = None
+        try:
+            for step in self.steps:
+                function, inputs, out, saves, _ = step
+                result = function(*[values[i] for i in inputs])
+                if saves:
+                    values[out], values[out + 1] = result
+                else:
+                    values[out] = result
+        except (ValueError, IndexError, TypeError) as error:
+            node = step[4]
+            explained = _explain_failure(node.op, [values[i] for i in step[1]], error)
+            raise type(explained)(f"while running node '{node.name}': {explained}") from error
+        return [values[slot] for slot in self.fetch_slots]
+
+
+class Session:
+    """Runs nodes of one graph; holds the values of its variables.
+
+    >>> import passos.graph as g
+    >>> graph = g.Graph()
+    >>> with graph.as_default():
+    ...     x = g.placeholder("float32", (None, 2), name="x")
+    ...     y = (x * 2).sum()
+    >>> g.Session(graph).run(y, {x: [[1, 2]]})
+    np.float32(6.0)
+    """
+
+    def __init__(self, graph=None):
+        self.graph = graph or get_default_graph()
+        self.variables = {}
+        self._plans = {}
+        self.closed = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self.closed = True
+        self.variables.clear()
+        self._plans.clear()
+
+    def run(self, fetches, feed_dict=None):
+        """Compute `fetches` (a symbol, or a list, tuple or dict of them, nested) given feeds."""
+        if self.closed:
+            raise RuntimeError("Session.run(): this session is closed")
+        flat = []
+        structure = self._flatten(fetches, flat)
+        feeds = self._check_feeds(feed_dict or {})
+        key = (tuple(id(f) for f in flat), frozenset(feeds))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = Plan(self, flat, feeds)
+        values = iter(plan.run(feeds))
+        return self._rebuild(structure, values)
+
+    def _flatten(self, fetches, flat):
+        if isinstance(fetches, (list, tuple)):
+            return type(fetches), [self._flatten(f, flat) for f in fetches]
+        if isinstance(fetches, dict):
+            return dict, {k: self._flatten(v, flat) for k, v in fetches.items()}
+        if isinstance(fetches, str):
+            fetches = self.graph.get_tensor_by_name(fetches)
+        if not isinstance(fetches, Symbol):
+            raise TypeError(f"Session.run(): cannot fetch {type(fetches).__name__} "
+                            f"{fetches!r:.60}; fetch graph symbols (or lists/dicts of them)")
+        if fetches.graph is not self.graph:
+            raise ValueError(f"Session.run(): '{fetches.name}' belongs to another Graph "
+                             "than this Session's")
+        flat.append(fetches)
+        return None
+
+    def _rebuild(self, structure, values):
+        if structure is None:
+            value = next(values)
+            return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+        kind, parts = structure
+        if kind is dict:
+            return {k: self._rebuild(v, values) for k, v in parts.items()}
+        return kind(self._rebuild(p, values) for p in parts)
+
+    def _check_feeds(self, feed_dict):
+        feeds = {}
+        for node, value in feed_dict.items():
+            if isinstance(node, str):
+                node = self.graph.get_tensor_by_name(node)
+            if not isinstance(node, Symbol) or node.graph is not self.graph:
+                raise TypeError(f"feed_dict: keys must be symbols of this Session's graph, "
+                                f"got {node!r:.60}")
+            feeds[id(node)] = _feed_value(node, value)
+        return feeds
+
+
+def _feed_value(node, value):
+    """`value` converted to the placeholder's dtype, after checking dtype and shape."""
+    array = np.asarray(getattr(value, "data", value))
+    target = node.dtype
+    if array.dtype.kind == "f" and target.kind in "iub" or array.dtype.kind == "O":
+        raise TypeError(f"feed_dict: placeholder '{node.name}' has dtype {target}; cannot "
+                        f"feed values of dtype {array.dtype}")
+    array = array.astype(target, copy=False)
+    shape = node.shape
+    if shape is not None and (array.ndim != len(shape) or any(
+            d is not None and d != a for d, a in zip(shape, array.shape))):
+        raise ValueError(f"feed_dict: placeholder '{node.name}' has shape {describe(shape)}; "
+                         f"cannot feed a value of shape {describe(array.shape)}")
+    return array

@@ -1,0 +1,113 @@
+"""Graph nodes that touch a Session's state: placeholders, variables, assignments, groups.
+
+Instead of a pure `forward`, these ops `bind(session, node)` to a function
+that the session's execution plan calls.
+"""
+import numpy as np
+
+from ..core.op import Op
+from ..core.shapes import ShapeError, describe
+
+
+class PlaceholderOp(Op):
+    kind = "placeholder"
+    differentiable = False
+
+    def bind(self, session, node):
+        raise ValueError(f"placeholder '{node.name}' (dtype {node.dtype}, shape "
+                         f"{describe(node.shape)}) needs a value: pass it in "
+                         f"feed_dict={{{node.name}: ...}}")
+
+
+class VariableOp(Op):
+    kind = "variable"
+    differentiable = False
+
+    def bind(self, session, node):
+        variables = session.variables
+
+        def read():
+            try:
+                return variables[node]
+            except KeyError:
+                raise RuntimeError(
+                    f"variable '{node.name}' is not initialised in this Session: run "
+                    "global_variables_initializer() (or the variable's initializer) "
+                    "first") from None
+        return read
+
+
+def _compatible(shape, target):
+    return len(shape) == len(target) and all(
+        a is None or b is None or a == b for a, b in zip(shape, target))
+
+
+class AssignOp(Op):
+    """Store a value in a variable (`assign`), or add/subtract it (`assign_add/sub`)."""
+
+    differentiable = False
+
+    def __init__(self, variable, mode):
+        self.variable = variable
+        self.kind = mode
+
+    def attrs(self):
+        return {"variable": self.variable.name}
+
+    def shape(self, value):
+        target = self.variable.shape
+        if target is not None and not _compatible(value, target):
+            raise ShapeError(f"{self.kind}: variable '{self.variable.name}' has shape "
+                             f"{describe(target)}, the value has shape {describe(value)}")
+        return target
+
+    def dtype(self, value):
+        return self.variable.dtype
+
+    def bind(self, session, node):
+        variables, var, mode = session.variables, self.variable, self.kind
+        dtype = var.dtype
+
+        def assign(value):
+            value = np.asarray(value, dtype=dtype)
+            if mode == "assign":
+                if var.shape is not None and not _compatible(value.shape, var.shape):
+                    raise ValueError(f"assign: variable '{var.name}' has shape "
+                                     f"{describe(var.shape)}, got a value of shape {value.shape}")
+                new = value.copy()
+            elif var not in variables:
+                VariableOp().bind(session, var)()
+            else:
+                new = variables[var] + value if mode == "assign_add" else variables[var] - value
+            variables[var] = new
+            return new
+        return assign
+
+
+class GroupOp(Op):
+    """Run all inputs for their effects; the result is None."""
+
+    kind = "group"
+    differentiable = False
+
+    def forward(self, *xs):
+        return None
+
+    def shape(self, *shapes):
+        return ()
+
+    def dtype(self, *dtypes):
+        return np.dtype(bool)
+
+
+class SavedOf(Op):
+    """Stands for what a node's op saved for its gradient (filled by the plan, never run)."""
+
+    kind = "saved"
+    differentiable = False
+
+    def shape(self, *shapes):
+        return ()
+
+    def dtype(self, *dtypes):
+        return np.dtype(object)
