@@ -65,14 +65,17 @@ def input_grads(op, gy, xs, y, saved, needs):
 
 
 def _postorder(root, tensor_type):
-    """Tensors that need gradients, each after all of its inputs."""
-    order, seen = [], {id(root)}
+    """Tensors that need gradients, each after all of its inputs (depth-first postorder)."""
+    order, expanded = [], set()
     stack = [(root, False)]
     while stack:
-        t, expanded = stack.pop()
-        if expanded:
+        t, done = stack.pop()
+        if done:
             order.append(t)
             continue
+        if id(t) in expanded:  # reached again by another path: already placed
+            continue
+        expanded.add(id(t))
         stack.append((t, True))
         node = t._node
         if node is None:
@@ -84,8 +87,7 @@ def _postorder(root, tensor_type):
                 "backward(retain_graph=True) the first time to go through it again, "
                 "or recompute the forward pass")
         for x in node.inputs:
-            if isinstance(x, tensor_type) and x.requires_grad and id(x) not in seen:
-                seen.add(id(x))
+            if isinstance(x, tensor_type) and x.requires_grad and id(x) not in expanded:
                 stack.append((x, False))
     return order
 
