@@ -9,7 +9,7 @@ import numpy as np
 from ..core.apply import _explain_failure
 from ..core.shapes import describe
 from .graph import Symbol, get_default_graph
-from .sources import SavedOf
+from .sources import AssignOp, SavedOf, VariableOp
 
 
 class Plan:
@@ -53,6 +53,7 @@ class Plan:
         self.steps = steps
         self.feed_slots = [(key, slots[key]) for key in fed if key in slots]
         self.fetch_slots = [slots[id(f)] for f in fetches]
+        self.writes = any(isinstance(n.op, (AssignOp, VariableOp)) for n in order)
 
     def run(self, feeds):
         """Fetched values, given {id(symbol): array} for the fed symbols."""
@@ -115,8 +116,17 @@ class Session:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = Plan(self, flat, feeds)
-        values = iter(plan.run(feeds))
-        return self._rebuild(structure, values)
+        values = plan.run(feeds)
+        if plan.writes:
+            values = [self._detached(v) for v in values]
+        return self._rebuild(structure, iter(values))
+
+    def _detached(self, value):
+        """A fetched array that no later in-place variable update can change."""
+        if isinstance(value, np.ndarray) and any(
+                np.may_share_memory(value, v) for v in self.variables.values()):
+            return value.copy()
+        return value
 
     def _flatten(self, fetches, flat):
         if isinstance(fetches, (list, tuple)):

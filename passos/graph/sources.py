@@ -65,22 +65,21 @@ class AssignOp(Op):
         return self.variable.dtype
 
     def bind(self, session, node):
-        variables, var, mode = session.variables, self.variable, self.kind
-        dtype = var.dtype
+        var, mode = self.variable, self.kind
+        variables, dtype, read = session.variables, var.dtype, VariableOp().bind(session, var)
 
         def assign(value):
-            value = np.asarray(value, dtype=dtype)
             if mode == "assign":
+                value = np.array(value, dtype=dtype)  # a copy the session owns
                 if var.shape is not None and not _compatible(value.shape, var.shape):
                     raise ValueError(f"assign: variable '{var.name}' has shape "
                                      f"{describe(var.shape)}, got a value of shape {value.shape}")
-                new = value.copy()
-            elif var not in variables:
-                VariableOp().bind(session, var)()
-            else:
-                new = variables[var] + value if mode == "assign_add" else variables[var] - value
-            variables[var] = new
-            return new
+                variables[var] = value
+                return value
+            current = read()
+            # in place: no new buffer per training step (Session.run copies fetched views)
+            (np.add if mode == "assign_add" else np.subtract)(current, value, out=current)
+            return current
         return assign
 
 

@@ -19,10 +19,10 @@ class MatMul(Op):
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
         g2 = gy
+        if b.ndim == 1:  # first, so that a 0-d gy (vector @ vector) has an axis for a's
+            g2 = np.expand_dims(g2, -1)
         if a.ndim == 1:
             g2 = np.expand_dims(g2, -2)
-        if b.ndim == 1:
-            g2 = np.expand_dims(g2, -1)
         ga = gb = None
         if needs[0]:
             ga = np.matmul(g2, np.swapaxes(b2, -1, -2))

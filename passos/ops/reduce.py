@@ -47,7 +47,7 @@ class Mean(Reduction):
 
     def vjp(self, gy, xs, y, saved, needs):
         x = xs[0]
-        count = np.size(x) // max(np.size(y), 1)
+        count = np.size(x) // (np.size(y) or 1)  # builtins max/min are shadowed here
         return (np.broadcast_to(self._expand(gy / count, x), np.shape(x)),)
 
 

@@ -1,0 +1,25 @@
+# Two commands do everything: `make run` (the main job) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test torch bench
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/passos backprop
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+# Optional: PyTorch for the parity tests and benchmarks (the pinned CPU build on this kind of machine).
+torch: $(VENV)/.installed
+	$(PY) -m pip install -q torch==2.13.0
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/overhead.py
