@@ -12,7 +12,7 @@ from ..core.apply import Symbolic, constant_input
 from ..core.dtypes import DEFAULT_FLOAT, as_dtype
 from ..core.shapes import ShapeError, describe
 from ..core.tensor import Tensor
-from .sources import AssignOp, GroupOp, PlaceholderOp, VariableOp
+from .sources import AssignOp, CaptureOp, GroupOp, PlaceholderOp, VariableOp
 
 
 class Symbol(Symbolic):
@@ -72,6 +72,7 @@ class Graph:
         self.variables = []
         self._counts = {}
         self._scopes = []
+        self._captured = {}  # id(eager tensor) -> its node
 
     @contextlib.contextmanager
     def as_default(self):
@@ -126,10 +127,24 @@ class Graph:
                                  "all parts of a computation inside one graph.as_default()")
             return x
         if isinstance(x, Tensor):
-            return x.data
+            return self.capture(x) if x.requires_grad else x.data
         if x is None:  # an op without saved residuals, as a gradient node's input
             return None
         return constant_input(x)
+
+    def capture(self, tensor):
+        """The node that reads an eager tensor's live value (e.g. a Keras weight) at run time.
+
+        Gradients can be taken with respect to it, and in-place updates of
+        `tensor.data` between runs are seen by every later run.
+        """
+        node = self._captured.get(id(tensor))
+        if node is None:
+            node = Symbol(self, CaptureOp(tensor), [], tensor.shape, tensor.dtype,
+                          self.unique_name(tensor.name or "captured"))
+            self.nodes.append(node)
+            self._captured[id(tensor)] = node
+        return node
 
     def get_operations(self):
         return list(self.nodes)

@@ -9,7 +9,7 @@ import numpy as np
 from ..core.apply import _explain_failure
 from ..core.shapes import describe
 from .graph import Symbol, get_default_graph
-from .sources import AssignOp, SavedOf, VariableOp
+from .sources import AssignOp, CaptureOp, SavedOf, VariableOp
 
 
 class Plan:
@@ -53,7 +53,9 @@ class Plan:
         self.steps = steps
         self.feed_slots = [(key, slots[key]) for key in fed if key in slots]
         self.fetch_slots = [slots[id(f)] for f in fetches]
-        self.writes = any(isinstance(n.op, (AssignOp, VariableOp)) for n in order)
+        # fetched values may alias state that later updates change in place
+        self.writes = any(isinstance(n.op, (AssignOp, VariableOp, CaptureOp)) for n in order)
+        self.captured = [n.op.tensor for n in order if isinstance(n.op, CaptureOp)]
 
     def run(self, feeds):
         """Fetched values, given {id(symbol): array} for the fed symbols."""
@@ -118,15 +120,11 @@ class Session:
             plan = self._plans[key] = Plan(self, flat, feeds)
         values = plan.run(feeds)
         if plan.writes:
-            values = [self._detached(v) for v in values]
+            live = [*self.variables.values(), *(t.data for t in plan.captured)]
+            values = [_detached(v, live) for v in values]
         return self._rebuild(structure, iter(values))
 
-    def _detached(self, value):
-        """A fetched array that no later in-place variable update can change."""
-        if isinstance(value, np.ndarray) and any(
-                np.may_share_memory(value, v) for v in self.variables.values()):
-            return value.copy()
-        return value
+
 
     def _flatten(self, fetches, flat):
         if isinstance(fetches, (list, tuple)):
@@ -163,6 +161,13 @@ class Session:
                                 f"got {node!r:.60}")
             feeds[id(node)] = _feed_value(node, value)
         return feeds
+
+
+def _detached(value, live):
+    """A fetched array that no later in-place update of `live` state can change."""
+    if isinstance(value, np.ndarray) and any(np.may_share_memory(value, v) for v in live):
+        return value.copy()
+    return value
 
 
 def _feed_value(node, value):

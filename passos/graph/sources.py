@@ -37,6 +37,23 @@ class VariableOp(Op):
         return read
 
 
+class CaptureOp(Op):
+    """Reads an eager tensor's current `.data` each run (weights shared with eager code)."""
+
+    kind = "captured"
+    differentiable = False
+
+    def __init__(self, tensor):
+        self.tensor = tensor
+
+    def attrs(self):
+        return {"shape": self.tensor.shape}
+
+    def bind(self, session, node):
+        tensor = self.tensor
+        return lambda: tensor.data
+
+
 def _compatible(shape, target):
     return len(shape) == len(target) and all(
         a is None or b is None or a == b for a, b in zip(shape, target))

@@ -1,0 +1,61 @@
+"""The update-rule interface shared by `passos.keras.optimizers` and `passos.compat.v1.train`.
+
+An optimizer updates NumPy arrays in place: `step(params, grads)` applies one
+update to every parameter, keeping per-parameter state (moments, accumulators)
+in slots it creates on first use. Learning-rate decay follows Keras 2:
+lr_t = lr / (1 + decay * iterations).
+"""
+import numpy as np
+
+
+class Optimizer:
+    """Base class: hyperparameters, iteration count, per-parameter slots."""
+
+    defaults = {}  # hyperparameter name -> Keras 2 default
+
+    def __init__(self, **hyper):
+        unknown = set(hyper) - set(self.defaults) - {"decay"}
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unknown argument(s) {sorted(unknown)}; "
+                            f"it takes {sorted(self.defaults) + ['decay']}")
+        self.hyper = {**self.defaults, "decay": 0.0, **hyper}
+        for name, value in self.hyper.items():
+            if value is not None and not np.isscalar(value):
+                raise TypeError(f"{type(self).__name__}: {name} must be a number, got {value!r}")
+        self.iterations = 0
+        self.slots = {}
+
+    @property
+    def learning_rate(self):
+        return self.hyper["learning_rate"]
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self.hyper["learning_rate"] = float(value)
+
+    def current_learning_rate(self):
+        """The learning rate after Keras-2-style time decay."""
+        lr, decay = self.hyper["learning_rate"], self.hyper["decay"]
+        return lr / (1.0 + decay * self.iterations) if decay else lr
+
+    def step(self, params, grads):
+        """Update each array in `params` in place from its gradient; count one iteration."""
+        lr = self.current_learning_rate()
+        self.iterations += 1
+        for p, g in zip(params, grads):
+            if g is None:
+                continue
+            state = self.slots.get(id(p))
+            if state is None:
+                state = self.slots[id(p)] = self.create_slots(p)
+            self.update(p, g, state, lr)
+
+    def create_slots(self, p):
+        """Per-parameter state (zeros shaped like `p`, by default none)."""
+        return {}
+
+    def update(self, p, g, state, lr):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {"name": type(self).__name__, **self.hyper}

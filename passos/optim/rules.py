@@ -1,0 +1,130 @@
+"""The update rules: SGD (momentum, Nesterov), RMSprop, Adagrad, Adadelta, Adam, Adamax.
+
+Each follows Keras 2's formulas and defaults (epsilon 1e-7) and updates the
+parameter array in place, reusing its slot buffers so a step allocates little.
+"""
+import numpy as np
+
+from .base import Optimizer
+
+EPSILON = 1e-7
+
+
+class SGD(Optimizer):
+    """p -= lr * g; with momentum m: v = m v - lr g, p += v (Nesterov: p += m v - lr g)."""
+
+    defaults = {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False}
+
+    def create_slots(self, p):
+        state = {"scratch": np.empty_like(p)}
+        if self.hyper["momentum"]:
+            state["velocity"] = np.zeros_like(p)
+        return state
+
+    def update(self, p, g, state, lr):
+        momentum, scratch = self.hyper["momentum"], state["scratch"]
+        np.multiply(g, lr, out=scratch)
+        if not momentum:
+            p -= scratch
+            return
+        v = state["velocity"]
+        v *= momentum
+        v -= scratch
+        if self.hyper["nesterov"]:
+            p -= scratch
+            np.multiply(v, momentum, out=scratch)
+            p += scratch
+        else:
+            p += v
+
+
+class RMSprop(Optimizer):
+    """a = rho a + (1 - rho) g²;  p -= lr g / (sqrt(a) + eps)."""
+
+    defaults = {"learning_rate": 0.001, "rho": 0.9, "epsilon": EPSILON}
+
+    def create_slots(self, p):
+        return {"accumulator": np.zeros_like(p)}
+
+    def update(self, p, g, state, lr):
+        rho, eps, a = self.hyper["rho"], self.hyper["epsilon"], state["accumulator"]
+        a *= rho
+        a += (1 - rho) * np.square(g)
+        p -= lr * g / (np.sqrt(a) + eps)
+
+
+class Adagrad(Optimizer):
+    """a += g²;  p -= lr g / (sqrt(a) + eps)."""
+
+    defaults = {"learning_rate": 0.01, "epsilon": EPSILON}
+
+    def create_slots(self, p):
+        return {"accumulator": np.zeros_like(p)}
+
+    def update(self, p, g, state, lr):
+        a = state["accumulator"]
+        a += np.square(g)
+        p -= lr * g / (np.sqrt(a) + self.hyper["epsilon"])
+
+
+class Adadelta(Optimizer):
+    """a = rho a + (1-rho) g²; u = g sqrt(d + eps) / sqrt(a + eps); p -= lr u; d = rho d + (1-rho) u²."""
+
+    defaults = {"learning_rate": 1.0, "rho": 0.95, "epsilon": EPSILON}
+
+    def create_slots(self, p):
+        return {"accumulator": np.zeros_like(p), "delta": np.zeros_like(p)}
+
+    def update(self, p, g, state, lr):
+        rho, eps = self.hyper["rho"], self.hyper["epsilon"]
+        a, d = state["accumulator"], state["delta"]
+        a *= rho
+        a += (1 - rho) * np.square(g)
+        u = g * np.sqrt(d + eps) / np.sqrt(a + eps)
+        p -= lr * u
+        d *= rho
+        d += (1 - rho) * np.square(u)
+
+
+class Adam(Optimizer):
+    """m, v: moving averages of g and g²; p -= lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + eps)."""
+
+    defaults = {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": EPSILON,
+                "amsgrad": False}
+
+    def create_slots(self, p):
+        state = {"m": np.zeros_like(p), "v": np.zeros_like(p)}
+        if self.hyper["amsgrad"]:
+            state["v_max"] = np.zeros_like(p)
+        return state
+
+    def update(self, p, g, state, lr):
+        b1, b2, eps = self.hyper["beta_1"], self.hyper["beta_2"], self.hyper["epsilon"]
+        t = self.iterations
+        lr_t = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+        m, v = state["m"], state["v"]
+        m *= b1
+        m += (1 - b1) * g
+        v *= b2
+        v += (1 - b2) * np.square(g)
+        if self.hyper["amsgrad"]:
+            np.maximum(state["v_max"], v, out=state["v_max"])
+            v = state["v_max"]
+        p -= lr_t * m / (np.sqrt(v) + eps)
+
+
+class Adamax(Optimizer):
+    """Adam with the infinity norm: u = max(b2 u, |g|); p -= lr/(1-b1^t) m / (u + eps)."""
+
+    defaults = {"learning_rate": 0.002, "beta_1": 0.9, "beta_2": 0.999, "epsilon": EPSILON}
+
+    def create_slots(self, p):
+        return {"m": np.zeros_like(p), "u": np.zeros_like(p)}
+
+    def update(self, p, g, state, lr):
+        b1, b2, eps = self.hyper["beta_1"], self.hyper["beta_2"], self.hyper["epsilon"]
+        m, u = state["m"], state["u"]
+        m *= b1
+        m += (1 - b1) * g
+        np.maximum(u * b2, np.abs(g), out=u)
+        p -= lr / (1 - b1**self.iterations) * m / (u + eps)
