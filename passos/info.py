@@ -26,6 +26,7 @@ def _log(x, base):
 
 
 def _result(value):
+    value = value + 0.0  # -0.0 (from -sum of zeros) reads as 0.0
     return float(value) if np.ndim(value) == 0 else value
 
 
@@ -40,7 +41,7 @@ def cross_entropy(p, q, base=2):
     p, q = _distribution("cross_entropy", p), _distribution("cross_entropy", q)
     if p.shape != q.shape:
         raise ValueError(f"cross_entropy: p has shape {p.shape} but q has shape {q.shape}")
-    return _result(-np.sum(np.where(p > 0, p * _log(q, base), 0), axis=-1))
+    return _result(-np.sum(np.where(p > 0, p * _log(np.where(p > 0, q, 1), base), 0), axis=-1))
 
 
 def kl_divergence(p, q, base=2):

@@ -24,10 +24,10 @@ _SCALARS = (int, float, bool)
 
 def constant_input(x):
     """A non-tensor input as an op sees it: Python scalars stay weak, the rest arrays."""
+    if isinstance(x, np.generic):  # first: np.float64 is also a Python float
+        return x.item()
     if isinstance(x, _SCALARS):
         return x
-    if isinstance(x, np.generic):
-        return x.item()
     return as_array(x)
 
 

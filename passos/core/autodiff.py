@@ -106,7 +106,7 @@ def backward(root, grad, retain_graph, tensor_type):
             continue
         node = t._node
         if node is None or t._retain:
-            if id(g) in stored:
+            if id(g) in stored or not g.flags.owndata:  # views may alias another .grad or be read-only
                 g = g.copy()
             stored.add(id(g))
             t.grad = g if t.grad is None else t.grad + g
