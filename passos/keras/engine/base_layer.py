@@ -1,0 +1,182 @@
+"""`Layer`: weights created in `build(input_shape)`, computation in `call(x)` with passos ops.
+
+The same `call` runs eagerly on tensors (experimenting), on graph symbols
+(when a model is compiled into execution plans), and on `KerasTensor`s (when
+a functional model is wired up), where the output shape is found by tracing
+`call` on a placeholder of a scratch graph, so no layer hand-writes shape rules.
+"""
+import re
+
+import numpy as np
+
+from ...core.shapes import describe
+from ...core.tensor import Tensor
+from ...graph.graph import Graph, Symbol, placeholder
+from .. import initializers as initializers_module
+
+_name_counts = {}
+
+
+def unique_layer_name(base):
+    """dense, dense_1, dense_2 ... as tf.keras names layers."""
+    count = _name_counts.get(base, 0)
+    _name_counts[base] = count + 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def snake_case(name):
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+class KerasTensor:
+    """A symbolic value of a functional model: its shape, and the layer call that made it."""
+
+    def __init__(self, shape, dtype="float32", layer=None, inputs=(), name=None):
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.layer = layer
+        self.inputs = tuple(inputs)
+        self.name = name or (layer.name if layer is not None else "input")
+
+    def __repr__(self):
+        return f"<KerasTensor shape={describe(self.shape)} from '{self.name}'>"
+
+
+class Layer:
+    """Base class of all layers: naming, weights, building, calling and configuration."""
+
+    def __init__(self, name=None, trainable=True, input_shape=None, input_dim=None,
+                 batch_input_shape=None, batch_size=None, dtype=None, **unknown):
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unknown keyword argument(s) "
+                            f"{sorted(unknown)}")
+        self.name = name or unique_layer_name(snake_case(type(self).__name__))
+        self.trainable = trainable
+        self.dtype = np.dtype(dtype or "float32")
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        if batch_input_shape is None and input_shape is not None:
+            batch_input_shape = (batch_size,) + tuple(input_shape)
+        self.batch_input_shape = None if batch_input_shape is None else tuple(batch_input_shape)
+        self.built = False
+        self._weights = []          # (tensor, trainable) in creation order
+        self.input_shape_built = None
+        self.output_shape_built = None
+        self._updates = []          # graph-mode state updates made by the last call
+
+    # -- weights ---------------------------------------------------------------
+    def add_weight(self, name, shape, initializer="zeros", trainable=True, dtype=None):
+        """Create a weight (an eager tensor, shared with every compiled plan)."""
+        init = initializers_module.get(initializer)
+        value = np.asarray(init(tuple(shape), dtype=dtype or self.dtype))
+        weight = Tensor(value.astype(dtype or self.dtype), requires_grad=trainable,
+                        name=f"{self.name}/{name}")
+        self._weights.append((weight, trainable))
+        return weight
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        return [w for w, t in self._weights if t]
+
+    @property
+    def non_trainable_weights(self):
+        if not self.trainable:
+            return [w for w, _ in self._weights]
+        return [w for w, t in self._weights if not t]
+
+    @property
+    def weights(self):
+        return self.trainable_weights + self.non_trainable_weights
+
+    def get_weights(self):
+        """Copies of the weights' values, in Keras order."""
+        return [w.data.copy() for w in self.weights]
+
+    def set_weights(self, values):
+        """Overwrite the weights in place (plans and optimizers keep seeing the same arrays)."""
+        weights = self.weights
+        if len(values) != len(weights):
+            raise ValueError(f"{type(self).__name__} '{self.name}': set_weights got "
+                             f"{len(values)} arrays, the layer has {len(weights)} weights")
+        for w, v in zip(weights, values):
+            v = np.asarray(v)
+            if v.shape != w.shape:
+                raise ValueError(f"{type(self).__name__} '{self.name}': weight '{w.name}' has "
+                                 f"shape {w.shape}, got an array of shape {v.shape}")
+            np.copyto(w.data, v, casting="same_kind")
+
+    def count_params(self):
+        return int(sum(w.data.size for w in self.weights))
+
+    def add_update(self, update):
+        """Record a graph-mode state update (e.g. BatchNormalization's moving averages)."""
+        self._updates.append(update)
+
+    # -- building and calling --------------------------------------------------
+    def build(self, input_shape):
+        """Create the weights for inputs of `input_shape` (batch dimension included)."""
+
+    def call(self, x, training=False):
+        raise NotImplementedError(f"{type(self).__name__}.call")
+
+    def check_input(self, shape):
+        """Raise a clear error if inputs of `shape` do not fit (after build)."""
+
+    def __call__(self, x, training=False):
+        # 1. functional wiring: record the call, find the output shape by tracing
+        if isinstance(x, KerasTensor):
+            return self._call_symbolic(x)
+        # 2. build on first use, from the input's shape
+        shape = _shape_of(x)
+        if not self.built:
+            self._build(shape)
+        # 3. check the input against what the layer was built for, then compute
+        self.check_input(shape)
+        return self.call(x, training=training)
+
+    def _build(self, shape):
+        self.input_shape_built = (None,) + tuple(shape[1:])
+        self.build(self.input_shape_built)
+        self.built = True
+
+    def _call_symbolic(self, x):
+        if not self.built:
+            self._build(x.shape)
+        self.check_input(x.shape)
+        out = self.compute_output_shape(x.shape)
+        self.output_shape_built = out
+        return KerasTensor(out, x.dtype, layer=self, inputs=(x,))
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for `input_shape`, found by tracing `call` on a placeholder."""
+        with Graph().as_default():
+            y = self.call(placeholder(self.dtype, input_shape, name="x"), training=False)
+        return y.shape
+
+    # -- configuration -----------------------------------------------------------
+    def get_config(self):
+        """The constructor arguments, JSON-serialisable (Keras convention)."""
+        config = {"name": self.name, "trainable": self.trainable, "dtype": str(self.dtype)}
+        if self.batch_input_shape is not None:
+            config["batch_input_shape"] = list(self.batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} '{self.name}'>"
+
+
+def _shape_of(x):
+    if isinstance(x, (Tensor, Symbol)):
+        return x.shape
+    return np.shape(x)
+
+
+def layer_error(layer, message):
+    """A ValueError that starts with the layer's class and name."""
+    return ValueError(f"{type(layer).__name__} '{layer.name}' {message}")

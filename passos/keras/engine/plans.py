@@ -1,0 +1,99 @@
+"""Compiled execution plans for a Keras model: train, test and predict.
+
+Each plan traces the model once into a passos graph (weights are captured
+eager tensors, so every plan and eager call shares them), adds the loss,
+metrics and the optimizer's update, and runs through one Session plan per
+step: one Python call per node, no re-tracing.
+"""
+import numpy as np
+
+from ...core.op import Op
+from ...graph.gradients import gradients
+from ...graph.graph import Graph, placeholder
+from ...graph.session import Session
+from ...ops import arithmetic as ar, elementwise as el, reduce as rd
+from .. import losses
+
+
+class ApplyOptimizer(Op):
+    """Graph node that hands the gradients to the optimizer, which updates the weights in place."""
+
+    kind = "apply_gradients"
+    differentiable = False
+
+    def __init__(self, optimizer, weights):
+        self.optimizer = optimizer
+        self.weights = weights
+
+    def attrs(self):
+        return {"optimizer": type(self.optimizer).__name__}
+
+    def shape(self, *shapes):
+        return ()
+
+    def dtype(self, *dtypes):
+        return np.dtype(bool)
+
+    def bind(self, session, node):
+        optimizer, weights = self.optimizer, self.weights
+
+        def apply(*grads):
+            optimizer.step([w.data for w in weights], grads)
+        return apply
+
+
+def _per_sample(values):
+    """Reduce a loss or metric to one value per sample (mean over non-batch axes)."""
+    if values.shape is not None and len(values.shape) > 1:
+        return rd.mean(values, axis=tuple(range(1, len(values.shape))))
+    return values
+
+
+class Plan:
+    """One compiled computation of a model: `run(x, y, w)` -> list of floats or arrays."""
+
+    def __init__(self, model, kind, weighted=False):
+        self.kind = kind
+        graph = Graph()
+        with graph.as_default():
+            # 1. inputs and the model itself, traced once
+            self.x = placeholder(model.input_dtype, model.input_shape, name="x")
+            for layer in model.layers:
+                layer._updates.clear()
+            y_pred = model.call(self.x, training=kind == "train")
+            fetches = [y_pred]
+            self.y = self.w = None
+            if kind != "predict":
+                # 2. targets, the weighted loss and the metrics
+                dtype, shape = losses.target_spec(model.loss, y_pred.shape)
+                self.y = placeholder(dtype, shape, name="y_true")
+                per_sample = _per_sample(model.loss(self.y, y_pred))
+                if weighted:
+                    self.w = placeholder("float32", (None,), name="sample_weight")
+                    nonzero = rd.mean(el.cast(ar.not_equal(self.w, 0), "float32"))
+                    loss = rd.mean(per_sample * self.w) / nonzero
+                else:
+                    loss = rd.mean(per_sample)
+                fetches = [loss] + [rd.mean(_per_sample(fn(self.y, y_pred)))
+                                    for _, fn in model.metric_functions]
+            if kind == "train":
+                # 3. gradients, the optimizer's update and layers' state updates
+                weights = model.trainable_weights
+                grads = gradients(loss, [graph.capture(w) for w in weights])
+                used = [(w, g) for w, g in zip(weights, grads) if g is not None]
+                step = graph.add_op(ApplyOptimizer(model.optimizer, [w for w, _ in used]),
+                                    [g for _, g in used])
+                self.extra = [step] + [u for layer in model.layers for u in layer._updates]
+            else:
+                self.extra = []
+        self.fetches = fetches
+        self.session = Session(graph)
+
+    def run(self, x, y=None, w=None):
+        feeds = {self.x: x}
+        if self.y is not None:
+            feeds[self.y] = y
+        if self.w is not None:
+            feeds[self.w] = w
+        values = self.session.run(self.fetches + self.extra, feeds)
+        return values[:len(self.fetches)]

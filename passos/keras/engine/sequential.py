@@ -1,0 +1,78 @@
+"""`Sequential`: a plain stack of layers, each feeding the next."""
+from ..layers.core import Input, InputLayer
+from .training import Model
+
+
+class Sequential(Model):
+    """A model built by `add`ing layers; built as soon as the input shape is known.
+
+    >>> from passos.keras.models import Sequential
+    >>> from passos.keras.layers import Dense
+    >>> model = Sequential([Dense(4, input_shape=(3,)), Dense(2)])
+    >>> model.output_shape
+    (None, 2)
+    """
+
+    def __init__(self, layers=None, name=None):
+        super().__init__(name=name)
+        self._stack = []
+        for layer in layers or []:
+            self.add(layer)
+
+    @property
+    def layers(self):
+        return list(self._stack)
+
+    def add(self, layer):
+        """Append a layer; with a known input shape, build it now so errors show at once."""
+        if isinstance(layer, InputLayer):
+            if self._stack or self.inputs is not None:
+                raise ValueError("Sequential.add: an InputLayer can only come first")
+            self._wire(layer.output, layer.output)
+            return
+        from .base_layer import Layer
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential.add: expected a layer, got {layer!r:.60}")
+        self._stack.append(layer)
+        if self.outputs is None and layer.batch_input_shape is not None:
+            self._wire(Input(batch_shape=layer.batch_input_shape), None, partial=True)
+        if self.outputs is not None:
+            self._wire(self.inputs, layer(self.outputs))
+        self._invalidate_plans()
+
+    def pop(self):
+        """Remove the last layer."""
+        if not self._stack:
+            raise ValueError("Sequential.pop: the model has no layers")
+        self._stack.pop()
+        self._rewire()
+
+    def _wire(self, inputs, outputs, partial=False):
+        if partial:
+            self.inputs, self.outputs = inputs, inputs
+            return
+        super()._wire(inputs, outputs if outputs is not None else inputs)
+
+    def _rewire(self):
+        if self.inputs is None:
+            return
+        x = self.inputs
+        for layer in self._stack:
+            x = layer(x)
+        self._wire(self.inputs, x)
+        self._invalidate_plans()
+
+    def _build(self, shape):
+        """Build from the first data seen, when no layer gave an input shape."""
+        self._wire(Input(batch_shape=(None,) + tuple(shape[1:])), None, partial=True)
+        self._rewire()
+
+    def call(self, x, training=False):
+        for layer in self._stack:
+            x = layer(x, training=training)
+        return x
+
+    def get_config(self):
+        return {"name": self.name,
+                "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
+                           for layer in self._stack]}

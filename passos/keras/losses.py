@@ -1,0 +1,126 @@
+"""Keras losses: each maps (y_true, y_pred) to one value per sample.
+
+When the prediction comes straight from a softmax (or sigmoid) the loss is
+computed from the logits instead, fused and numerically stable, as Keras'
+backends do: log(softmax) never underflows to -inf.
+"""
+import numpy as np
+
+from .. import ops as _ops  # noqa: F401 - installs the tensor operators
+from ..core.tensor import Tensor
+from ..graph.graph import Symbol
+from ..ops import arithmetic as ar, elementwise as el, nn, reduce as rd
+from ..ops.creation import arange
+from ..ops.movement import reshape
+
+EPSILON = 1e-7
+
+
+def _producer(y_pred):
+    """(op, inputs) of the op that computed `y_pred`, when it is known."""
+    if isinstance(y_pred, Symbol):
+        return y_pred.op, y_pred.inputs
+    node = getattr(y_pred, "_node", None) if isinstance(y_pred, Tensor) else None
+    return (node.op, node.inputs) if node is not None else (None, ())
+
+
+def _logits(y_pred, op_type):
+    op, inputs = _producer(y_pred)
+    if isinstance(op, op_type) and getattr(op, "axis", -1) in (-1, _ndim(y_pred) - 1):
+        return inputs[0]
+    return None
+
+
+def _ndim(x):
+    return len(x.shape) if x.shape is not None else -1
+
+
+def categorical_crossentropy(y_true, y_pred):
+    """-sum(y_true * log(y_pred)) over the last axis; y_true one-hot (or soft) rows."""
+    logits = _logits(y_pred, nn.Softmax)
+    if logits is not None:
+        return nn.softmax_cross_entropy(logits, y_true)
+    y_pred = y_pred / rd.sum(y_pred, axis=-1, keepdims=True)
+    y_pred = ar.clip(y_pred, EPSILON, 1 - EPSILON)
+    return -rd.sum(y_true * el.log(y_pred), axis=-1)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred):
+    """-log(y_pred[label]) with integer labels of shape (batch,) or (batch, 1)."""
+    labels = reshape(y_true, (-1,)) if _ndim(y_pred) == 2 else y_true
+    logits = _logits(y_pred, nn.Softmax)
+    if logits is not None:
+        return nn.sparse_softmax_cross_entropy(logits, labels)
+    classes = y_pred.shape[-1]
+    one_hot = el.cast(ar.equal(reshape(labels, (-1, 1)), arange(classes)), y_pred.dtype)
+    return -rd.sum(one_hot * el.log(ar.clip(y_pred, EPSILON, 1 - EPSILON)), axis=-1)
+
+
+def binary_crossentropy(y_true, y_pred):
+    """Mean over the last axis of -(y log p + (1 - y) log(1 - p))."""
+    logits = _logits(y_pred, el.Sigmoid)
+    if logits is not None:  # max(z, 0) - z y + log(1 + e^-|z|), stable for any z
+        per_value = el.relu(logits) - logits * y_true + el.log(1 + el.exp(-el.abs(logits)))
+    else:
+        p = ar.clip(y_pred, EPSILON, 1 - EPSILON)
+        per_value = -(y_true * el.log(p) + (1 - y_true) * el.log(1 - p))
+    return rd.mean(per_value, axis=-1)
+
+
+def mean_squared_error(y_true, y_pred):
+    return rd.mean(el.square(y_pred - y_true), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    return rd.mean(el.abs(y_pred - y_true), axis=-1)
+
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+
+_BY_NAME = {f.__name__: f for f in (categorical_crossentropy, sparse_categorical_crossentropy,
+                                    binary_crossentropy, mean_squared_error,
+                                    mean_absolute_error)}
+_BY_NAME.update(mse=mean_squared_error, mae=mean_absolute_error,
+                MSE=mean_squared_error, MAE=mean_absolute_error)
+
+
+def get(identifier):
+    """The loss function for a Keras name or a function(y_true, y_pred)."""
+    if callable(identifier):
+        return identifier
+    if identifier in _BY_NAME:
+        return _BY_NAME[identifier]
+    raise ValueError(f"unknown loss {identifier!r}; choose one of {sorted(_BY_NAME)} or pass "
+                     "a function(y_true, y_pred)")
+
+
+def target_spec(loss, output_shape):
+    """(dtype, shape) of the targets that `loss` expects for a model output shape."""
+    if loss is sparse_categorical_crossentropy:
+        return np.dtype(np.int64), tuple(output_shape[:-1])
+    return np.dtype(np.float32), tuple(output_shape)
+
+
+def check_targets(loss, y, output_shape):
+    """A clear error when targets `y` do not fit `loss` and the model's output shape."""
+    name = getattr(loss, "__name__", "loss")
+    y_shape, out = np.shape(y), tuple(output_shape)
+    if loss is sparse_categorical_crossentropy:
+        if len(y_shape) == len(out) and y_shape[-1] == out[-1] and out[-1] != 1:
+            raise ValueError(
+                f"{name} expects integer class labels of shape {(y_shape[0],) + out[1:-1]}, got "
+                f"targets of shape {y_shape} (one-hot?); use loss='categorical_crossentropy' for "
+                "one-hot targets, or pass the labels themselves (e.g. y.argmax(-1))")
+        if len(y_shape) not in (len(out) - 1, len(out)):
+            raise ValueError(f"{name}: targets of shape {y_shape} do not fit the model's output "
+                             f"of shape {(None,) + out[1:]}")
+        return
+    if len(y_shape) != len(out) or any(o is not None and o != t for o, t in zip(out[1:], y_shape[1:])):
+        hint = ""
+        if name == "categorical_crossentropy" and len(y_shape) in (1, len(out)) and (
+                len(y_shape) == 1 or y_shape[-1] == 1):
+            hint = (f"; these look like integer labels: use to_categorical(y, {out[-1]}) or "
+                    "loss='sparse_categorical_crossentropy'")
+        raise ValueError(f"{name} expects targets shaped like the model's output "
+                         f"{(None,) + out[1:]}, got shape {y_shape}{hint}")
