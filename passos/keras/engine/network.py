@@ -111,18 +111,18 @@ class Network(Layer):
     # -- description ---------------------------------------------------------
     def summary(self, print_fn=print):
         """Print each layer's type, output shape and parameter count, then the totals."""
-        rule = "_" * 65
-        lines = [f'Model: "{self.name}"', rule,
-                 f"{'Layer (type)':<29}{'Output Shape':<26}{'Param #':>10}", "=" * 65]
-        for layer in self.layers:
-            shape = getattr(layer, "output_shape_built", None)
-            lines.append(f"{layer.name + ' (' + type(layer).__name__ + ')':<29}"
-                         f"{str(tuple(shape)) if shape is not None else 'multiple':<26}"
-                         f"{layer.count_params():>10,}")
+        rows = [(f"{layer.name} ({type(layer).__name__})",
+                 str(layer.output_shape_built) if layer.output_shape_built else "multiple",
+                 f"{layer.count_params():,}") for layer in self.layers]
+        width = max([29] + [len(r[0]) + 2 for r in rows])
+        total_width = width + 36
+        lines = [f'Model: "{self.name}"', "_" * total_width,
+                 f"{'Layer (type)':<{width}}{'Output Shape':<26}{'Param #':>10}", "=" * total_width]
+        lines += [f"{name:<{width}}{shape:<26}{count:>10}" for name, shape, count in rows]
         trainable = sum(int(np.prod(w.shape)) for w in self.trainable_weights)
         total = self.count_params()
-        lines += ["=" * 65, f"Total params: {total:,}", f"Trainable params: {trainable:,}",
-                  f"Non-trainable params: {total - trainable:,}", rule]
+        lines += ["=" * total_width, f"Total params: {total:,}", f"Trainable params: {trainable:,}",
+                  f"Non-trainable params: {total - trainable:,}", "_" * total_width]
         print_fn("\n".join(lines))
 
     def get_config(self):

@@ -1,0 +1,206 @@
+"""Convolution-family layers: Conv1D/2D/3D, Cropping, UpSampling and ZeroPadding (1D/2D/3D)."""
+import numpy as np
+
+from ...core.shapes import describe
+from ...ops import conv as conv_ops
+from ...ops.movement import pad, reshape
+from ...ops.resize import crop, upsample
+from .. import activations, initializers
+from ..engine.base_layer import Layer, layer_error
+
+_CONV = {1: conv_ops.conv1d, 2: conv_ops.conv2d, 3: conv_ops.conv3d}
+_INPUT = {1: "(batch, steps, channels)", 2: "(batch, rows, cols, channels)",
+          3: "(batch, depth, rows, cols, channels)"}
+
+
+def _tuple(value, rank, name, layer):
+    values = (value,) * rank if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != rank:
+        raise ValueError(f"{layer}: {name} needs {rank} value(s), got {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def _format(data_format):
+    data_format = data_format or "channels_last"
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"data_format must be 'channels_last' or 'channels_first', got {data_format!r}")
+    return data_format
+
+
+class _SpatialLayer(Layer):
+    """A layer over `rank` spatial axes; checks the input rank with a clear message."""
+
+    rank = 2
+
+    def check_input(self, shape):
+        if len(shape) != self.rank + 2:
+            raise layer_error(self, f"expects {self.rank + 2}-D inputs {_INPUT[self.rank]}, got "
+                                    f"shape {describe(shape)}; reshape the data, e.g. "
+                                    f"x.reshape(-1, 28, 28, 1) for 28x28 grey images")
+
+
+class _Conv(_SpatialLayer):
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        kind = type(self).__name__
+        self.filters = int(filters)
+        self.kernel_size = _tuple(kernel_size, self.rank, "kernel_size", kind)
+        self.strides = _tuple(strides, self.rank, "strides", kind)
+        self.dilation_rate = _tuple(dilation_rate, self.rank, "dilation_rate", kind)
+        if padding not in ("valid", "same"):
+            raise ValueError(f"{kind}: padding must be 'valid' or 'same', got {padding!r}")
+        self.padding = padding
+        self.data_format = _format(data_format)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+
+    def _channel_axis(self):
+        return -1 if self.data_format == "channels_last" else 1
+
+    def build(self, input_shape):
+        super().check_input(input_shape)
+        channels = input_shape[self._channel_axis()]
+        if channels is None:
+            raise layer_error(self, f"needs a known channel dimension, got {describe(input_shape)}")
+        self.kernel = self.add_weight("kernel", self.kernel_size + (channels, self.filters),
+                                      self.kernel_initializer)
+        self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer) \
+            if self.use_bias else None
+
+    def check_input(self, shape):
+        super().check_input(shape)
+        expected = self.kernel.shape[-2]
+        if shape[self._channel_axis()] != expected:
+            raise layer_error(self, f"expects inputs with {expected} channels "
+                                    f"({self.data_format}), got shape {describe(shape)}")
+
+    def call(self, x, training=False):
+        y = _CONV[self.rank](x, self.kernel, self.strides, self.padding, self.dilation_rate,
+                             self.data_format)
+        if self.use_bias:
+            bias = self.bias if self.data_format == "channels_last" else \
+                reshape(self.bias, (self.filters,) + (1,) * self.rank)
+            y = y + bias
+        return self.activation(y)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters,
+                "kernel_size": list(self.kernel_size), "strides": list(self.strides),
+                "padding": self.padding, "data_format": self.data_format,
+                "dilation_rate": list(self.dilation_rate),
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}
+
+
+class Conv1D(_Conv):
+    """1-D convolution over (batch, steps, channels)."""
+    rank = 1
+
+
+class Conv2D(_Conv):
+    """2-D convolution over (batch, rows, cols, channels), kernel (kh, kw, in, filters)."""
+    rank = 2
+
+
+class Conv3D(_Conv):
+    """3-D convolution over (batch, depth, rows, cols, channels)."""
+    rank = 3
+
+
+def _pairs(value, rank, name):
+    """Keras' padding/cropping forms as one (before, after) pair per spatial axis."""
+    if isinstance(value, (int, np.integer)):
+        return ((int(value), int(value)),) * rank
+    value = tuple(value)
+    if rank == 1 and len(value) == 2 and all(isinstance(v, (int, np.integer)) for v in value):
+        return ((int(value[0]), int(value[1])),)
+    if len(value) != rank:
+        raise ValueError(f"{name}: give an int, {rank} ints or {rank} (before, after) pairs, "
+                         f"got {value!r}")
+    return tuple((int(v), int(v)) if isinstance(v, (int, np.integer)) else
+                 (int(v[0]), int(v[1])) for v in value)
+
+
+class _ZeroPadding(_SpatialLayer):
+    def __init__(self, padding=1, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = _pairs(padding, self.rank, type(self).__name__)
+        self.data_format = _format(data_format)
+
+    def call(self, x, training=False):
+        spatial = list(self.padding)
+        pairs = [(0, 0)] + (spatial + [(0, 0)] if self.data_format == "channels_last"
+                            else [(0, 0)] + spatial)
+        return pad(x, pairs)
+
+    def get_config(self):
+        return {**super().get_config(), "padding": [list(p) for p in self.padding],
+                "data_format": self.data_format}
+
+
+class ZeroPadding1D(_ZeroPadding):
+    rank = 1
+
+
+class ZeroPadding2D(_ZeroPadding):
+    rank = 2
+
+
+class ZeroPadding3D(_ZeroPadding):
+    rank = 3
+
+
+class _Cropping(_SpatialLayer):
+    def __init__(self, cropping=1, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.cropping = _pairs(cropping, self.rank, type(self).__name__)
+        self.data_format = _format(data_format)
+
+    def call(self, x, training=False):
+        return crop(x, self.cropping, self.data_format)
+
+    def get_config(self):
+        return {**super().get_config(), "cropping": [list(p) for p in self.cropping],
+                "data_format": self.data_format}
+
+
+class Cropping1D(_Cropping):
+    rank = 1
+
+
+class Cropping2D(_Cropping):
+    rank = 2
+
+
+class Cropping3D(_Cropping):
+    rank = 3
+
+
+class _UpSampling(_SpatialLayer):
+    def __init__(self, size=2, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.size = _tuple(size, self.rank, "size", type(self).__name__)
+        self.data_format = _format(data_format)
+
+    def call(self, x, training=False):
+        return upsample(x, self.size, self.data_format)
+
+    def get_config(self):
+        return {**super().get_config(), "size": list(self.size), "data_format": self.data_format}
+
+
+class UpSampling1D(_UpSampling):
+    rank = 1
+
+
+class UpSampling2D(_UpSampling):
+    rank = 2
+
+
+class UpSampling3D(_UpSampling):
+    rank = 3

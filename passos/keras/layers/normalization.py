@@ -1,0 +1,129 @@
+"""BatchNormalization: normalise with batch statistics while training, moving averages after."""
+import numpy as np
+
+from ...core.op import Op
+from ...core.shapes import describe
+from ...core.tensor import Tensor
+from ...graph.graph import Symbol
+from ...ops import elementwise as el, reduce as rd
+from ...ops.movement import reshape
+from .. import initializers
+from ..engine.base_layer import Layer, layer_error
+
+
+class MovingAverageUpdate(Op):
+    """Graph node: average = momentum * average + (1 - momentum) * value, in place.
+
+    With `unbias_axes`, the value (a variance over those axes of the second
+    input) is first scaled by n / (n - 1), n being counted at run time.
+    """
+
+    kind = "moving_average_update"
+    differentiable = False
+
+    def __init__(self, average, momentum, unbias_axes=None):
+        self.average, self.momentum, self.unbias_axes = average, momentum, unbias_axes
+
+    def attrs(self):
+        return {"average": self.average.name, "momentum": self.momentum}
+
+    def shape(self, *shapes):
+        return ()
+
+    def dtype(self, *dtypes):
+        return np.dtype(bool)
+
+    def bind(self, session, node):
+        average, momentum, axes = self.average, self.momentum, self.unbias_axes
+
+        def update(value, x=None):
+            if axes is not None:
+                value = _unbiased(value, np.shape(x), axes)
+            _moving_average(average, value, momentum)
+        return update
+
+
+def _unbiased(variance, shape, axes):
+    n = int(np.prod([shape[i] for i in axes]))
+    return variance * (n / max(n - 1, 1))
+
+
+def _moving_average(average, value, momentum):
+    average.data *= momentum
+    average.data += (1 - momentum) * np.asarray(value, average.dtype)
+
+
+class BatchNormalization(Layer):
+    """y = gamma (x - mean) / sqrt(var + epsilon) + beta along `axis` (Keras 2 defaults)."""
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.momentum, self.epsilon = int(axis), float(momentum), float(epsilon)
+        self.center, self.scale = center, scale
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+
+    def build(self, input_shape):
+        axis = self.axis % len(input_shape)
+        if input_shape[axis] is None:
+            raise layer_error(self, f"needs a known size on axis {self.axis}, got "
+                                    f"{describe(input_shape)}")
+        size = (input_shape[axis],)
+        self.gamma = self.add_weight("gamma", size, self.gamma_initializer) if self.scale else None
+        self.beta = self.add_weight("beta", size, self.beta_initializer) if self.center else None
+        self.moving_mean = self.add_weight("moving_mean", size, self.moving_mean_initializer,
+                                           trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", size,
+                                               self.moving_variance_initializer, trainable=False)
+
+    def check_input(self, shape):
+        expected = self.moving_mean.shape[0]
+        if not -len(shape) <= self.axis < len(shape) or shape[self.axis] != expected:
+            raise layer_error(self, f"was built for {expected} features on axis {self.axis}, "
+                                    f"got inputs of shape {describe(shape)}")
+
+    def call(self, x, training=False):
+        ndim = len(x.shape)
+        axis = self.axis % ndim
+        reduce_axes = tuple(i for i in range(ndim) if i != axis)
+        broadcast = tuple(-1 if i == axis else 1 for i in range(ndim))
+        if training:
+            mean = rd.mean(x, axis=reduce_axes, keepdims=True)
+            variance = rd.mean(el.square(x - mean), axis=reduce_axes, keepdims=True)
+            self._update_moving_averages(x, reshape(mean, (-1,)), reshape(variance, (-1,)),
+                                         reduce_axes)
+        else:
+            mean = reshape(self.moving_mean, broadcast)
+            variance = reshape(self.moving_variance, broadcast)
+        y = (x - mean) / el.sqrt(variance + self.epsilon)
+        if self.scale:
+            y = y * reshape(self.gamma, broadcast)
+        if self.center:
+            y = y + reshape(self.beta, broadcast)
+        return y
+
+    def _update_moving_averages(self, x, mean, variance, reduce_axes):
+        """Moving averages of the mean and the unbiased variance, as Keras 2 keeps them."""
+        if isinstance(x, Symbol):
+            graph = x.graph
+            self.add_update(graph.add_op(MovingAverageUpdate(self.moving_mean, self.momentum),
+                                         [mean]))
+            self.add_update(graph.add_op(MovingAverageUpdate(
+                self.moving_variance, self.momentum, reduce_axes), [variance, x]))
+        elif isinstance(x, Tensor):
+            _moving_average(self.moving_mean, mean.data, self.momentum)
+            _moving_average(self.moving_variance,
+                            _unbiased(variance.data, x.shape, reduce_axes), self.momentum)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
+                "beta_initializer": initializers.serialize(self.beta_initializer),
+                "gamma_initializer": initializers.serialize(self.gamma_initializer),
+                "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
+                "moving_variance_initializer":
+                    initializers.serialize(self.moving_variance_initializer)}

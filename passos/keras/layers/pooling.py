@@ -1,0 +1,80 @@
+"""Pooling layers: Max/AveragePooling 1D/2D/3D and global average/max pooling."""
+from ...ops import pool as pool_ops
+from .convolutional import _format, _SpatialLayer, _tuple
+
+_MAX = {1: pool_ops.max_pool1d, 2: pool_ops.max_pool2d, 3: pool_ops.max_pool3d}
+_AVG = {1: pool_ops.avg_pool1d, 2: pool_ops.avg_pool2d, 3: pool_ops.avg_pool3d}
+
+
+class _Pooling(_SpatialLayer):
+    functions = _MAX
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        kind = type(self).__name__
+        self.pool_size = _tuple(pool_size, self.rank, "pool_size", kind)
+        self.strides = self.pool_size if strides is None else _tuple(strides, self.rank,
+                                                                     "strides", kind)
+        if padding not in ("valid", "same"):
+            raise ValueError(f"{kind}: padding must be 'valid' or 'same', got {padding!r}")
+        self.padding = padding
+        self.data_format = _format(data_format)
+
+    def call(self, x, training=False):
+        return self.functions[self.rank](x, self.pool_size, self.strides, self.padding,
+                                         self.data_format)
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": list(self.pool_size),
+                "strides": list(self.strides), "padding": self.padding,
+                "data_format": self.data_format}
+
+
+class MaxPooling1D(_Pooling):
+    rank = 1
+
+
+class MaxPooling2D(_Pooling):
+    """The largest value of each pool_size window (default 2x2, strides = pool_size)."""
+    rank = 2
+
+
+class MaxPooling3D(_Pooling):
+    rank = 3
+
+
+class AveragePooling1D(_Pooling):
+    rank, functions = 1, _AVG
+
+
+class AveragePooling2D(_Pooling):
+    rank, functions = 2, _AVG
+
+
+class AveragePooling3D(_Pooling):
+    rank, functions = 3, _AVG
+
+
+class _GlobalPooling2D(_SpatialLayer):
+    rank = 2
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = _format(data_format)
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}
+
+
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    """Mean over rows and columns: (batch, rows, cols, channels) -> (batch, channels)."""
+
+    def call(self, x, training=False):
+        return pool_ops.global_avg_pool(x, self.data_format)
+
+
+class GlobalMaxPooling2D(_GlobalPooling2D):
+    """Maximum over rows and columns: (batch, rows, cols, channels) -> (batch, channels)."""
+
+    def call(self, x, training=False):
+        return pool_ops.global_max_pool(x, self.data_format)
