@@ -47,12 +47,15 @@ def categorical_crossentropy(y_true, y_pred):
 
 def sparse_categorical_crossentropy(y_true, y_pred):
     """-log(y_pred[label]) with integer labels of shape (batch,) or (batch, 1)."""
-    labels = reshape(y_true, (-1,)) if _ndim(y_pred) == 2 else y_true
+    inner = tuple(y_pred.shape[1:-1])  # labels (batch, ...) or (batch, ..., 1) -> (batch, ...)
+    labels = reshape(y_true, (-1,) + inner) if None not in inner else y_true
     logits = _logits(y_pred, nn.Softmax)
     if logits is not None:
         return nn.sparse_softmax_cross_entropy(logits, labels)
     classes = y_pred.shape[-1]
-    one_hot = el.cast(ar.equal(reshape(labels, (-1, 1)), arange(classes)), y_pred.dtype)
+    one_hot = el.cast(ar.equal(reshape(labels, (-1,) + inner + (1,)), arange(classes)),
+                      y_pred.dtype)
+    y_pred = y_pred / rd.sum(y_pred, axis=-1, keepdims=True)  # Keras 2 renormalises, as above
     return -rd.sum(one_hot * el.log(ar.clip(y_pred, EPSILON, 1 - EPSILON)), axis=-1)
 
 
@@ -60,7 +63,9 @@ def binary_crossentropy(y_true, y_pred):
     """Mean over the last axis of -(y log p + (1 - y) log(1 - p))."""
     logits = _logits(y_pred, el.Sigmoid)
     if logits is not None:  # max(z, 0) - z y + log(1 + e^-|z|), stable for any z
-        per_value = el.relu(logits) - logits * y_true + el.log(1 + el.exp(-el.abs(logits)))
+        # -|z| written as z - 2 max(z, 0): the kinks cancel, so the gradient at z = 0 is 0.5 - y
+        relu = el.relu(logits)
+        per_value = relu - logits * y_true + el.log(1 + el.exp(logits - 2 * relu))
     else:
         p = ar.clip(y_pred, EPSILON, 1 - EPSILON)
         per_value = -(y_true * el.log(p) + (1 - y_true) * el.log(1 - p))
@@ -116,6 +121,8 @@ def check_targets(loss, y, output_shape):
             raise ValueError(f"{name}: targets of shape {y_shape} do not fit the model's output "
                              f"of shape {(None,) + out[1:]}")
         return
+    if len(y_shape) == 1 and len(out) == 2 and out[-1] == 1:
+        return  # Keras 2 expands 1-D targets to (n, 1) for a single-unit output
     if len(y_shape) != len(out) or any(o is not None and o != t for o, t in zip(out[1:], y_shape[1:])):
         hint = ""
         if name == "categorical_crossentropy" and len(y_shape) in (1, len(out)) and (
