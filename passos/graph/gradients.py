@@ -52,6 +52,8 @@ def gradients(ys, xs, grad_ys=None):
     ys = list(ys) if isinstance(ys, (list, tuple)) else [ys]
     single = not isinstance(xs, (list, tuple))
     xs = [xs] if single else list(xs)
+    if not xs:
+        return []
     graph = ys[0].graph
     grad_ys = grad_ys if isinstance(grad_ys, (list, tuple)) else [grad_ys] * len(ys)
     reached = _depends_on(ys, xs)

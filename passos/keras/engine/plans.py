@@ -79,7 +79,7 @@ class Plan:
             if kind == "train":
                 # 3. gradients, the optimizer's update and layers' state updates
                 weights = model.trainable_weights
-                grads = gradients(loss, [graph.capture(w) for w in weights]) if weights else []
+                grads = gradients(loss, [graph.capture(w) for w in weights])
                 used = [(w, g) for w, g in zip(weights, grads) if g is not None]
                 step = graph.add_op(ApplyOptimizer(model.optimizer, [w for w, _ in used]),
                                     [g for _, g in used])
