@@ -1,5 +1,16 @@
 """Keras models: `Sequential`, functional `Model`, and `load_model`."""
+from .. import io as _io
 from .engine.sequential import Sequential
 from .engine.training import Model
 
-__all__ = ["Sequential", "Model"]
+
+def load_model(filepath, custom_objects=None, compile=True):
+    """The model saved by `model.save(filepath)`: architecture, weights and compile settings.
+
+    custom_objects maps class names to layer classes of your own; with
+    compile=False the model comes back uncompiled.
+    """
+    return _io.load_model(filepath, custom_objects, compile)
+
+
+__all__ = ["Sequential", "Model", "load_model"]

@@ -1,3 +1,5 @@
 """Keras callbacks: hooks into `fit` (History, progress bar, early stopping, checkpoints ...)."""
 from .base import Callback, CallbackList, History
 from .progbar import Progbar, ProgbarLogger
+from .control import EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, TerminateOnNaN
+from .checkpoint import CSVLogger, ModelCheckpoint

@@ -21,6 +21,7 @@ class Model(Network):
         super().__init__(inputs=inputs, outputs=outputs, name=name, **kwargs)
         self.optimizer = self.loss = None
         self.metric_functions = []
+        self._metric_identifiers = []
         self.stop_training = False
         self.history = None
         self._plans = {}
@@ -119,10 +120,11 @@ class Model(Network):
             val = (x[split:], y[split:], None if weights is None else weights[split:])
             x, y = x[:split], y[:split]
             weights = None if weights is None else weights[:split]
-        # 2. callbacks: History first, the progress bar, then the user's
+        # 2. callbacks in Keras' order: the user's, History, then the progress bar, so
+        #    that History and the bar see what user callbacks add to the logs (e.g. lr)
         self.history = callbacks_module.History()
-        cbs = [self.history] + ([callbacks_module.ProgbarLogger(verbose)] if verbose else [])
-        cb = callbacks_module.CallbackList(cbs + list(callbacks or []))
+        progbar = [callbacks_module.ProgbarLogger(verbose)] if verbose else []
+        cb = callbacks_module.CallbackList(list(callbacks or []) + [self.history] + progbar)
         steps = -(-len(x) // batch_size)
         cb.set_model(self)
         cb.set_params({"epochs": epochs, "steps": steps, "samples": len(x),
@@ -212,3 +214,19 @@ class Model(Network):
     def predict_on_batch(self, x):
         x, _, _ = self._prepare(x)
         return self._plan("predict").run(x)[0]
+
+    # -- saving (passos.io imports this module, so it is imported when first needed) ----
+    def save(self, filepath, include_optimizer=True):
+        """Write architecture, weights, compile settings and optimizer state to one file."""
+        from ... import io
+        io.save_model(self, filepath, include_optimizer)
+
+    def save_weights(self, filepath):
+        """Write only the weights; read them back with load_weights."""
+        from ... import io
+        io.save_weights(self, filepath)
+
+    def load_weights(self, filepath):
+        """Set the weights from a file written by save_weights or save (same architecture)."""
+        from ... import io
+        io.load_weights(self, filepath)

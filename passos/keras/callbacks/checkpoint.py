@@ -1,0 +1,124 @@
+"""Callbacks that write files during training: ModelCheckpoint (the model) and CSVLogger (the logs).
+
+Keras 2 semantics and signatures; models are written with `passos.io`
+(one zip file: architecture as JSON, weights as .npy, never pickle).
+"""
+import csv
+import os
+
+import numpy as np
+
+from .base import Callback
+from .control import monitor_op, monitored_value
+
+
+class ModelCheckpoint(Callback):
+    """Save the model (or its weights) every `period` epochs, or only when `monitor` improves.
+
+    `filepath` may name the epoch (counting from 1) and any log value:
+    'w.{epoch:02d}-{val_loss:.2f}.h5' -> 'w.03-0.41.h5'. Whatever the
+    extension, the file is a passos archive (read it with load_model or
+    load_weights).
+
+    >>> checkpoint = ModelCheckpoint('best.h5', monitor='val_acc', save_best_only=True)
+    """
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 save_weights_only=False, mode="auto", period=1):
+        super().__init__()
+        self.filepath = os.fspath(filepath)
+        self.monitor, self.verbose, self.period = monitor, verbose, period
+        self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+        self.monitor_op = monitor_op("ModelCheckpoint", monitor, mode)
+        # the best value so far survives several fit calls, as in Keras
+        self.best = np.inf if self.monitor_op is np.less else -np.inf
+        self.epochs_since_last_save = 0
+
+    def _format(self, epoch, logs):
+        try:
+            return self.filepath.format(epoch=epoch + 1, **logs)
+        except (KeyError, IndexError) as error:
+            available = ", ".join(["epoch"] + sorted(logs))
+            raise ValueError(f"ModelCheckpoint: filepath {self.filepath!r} refers to {error}, "
+                             f"which is not in the logs; available names: {available}") from None
+
+    def _save(self, filepath):
+        if self.save_weights_only:
+            self.model.save_weights(filepath)
+        else:
+            self.model.save(filepath)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        self.epochs_since_last_save += 1
+        if self.epochs_since_last_save < self.period:
+            return
+        self.epochs_since_last_save = 0
+        filepath = self._format(epoch, logs)
+        if not self.save_best_only:
+            if self.verbose > 0:
+                print(f"\nEpoch {epoch + 1:05d}: saving model to {filepath}")
+            self._save(filepath)
+            return
+        current = monitored_value("ModelCheckpoint", logs, self.monitor)
+        if current is None:
+            return
+        if self.monitor_op(current, self.best):
+            if self.verbose > 0:
+                print(f"\nEpoch {epoch + 1:05d}: {self.monitor} improved from {self.best:0.5f} "
+                      f"to {current:0.5f}, saving model to {filepath}")
+            self.best = current
+            self._save(filepath)
+        elif self.verbose > 0:
+            print(f"\nEpoch {epoch + 1:05d}: {self.monitor} did not improve from "
+                  f"{self.best:0.5f}")
+
+
+class CSVLogger(Callback):
+    """Write one row per epoch to a CSV file: 'epoch' (from 0), then the log keys sorted.
+
+    With append=True, rows are added to an existing file (its header kept).
+
+    >>> logger = CSVLogger('training.log', separator=',', append=False)
+    """
+
+    def __init__(self, filename, separator=",", append=False):
+        super().__init__()
+        self.filename, self.sep, self.append = os.fspath(filename), separator, append
+        self.keys = self.writer = self.csv_file = None
+        self.append_header = True
+
+    def on_train_begin(self, logs=None):
+        mode = "w"
+        if self.append:
+            if os.path.exists(self.filename):
+                with open(self.filename, newline="") as existing:
+                    self.append_header = not existing.readline()
+            mode = "a"
+        self.csv_file = open(self.filename, mode, newline="")
+        self.keys = self.writer = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.keys is None:
+            self.keys = sorted(logs)
+            self.writer = csv.DictWriter(self.csv_file, fieldnames=["epoch"] + self.keys,
+                                         delimiter=self.sep, lineterminator="\n")
+            if self.append_header:
+                self.writer.writeheader()
+        row = {"epoch": epoch}
+        row.update((key, _cell(logs.get(key, "NA"))) for key in self.keys)
+        self.writer.writerow(row)
+        self.csv_file.flush()
+
+    def on_train_end(self, logs=None):
+        if self.csv_file is not None:
+            self.csv_file.close()
+        self.csv_file = self.writer = None
+
+
+def _cell(value):
+    """A log value as one CSV cell: numbers as they are, sequences as "[a, b]"."""
+    if isinstance(value, str) or np.ndim(value) == 0:
+        return value
+    return "[" + ", ".join(map(str, np.ravel(value))) + "]"
