@@ -31,8 +31,12 @@ def constant_input(x):
     return as_array(x)
 
 
-def apply(op, *inputs):
-    """Apply `op` to tensors, symbols or plain values and return the result."""
+def apply(op, *inputs, name=None):
+    """Apply `op` to tensors, symbols or plain values and return the result.
+
+    `name` labels the result (eager) or its graph node (symbolic), as the
+    course labels z1, h1, H: traces, drawings and TensorBoard show it.
+    """
     xs = []
     record = False
     for x in inputs:
@@ -40,7 +44,7 @@ def apply(op, *inputs):
             xs.append(x.data)
             record = record or x.requires_grad
         elif isinstance(x, Symbolic):
-            return x.graph.add_op(op, inputs)
+            return x.graph.add_op(op, inputs, name=name)
         else:
             xs.append(constant_input(x))
     try:
@@ -52,7 +56,7 @@ def apply(op, *inputs):
         out, saved = out
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    result = Tensor(out)
+    result = Tensor(out, name=name)
     if record and grad_mode.enabled and op.differentiable:
         result.requires_grad = True
         result._node = Node(op, tuple(x if isinstance(x, Tensor) else c

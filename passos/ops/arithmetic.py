@@ -166,83 +166,83 @@ COMPARE = {name: Compare(name) for name in
            ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")}
 
 
-def add(x, y):
+def add(x, y, name=None):
     """x + y, elementwise with broadcasting."""
-    return apply(ADD, x, y)
+    return apply(ADD, x, y, name=name)
 
 
-def subtract(x, y):
+def subtract(x, y, name=None):
     """x - y, elementwise with broadcasting."""
-    return apply(SUBTRACT, x, y)
+    return apply(SUBTRACT, x, y, name=name)
 
 
-def multiply(x, y):
+def multiply(x, y, name=None):
     """x * y, elementwise with broadcasting."""
-    return apply(MULTIPLY, x, y)
+    return apply(MULTIPLY, x, y, name=name)
 
 
-def divide(x, y):
+def divide(x, y, name=None):
     """x / y (true division: integers give floats), elementwise with broadcasting."""
-    return apply(DIVIDE, x, y)
+    return apply(DIVIDE, x, y, name=name)
 
 
-def negative(x):
+def negative(x, name=None):
     """-x."""
-    return apply(NEGATIVE, x)
+    return apply(NEGATIVE, x, name=name)
 
 
-def power(x, y):
+def power(x, y, name=None):
     """x ** y, elementwise; the gradient in y exists where x > 0."""
-    return apply(POWER, x, y)
+    return apply(POWER, x, y, name=name)
 
 
-def maximum(x, y):
+def maximum(x, y, name=None):
     """Elementwise maximum (ties share the gradient equally)."""
-    return apply(MAXIMUM, x, y)
+    return apply(MAXIMUM, x, y, name=name)
 
 
-def minimum(x, y):
+def minimum(x, y, name=None):
     """Elementwise minimum (ties share the gradient equally)."""
-    return apply(MINIMUM, x, y)
+    return apply(MINIMUM, x, y, name=name)
 
 
-def where(condition, x, y):
+def where(condition, x, y, name=None):
     """x where `condition` holds, else y; the gradient flows to the chosen input."""
-    return apply(WHERE, condition, x, y)
+    return apply(WHERE, condition, x, y, name=name)
 
 
-def clip(x, min_value=None, max_value=None):
+def clip(x, min_value=None, max_value=None, name=None):
     """Limit x to [min_value, max_value]; no gradient where it was clipped."""
     if min_value is None and max_value is None:
         raise ValueError("clip: give min_value, max_value or both")
-    return apply(Clip(min_value, max_value), x)
+    return apply(Clip(min_value, max_value), x, name=name)
 
 
-def equal(x, y):
+def equal(x, y, name=None):
     """x == y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["equal"], x, y)
+    return apply(COMPARE["equal"], x, y, name=name)
 
 
-def not_equal(x, y):
+def not_equal(x, y, name=None):
     """x != y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["not_equal"], x, y)
+    return apply(COMPARE["not_equal"], x, y, name=name)
 
 
-def less(x, y):
+def less(x, y, name=None):
     """x < y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["less"], x, y)
+    return apply(COMPARE["less"], x, y, name=name)
 
 
-def less_equal(x, y):
+def less_equal(x, y, name=None):
     """x <= y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["less_equal"], x, y)
+    return apply(COMPARE["less_equal"], x, y, name=name)
 
 
-def greater(x, y):
+def greater(x, y, name=None):
     """x > y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["greater"], x, y)
+    return apply(COMPARE["greater"], x, y, name=name)
 
 
-def greater_equal(x, y):
+def greater_equal(x, y, name=None):
     """x >= y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["greater_equal"], x, y)
+    return apply(COMPARE["greater_equal"], x, y, name=name)

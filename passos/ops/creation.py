@@ -57,11 +57,11 @@ class FilledLike(Op):
         return self.to or np.dtype(x)
 
 
-def zeros_like(x, dtype=None):
+def zeros_like(x, dtype=None, name=None):
     """Zeros with the shape (and dtype, unless given) of `x`."""
-    return apply(FilledLike(0, dtype), x)
+    return apply(FilledLike(0, dtype), x, name=name)
 
 
-def ones_like(x, dtype=None):
+def ones_like(x, dtype=None, name=None):
     """Ones with the shape (and dtype, unless given) of `x`."""
-    return apply(FilledLike(1, dtype), x)
+    return apply(FilledLike(1, dtype), x, name=name)

@@ -33,6 +33,6 @@ class Dropout(Op):
         return x
 
 
-def dropout(x, rate, noise_shape=None):
+def dropout(x, rate, noise_shape=None, name=None):
     """x with a random fraction `rate` of its values zeroed and the rest scaled up (training only)."""
-    return apply(Dropout(rate, noise_shape), x)
+    return apply(Dropout(rate, noise_shape), x, name=name)

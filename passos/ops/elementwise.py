@@ -119,46 +119,46 @@ EXP, LOG, SQRT, SQUARE, ABS = Exp(), Log(), Sqrt(), Square(), Abs()
 TANH, SIGMOID, RELU = Tanh(), Sigmoid(), Relu()
 
 
-def exp(x):
+def exp(x, name=None):
     """e ** x, elementwise."""
-    return apply(EXP, x)
+    return apply(EXP, x, name=name)
 
 
-def log(x):
+def log(x, name=None):
     """Natural logarithm, elementwise."""
-    return apply(LOG, x)
+    return apply(LOG, x, name=name)
 
 
-def sqrt(x):
+def sqrt(x, name=None):
     """Square root, elementwise."""
-    return apply(SQRT, x)
+    return apply(SQRT, x, name=name)
 
 
-def square(x):
+def square(x, name=None):
     """x ** 2, elementwise."""
-    return apply(SQUARE, x)
+    return apply(SQUARE, x, name=name)
 
 
-def abs(x):  # noqa: A001 - the NumPy/PyTorch name
+def abs(x, name=None):  # noqa: A001 - the NumPy/PyTorch name
     """|x|, elementwise."""
-    return apply(ABS, x)
+    return apply(ABS, x, name=name)
 
 
-def tanh(x):
+def tanh(x, name=None):
     """Hyperbolic tangent, elementwise."""
-    return apply(TANH, x)
+    return apply(TANH, x, name=name)
 
 
-def sigmoid(x):
+def sigmoid(x, name=None):
     """The logistic function 1 / (1 + e^-x), elementwise."""
-    return apply(SIGMOID, x)
+    return apply(SIGMOID, x, name=name)
 
 
-def relu(x):
+def relu(x, name=None):
     """max(x, 0), elementwise."""
-    return apply(RELU, x)
+    return apply(RELU, x, name=name)
 
 
-def cast(x, dtype):
+def cast(x, dtype, name=None):
     """x converted to `dtype` ('float32', 'float64', 'int64', 'bool', ...)."""
-    return apply(Cast(dtype), x)
+    return apply(Cast(dtype), x, name=name)

@@ -58,6 +58,6 @@ class MatMul(Op):
 MATMUL = MatMul()
 
 
-def matmul(a, b):
+def matmul(a, b, name=None):
     """Matrix product a @ b (NumPy semantics: vectors and batched stacks)."""
-    return apply(MATMUL, a, b)
+    return apply(MATMUL, a, b, name=name)

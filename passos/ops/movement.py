@@ -211,39 +211,39 @@ class BroadcastTo(Op):
         return out
 
 
-def reshape(x, shape):
+def reshape(x, shape, name=None):
     """The same values in a new shape (one dimension may be -1)."""
-    return apply(Reshape(shape), x)
+    return apply(Reshape(shape), x, name=name)
 
 
-def transpose(x, axes=None):
+def transpose(x, axes=None, name=None):
     """Permute the axes (reverse them when `axes` is None)."""
-    return apply(Transpose(axes), x)
+    return apply(Transpose(axes), x, name=name)
 
 
-def getitem(x, index):
+def getitem(x, index, name=None):
     """x[index], with gradient."""
     index = tuple(getattr(i, "data", i) for i in index) if isinstance(index, tuple) \
         else getattr(index, "data", index)
-    return apply(GetItem(index), x)
+    return apply(GetItem(index), x, name=name)
 
 
-def concatenate(tensors, axis=0):
+def concatenate(tensors, axis=0, name=None):
     """Join tensors along an existing axis."""
-    return apply(Concatenate(axis), *tensors)
+    return apply(Concatenate(axis), *tensors, name=name)
 
 
-def stack(tensors, axis=0):
+def stack(tensors, axis=0, name=None):
     """Join same-shaped tensors along a new axis."""
-    return apply(Stack(axis), *tensors)
+    return apply(Stack(axis), *tensors, name=name)
 
 
-def pad(x, paddings, constant_values=0):
+def pad(x, paddings, constant_values=0, name=None):
     """Pad with a constant; `paddings` holds one (before, after) pair per axis."""
-    return apply(Pad(paddings, constant_values), x)
+    return apply(Pad(paddings, constant_values), x, name=name)
 
 
-def broadcast_to(x, shape):
+def broadcast_to(x, shape, name=None):
     """x repeated along size-1 or missing leading axes to `shape`."""
-    return apply(BroadcastTo(shape), x)
+    return apply(BroadcastTo(shape), x, name=name)
 

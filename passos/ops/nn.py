@@ -121,24 +121,24 @@ class SparseSoftmaxCrossEntropy(Op):
         return np.dtype(logits)
 
 
-def softmax(x, axis=-1):
+def softmax(x, axis=-1, name=None):
     """exp(x) / sum(exp(x)) along `axis` (stable for large values)."""
-    return apply(Softmax(axis), x)
+    return apply(Softmax(axis), x, name=name)
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x, axis=-1, name=None):
     """log(softmax(x)) along `axis`, computed without underflow."""
-    return apply(LogSoftmax(axis), x)
+    return apply(LogSoftmax(axis), x, name=name)
 
 
-def softmax_cross_entropy(logits, labels, axis=-1):
+def softmax_cross_entropy(logits, labels, axis=-1, name=None):
     """Cross-entropy of softmax(logits) against one-hot or soft `labels`, per example."""
-    return apply(SoftmaxCrossEntropy(axis), logits, labels)
+    return apply(SoftmaxCrossEntropy(axis), logits, labels, name=name)
 
 
-def sparse_softmax_cross_entropy(logits, labels):
+def sparse_softmax_cross_entropy(logits, labels, name=None):
     """Cross-entropy of softmax(logits) against integer class `labels`, per example."""
-    return apply(SparseSoftmaxCrossEntropy(), logits, labels)
+    return apply(SparseSoftmaxCrossEntropy(), logits, labels, name=name)
 
 
 def elu(x, alpha=1.0):

@@ -97,31 +97,31 @@ class ArgExtreme(Op):
         return np.dtype(np.int64)
 
 
-def sum(x, axis=None, keepdims=False):  # noqa: A001 - the NumPy name
+def sum(x, axis=None, keepdims=False, name=None):  # noqa: A001 - the NumPy name
     """Sum over `axis` (an int, a tuple, or None for all)."""
-    return apply(Sum(axis, keepdims), x)
+    return apply(Sum(axis, keepdims), x, name=name)
 
 
-def mean(x, axis=None, keepdims=False):
+def mean(x, axis=None, keepdims=False, name=None):
     """Mean over `axis` (an int, a tuple, or None for all)."""
-    return apply(Mean(axis, keepdims), x)
+    return apply(Mean(axis, keepdims), x, name=name)
 
 
-def max(x, axis=None, keepdims=False):  # noqa: A001 - the NumPy name
+def max(x, axis=None, keepdims=False, name=None):  # noqa: A001 - the NumPy name
     """Largest value over `axis`; tied maxima share the gradient."""
-    return apply(Extreme("max", axis, keepdims), x)
+    return apply(Extreme("max", axis, keepdims), x, name=name)
 
 
-def min(x, axis=None, keepdims=False):  # noqa: A001 - the NumPy name
+def min(x, axis=None, keepdims=False, name=None):  # noqa: A001 - the NumPy name
     """Smallest value over `axis`; tied minima share the gradient."""
-    return apply(Extreme("min", axis, keepdims), x)
+    return apply(Extreme("min", axis, keepdims), x, name=name)
 
 
-def argmax(x, axis=None):
+def argmax(x, axis=None, name=None):
     """Index of the largest value along `axis` (flattened when None)."""
-    return apply(ArgExtreme("argmax", axis), x)
+    return apply(ArgExtreme("argmax", axis), x, name=name)
 
 
-def argmin(x, axis=None):
+def argmin(x, axis=None, name=None):
     """Index of the smallest value along `axis` (flattened when None)."""
-    return apply(ArgExtreme("argmin", axis), x)
+    return apply(ArgExtreme("argmin", axis), x, name=name)
