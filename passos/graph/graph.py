@@ -215,8 +215,9 @@ def Variable(initial_value, name=None, dtype=None, trainable=True):  # noqa: N80
     var.trainable = trainable
     graph.nodes.append(var)
     graph.variables.append(var)
-    with graph.name_scope(var.name):
-        var.initializer = graph.add_op(AssignOp(var, "assign"), [initial_value], name="initializer")
+    own_name = var.name[len(graph._prefix()):]  # the scope prefix is added again below
+    var.initializer = graph.add_op(AssignOp(var, "assign"), [initial_value],
+                                   name=f"{own_name}/initializer")
     return var
 
 

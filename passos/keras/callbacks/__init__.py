@@ -3,3 +3,4 @@ from .base import Callback, CallbackList, History
 from .progbar import Progbar, ProgbarLogger
 from .control import EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, TerminateOnNaN
 from .checkpoint import CSVLogger, ModelCheckpoint
+from .tensorboard import TensorBoard

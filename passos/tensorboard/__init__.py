@@ -1,0 +1,25 @@
+"""TensorBoard event files: scalars, histograms, images and graphs, written by passos.
+
+Needs the optional `tensorboard` package for its protobuf message classes:
+``pip install 'passos[tensorboard]'``. The files are the standard
+``events.out.tfevents.*`` TFRecord files that ``tensorboard --logdir`` reads.
+
+>>> import tempfile, passos.tensorboard as tb
+>>> with tb.SummaryWriter(tempfile.mkdtemp()) as writer:
+...     writer.add_scalar("loss", 0.5, step=1)
+"""
+try:
+    import tensorboard as _tensorboard  # noqa: F401 - the protobufs live in this package
+    from tensorboard.compat.proto import event_pb2 as _event_pb2  # noqa: F401
+except ImportError as error:
+    raise ImportError("passos.tensorboard needs the tensorboard package: "
+                      "pip install 'passos[tensorboard]'") from error
+
+from .graphdef import graph_def
+from .records import crc32c, masked_crc32c, read_records
+from .summaries import histogram_proto, image_proto
+from .trace import trace_model
+from .writer import SummaryWriter
+
+__all__ = ["SummaryWriter", "graph_def", "trace_model", "histogram_proto", "image_proto",
+           "crc32c", "masked_crc32c", "read_records"]

@@ -1,0 +1,62 @@
+"""Trace a Keras model into a passos Graph with one name scope per model and layer.
+
+The input placeholder sits at the top; each layer's ops and weights go in
+``model-name/layer-name/``, so TensorBoard draws the model as a box of layer boxes.
+"""
+from ..graph.graph import Graph, placeholder
+
+
+def trace_model(model, training=False):
+    """A fresh Graph computing `model` on a placeholder of its input shape.
+
+    The model's weights are captured (shared, not copied). State updates that
+    layers record while tracing (e.g. BatchNormalization in training mode) are
+    dropped again, so compiled plans are not affected.
+    """
+    if not getattr(model, "built", False) or getattr(model, "input_shape", None) is None:
+        raise ValueError(f"add_graph: model '{model.name}' is not built yet, so its input shape "
+                         "is unknown; give the first layer input_shape=..., call the model on "
+                         "data, or log the graph after fit has started")
+    layers = _all_layers(model)
+    saved_updates = [(layer, list(layer._updates)) for layer in layers]
+    graph = Graph()
+    try:
+        with graph.as_default():
+            inputs = getattr(model, "inputs", None)
+            x = placeholder(getattr(model, "input_dtype", "float32"), model.input_shape,
+                            name=getattr(inputs, "name", None) or "input")
+            with graph.name_scope(model.name):
+                _trace_network(graph, model, x, training)
+    finally:
+        for layer, updates in saved_updates:
+            layer._updates[:] = updates
+    return graph
+
+
+def _all_layers(model):
+    found, stack = [], [model]
+    while stack:
+        layer = stack.pop()
+        found.append(layer)
+        stack.extend(getattr(layer, "layers", []))
+    return found
+
+
+def _trace_network(graph, network, x, training):
+    """Replay `network` layer by layer, each inside its own name scope."""
+    nodes = getattr(network, "_nodes", None)
+    if not nodes:  # a subclassed model with its own call: one box for the whole model
+        return network.call(x, training=training)
+    values = {id(network.inputs): x}
+    for node in nodes:
+        layer, value = node.layer, values[id(node.inputs[0])]
+        if not getattr(layer, "_nodes", None):
+            for weight in layer.weights:  # "dense/kernel" lands beside the layer's ops
+                if weight.requires_grad:  # the rest are read as constants
+                    graph.capture(weight)
+        with graph.name_scope(layer.name):
+            if getattr(layer, "_nodes", None):
+                values[id(node)] = _trace_network(graph, layer, value, training)
+            else:
+                values[id(node)] = layer(value, training=training)
+    return values[id(network.outputs)]
