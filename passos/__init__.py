@@ -28,3 +28,8 @@ from . import info
 
 __version__ = "0.1.0"
 float32, float64, int32, int64 = "float32", "float64", "int32", "int64"
+from .ops.conv import conv1d, conv2d, conv3d
+from .ops.pool import (avg_pool1d, avg_pool2d, avg_pool3d, global_avg_pool, global_max_pool,
+                       max_pool1d, max_pool2d, max_pool3d)
+from .ops.resize import crop, upsample
+from .ops.windows import conv_output_size

@@ -68,8 +68,9 @@ class Extreme(Reduction):
     def vjp(self, gy, xs, y, saved, needs):
         x = xs[0]
         hit = np.equal(x, self._expand(y, x))
-        count = np.sum(hit, axis=self.axis, keepdims=True)
-        return (hit * (self._expand(gy, x) / count),)
+        g = self._expand(gy, x)
+        count = np.sum(hit, axis=self.axis, keepdims=True, dtype=g.dtype)
+        return (hit * (g / count),)
 
 
 class ArgExtreme(Op):
