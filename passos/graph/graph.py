@@ -23,6 +23,7 @@ class Symbol(Symbolic):
     """
 
     __slots__ = ("graph", "op", "inputs", "shape", "dtype", "name", "index", "__weakref__")
+    __array_priority__ = 100  # ndarray <op> Symbol calls our reflected operator
 
     def __init__(self, graph, op, inputs, shape, dtype, name):
         self.graph, self.op, self.inputs = graph, op, inputs

@@ -12,12 +12,14 @@ class Optimizer:
     """Base class: hyperparameters, iteration count, per-parameter slots."""
 
     defaults = {}  # hyperparameter name -> Keras 2 default
+    options = {}   # formula variants (TF1's) -> default; kept out of get_config
 
     def __init__(self, **hyper):
-        unknown = set(hyper) - set(self.defaults) - {"decay"}
+        unknown = set(hyper) - set(self.defaults) - set(self.options) - {"decay"}
         if unknown:
             raise TypeError(f"{type(self).__name__}: unknown argument(s) {sorted(unknown)}; "
-                            f"it takes {sorted(self.defaults) + ['decay']}")
+                            f"it takes {sorted(self.defaults) + ['decay'] + sorted(self.options)}")
+        self.options = {**self.options, **{k: hyper.pop(k) for k in list(hyper) if k in self.options}}
         self.hyper = {**self.defaults, "decay": 0.0, **hyper}
         for name, value in self.hyper.items():
             if value is not None and not np.isscalar(value):

@@ -11,9 +11,14 @@ EPSILON = 1e-7
 
 
 class SGD(Optimizer):
-    """p -= lr * g; with momentum m: v = m v - lr g, p += v (Nesterov: p += m v - lr g)."""
+    """p -= lr * g; with momentum m: v = m v - lr g, p += v (Nesterov: p += m v - lr g).
+
+    Option momentum_of_gradients (TF1's MomentumOptimizer): a = m a + g, p -= lr a
+    (Nesterov: p -= lr (g + m a)); the same steps while lr stays constant.
+    """
 
     defaults = {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False}
+    options = {"momentum_of_gradients": False}
 
     def create_slots(self, p):
         state = {"scratch": np.empty_like(p)}
@@ -23,6 +28,15 @@ class SGD(Optimizer):
 
     def update(self, p, g, state, lr):
         momentum, scratch = self.hyper["momentum"], state["scratch"]
+        if momentum and self.options["momentum_of_gradients"]:
+            a = state["velocity"]
+            a *= momentum
+            a += g
+            np.multiply(a, lr * momentum if self.hyper["nesterov"] else lr, out=scratch)
+            if self.hyper["nesterov"]:
+                scratch += lr * g
+            p -= scratch
+            return
         np.multiply(g, lr, out=scratch)
         if not momentum:
             p -= scratch
@@ -39,27 +53,57 @@ class SGD(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """a = rho a + (1 - rho) g²;  p -= lr g / (sqrt(a) + eps)."""
+    """a = rho a + (1 - rho) g²;  p -= lr g / (sqrt(a) + eps).
+
+    Options for TF1's RMSPropOptimizer: a starts at initial_accumulator_value;
+    epsilon_inside_sqrt divides by sqrt(a + eps); centered subtracts the squared
+    moving mean of g from a; momentum m steps by u = m u + lr g / denominator.
+    """
 
     defaults = {"learning_rate": 0.001, "rho": 0.9, "epsilon": EPSILON}
+    options = {"initial_accumulator_value": 0.0, "epsilon_inside_sqrt": False, "centered": False,
+               "momentum": 0.0}
 
     def create_slots(self, p):
-        return {"accumulator": np.zeros_like(p)}
+        state = {"accumulator": np.full_like(p, self.options["initial_accumulator_value"])}
+        if self.options["centered"]:
+            state["mean_grad"] = np.zeros_like(p)
+        if self.options["momentum"]:
+            state["moment"] = np.zeros_like(p)
+        return state
 
     def update(self, p, g, state, lr):
         rho, eps, a = self.hyper["rho"], self.hyper["epsilon"], state["accumulator"]
         a *= rho
         a += (1 - rho) * np.square(g)
-        p -= lr * g / (np.sqrt(a) + eps)
+        if not any(self.options.values()):  # Keras 2's rule
+            p -= lr * g / (np.sqrt(a) + eps)
+            return
+        denominator = a
+        if self.options["centered"]:
+            mg = state["mean_grad"]
+            mg *= rho
+            mg += (1 - rho) * g
+            denominator = a - np.square(mg)
+        denominator = (np.sqrt(denominator + eps) if self.options["epsilon_inside_sqrt"]
+                       else np.sqrt(denominator) + eps)
+        step = lr * g / denominator
+        if self.options["momentum"]:
+            u = state["moment"]
+            u *= self.options["momentum"]
+            u += step
+            step = u
+        p -= step
 
 
 class Adagrad(Optimizer):
-    """a += g²;  p -= lr g / (sqrt(a) + eps)."""
+    """a += g²;  p -= lr g / (sqrt(a) + eps); a starts at initial_accumulator_value (TF1: 0.1)."""
 
     defaults = {"learning_rate": 0.01, "epsilon": EPSILON}
+    options = {"initial_accumulator_value": 0.0}
 
     def create_slots(self, p):
-        return {"accumulator": np.zeros_like(p)}
+        return {"accumulator": np.full_like(p, self.options["initial_accumulator_value"])}
 
     def update(self, p, g, state, lr):
         a = state["accumulator"]

@@ -173,6 +173,15 @@ class Layer:
         return f"<{type(self).__name__} '{self.name}'>"
 
 
+def weight_for(weight, x):
+    """`weight` as seen by the computation of `x`: its live graph node when x is symbolic.
+
+    Needed before applying an op to a weight alone (e.g. reshaping a bias): on
+    the eager tensor that op would run once at trace time and freeze a copy.
+    """
+    return x.graph.capture(weight) if isinstance(x, Symbol) else weight
+
+
 def _shape_of(x):
     if isinstance(x, (Tensor, Symbol)):
         return x.shape

@@ -6,7 +6,7 @@ from ...ops import conv as conv_ops
 from ...ops.movement import pad, reshape
 from ...ops.resize import crop, upsample
 from .. import activations, initializers
-from ..engine.base_layer import Layer, layer_error
+from ..engine.base_layer import Layer, layer_error, weight_for
 
 _CONV = {1: conv_ops.conv1d, 2: conv_ops.conv2d, 3: conv_ops.conv3d}
 _INPUT = {1: "(batch, steps, channels)", 2: "(batch, rows, cols, channels)",
@@ -83,7 +83,7 @@ class _Conv(_SpatialLayer):
                              self.data_format)
         if self.use_bias:
             bias = self.bias if self.data_format == "channels_last" else \
-                reshape(self.bias, (self.filters,) + (1,) * self.rank)
+                reshape(weight_for(self.bias, x), (self.filters,) + (1,) * self.rank)
             y = y + bias
         return self.activation(y)
 

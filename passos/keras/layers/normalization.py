@@ -8,7 +8,7 @@ from ...graph.graph import Symbol
 from ...ops import elementwise as el, reduce as rd
 from ...ops.movement import reshape
 from .. import initializers
-from ..engine.base_layer import Layer, layer_error
+from ..engine.base_layer import Layer, layer_error, weight_for
 
 
 class MovingAverageUpdate(Op):
@@ -97,13 +97,13 @@ class BatchNormalization(Layer):
             self._update_moving_averages(x, reshape(mean, (-1,)), reshape(variance, (-1,)),
                                          reduce_axes)
         else:
-            mean = reshape(self.moving_mean, broadcast)
-            variance = reshape(self.moving_variance, broadcast)
+            mean = reshape(weight_for(self.moving_mean, x), broadcast)
+            variance = reshape(weight_for(self.moving_variance, x), broadcast)
         y = (x - mean) / el.sqrt(variance + self.epsilon)
         if self.scale:
-            y = y * reshape(self.gamma, broadcast)
+            y = y * reshape(weight_for(self.gamma, x), broadcast)
         if self.center:
-            y = y + reshape(self.beta, broadcast)
+            y = y + reshape(weight_for(self.beta, x), broadcast)
         return y
 
     def _update_moving_averages(self, x, mean, variance, reduce_axes):

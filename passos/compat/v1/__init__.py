@@ -1,0 +1,114 @@
+"""TensorFlow 1's graph API on passos: `import passos.compat.v1 as tf` and TF1 code runs.
+
+Build a graph of placeholders, variables and ops, then run it in a Session:
+
+>>> import numpy as np
+>>> import passos.compat.v1 as tf
+>>> graph = tf.Graph()
+>>> with graph.as_default():
+...     x = tf.placeholder(shape=[10, 1], dtype="float32")
+...     W1 = tf.get_variable(initializer=np.zeros([4, 10], "float32"))
+...     h = tf.sigmoid(tf.matmul(W1, x))
+...     W2 = tf.get_variable(initializer=np.zeros([2, 4], "float32"))
+...     yhat = tf.nn.softmax(tf.matmul(W2, h))
+...     init = tf.global_variables_initializer()
+>>> with tf.Session(graph=graph) as sess:
+...     _ = sess.run(init)
+...     sess.run(yhat, feed_dict={x: np.ones([10, 1])}).ravel().tolist()
+[1.0, 1.0]
+
+(The softmax runs over the last axis, of size 1 here, as in TensorFlow.)
+Modules: tf.nn, tf.losses, tf.train, tf.dtypes, and tf.summary where
+passos.tensorboard is installed.
+"""
+import types as _types
+
+from ...graph import Symbol as _Symbol, VariableSymbol as _VariableSymbol
+from ...graph.graph import Graph, get_default_graph, group, reset_default_graph
+from . import dtypes, framework as _framework, losses, nn, train
+from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
+                        pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
+                        stack, tile, transpose, unstack, where, zeros, zeros_like)
+from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16,
+                     int32, int64, uint8, uint16)
+from .framework import (GraphKeys, TensorShape, add_to_collection, constant, convert_to_tensor,
+                        get_collection, get_collection_ref, global_variables, identity, name_scope,
+                        stop_gradient, trainable_variables)
+from .init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
+                       ones_initializer, orthogonal_initializer, random_normal_initializer,
+                       random_uniform_initializer, truncated_normal_initializer,
+                       variance_scaling_initializer, zeros_initializer)
+from .math_ops import (abs, add, add_n, argmax, argmin, cast, ceil, clip_by_global_norm,
+                       clip_by_norm, clip_by_value, count_nonzero, div, divide, equal, exp, floor,
+                       floordiv, floormod, global_norm, greater, greater_equal, less, less_equal,
+                       log, log1p, logical_and, logical_not, logical_or, logical_xor, matmul,
+                       maximum, minimum, mod, multiply, negative, not_equal, pow, reciprocal,
+                       reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
+                       reduce_min, reduce_sum, round, rsqrt, sigmoid, sign, sqrt, square,
+                       squared_difference, subtract, tanh, to_float, to_int32, to_int64, truediv)
+from .random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from .session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions,
+                      Session, get_default_session)
+from .train import gradients
+from .variables import (AUTO_REUSE, Variable, VariableScope, assign, assign_add, assign_sub,
+                        get_variable, get_variable_scope, global_variables_initializer,
+                        initialize_all_variables, local_variables_initializer, placeholder,
+                        placeholder_with_default, variable_scope, variables_initializer)
+
+math = _types.SimpleNamespace(**{n: globals()[n] for n in (
+    "abs", "add", "add_n", "argmax", "argmin", "ceil", "count_nonzero", "divide", "equal", "exp",
+    "floor", "floordiv", "floormod", "greater", "greater_equal", "less", "less_equal", "log",
+    "log1p", "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum",
+    "multiply", "negative", "not_equal", "pow", "reciprocal", "reduce_all", "reduce_any",
+    "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_sum", "round",
+    "rsqrt", "sigmoid", "sign", "sqrt", "square", "squared_difference", "subtract", "tanh",
+    "truediv")}, softmax=nn.softmax, log_softmax=nn.log_softmax)
+random = _types.SimpleNamespace(normal=random_normal, uniform=random_uniform,
+                                truncated_normal=truncated_normal, set_random_seed=set_random_seed)
+initializers = _types.SimpleNamespace(
+    zeros=zeros_initializer, ones=ones_initializer, constant=constant_initializer,
+    random_normal=random_normal_initializer, random_uniform=random_uniform_initializer,
+    truncated_normal=truncated_normal_initializer, glorot_uniform=glorot_uniform_initializer,
+    glorot_normal=glorot_normal_initializer, variance_scaling=variance_scaling_initializer,
+    orthogonal=orthogonal_initializer, global_variables=global_variables_initializer,
+    variables=variables_initializer)
+
+__version__ = VERSION = "1.15.0"  # the TensorFlow API version this module follows
+Tensor = Operation = _Symbol
+newaxis = None
+sub, mul, neg = subtract, multiply, negative  # TF 0.x names still found in course material
+
+_framework.install(_Symbol, _VariableSymbol)
+
+
+def no_op(name=None):
+    """An operation that does nothing."""
+    return group(name=name or "NoOp")
+
+
+def disable_eager_execution():
+    """Nothing to do: passos.compat.v1 always builds graphs."""
+
+
+def disable_v2_behavior():
+    """Nothing to do: passos.compat.v1 is TensorFlow 1 behaviour."""
+
+
+def executing_eagerly():
+    return False
+
+
+def __getattr__(name):
+    """tf.summary, imported on first use (it lives with passos.tensorboard)."""
+    if name == "summary":
+        import importlib
+        try:
+            module = importlib.import_module(f"{__name__}.summary")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.summary":
+                raise
+            raise AttributeError("tf.summary is not available: passos.compat.v1.summary "
+                                 "(with passos.tensorboard) is not installed") from None
+        globals()["summary"] = module
+        return module
+    raise AttributeError(f"module 'passos.compat.v1' has no attribute '{name}'")

@@ -1,0 +1,93 @@
+"""TensorFlow-1 dtype objects (tf.float32 ...) that compare equal to NumPy dtypes and names.
+
+>>> import numpy as np
+>>> from passos.compat.v1 import dtypes
+>>> dtypes.float32 == np.float32, dtypes.float32 == "float32", np.dtype("int32") == dtypes.int32
+(True, True, True)
+>>> dtypes.float64.as_numpy_dtype
+<class 'numpy.float64'>
+"""
+import numpy as np
+
+from ...core.dtypes import as_dtype as _numpy_dtype
+
+
+class DType:
+    """A dtype as TensorFlow 1 spells it; `.dtype` lets NumPy accept it anywhere it takes a dtype."""
+
+    __slots__ = ("_np",)
+
+    def __init__(self, dtype):
+        self._np = np.dtype(dtype)
+
+    @property
+    def dtype(self):
+        return self._np
+
+    @property
+    def as_numpy_dtype(self):
+        return self._np.type
+
+    @property
+    def name(self):
+        return self._np.name
+
+    @property
+    def base_dtype(self):
+        return self
+
+    @property
+    def is_floating(self):
+        return self._np.kind == "f"
+
+    @property
+    def is_integer(self):
+        return self._np.kind in "iu"
+
+    @property
+    def is_bool(self):
+        return self._np.kind == "b"
+
+    @property
+    def size(self):
+        return self._np.itemsize
+
+    @property
+    def min(self):
+        return np.finfo(self._np).min if self.is_floating else np.iinfo(self._np).min
+
+    @property
+    def max(self):
+        return np.finfo(self._np).max if self.is_floating else np.iinfo(self._np).max
+
+    def __eq__(self, other):
+        try:
+            return self._np == _numpy_dtype(other)
+        except TypeError:
+            return False
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash(self._np)
+
+    def __repr__(self):
+        return f"tf.{self._np.name}"
+
+
+float16, float32, float64 = DType("float16"), DType("float32"), DType("float64")
+int8, int16, int32, int64 = DType("int8"), DType("int16"), DType("int32"), DType("int64")
+uint8, uint16, bool = DType("uint8"), DType("uint16"), DType("bool")  # noqa: A001 - tf.bool
+half, double = float16, float64
+_ALL = {d.name: d for d in (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, bool)}
+
+
+def as_dtype(type_value):
+    """The DType for a DType, NumPy dtype or type, or a name ('float32')."""
+    if isinstance(type_value, DType):
+        return type_value
+    found = _ALL.get(_numpy_dtype(type_value).name)
+    if found is None:
+        raise TypeError(f"passos.compat.v1 has no dtype {type_value!r}; use one of {sorted(_ALL)}")
+    return found

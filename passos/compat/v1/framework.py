@@ -1,0 +1,358 @@
+"""The TensorFlow-1 layer over passos.graph: per-graph bookkeeping, names, constants, collections.
+
+TF1 code builds every value as a graph node, names nodes 'scope/name' (with
+_1, _2 ... when taken) and turns Python and NumPy values into constant nodes;
+this module does that over the passos Graph, adding nothing to the core.
+"""
+import contextlib
+
+import numpy as np
+
+from ...core.op import Op
+from ...core.shapes import describe
+from ...core.tensor import Tensor
+from ...graph.graph import Graph, Symbol, get_default_graph
+from . import dtypes
+
+
+class GraphKeys:
+    """Names of the standard graph collections."""
+
+    GLOBAL_VARIABLES = "variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    LOCAL_VARIABLES = "local_variables"
+    MODEL_VARIABLES = "model_variables"
+    LOSSES = "losses"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    SUMMARIES = "summaries"
+    UPDATE_OPS = "update_ops"
+    GLOBAL_STEP = "global_step"
+    TRAIN_OP = "train_op"
+
+
+class GraphState:
+    """What TF1 keeps per graph that a passos Graph does not: variable store, scopes, collections."""
+
+    def __init__(self):
+        self.store = {}            # get_variable's variables by full name
+        self.var_scopes = []       # the open variable scopes, innermost last
+        self.scope_counts = {}     # variable-scope names taken by default_name=
+        self.collections = {}      # key -> list
+        self.seed = None           # tf.set_random_seed
+        self.optimizer_nodes = []  # apply-gradients nodes (their slots reset on initialisation)
+
+
+def state(graph=None):
+    """The TF1 bookkeeping of `graph` (the default graph when None), created on first use."""
+    graph = graph or get_default_graph()
+    found = graph.__dict__.get("_compat_v1")
+    if found is None:
+        found = graph._compat_v1 = GraphState()
+    return found
+
+
+# -- names ------------------------------------------------------------------------------
+def scope_prefix(graph):
+    """The current name-scope prefix of `graph` ('outer/inner/' or '')."""
+    return graph._prefix()
+
+
+@contextlib.contextmanager
+def absolute_scope(graph, prefix):
+    """Name nodes under exactly `prefix` ('a/b/' or ''), whatever scopes are open."""
+    saved = graph._scopes
+    graph._scopes = [prefix[:-1]] if prefix else []
+    try:
+        yield
+    finally:
+        graph._scopes = saved
+
+
+@contextlib.contextmanager
+def name_scope(name, default_name=None, values=None):
+    """Prefix the names of nodes created inside with 'name/' (made unique: 'name_1/' ...).
+
+    A name ending in '/' re-enters that exact scope; the context yields the prefix.
+    """
+    graph = get_default_graph()
+    name = name if name is not None else default_name
+    if not name:
+        with absolute_scope(graph, ""):
+            yield ""
+        return
+    if name.endswith("/"):
+        with absolute_scope(graph, name):
+            yield name
+        return
+    full = graph.unique_name(name)
+    with graph.name_scope(full[len(scope_prefix(graph)):]):
+        yield full + "/"
+
+
+def named(name, build):
+    """Run `build()` (which adds nodes) so its result is called `name` and its inner nodes 'name/...'.
+
+    As in TF1: the result takes the unique name, helpers go under it.
+    """
+    graph = get_default_graph()
+    full = graph.unique_name(name)
+    start = len(graph.nodes)
+    with graph.name_scope(full[len(scope_prefix(graph)):]):
+        out = build()
+        if isinstance(out, Symbol) and out.index < start:  # nothing new: TF1 still makes a node
+            out = identity(out)
+    if isinstance(out, Symbol) and out.graph is graph:
+        out.name = full
+    return out
+
+
+# -- constants and conversion ---------------------------------------------------------------
+class Const(Op):
+    """A constant node: returns its (read-only) value."""
+
+    kind = "const"
+    differentiable = False
+
+    def __init__(self, value):
+        value = np.array(value)  # our own copy, so the caller's array can change freely
+        value.flags.writeable = False
+        self.value = value
+
+    def attrs(self):
+        return {"shape": self.value.shape, "dtype": str(self.value.dtype)}
+
+    def forward(self):
+        return self.value
+
+    def shape(self):
+        return self.value.shape
+
+    def dtype(self):
+        return self.value.dtype
+
+
+class Identity(Op):
+    """The input itself; `stop_gradient` is the same with no gradient."""
+
+    def __init__(self, differentiable=True):
+        self.differentiable = differentiable
+        self.kind = "identity" if differentiable else "stop_gradient"
+
+    def attrs(self):
+        return {}
+
+    def forward(self, x):
+        return x
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (gy,)
+
+    def shape(self, x):
+        return x
+
+    def dtype(self, x):
+        return x
+
+
+IDENTITY, STOP_GRADIENT = Identity(), Identity(differentiable=False)
+
+
+def as_array(value, dtype=None):
+    """`value` as TF1 converts it: Python floats float32, Python ints int32, NumPy keeps its dtype."""
+    if isinstance(value, Tensor):
+        value = value.data
+    target = None if dtype is None else dtypes.as_dtype(dtype).dtype
+    array = np.asarray(value)
+    if array.dtype == object:
+        raise TypeError(f"cannot make a tensor from {type(value).__name__} {value!r:.80}")
+    if target is None and not isinstance(value, (np.ndarray, np.generic)):
+        if array.dtype == np.float64:
+            target = np.dtype(np.float32)
+        elif array.dtype == np.int64 and (array.size == 0 or (
+                array.min() >= -2**31 and array.max() < 2**31)):
+            target = np.dtype(np.int32)
+    return array if target is None else array.astype(target)
+
+
+def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
+    """A constant node; a scalar `value` fills `shape`, other values are reshaped to it.
+
+    >>> import passos.compat.v1 as tf
+    >>> with tf.Graph().as_default():
+    ...     c = tf.constant(2.0, shape=[2])
+    ...     tf.Session().run(c)
+    array([2., 2.], dtype=float32)
+    """
+    array = as_array(value, dtype)
+    if shape is not None:
+        shape = tuple(int(d) for d in shape)
+        if array.shape != shape:
+            if verify_shape or array.size not in (1, int(np.prod(shape))):
+                raise ValueError(f"constant '{name}': a value of shape {array.shape} cannot "
+                                 f"fill shape {shape}")
+            array = (np.broadcast_to(array.reshape(()), shape) if array.size == 1
+                     else array.reshape(shape))
+    return get_default_graph().add_op(Const(array), [], name=name)
+
+
+def convert_to_tensor(value, dtype=None, name=None):
+    """`value` as a node of the default graph (a constant unless it already is a node)."""
+    if isinstance(value, Symbol):
+        if dtype is not None and dtypes.as_dtype(dtype) != value.dtype:
+            raise ValueError(f"convert_to_tensor: '{value.name}' has dtype {value.dtype}, "
+                             f"requested {dtypes.as_dtype(dtype).name}; use tf.cast()")
+        return value
+    return constant(value, dtype, name=name or "Const")
+
+
+def inputs(*values):
+    """Values ready for a passos op in graph mode: constants become nodes when no input is one.
+
+    With a node among them, plain values stay constants (Python scalars weak,
+    so float32 * 2.0 stays float32) and arrays take the node's dtype when of the same kind.
+    """
+    symbols = [v for v in values if isinstance(v, Symbol)]
+    if not symbols:
+        return [convert_to_tensor(v) for v in values]
+    kind_dtype = {s.dtype.kind: s.dtype for s in symbols}
+    out = []
+    for v in values:
+        if isinstance(v, (list, tuple, np.ndarray)):
+            array = as_array(v)
+            target = kind_dtype.get(array.dtype.kind)
+            v = array if target is None else array.astype(target, copy=False)
+        out.append(v)
+    return out
+
+
+def identity(x, name=None):
+    """A new node with the value of `x`."""
+    (x,) = inputs(x)
+    return get_default_graph().add_op(IDENTITY, [x], name=name or "Identity")
+
+
+def stop_gradient(x, name=None):
+    """The value of `x`, with no gradient flowing back through it."""
+    (x,) = inputs(x)
+    return get_default_graph().add_op(STOP_GRADIENT, [x], name=name or "StopGradient")
+
+
+# -- collections ----------------------------------------------------------------------------
+def global_variables(scope=None):
+    """The variables of the default graph, in creation order (optionally those under `scope`)."""
+    return _filter(list(get_default_graph().variables), scope)
+
+
+def trainable_variables(scope=None):
+    """The variables created with trainable=True."""
+    return [v for v in global_variables(scope) if getattr(v, "trainable", True)]
+
+
+def _filter(items, scope):
+    if scope is None:
+        return items
+    return [v for v in items if getattr(v, "name", "").startswith(scope)]
+
+
+def get_collection(key, scope=None):
+    """The items in collection `key` of the default graph (variables come from the graph itself)."""
+    if key == GraphKeys.GLOBAL_VARIABLES:
+        return global_variables(scope)
+    if key == GraphKeys.TRAINABLE_VARIABLES:
+        return trainable_variables(scope)
+    graph = get_default_graph()
+    items = list(state(graph).collections.get(key, []))
+    # tf.summary keeps its own lists on the graph (see summary.py)
+    if key == GraphKeys.SUMMARIES:
+        items += list(graph.__dict__.get("_summaries", []))
+    items += list(graph.__dict__.get("_summary_collections", {}).get(key, []))
+    return _filter(items, scope)
+
+
+def add_to_collection(name, value):
+    state().collections.setdefault(name, []).append(value)
+
+
+def get_collection_ref(key):
+    return state().collections.setdefault(key, [])
+
+
+# -- what TF1 tensors, variables and graphs have beyond passos symbols -----------------------------
+class TensorShape(tuple):
+    """A static shape: a tuple of ints (None where unknown) with TF1's helper methods."""
+
+    def as_list(self):
+        return list(self)
+
+    @property
+    def ndims(self):
+        return len(self)
+
+    @property
+    def dims(self):
+        return list(self)
+
+    def num_elements(self):
+        return None if None in self else int(np.prod(self, dtype=np.int64))
+
+    def is_fully_defined(self):
+        return None not in self
+
+    def __repr__(self):
+        return f"TensorShape({list(self)})"
+
+
+def _get_shape(self):
+    if self.shape is None:
+        raise ValueError(f"'{self.name}' has an unknown rank; its shape is only known when run")
+    return TensorShape(self.shape)
+
+
+def _eval(self, feed_dict=None, session=None):
+    """The value of this tensor, computed by `session` or the default session."""
+    from .session import default_session_for
+    return default_session_for(self, session, "eval").run(self, feed_dict)
+
+
+def _run(self, feed_dict=None, session=None):
+    """Run this operation in `session` or the default session (returns None)."""
+    from .session import default_session_for
+    default_session_for(self, session, "run").run(self, feed_dict)
+
+
+def _iter(self):
+    """The slices along the first axis, which must be known (TF1 graph tensors)."""
+    if self.shape is None:
+        raise TypeError(f"Cannot iterate over '{self.name}': its shape is unknown")
+    if not self.shape:
+        raise TypeError(f"Cannot iterate over the scalar tensor '{self.name}'")
+    if self.shape[0] is None:
+        raise TypeError(f"Cannot iterate over '{self.name}' with unknown first dimension "
+                        f"(shape {describe(self.shape)}); use tf.unstack(x, num=...)")
+    return (self[i] for i in range(self.shape[0]))
+
+
+def install(symbol_class, variable_class):
+    """Give passos graph symbols the TF1 methods: eval, run, get_shape, //, %, ~, &, |, iteration."""
+    from . import math_ops as mo, variables as vs
+    symbol_class.__iter__ = _iter
+    symbol_class.eval = _eval
+    symbol_class.run = _run
+    symbol_class.get_shape = _get_shape
+    symbol_class.__floordiv__ = lambda a, b: mo.floordiv(a, b)
+    symbol_class.__rfloordiv__ = lambda a, b: mo.floordiv(b, a)
+    symbol_class.__mod__ = lambda a, b: mo.floormod(a, b)
+    symbol_class.__rmod__ = lambda a, b: mo.floormod(b, a)
+    symbol_class.__invert__ = lambda a: mo.logical_not(a)
+    symbol_class.__and__ = lambda a, b: mo.logical_and(a, b)
+    symbol_class.__or__ = lambda a, b: mo.logical_or(a, b)
+    symbol_class.__xor__ = lambda a, b: mo.logical_xor(a, b)
+    variable_class.load = vs.load
+    variable_class.value = variable_class.read_value = lambda v: v
+    Graph.get_operation_by_name = Graph.get_tensor_by_name
+    Graph.get_collection = lambda graph, key, scope=None: _graph_collection(graph, key, scope)
+
+
+def _graph_collection(graph, key, scope):
+    with graph.as_default():
+        return get_collection(key, scope)

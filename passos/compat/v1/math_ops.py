@@ -1,0 +1,309 @@
+"""TF1 math: elementwise arithmetic, reductions, comparisons, casts, clipping; every function takes name=.
+
+Semantics follow TF1: `divide` of integers gives floats, `floordiv` (//)
+floors; reduce_mean of integers stays integer; argmax without an axis uses
+axis 0; a float32 tensor times a Python float stays float32.
+
+>>> import passos.compat.v1 as tf
+>>> with tf.Graph().as_default():
+...     x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+...     tf.Session().run([tf.reduce_sum(x, axis=1), tf.argmax(x), tf.constant(7) // 2])
+[array([3., 7.], dtype=float32), array([1, 1]), np.int32(3)]
+"""
+import numpy as np
+
+from ...core.op import ElementwiseOp
+from ...graph.graph import Symbol, get_default_graph
+from ...ops import arithmetic as ar, elementwise as el, matmul as mm, movement as mv
+from ...ops import reduce as rd
+from . import dtypes
+from .framework import inputs, named
+
+
+def _unary(passos_fn, default, doc):
+    def fn(x, name=None):
+        return named(name or default, lambda: passos_fn(*inputs(x)))
+    fn.__name__ = fn.__qualname__ = default.lower()
+    fn.__doc__ = doc
+    return fn
+
+
+def _binary(passos_fn, default, doc):
+    def fn(x, y, name=None):
+        return named(name or default, lambda: passos_fn(*inputs(x, y)))
+    fn.__name__ = fn.__qualname__ = default.lower()
+    fn.__doc__ = doc
+    return fn
+
+
+class _Elementwise(ElementwiseOp):
+    """A NumPy ufunc without a gradient (floor, round, //, %, logical operators ...)."""
+
+    differentiable = False
+
+    def __init__(self, kind, ufunc, to=None):
+        self.kind, self.ufunc, self.to = kind, ufunc, to
+
+    def attrs(self):
+        return {}
+
+    def forward(self, *xs):
+        return self.ufunc(*xs)
+
+    def dtype(self, *dtypes_):
+        return self.to or np.result_type(*dtypes_)
+
+
+def _apply(op, *xs):
+    return get_default_graph().add_op(op, xs)
+
+
+def _no_grad(kind, ufunc, default, doc, to=None, arity=1):
+    op = _Elementwise(kind, ufunc, to)
+    return (_unary if arity == 1 else _binary)(lambda *xs: _apply(op, *xs), default, doc)
+
+
+add = _binary(ar.add, "Add", "x + y, elementwise with broadcasting.")
+subtract = _binary(ar.subtract, "Sub", "x - y, elementwise with broadcasting.")
+multiply = _binary(ar.multiply, "Mul", "x * y, elementwise with broadcasting.")
+divide = truediv = _binary(ar.divide, "truediv", "x / y; integers give floats (as Python 3's /).")
+floordiv = _no_grad("floordiv", np.floor_divide, "floordiv", "x // y, rounded down.", arity=2)
+floormod = mod = _no_grad("floormod", np.mod, "FloorMod", "x % y, with the sign of y.", arity=2)
+maximum = _binary(ar.maximum, "Maximum", "The larger of x and y, elementwise.")
+minimum = _binary(ar.minimum, "Minimum", "The smaller of x and y, elementwise.")
+pow = _binary(ar.power, "Pow", "x ** y, elementwise.")  # noqa: A001 - the TF1 name
+equal = _binary(ar.equal, "Equal", "x == y, elementwise (bool).")
+not_equal = _binary(ar.not_equal, "NotEqual", "x != y, elementwise (bool).")
+less = _binary(ar.less, "Less", "x < y, elementwise (bool).")
+less_equal = _binary(ar.less_equal, "LessEqual", "x <= y, elementwise (bool).")
+greater = _binary(ar.greater, "Greater", "x > y, elementwise (bool).")
+greater_equal = _binary(ar.greater_equal, "GreaterEqual", "x >= y, elementwise (bool).")
+logical_and = _no_grad("logical_and", np.logical_and, "LogicalAnd", "x and y.", bool, 2)
+logical_or = _no_grad("logical_or", np.logical_or, "LogicalOr", "x or y.", bool, 2)
+logical_xor = _no_grad("logical_xor", np.logical_xor, "LogicalXor", "x xor y.", bool, 2)
+logical_not = _no_grad("logical_not", np.logical_not, "LogicalNot", "not x.", bool)
+negative = _unary(ar.negative, "Neg", "-x.")
+square = _unary(el.square, "Square", "x², elementwise.")
+sqrt = _unary(el.sqrt, "Sqrt", "Square root, elementwise.")
+exp = _unary(el.exp, "Exp", "e ** x, elementwise.")
+log = _unary(el.log, "Log", "Natural logarithm, elementwise.")
+abs = _unary(el.abs, "Abs", "|x|, elementwise.")  # noqa: A001 - the TF1 name
+sigmoid = _unary(el.sigmoid, "Sigmoid", "1 / (1 + e^-x), elementwise.")
+tanh = _unary(el.tanh, "Tanh", "Hyperbolic tangent, elementwise.")
+floor = _no_grad("floor", np.floor, "Floor", "Largest integer not above x (no gradient).")
+ceil = _no_grad("ceil", np.ceil, "Ceil", "Smallest integer not below x (no gradient).")
+round = _no_grad("round", np.round, "Round", "x rounded, halves to even (no gradient).")  # noqa: A001
+sign = _no_grad("sign", np.sign, "Sign", "-1, 0 or 1 (no gradient).")
+
+
+def div(x, y, name=None):
+    """TF1's Python-2 division: floor division for integers, true division for floats."""
+    x, y = inputs(x, y)
+    kinds = {np.asarray(v).dtype.kind if not isinstance(v, Symbol) else v.dtype.kind
+             for v in (x, y) if not isinstance(v, (int, float))}
+    return (floordiv if kinds <= set("iu") else divide)(x, y, name=name)
+
+
+def reciprocal(x, name=None):
+    """1 / x."""
+    return named(name or "Reciprocal", lambda: ar.divide(1.0, *inputs(x)))
+
+
+def rsqrt(x, name=None):
+    """1 / sqrt(x)."""
+    return named(name or "Rsqrt", lambda: ar.divide(1.0, el.sqrt(*inputs(x))))
+
+
+def log1p(x, name=None):
+    """log(1 + x)."""
+    return named(name or "Log1p", lambda: el.log(ar.add(*inputs(x), 1.0)))
+
+
+def squared_difference(x, y, name=None):
+    """(x - y)², elementwise."""
+    return named(name or "SquaredDifference", lambda: el.square(ar.subtract(*inputs(x, y))))
+
+
+def add_n(inputs_, name=None):
+    """The sum of a list of same-shaped tensors."""
+    def build():
+        total = inputs(inputs_[0])[0]
+        for x in inputs_[1:]:
+            total = ar.add(total, x)
+        return total
+    return named(name or "AddN", build)
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+           a_is_sparse=False, b_is_sparse=False, name=None):
+    """Matrix product a @ b (batched over leading axes), optionally transposing either."""
+    def build():
+        x, y = inputs(a, b)
+        if transpose_a or adjoint_a:
+            x = _swap_last(x)
+        if transpose_b or adjoint_b:
+            y = _swap_last(y)
+        return mm.matmul(x, y)
+    return named(name or "MatMul", build)
+
+
+def _swap_last(x):
+    ndim = len(x.shape) if isinstance(x, Symbol) else np.ndim(x)
+    return mv.transpose(x, tuple(range(ndim - 2)) + (ndim - 1, ndim - 2))
+
+
+def cast(x, dtype, name=None):
+    """x converted to `dtype` (floats to integers round toward zero)."""
+    return named(name or "Cast", lambda: el.cast(*inputs(x), dtypes.as_dtype(dtype).dtype))
+
+
+def to_float(x, name=None):
+    return cast(x, dtypes.float32, name or "ToFloat")
+
+
+def to_int32(x, name=None):
+    return cast(x, dtypes.int32, name or "ToInt32")
+
+
+def to_int64(x, name=None):
+    return cast(x, dtypes.int64, name or "ToInt64")
+
+
+# -- reductions ----------------------------------------------------------------------------
+def _axis(axis, reduction_indices):
+    axis = reduction_indices if axis is None else axis
+    return list(axis) if isinstance(axis, (list, tuple)) else axis
+
+
+def _reduction(passos_fn, default, doc, integer_mean=False):
+    def fn(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+           keep_dims=None):
+        keep = bool(keepdims if keepdims is not None else keep_dims)
+        where = _axis(axis, reduction_indices)
+
+        def build():
+            (x,) = inputs(input_tensor)
+            y = passos_fn(x, where, keep)
+            if integer_mean and x.dtype.kind in "iu":  # TF1: the mean of integers is an integer
+                y = el.cast(y, x.dtype)
+            return y
+        return named(name or default, build)
+    fn.__name__ = fn.__qualname__ = "reduce_" + default.lower()
+    fn.__doc__ = doc
+    return fn
+
+
+class _BoolReduction(rd.Reduction):
+    differentiable = False
+
+    def __init__(self, kind, axis, keepdims):
+        super().__init__(axis, keepdims)
+        self.kind = kind
+
+    def forward(self, x):
+        return (np.any if self.kind == "any" else np.all)(x, axis=self.axis, keepdims=self.keepdims)
+
+    def dtype(self, x):
+        return np.dtype(bool)
+
+
+reduce_sum = _reduction(rd.sum, "Sum", "Sum over `axis` (None: all axes).")
+reduce_mean = _reduction(rd.mean, "Mean", "Mean over `axis`; integer inputs give integers (TF1).",
+                         integer_mean=True)
+reduce_max = _reduction(rd.max, "Max", "Largest value over `axis`.")
+reduce_min = _reduction(rd.min, "Min", "Smallest value over `axis`.")
+reduce_any = _reduction(lambda x, a, k: _apply(_BoolReduction("any", a, k), x), "Any",
+                        "True where any value over `axis` is true.")
+reduce_all = _reduction(lambda x, a, k: _apply(_BoolReduction("all", a, k), x), "All",
+                        "True where all values over `axis` are true.")
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                     keep_dims=None):
+    """log(sum(exp(x))) over `axis`, shifted by the maximum so it never overflows."""
+    from .framework import stop_gradient
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    where = _axis(axis, reduction_indices)
+
+    def build():
+        (x,) = inputs(input_tensor)
+        top = stop_gradient(rd.max(x, where, True))
+        total = el.log(rd.sum(el.exp(ar.subtract(x, top)), where, True))
+        out = ar.add(total, top)
+        return out if keep else mv.reshape(out, _reduced(x.shape, where))
+    return named(name or "ReduceLogSumExp", build)
+
+
+def _reduced(shape, axis):
+    axes = range(len(shape)) if axis is None else [a % len(shape) for a in np.atleast_1d(axis)]
+    return [-1 if d is None else d for i, d in enumerate(shape) if i not in axes]
+
+
+def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
+                  reduction_indices=None, keep_dims=None):
+    """How many values over `axis` are not zero."""
+    def build():
+        (x,) = inputs(input_tensor)
+        return el.cast(rd.sum(ar.not_equal(x, 0), _axis(axis, reduction_indices),
+                              bool(keepdims or keep_dims)), dtypes.as_dtype(dtype).dtype)
+    return named(name or "count_nonzero", build)
+
+
+def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+    """Index of the largest value along `axis` (axis 0 when not given, as in TF1)."""
+    axis = dimension if axis is None else axis
+    return named(name or "ArgMax", lambda: _index(rd.argmax(*inputs(input), 0 if axis is None else axis),
+                                               output_type))
+
+
+def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+    """Index of the smallest value along `axis` (axis 0 when not given, as in TF1)."""
+    axis = dimension if axis is None else axis
+    return named(name or "ArgMin", lambda: _index(rd.argmin(*inputs(input), 0 if axis is None else axis),
+                                               output_type))
+
+
+def _index(y, output_type):
+    to = dtypes.as_dtype(output_type).dtype
+    return y if y.dtype == to else el.cast(y, to)
+
+
+# -- clipping ---------------------------------------------------------------------------------
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """t limited to [clip_value_min, clip_value_max]."""
+    def build():
+        (x,) = inputs(t)
+        if all(isinstance(v, (int, float, np.number)) for v in (clip_value_min, clip_value_max)):
+            return ar.clip(x, clip_value_min, clip_value_max)
+        return ar.maximum(ar.minimum(x, clip_value_max), clip_value_min)
+    return named(name or "clip_by_value", build)
+
+
+def global_norm(t_list, name=None):
+    """sqrt of the sum of squares of all values in the tensors of `t_list` (None entries skipped)."""
+    def build():
+        parts = [rd.sum(el.square(t)) for t in t_list if t is not None]
+        total = parts[0]
+        for p in parts[1:]:
+            total = ar.add(total, p)
+        return el.sqrt(total)
+    return named(name or "global_norm", build)
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """t scaled down so that its L2 norm (over `axes`) is at most `clip_norm`."""
+    def build():
+        (x,) = inputs(t)
+        norm = el.sqrt(rd.sum(el.square(x), axes, True))
+        return ar.divide(ar.multiply(x, clip_norm), ar.maximum(norm, clip_norm))
+    return named(name or "clip_by_norm", build)
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """(t_list scaled by clip_norm / max(global_norm, clip_norm), global_norm)."""
+    norm = use_norm if use_norm is not None else global_norm(t_list)
+    from .framework import name_scope
+    with name_scope(name, "clip_by_global_norm"):
+        scale = ar.divide(clip_norm, ar.maximum(norm, clip_norm))
+        clipped = [None if t is None else ar.multiply(t, scale) for t in t_list]
+    return clipped, norm

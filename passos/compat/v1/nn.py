@@ -1,0 +1,276 @@
+"""tf.nn: activations, softmax and cross-entropies, dropout, conv2d, pooling, bias_add.
+
+Layouts follow TF1: NHWC by default (NCHW accepted), kernels (kh, kw, C_in,
+C_out), strides and window sizes as 4-lists [1, s, s, 1].
+
+>>> import numpy as np, passos.compat.v1 as tf
+>>> with tf.Graph().as_default():
+...     z = tf.constant([[1.0, 2.0, 3.0]])
+...     p = tf.Session().run(tf.nn.softmax(z))
+>>> np.round(p, 3)
+array([[0.09 , 0.245, 0.665]], dtype=float32)
+"""
+import numpy as np
+
+from ...core.op import Op
+from ...core.shapes import describe
+from ...graph.graph import Symbol, get_default_graph
+from ...ops import arithmetic as ar, conv as cv, elementwise as el, nn as pn, pool as pl
+from ...ops import random as passos_random, reduce as rd
+from .framework import inputs, named, stop_gradient
+from .math_ops import sigmoid, tanh  # noqa: F401 - tf.nn.sigmoid, tf.nn.tanh
+
+
+def relu(features, name=None):
+    """max(x, 0)."""
+    return named(name or "Relu", lambda: el.relu(*inputs(features)))
+
+
+def relu6(features, name=None):
+    """min(max(x, 0), 6)."""
+    return named(name or "Relu6", lambda: ar.clip(*inputs(features), 0, 6))
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    """x where x > 0, else alpha x."""
+    def build():
+        (x,) = inputs(features)
+        return ar.maximum(x, ar.multiply(x, alpha))
+    return named(name or "LeakyRelu", build)
+
+
+def elu(features, name=None):
+    """x where x > 0, else e^x - 1."""
+    return named(name or "Elu", lambda: pn.elu(*inputs(features)))
+
+
+def softplus(features, name=None):
+    """log(1 + e^x), computed without overflow."""
+    def build():
+        (x,) = inputs(features)
+        return ar.add(el.relu(x), el.log(ar.add(el.exp(ar.negative(el.abs(x))), 1.0)))
+    return named(name or "Softplus", build)
+
+
+def softmax(logits, axis=None, name=None, dim=None):
+    """exp(x) / sum(exp(x)) along `axis` (the last axis unless given)."""
+    axis = -1 if axis is None and dim is None else (dim if axis is None else axis)
+    return named(name or "Softmax", lambda: pn.softmax(*inputs(logits), axis))
+
+
+def log_softmax(logits, axis=None, name=None, dim=None):
+    """log(softmax(x)) along `axis` (the last axis unless given)."""
+    axis = -1 if axis is None and dim is None else (dim if axis is None else axis)
+    return named(name or "LogSoftmax", lambda: pn.log_softmax(*inputs(logits), axis))
+
+
+def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=None, dim=-1,
+                                         name=None, axis=None):
+    """-sum(labels * log_softmax(logits)) along the last axis: one loss per example.
+
+    Gradients flow into both logits and labels.
+    """
+    _keywords_only(_sentinel, "softmax_cross_entropy_with_logits_v2")
+    axis = dim if axis is None else axis
+    return named(name or "softmax_cross_entropy_with_logits",
+                 lambda: pn.softmax_cross_entropy(*inputs(logits, labels), axis))
+
+
+def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1,
+                                      name=None, axis=None):
+    """As the _v2 version, but no gradient flows into `labels` (TF1's original)."""
+    _keywords_only(_sentinel, "softmax_cross_entropy_with_logits")
+    axis = dim if axis is None else axis
+
+    def build():
+        z, y = inputs(logits, labels)
+        return pn.softmax_cross_entropy(z, stop_gradient(y) if isinstance(y, Symbol) else y, axis)
+    return named(name or "softmax_cross_entropy_with_logits", build)
+
+
+def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None,
+                                             name=None):
+    """-log softmax(logits)[label] for integer class labels: one loss per example."""
+    _keywords_only(_sentinel, "sparse_softmax_cross_entropy_with_logits")
+    return named(name or "SparseSoftmaxCrossEntropyWithLogits",
+                 lambda: pn.sparse_softmax_cross_entropy(*inputs(logits, labels)))
+
+
+def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+    """max(x, 0) - x z + log(1 + e^-|x|): binary cross-entropy of sigmoid(logits), elementwise."""
+    _keywords_only(_sentinel, "sigmoid_cross_entropy_with_logits")
+
+    def build():
+        x, z = inputs(logits, labels)
+        return ar.add(ar.subtract(el.relu(x), ar.multiply(x, z)),
+                      el.log(ar.add(el.exp(ar.negative(el.abs(x))), 1.0)))
+    return named(name or "logistic_loss", build)
+
+
+def _keywords_only(sentinel, who):
+    if sentinel is not None:
+        raise ValueError(f"Only call `{who}` with named arguments (labels=..., logits=...)")
+
+
+def l2_loss(t, name=None):
+    """sum(t²) / 2."""
+    return named(name or "L2Loss", lambda: ar.multiply(rd.sum(el.square(*inputs(t))), 0.5))
+
+
+def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
+    """(mean, variance) of `x` over `axes`."""
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    (x,) = inputs(x)
+    mean = named(name or "moments", lambda: rd.mean(x, list(axes), True))
+    variance = rd.mean(el.square(ar.subtract(x, stop_gradient(mean))), list(axes), keep)
+    return (mean if keep else rd.mean(mean, list(axes), False)), variance
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """(x - mean) / sqrt(variance + eps) * scale + offset (scale and offset may be None)."""
+    def build():
+        y = ar.divide(ar.subtract(*inputs(x, mean)), el.sqrt(ar.add(variance, variance_epsilon)))
+        if scale is not None:
+            y = ar.multiply(y, scale)
+        return y if offset is None else ar.add(y, offset)
+    return named(name or "batchnorm", build)
+
+
+def embedding_lookup(params, ids, partition_strategy="mod", name=None):
+    """Rows of `params` (a 2-D embedding matrix) for integer `ids`."""
+    from .array_ops import gather
+    return gather(params, ids, name=name or "embedding_lookup")
+
+
+def xw_plus_b(x, weights, biases, name=None):
+    """x @ weights + biases."""
+    from ...ops.matmul import matmul
+    return named(name or "xw_plus_b", lambda: ar.add(matmul(*inputs(x, weights)), biases))
+
+
+# -- dropout ----------------------------------------------------------------------------------------
+class _Dropout(Op):
+    """Keep each value with probability keep_prob (a fed tensor or a number) and scale it by 1/keep_prob."""
+
+    kind = "dropout"
+    saves = True
+
+    def forward(self, x, keep_prob):
+        keep_prob = float(keep_prob)
+        if not 0 < keep_prob <= 1:
+            raise ValueError(f"dropout: keep_prob must be in (0, 1], got {keep_prob}")
+        if keep_prob == 1:
+            return x, None
+        keep = passos_random.generator().random(np.shape(x), dtype=np.float32) < keep_prob
+        mask = keep * np.asarray(1 / keep_prob, dtype=np.asarray(x).dtype)
+        return x * mask, mask
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return (gy if saved is None else gy * saved), None
+
+    def shape(self, x, keep_prob):
+        return x
+
+    def dtype(self, x, keep_prob):
+        return x
+
+
+DROPOUT = _Dropout()
+
+
+def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
+    """x with each value zeroed with probability 1 - keep_prob (or `rate`), the rest scaled up.
+
+    Applied whenever it runs (TF1 has no training flag): feed keep_prob=1.0 to evaluate.
+    """
+    if (keep_prob is None) == (rate is None):
+        raise ValueError("dropout: give exactly one of keep_prob and rate")
+    if keep_prob is None:
+        keep_prob = ar.subtract(1.0, rate) if isinstance(rate, Symbol) else 1.0 - rate
+    if noise_shape is not None:
+        raise NotImplementedError("dropout: noise_shape is not supported by passos.compat.v1")
+    def build():
+        values = inputs(x, keep_prob)
+        out = get_default_graph().add_op(DROPOUT, values)
+        if out.shape is None and isinstance(values[0], Symbol):
+            out.shape = values[0].shape  # a keep_prob placeholder of unknown shape hides nothing
+        return out
+    return named(name or "dropout", build)
+
+
+# -- convolution and pooling -------------------------------------------------------------------------
+_FORMATS = {"NHWC": "channels_last", "NCHW": "channels_first"}
+
+
+def _spatial(values, data_format, what, op_name):
+    """The two spatial entries of a 4-list (or the int / pair given directly)."""
+    if isinstance(values, (int, np.integer)):
+        return (int(values),) * 2
+    values = [int(v) for v in values]
+    if len(values) == 2:
+        return tuple(values)
+    if len(values) != 4:
+        raise ValueError(f"{op_name}: {what} must have 4 entries ([1, h, w, 1] for NHWC), got {values}")
+    batch, channel = (0, 3) if data_format == "NHWC" else (0, 1)
+    if values[batch] != 1 or values[channel] != 1:
+        raise ValueError(f"{op_name}: {what} {values}: passos (like TF1) does not support "
+                         f"{what} in the batch and depth dimensions; use [1, h, w, 1]")
+    return tuple(values[1:3]) if data_format == "NHWC" else tuple(values[2:4])
+
+
+def _format(data_format, op_name):
+    if data_format not in _FORMATS:
+        raise ValueError(f"{op_name}: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
+    return _FORMATS[data_format]
+
+
+def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,  # noqa: A002
+           data_format="NHWC", dilations=(1, 1, 1, 1), name=None, filters=None):
+    """2-D cross-correlation: input (N, H, W, C_in), filter (kh, kw, C_in, C_out), padding 'SAME' or 'VALID'."""
+    kernel = filter if filter is not None else filters
+    if kernel is None or strides is None or padding is None:
+        raise TypeError("conv2d: input, filter, strides and padding are required")
+    s = _spatial(strides, data_format, "strides", "conv2d")
+    d = _spatial(dilations, data_format, "dilations", "conv2d")
+    layout = _format(data_format, "conv2d")
+    return named(name or "Conv2D", lambda: cv.conv2d(*inputs(input, kernel), s, padding.lower(),
+                                                     d, layout))
+
+
+def _pool(function, default, value, ksize, strides, padding, data_format, name):
+    k = _spatial(ksize, data_format, "ksize", default)
+    s = _spatial(strides, data_format, "strides", default)
+    layout = _format(data_format, default)
+    return named(name or default, lambda: function(*inputs(value), k, s, padding.lower(), layout))
+
+
+def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
+    """Largest value of each ksize window, moved by strides: [1, k, k, 1] lists, 'SAME' or 'VALID'."""
+    return _pool(pl.max_pool2d, "MaxPool", value if value is not None else input, ksize, strides,
+                 padding, data_format, name)
+
+
+def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
+    """Mean of each window ('SAME' averages only the cells inside the input, as TF1)."""
+    return _pool(pl.avg_pool2d, "AvgPool", value if value is not None else input, ksize, strides,
+                 padding, data_format, name)
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """value + bias, the 1-D bias added along the channel axis (the last one, or axis 1 for NCHW)."""
+    def build():
+        x, b = inputs(value, bias)
+        b_shape = b.shape if isinstance(b, Symbol) else np.shape(b)
+        x_shape = x.shape
+        channel = 1 if data_format == "NCHW" else -1
+        if b_shape is not None and len(b_shape) != 1:
+            raise ValueError(f"bias_add: bias must be 1-D, got shape {describe(b_shape)}")
+        if x_shape is not None and b_shape is not None and x_shape[channel] is not None \
+                and b_shape[0] is not None and x_shape[channel] != b_shape[0]:
+            raise ValueError(f"bias_add: value of shape {describe(x_shape)} has "
+                             f"{x_shape[channel]} channels but bias has {b_shape[0]} values")
+        if data_format == "NCHW":
+            from ...ops.movement import reshape
+            b = reshape(b, [-1] + [1] * (len(x_shape) - 2))
+        return ar.add(x, b)
+    return named(name or "BiasAdd", build)

@@ -1,0 +1,321 @@
+"""tf.train: TF1's optimizers over passos.optim's update rules, the global step, decays, Saver.
+
+`minimize(loss)` adds the gradient nodes and one apply-gradients node; each
+run of that node updates the variables' arrays in place in the session, with
+the optimizer's slots (moments, accumulators) kept per session and reset by
+global_variables_initializer(), as TF1's slot variables are.
+
+>>> import passos.compat.v1 as tf
+>>> with tf.Graph().as_default():
+...     w = tf.Variable(3.0)
+...     step = tf.train.GradientDescentOptimizer(0.25).minimize(tf.square(w))
+...     with tf.Session() as sess:
+...         sess.run(tf.global_variables_initializer())
+...         sess.run(step)
+...         float(sess.run(w))
+1.5
+"""
+import contextlib
+
+import numpy as np
+
+from ... import optim
+from ...core.op import Op
+from ...graph.gradients import gradients as _gradients
+from ...graph.graph import Symbol, VariableSymbol, get_default_graph
+from ...ops import arithmetic as ar, elementwise as el
+from .framework import GraphKeys, add_to_collection, get_collection, name_scope, named, state
+from .saver import Saver, checkpoint_exists, get_checkpoint_state, latest_checkpoint  # noqa: F401
+from .variables import get_variable, optimizer_states
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", **ignored):
+    """Symbols for d(sum of ys)/dx for each x in `xs` (a list; None where x does not reach ys)."""
+    xs = list(xs) if isinstance(xs, (list, tuple)) else [xs]
+    with name_scope(name):
+        return list(_gradients(ys, xs, grad_ys))
+
+
+class ApplyGradients(Op):
+    """Graph node that hands the gradients to the update rule, which changes the variables in place."""
+
+    kind = "apply_gradients"
+    differentiable = False
+
+    def __init__(self, optimizer, variables, global_step, learning_rate_fed):
+        self.optimizer, self.variables = optimizer, variables
+        self.global_step, self.learning_rate_fed = global_step, learning_rate_fed
+
+    def attrs(self):
+        return {"optimizer": type(self.optimizer).__name__,
+                "variables": [v.name for v in self.variables]}
+
+    def shape(self, *shapes):
+        return ()
+
+    def dtype(self, *dtypes_):
+        return np.dtype(bool)
+
+    def bind(self, session, node):
+        states, values = optimizer_states(session), session.variables
+        variables, n, make = self.variables, len(self.variables), self.optimizer._rule
+        global_step, lr_fed = self.global_step, self.learning_rate_fed
+
+        def read(v):
+            try:
+                return values[v]
+            except KeyError:
+                raise RuntimeError(f"variable '{v.name}' is not initialised in this Session: run "
+                                   "tf.global_variables_initializer() first") from None
+
+        def apply(*inputs):
+            entry = states.get(node)
+            if entry is None:
+                entry = states[node] = (make(), [None] * n)
+            rule, last = entry
+            if lr_fed:
+                rule.hyper["learning_rate"] = float(inputs[n])
+            params = []
+            for i, v in enumerate(variables):
+                p = read(v)
+                if p is not last[i]:  # a new array (assign, restore): its slots move with it
+                    if last[i] is not None and id(last[i]) in rule.slots:
+                        rule.slots[id(p)] = rule.slots.pop(id(last[i]))
+                    last[i] = p
+                params.append(p)
+            rule.step(params, inputs[:n])
+            if global_step is not None:
+                step = read(global_step)
+                step += 1
+        return apply
+
+
+def _graph_of(node):
+    """Build in `node`'s graph (TF1 code may call minimize outside `with graph.as_default()`)."""
+    graph = getattr(node, "graph", None)
+    if graph is None or graph is get_default_graph():
+        return contextlib.nullcontext()
+    return graph.as_default()
+
+
+class Optimizer:
+    """Base of TF1's optimizers: compute_gradients, apply_gradients, minimize."""
+
+    def __init__(self, use_locking=False, name=None):
+        self._name = name or type(self).__name__.replace("Optimizer", "")
+        self._hyper = {}
+
+    def _value(self, key, value):
+        """A hyperparameter: a number, or a tensor fed to the update on each run (learning rate only)."""
+        if isinstance(value, Symbol):
+            if key != "learning_rate":
+                raise TypeError(f"{type(self).__name__}: {key} must be a number")
+            self._learning_rate_tensor = value
+            return 0.0
+        return float(value)
+
+    _learning_rate_tensor = None
+
+    def _rule(self):
+        raise NotImplementedError
+
+    def get_name(self):
+        return self._name
+
+    def compute_gradients(self, loss, var_list=None, gate_gradients=1, aggregation_method=None,
+                          colocate_gradients_with_ops=False, grad_loss=None):
+        """[(gradient, variable)] for the trainable variables (or `var_list`); gradient None where unused."""
+        if callable(loss) and not isinstance(loss, Symbol):
+            loss = loss()
+        with _graph_of(loss):
+            variables = list(var_list) if var_list is not None else get_collection(
+                GraphKeys.TRAINABLE_VARIABLES)
+            if not variables:
+                raise ValueError("No variables to optimize.")
+            return list(zip(gradients(loss, variables, grad_ys=grad_loss), variables))
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        """One operation that updates each variable from its gradient (and adds 1 to global_step)."""
+        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
+        if not pairs:
+            names = [v.name for _, v in grads_and_vars]
+            raise ValueError(f"No gradients provided for any variable, check your graph for ops "
+                             f"that do not support gradients, between variables {names} and loss.")
+        for _, v in pairs:
+            if not isinstance(v, VariableSymbol):
+                raise TypeError(f"apply_gradients: '{getattr(v, 'name', v)}' is not a variable")
+        graph = pairs[0][1].graph
+        lr = self._learning_rate_tensor
+        op = ApplyGradients(self, [v for _, v in pairs], global_step, lr is not None)
+        with _graph_of(pairs[0][1]):
+            node = graph.add_op(op, [g for g, _ in pairs] + ([lr] if lr is not None else []),
+                                name=name or self._name)
+            state(graph).optimizer_nodes.append(node)
+            add_to_collection(GraphKeys.TRAIN_OP, node)
+        return node
+
+    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=1,
+                 aggregation_method=None, colocate_gradients_with_ops=False, name=None,
+                 grad_loss=None):
+        """compute_gradients then apply_gradients: the training operation to run each step."""
+        with _graph_of(loss):
+            grads_and_vars = self.compute_gradients(loss, var_list, grad_loss=grad_loss)
+            if all(g is None for g, _ in grads_and_vars):
+                names = [v.name for _, v in grads_and_vars]
+                raise ValueError(f"No gradients provided for any variable, check your graph for "
+                                 f"ops that do not support gradients, between variables {names} "
+                                 f"and loss '{getattr(loss, 'name', loss)}'.")
+            return self.apply_gradients(grads_and_vars, global_step, name)
+
+
+class GradientDescentOptimizer(Optimizer):
+    """var -= learning_rate * grad."""
+
+    def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
+        super().__init__(use_locking, name)
+        self._lr = self._value("learning_rate", learning_rate)
+
+    def _rule(self):
+        return optim.SGD(learning_rate=self._lr)
+
+
+class MomentumOptimizer(Optimizer):
+    """accum = momentum * accum + grad; var -= lr * accum (Nesterov: var -= lr (grad + momentum accum))."""
+
+    def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum",
+                 use_nesterov=False):
+        super().__init__(use_locking, name)
+        self._lr, self._momentum = self._value("learning_rate", learning_rate), float(momentum)
+        self._nesterov = bool(use_nesterov)
+
+    def _rule(self):
+        return optim.SGD(learning_rate=self._lr, momentum=self._momentum, nesterov=self._nesterov,
+                         momentum_of_gradients=True)
+
+
+class AdamOptimizer(Optimizer):
+    """m, v: moving averages of g, g²; var -= lr sqrt(1 - beta2^t) / (1 - beta1^t) m / (sqrt(v) + epsilon)."""
+
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                 use_locking=False, name="Adam"):
+        super().__init__(use_locking, name)
+        self._lr = self._value("learning_rate", learning_rate)
+        self._args = dict(beta_1=float(beta1), beta_2=float(beta2), epsilon=float(epsilon))
+
+    def _rule(self):
+        return optim.Adam(learning_rate=self._lr, **self._args)
+
+
+class RMSPropOptimizer(Optimizer):
+    """ms = decay ms + (1 - decay) g² (ms starts at 1); mom = momentum mom + lr g / sqrt(ms + epsilon); var -= mom."""
+
+    def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, use_locking=False,
+                 centered=False, name="RMSProp"):
+        super().__init__(use_locking, name)
+        self._lr = self._value("learning_rate", learning_rate)
+        self._args = dict(rho=float(decay), epsilon=float(epsilon), momentum=float(momentum),
+                          centered=bool(centered))
+
+    def _rule(self):
+        return optim.RMSprop(learning_rate=self._lr, initial_accumulator_value=1.0,
+                             epsilon_inside_sqrt=True, **self._args)
+
+
+class AdagradOptimizer(Optimizer):
+    """accum += g² (starting at initial_accumulator_value); var -= lr g / sqrt(accum)."""
+
+    def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False,
+                 name="Adagrad"):
+        super().__init__(use_locking, name)
+        if initial_accumulator_value <= 0:
+            raise ValueError(f"initial_accumulator_value must be positive: "
+                             f"{initial_accumulator_value}")
+        self._lr = self._value("learning_rate", learning_rate)
+        self._initial = float(initial_accumulator_value)
+
+    def _rule(self):
+        return optim.Adagrad(learning_rate=self._lr, epsilon=0.0,
+                             initial_accumulator_value=self._initial)
+
+
+class AdadeltaOptimizer(Optimizer):
+    """accum = rho accum + (1-rho) g²; u = sqrt(delta + eps) / sqrt(accum + eps) g; var -= lr u; delta = rho delta + (1-rho) u²."""
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-8, use_locking=False,
+                 name="Adadelta"):
+        super().__init__(use_locking, name)
+        self._lr = self._value("learning_rate", learning_rate)
+        self._args = dict(rho=float(rho), epsilon=float(epsilon))
+
+    def _rule(self):
+        return optim.Adadelta(learning_rate=self._lr, **self._args)
+
+
+# -- the global step and learning-rate schedules ----------------------------------------------------
+def get_global_step(graph=None):
+    """The graph's global step variable, or None."""
+    found = get_collection(GraphKeys.GLOBAL_STEP) if graph is None else graph.get_collection(
+        GraphKeys.GLOBAL_STEP)
+    return found[0] if found else None
+
+
+def create_global_step(graph=None):
+    """A new int64 variable 'global_step' (0), not trainable; apply_gradients(global_step=) adds 1."""
+    graph = graph or get_default_graph()
+    with graph.as_default():
+        if get_global_step() is not None:
+            raise ValueError("\"global_step\" already exists.")
+        with _root():
+            step = get_variable("global_step", initializer=np.int64(0), trainable=False)
+        add_to_collection(GraphKeys.GLOBAL_STEP, step)
+    return step
+
+
+def get_or_create_global_step(graph=None):
+    """The graph's global step variable, created on first use."""
+    graph = graph or get_default_graph()
+    with graph.as_default():
+        step = get_global_step()
+        return step if step is not None else create_global_step(graph)
+
+
+class _root:
+    """Build at the root variable scope (the global step is never 'scope/global_step')."""
+
+    def __enter__(self):
+        self.st = state()
+        self.saved, self.st.var_scopes = self.st.var_scopes, []
+
+    def __exit__(self, *exc):
+        self.st.var_scopes = self.saved
+
+
+def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
+                      name=None):
+    """learning_rate * decay_rate ** (global_step / decay_steps) (floored with staircase=True)."""
+    def build():
+        step = el.cast(global_step, "float32")
+        p = ar.divide(step, float(decay_steps))
+        if staircase:
+            from .math_ops import floor
+            p = floor(p)
+        return ar.multiply(float(learning_rate), ar.power(float(decay_rate), p))
+    return named(name or "ExponentialDecay", build)
+
+
+def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
+                       name=None):
+    """learning_rate / (1 + decay_rate * global_step / decay_steps)."""
+    def build():
+        p = ar.divide(el.cast(global_step, "float32"), float(decay_steps))
+        if staircase:
+            from .math_ops import floor
+            p = floor(p)
+        return ar.divide(float(learning_rate), ar.add(1.0, ar.multiply(float(decay_rate), p)))
+    return named(name or "InverseTimeDecay", build)
+
+
+__all__ = ["GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",
+           "AdagradOptimizer", "AdadeltaOptimizer", "Optimizer", "Saver", "get_global_step",
+           "create_global_step", "get_or_create_global_step", "exponential_decay",
+           "inverse_time_decay", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists"]
