@@ -12,7 +12,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	$(VENV)/bin/passos backprop
+	$(VENV)/bin/passos train
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
