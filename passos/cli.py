@@ -13,6 +13,13 @@ def main(argv=None):
     evaluate = commands.add_parser("evaluate", help="test accuracy of a saved model")
     evaluate.add_argument("model_file")
     commands.add_parser("backprop", help="the course's softmax regression, step by step")
+    from .explain.cli import add_explain_arguments, run_explain
+    add_explain_arguments(commands.add_parser(
+        "explain", help="every number, step by step: backprop, conv or pool"))
+    graph = commands.add_parser("graph", help="draw a saved Keras model as SVG (or DOT)")
+    graph.add_argument("model_file")
+    graph.add_argument("-o", "--output", default="model.svg", help="model.svg, or .dot for DOT")
+    graph.add_argument("--expand", action="store_true", help="show the ops inside each layer")
     args = parser.parse_args(argv)
     if args.command == "train":
         train_command.train(args)
@@ -21,6 +28,13 @@ def main(argv=None):
     elif args.command == "backprop":
         from .course.backprop import table
         print(table())
+    elif args.command == "explain":
+        return run_explain(args)
+    elif args.command == "graph":
+        from .explain.draw import draw
+        from .keras.models import load_model
+        draw(load_model(args.model_file, compile=False), expand=args.expand, path=args.output)
+        print(f"wrote {args.output}")
     return 0
 
 

@@ -1,0 +1,173 @@
+"""Capturing a computation for `trace`: its nodes in topological order, with values.
+
+Eager: walk back from the result through the nodes `apply` recorded.
+Graph: take the symbols the result needs and value them with one Session run.
+Either way each node becomes a `TraceNode` (leaves: "input", "parameter",
+"constant"), named by the user, by the graph, or kind_1, kind_2 ...
+"""
+import numpy as np
+
+from ..core.tensor import Tensor
+from ..graph.graph import Symbol
+from ..graph.session import Session
+from ..graph.sources import CaptureOp, PlaceholderOp, SavedOf, VariableOp
+
+LEAVES = ("input", "parameter", "constant")
+
+
+class TraceNode:
+    """One value of the computation: a leaf or the output of one op."""
+
+    __slots__ = ("id", "name", "op", "fn", "inputs", "value", "raw", "saved", "grad", "scope")
+
+    def __init__(self, id, name, op, fn=None, inputs=(), value=None, raw=None, saved=None,
+                 scope=""):
+        self.id, self.name, self.op, self.fn, self.inputs = id, name, op, fn, tuple(inputs)
+        self.value = value
+        self.raw = value if raw is None else raw  # what the op is given (Python scalars stay weak)
+        self.saved, self.grad, self.scope = saved, None, scope
+
+    @property
+    def is_leaf(self):
+        return self.op in LEAVES
+
+    @property
+    def shape(self):
+        return tuple(np.shape(self.value))
+
+    def __repr__(self):
+        return f"<TraceNode {self.id} '{self.name}' {self.op} shape={self.shape}>"
+
+
+class _Namer:
+    """Names for unnamed nodes: exp_1, exp_2 ..., input_1, parameter_1, constant_1 ..."""
+
+    def __init__(self):
+        self.counts = {}
+
+    def __call__(self, kind):
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        return f"{kind}_{self.counts[kind]}"
+
+
+def _scope_of(name):
+    return name.rpartition("/")[0]
+
+
+def capture_eager(y):
+    """Nodes of an eager computation, in topological order (inputs left to right), y last."""
+    nodes, ids, expanded, namer = [], {}, set(), _Namer()
+
+    def add(**fields):
+        node = TraceNode(len(nodes), **fields)
+        nodes.append(node)
+        return node.id
+
+    stack = [(y, False)]
+    while stack:
+        t, done = stack.pop()
+        if done:
+            ids[id(t)] = _eager_node(t, add, ids, namer, nodes)
+            continue
+        if id(t) in expanded:
+            continue
+        expanded.add(id(t))
+        stack.append((t, True))
+        if t._node is not None:  # computed inputs first, then leaves, each left to right,
+            # so that a leaf shows up just before the op that uses it
+            fresh = [x for x in t._node.inputs if isinstance(x, Tensor) and id(x) not in expanded]
+            stack.extend((x, False) for x in reversed(fresh) if x._node is None)
+            stack.extend((x, False) for x in reversed(fresh) if x._node is not None)
+    return nodes
+
+
+def _eager_node(t, add, ids, namer, nodes):
+    node = t._node
+    if node is None:
+        kind = "parameter" if t.requires_grad else "input"
+        name = t.name or namer(kind)
+        return add(name=name, op=kind, value=np.array(t.data), scope=_scope_of(name))
+    if node.op.saves and node.saved is None:
+        raise RuntimeError(
+            f"trace(): the values '{node.op.kind}' saved for backward were freed by an earlier "
+            "backward(); trace before calling backward(), or call backward(retain_graph=True)")
+    inputs = []
+    for x in node.inputs:
+        if isinstance(x, Tensor):
+            inputs.append(ids[id(x)])
+        else:
+            inputs.append(add(name=namer("constant"), op="constant", value=np.asarray(x),
+                              raw=x))
+    if t.name:
+        name, scope = t.name, _scope_of(t.name)
+    else:  # an op on one layer's weights belongs to that layer
+        name = namer(node.op.kind)
+        scopes = {nodes[i].scope for i in inputs if nodes[i].op == "parameter"}
+        scope = scopes.pop() if len(scopes) == 1 else ""
+    return add(name=name, op=node.op.kind, fn=node.op, inputs=inputs, value=np.array(t.data),
+               saved=node.saved, scope=scope)
+
+
+def capture_graph(y, feed_dict, session):
+    """Nodes of the graph that computes `y`, in creation order, valued by one Session run."""
+    graph = y.graph
+    feed_dict = dict(feed_dict or {})
+    fed = {id(graph.get_tensor_by_name(k) if isinstance(k, str) else k) for k in feed_dict}
+    # 1. the symbols y needs, stopping at fed ones
+    needed, stack = {}, [y]
+    while stack:
+        s = stack.pop()
+        if id(s) in needed:
+            continue
+        needed[id(s)] = s
+        if id(s) not in fed:
+            stack.extend(x for x in s.inputs if isinstance(x, Symbol))
+    order = sorted(needed.values(), key=lambda s: s.index)
+    # 2. their values (and what ops save for backward) from one run of a scratch Session
+    #    that shares the given session's variables, so its plan cache stays untouched
+    saving = [s for s in order if s.op.saves and id(s) not in fed]
+    saved_of = [Symbol(graph, SavedOf(), [s], (), np.dtype(object), s.name + "/saved")
+                for s in saving]
+    runner = Session(graph)
+    if session is not None:
+        runner.variables = session.variables
+    try:
+        fetched = runner.run(order + saved_of, feed_dict)
+    except RuntimeError as error:
+        if session is None and "not initialised" in str(error):
+            raise RuntimeError(f"trace(): {error}; pass session= a Session in which the "
+                               "variables are initialised") from None
+        raise
+    values = {id(s): np.array(v) for s, v in zip(order, fetched)}
+    saved = {id(s): v for s, v in zip(saving, fetched[len(order):])}
+    # 3. one node per symbol, constants just before the node that uses them
+    nodes, ids, namer = [], {}, _Namer()
+
+    def add(**fields):
+        node = TraceNode(len(nodes), **fields)
+        nodes.append(node)
+        return node.id
+
+    for s in order:
+        kind = _graph_leaf_kind(s, id(s) in fed)
+        if kind is not None:
+            ids[id(s)] = add(name=s.name, op=kind, value=values[id(s)], scope=_scope_of(s.name))
+            continue
+        inputs = [ids[id(x)] if isinstance(x, Symbol) else
+                  add(name=namer("constant"), op="constant", value=np.asarray(x), raw=x)
+                  for x in s.inputs]
+        ids[id(s)] = add(name=s.name, op=s.op.kind, fn=s.op, inputs=inputs, value=values[id(s)],
+                         saved=saved.get(id(s)), scope=_scope_of(s.name))
+    return nodes
+
+
+def _graph_leaf_kind(s, fed):
+    if fed or isinstance(s.op, PlaceholderOp):
+        return "input"
+    if isinstance(s.op, VariableOp):
+        return "parameter"
+    if isinstance(s.op, CaptureOp):
+        return "parameter" if s.op.tensor.requires_grad else "input"
+    if not s.inputs:
+        return "constant"
+    return None

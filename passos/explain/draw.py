@@ -1,0 +1,276 @@
+"""`draw`: the computational graph as SVG (built-in layout) or Graphviz DOT text.
+
+It draws an eager result (traced: values and gradients), a graph-mode symbol
+or a whole `Graph` (shapes; values too when given a feed_dict or a session),
+and a Keras model (one box per layer, or with expand=True the ops inside
+each layer's box). Name scopes and Keras layers become clusters.
+"""
+import os
+
+import numpy as np
+
+from .render import check_show, render_dot, render_svg, shape_text
+from .values import summary
+
+FORMATS = ("svg", "dot")
+
+
+def draw(y, show="values", fmt=None, feed_dict=None, session=None, path=None, expand=False,
+         rankdir="TB"):
+    """The computational graph behind `y` as SVG (default) or DOT text; saved to `path` if given.
+
+    y: an eager Tensor (best a scalar loss, traced for values and gradients),
+    a graph Symbol or Graph, a Keras model, a Trace or its `to_dict()`.
+    show: "values", "grads" or "both". fmt: "svg" or "dot" (default: from
+    path's suffix, .dot/.gv give DOT, else SVG).
+
+    >>> import passos
+    >>> x = passos.tensor([1.0, 2.0], requires_grad=True, name="x")
+    >>> svg = draw((x * x).sum(), show="both")
+    >>> svg.startswith("<svg") and "∂" in svg
+    True
+    """
+    check_show(show)
+    if fmt is None:
+        fmt = "dot" if path is not None and str(path).endswith((".dot", ".gv")) else "svg"
+    if fmt not in FORMATS:
+        raise ValueError(f"draw: fmt must be 'svg' or 'dot', got {fmt!r}; for PNG or PDF run "
+                         "Graphviz on the DOT text: dot -Tpng graph.dot -o graph.png")
+    picture = picture_of(y, feed_dict=feed_dict, session=session, expand=expand)
+    render = render_svg if fmt == "svg" else render_dot
+    text = render(picture, show, rankdir)
+    if path is not None:
+        with open(os.fspath(path), "w", encoding="utf-8") as f:
+            f.write(text)
+    return text
+
+
+def picture_of(y, feed_dict=None, session=None, expand=False):
+    """What to draw, as a dict shaped like `Trace.to_dict()` (see passos.explain.render)."""
+    from ..core.tensor import Tensor
+    from ..graph.graph import Graph, Symbol
+    from ..keras.engine.network import Network
+    if isinstance(y, dict) and "nodes" in y:
+        return y
+    if hasattr(y, "to_dict") and not isinstance(y, (Tensor, Network)):
+        return y.to_dict()
+    if isinstance(y, Network):
+        return keras_picture(y, expand=expand, x=feed_dict)
+    if isinstance(y, Graph):
+        return graph_picture(y.nodes, y, None, feed_dict, session)
+    if isinstance(y, Symbol):
+        if (feed_dict is not None or session is not None) and _scalar(y.shape):
+            session = _session(y.graph, session)
+            traced = _trace(y, feed_dict=feed_dict, session=session)
+            if traced is not None:
+                return traced
+        return graph_picture(_ancestors(y), y.graph, y, feed_dict, session)
+    if isinstance(y, Tensor):
+        if y.requires_grad and y.size == 1:
+            traced = _trace(y)
+            if traced is not None:
+                return traced
+        return eager_picture(y)
+    raise TypeError(f"draw: cannot draw a {type(y).__name__}; give an eager Tensor, a graph "
+                    "Symbol or Graph, a Keras model, or a Trace")
+
+
+def _scalar(shape):
+    return shape is not None and all(d == 1 for d in shape)
+
+
+def _trace(y, **kwargs):
+    """trace(y).to_dict(); None when an earlier backward() freed what the trace needs."""
+    from .trace import trace
+    try:
+        return trace(y, **kwargs).to_dict()
+    except RuntimeError:
+        if kwargs:  # graph mode: a real problem (e.g. uninitialised variables)
+            raise
+        return None  # eager: draw the values and the .grad that backward() left
+
+
+def _scope(name):
+    return name.rsplit("/", 1)[0] if "/" in name else ""
+
+
+# -- eager -------------------------------------------------------------------------
+def eager_picture(y):
+    """Values (and any .grad already there) of everything an eager tensor was computed from."""
+    from ..core.tensor import Tensor
+    ids, nodes, stack = {}, [], [(y, False)]
+    constants = []
+    while stack:  # depth-first postorder: inputs get their ids first
+        t, done = stack.pop()
+        if done:
+            if id(t) not in ids:
+                ids[id(t)] = len(ids)
+                nodes.append(t)
+            continue
+        if id(t) in ids:
+            continue
+        stack.append((t, True))
+        if t._node is not None:
+            stack.extend((x, False) for x in reversed(t._node.inputs) if isinstance(x, Tensor))
+    out = []
+    for t in nodes:
+        inputs = []
+        if t._node is None:
+            op = "parameter" if t.requires_grad else "input"
+        else:
+            op = t._node.op.kind
+            for x in t._node.inputs:
+                if isinstance(x, Tensor):
+                    inputs.append(ids[id(x)])
+                else:
+                    constants.append(x)
+                    inputs.append(-len(constants))
+        name = t.name or (op if t._node is not None else "tensor")
+        out.append({"id": ids[id(t)], "name": name, "op": op, "inputs": inputs,
+                    "shape": list(t.shape), "value": summary(t.data), "grad": summary(t.grad),
+                    "scope": _scope(name)})
+    _number_constants(out, constants, len(out))
+    return {"output": ids[id(y)], "nodes": out, "forward": [], "backward": []}
+
+
+def _number_constants(nodes, constants, first):
+    """Replace the placeholder ids -1, -2 ... of constant inputs by new constant nodes."""
+    for k, c in enumerate(constants):
+        value = np.asarray(c)
+        name = shape_text(value.shape) if value.size > 1 else f"{value.item():g}"
+        nodes.append({"id": first + k, "name": name if value.size == 1 else "constant",
+                      "op": "constant", "inputs": [], "shape": list(value.shape),
+                      "value": summary(value), "grad": None, "scope": ""})
+    for node in nodes:
+        node["inputs"] = [first - i - 1 if i < 0 else i for i in node["inputs"]]
+
+
+# -- graph mode ----------------------------------------------------------------------
+def _ancestors(y):
+    from ..graph.graph import Symbol
+    seen, stack = {}, [y]
+    while stack:
+        s = stack.pop()
+        if id(s) not in seen:
+            seen[id(s)] = s
+            stack.extend(x for x in s.inputs if isinstance(x, Symbol))
+    return sorted(seen.values(), key=lambda s: s.index)
+
+
+def _hidden(symbol):
+    """Bookkeeping nodes a drawing leaves out: variable initializers and init groups."""
+    kind = symbol.op.kind
+    return (kind == "assign" and symbol.name.endswith("/initializer")) or \
+        (kind == "group" and symbol.name.split("/")[-1].startswith("init"))
+
+
+def graph_picture(symbols, graph, output=None, feed_dict=None, session=None):
+    """Graph nodes with shapes, and values when feed_dict or session is given."""
+    from ..graph.graph import Symbol
+    from ..graph.sources import CaptureOp, PlaceholderOp, VariableOp
+    symbols = [s for s in symbols if not _hidden(s) or s is output]
+    ids = {id(s): i for i, s in enumerate(symbols)}
+    values = _run(symbols, graph, feed_dict, session) if (feed_dict is not None
+                                                          or session is not None) else {}
+    nodes, constants = [], []
+    for s in symbols:
+        if isinstance(s.op, PlaceholderOp):
+            op = "input"
+        elif isinstance(s.op, (VariableOp, CaptureOp)):
+            op = "parameter"
+        else:
+            op = s.op.kind
+        inputs = []
+        for x in s.inputs:
+            if isinstance(x, Symbol):
+                if id(x) in ids:
+                    inputs.append(ids[id(x)])
+            elif x is not None:
+                constants.append(x)
+                inputs.append(-len(constants))
+        nodes.append({"id": ids[id(s)], "name": s.name, "op": op, "inputs": inputs,
+                      "shape": None if s.shape is None else list(s.shape),
+                      "value": summary(values[id(s)]) if id(s) in values else None,
+                      "grad": None, "scope": _scope(s.name)})
+    _number_constants(nodes, constants, len(nodes))
+    out = ids[id(output)] if output is not None else (len(symbols) - 1 if symbols else None)
+    return {"output": out, "nodes": nodes, "forward": [], "backward": []}
+
+
+def _run(symbols, graph, feed_dict, session):
+    """{id(symbol): value} for every symbol the session can compute with these feeds."""
+    session = _session(graph, session)
+    feeds = feed_dict or {}
+    wanted = [s for s in symbols if s.op.kind != "group" and s.dtype != np.dtype(object)]
+    try:
+        return {id(s): v for s, v in zip(wanted, session.run(wanted, feeds))}
+    except (ValueError, RuntimeError, TypeError, KeyError):
+        pass
+    values = {}
+    for s in wanted:  # some need feeds we lack: keep what can be computed
+        try:
+            values[id(s)] = session.run(s, feeds)
+        except (ValueError, RuntimeError, TypeError, KeyError):
+            continue
+    return values
+
+
+def _session(graph, session):
+    """The given session, or a fresh one with the graph's variables initialised."""
+    from ..graph.session import Session
+    if session is None:
+        session = Session(graph)
+        inits = [v.initializer for v in graph.variables]
+        if inits:
+            session.run(inits)
+    return session
+
+
+# -- Keras ---------------------------------------------------------------------------
+def keras_picture(model, expand=False, x=None):
+    """One box per layer (output shape, parameter count); expand=True shows the ops inside.
+
+    x: an input batch, to show each layer's values.
+    """
+    if model.inputs is None:
+        raise ValueError(f"draw: model '{model.name}' is not built yet; give the first layer "
+                         "an input_shape=..., or call the model on data first")
+    if expand:
+        return _expanded(model, x)
+    nodes = [{"id": 0, "name": model.inputs.name, "op": "input", "inputs": [],
+              "shape": list(model.inputs.shape), "grad": None, "scope": "",
+              "value": None if x is None else summary(x)}]
+    ids = {id(model.inputs): 0}
+    values = {id(model.inputs): None if x is None else np.asarray(x, model.input_dtype)}
+    for kt in model._nodes:
+        layer = kt.layer
+        ids[id(kt)] = len(nodes)
+        value = None
+        if x is not None:
+            from ..core.autodiff import no_grad
+            with no_grad():
+                value = np.asarray(layer(values[id(kt.inputs[0])], training=False))
+        values[id(kt)] = value
+        nodes.append({"id": ids[id(kt)], "name": layer.name, "op": type(layer).__name__,
+                      "inputs": [ids[id(t)] for t in kt.inputs], "shape": list(kt.shape),
+                      "info": [f"{layer.count_params():,} params"], "value": summary(value),
+                      "grad": None, "scope": ""})
+    return {"output": ids[id(model.outputs)], "nodes": nodes, "forward": [], "backward": []}
+
+
+def _expanded(model, x):
+    """Trace the model on a placeholder, each layer's ops inside name_scope(layer.name)."""
+    from ..graph.graph import Graph, placeholder
+    graph = Graph()
+    with graph.as_default():
+        inp = placeholder(model.input_dtype, model.inputs.shape, name=model.inputs.name)
+        symbols = {id(model.inputs): inp}
+        for kt in model._nodes:
+            layer = kt.layer
+            for w in layer.weights:  # outside the scope: 'dense/kernel', not 'dense/dense/kernel'
+                graph.capture(w)
+            with graph.name_scope(layer.name):
+                symbols[id(kt)] = layer(symbols[id(kt.inputs[0])], training=False)
+    out = symbols[id(model.outputs)]
+    feeds = None if x is None else {inp: x}
+    return graph_picture(_ancestors(out), graph, out, feeds)
