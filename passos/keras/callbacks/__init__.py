@@ -4,3 +4,4 @@ from .progbar import Progbar, ProgbarLogger
 from .control import EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, TerminateOnNaN
 from .checkpoint import CSVLogger, ModelCheckpoint
 from .tensorboard import TensorBoard
+from ...explain.health import GradientHealth
