@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from ..graph.graph import Symbol
-from ..graph.session import Session
+from ..graph.session import Session, required_nodes
 from ..graph.sources import CaptureOp, PlaceholderOp, SavedOf, VariableOp
 
 LEAVES = ("input", "parameter", "constant")
@@ -114,15 +114,7 @@ def capture_graph(y, feed_dict, session):
     feed_dict = dict(feed_dict or {})
     fed = {id(graph.get_tensor_by_name(k) if isinstance(k, str) else k) for k in feed_dict}
     # 1. the symbols y needs, stopping at fed ones
-    needed, stack = {}, [y]
-    while stack:
-        s = stack.pop()
-        if id(s) in needed:
-            continue
-        needed[id(s)] = s
-        if id(s) not in fed:
-            stack.extend(x for x in s.inputs if isinstance(x, Symbol))
-    order = sorted(needed.values(), key=lambda s: s.index)
+    order = required_nodes([y], fed)
     # 2. their values (and what ops save for backward) from one run of a scratch Session
     #    that shares the given session's variables, so its plan cache stays untouched
     saving = [s for s in order if s.op.saves and id(s) not in fed]

@@ -12,20 +12,28 @@ from .graph import Symbol, get_default_graph
 from .sources import AssignOp, CaptureOp, SavedOf, VariableOp
 
 
+def required_nodes(fetches, fed=()):
+    """The nodes that computing `fetches` needs, in creation (topological) order.
+
+    The walk stops at fed symbols (`fed` holds their ids): their inputs are not needed.
+    """
+    needed, stack = {}, list(fetches)
+    while stack:
+        node = stack.pop()
+        if id(node) in needed:
+            continue
+        needed[id(node)] = node
+        if id(node) not in fed:
+            stack.extend(x for x in node.inputs if isinstance(x, Symbol))
+    return sorted(needed.values(), key=lambda n: n.index)
+
+
 class Plan:
     """The flat list of calls that computes `fetches` from the fed symbols."""
 
     def __init__(self, session, fetches, fed):
         # 1. the nodes the fetches need, stopping at fed symbols, in creation order
-        needed, stack = {}, list(fetches)
-        while stack:
-            node = stack.pop()
-            if id(node) in needed:
-                continue
-            needed[id(node)] = node
-            if id(node) not in fed:
-                stack.extend(x for x in node.inputs if isinstance(x, Symbol))
-        order = sorted(needed.values(), key=lambda n: n.index)
+        order = required_nodes(fetches, fed)
         # 2. one slot per value (two for ops that save residuals); constants pre-filled
         slots, template = {}, []
         for node in order:
