@@ -71,6 +71,9 @@ def unbroadcast(g, shape):
     lead = g.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, d in enumerate(shape) if d == 1 and g.shape[lead + i] != 1)
+    if axes and axes == tuple(range(len(axes))) and g.flags.c_contiguous:
+        # a leading block (a bias over batch and positions): one axis sums faster
+        return g.reshape(-1, *g.shape[len(axes):]).sum(axis=0).reshape(shape)
     if axes:
         g = g.sum(axis=axes, keepdims=True)
     return g.reshape(shape)
