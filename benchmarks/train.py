@@ -7,8 +7,14 @@ printed. Uses the real data when installed (dataset-fashion-mnist), else
 random images of the same shape.
 
     python benchmarks/train.py [--models dfn cnn] [--batch 32] [--samples 12000] [--rounds 3]
+                               [--threads N]
+
+--threads N gives both frameworks N threads for their matrix products
+(passos through $PASSOS_BLAS_THREADS, PyTorch through torch.set_num_threads);
+by default each keeps its own default (passos 1 BLAS thread in fit, PyTorch all cores).
 """
 import argparse
+import os
 import time
 
 import numpy as np
@@ -78,16 +84,22 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--samples", type=int, default=12000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, help="matrix-product threads for both")
     args = parser.parse_args()
+    if args.threads:
+        os.environ["PASSOS_BLAS_THREADS"] = str(args.threads)
     images, labels, source = load(args.samples)
     try:
-        import torch  # noqa: F401
+        import torch
+        if args.threads:
+            torch.set_num_threads(args.threads)
         have_torch = True
     except ImportError:
         have_torch = False
         print("(PyTorch not installed: passos alone)")
+    threads = f"{args.threads} thread(s) each" if args.threads else "default threads"
     print(f"one epoch of {len(images):,} {source}, batch {args.batch}, SGD lr 0.01, "
-          f"median of {args.rounds} rounds (samples/s)")
+          f"{threads}, median of {args.rounds} rounds (samples/s)")
     print(f"{'model':<6}{'passos':>10}{'pytorch':>10}{'passos/pytorch':>16}")
     for name in args.models:
         x, y = fashion.prepare(images, labels, name)

@@ -9,8 +9,10 @@ from .. import activations, initializers
 from ..engine.base_layer import Layer, layer_error, weight_for
 
 _CONV = {1: conv_ops.conv1d, 2: conv_ops.conv2d, 3: conv_ops.conv3d}
-_INPUT = {1: "(batch, steps, channels)", 2: "(batch, rows, cols, channels)",
-          3: "(batch, depth, rows, cols, channels)"}
+_SPATIAL = {1: ("steps",), 2: ("rows", "cols"), 3: ("depth", "rows", "cols")}
+# a reshape that fits the layer's rank, for the error hint: (spatial sizes, what they are)
+_EXAMPLE = {1: ((100,), "sequences of 100 values"), 2: ((28, 28), "28x28 grey images"),
+            3: ((16, 28, 28), "clips of 16 28x28 grey frames")}
 
 
 def _tuple(value, rank, name, layer):
@@ -34,9 +36,14 @@ class _SpatialLayer(Layer):
 
     def check_input(self, shape):
         if len(shape) != self.rank + 2:
-            raise layer_error(self, f"expects {self.rank + 2}-D inputs {_INPUT[self.rank]}, got "
-                                    f"shape {describe(shape)}; reshape the data, e.g. "
-                                    f"x.reshape(-1, 28, 28, 1) for 28x28 grey images")
+            first = getattr(self, "data_format", None) == "channels_first"
+            axes = ("channels", *_SPATIAL[self.rank]) if first else \
+                (*_SPATIAL[self.rank], "channels")
+            sizes, what = _EXAMPLE[self.rank]
+            example = (-1, 1, *sizes) if first else (-1, *sizes, 1)
+            raise layer_error(self, f"expects {self.rank + 2}-D inputs "
+                                    f"(batch, {', '.join(axes)}), got shape {describe(shape)}; "
+                                    f"reshape the data, e.g. x.reshape{example} for {what}")
 
 
 class _Conv(_SpatialLayer):

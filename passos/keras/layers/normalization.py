@@ -3,7 +3,6 @@ import numpy as np
 
 from ...core.op import Op
 from ...core.shapes import describe
-from ...core.tensor import Tensor
 from ...graph.graph import Symbol
 from ...ops import elementwise as el, reduce as rd
 from ...ops.movement import reshape
@@ -68,6 +67,9 @@ class BatchNormalization(Layer):
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
 
     def build(self, input_shape):
+        if not -len(input_shape) <= self.axis < len(input_shape):
+            raise layer_error(self, f"has axis {self.axis}, out of range for inputs of shape "
+                                    f"{describe(input_shape)}")
         axis = self.axis % len(input_shape)
         if input_shape[axis] is None:
             raise layer_error(self, f"needs a known size on axis {self.axis}, got "
@@ -114,10 +116,10 @@ class BatchNormalization(Layer):
                                          [mean]))
             self.add_update(graph.add_op(MovingAverageUpdate(
                 self.moving_variance, self.momentum, reduce_axes), [variance, x]))
-        elif isinstance(x, Tensor):
+        else:  # concrete: a Tensor or a NumPy array called eagerly
             _moving_average(self.moving_mean, mean.data, self.momentum)
             _moving_average(self.moving_variance,
-                            _unbiased(variance.data, x.shape, reduce_axes), self.momentum)
+                            _unbiased(variance.data, np.shape(x), reduce_axes), self.momentum)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
