@@ -52,16 +52,19 @@ class Node:
 def input_grads(op, gy, xs, y, saved, needs):
     """Gradients of `op`'s inputs, summed back to each input's shape."""
     grads = op.vjp(gy, xs, y, saved, needs)
-    out = []
-    for g, x, need in zip(grads, xs, needs):
-        if not need or g is None:
-            out.append(None)
-            continue
-        shape = np.shape(x)
-        if g.shape != shape:
-            g = unbroadcast(g, shape)
-        out.append(g)
-    return out
+    return [_fit(g, x) if need and g is not None else None
+            for g, x, need in zip(grads, xs, needs)]
+
+
+def input_grad(op, index, gy, xs, y, saved, needs):
+    """The gradient of input `index` alone (a graph gradient node computes one each)."""
+    return _fit(op.vjp(gy, xs, y, saved, needs)[index], xs[index])
+
+
+def _fit(g, x):
+    """`g` summed back to the shape of `x` where the forward pass broadcast `x`."""
+    shape = np.shape(x)
+    return g if g.shape == shape else unbroadcast(g, shape)
 
 
 def _postorder(root, tensor_type):

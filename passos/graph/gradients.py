@@ -6,7 +6,7 @@ gradient; several paths into one value are summed with `add` nodes.
 """
 import numpy as np
 
-from ..core.autodiff import input_grads
+from ..core.autodiff import input_grad
 from ..core.op import Op
 from ..ops.arithmetic import add
 from ..ops.creation import ones_like
@@ -26,8 +26,9 @@ class VjpOp(Op):
         return {"input": self.index}
 
     def forward(self, gy, *rest):
-        xs, y, saved = rest[:self.arity], rest[self.arity], rest[self.arity + 1]
-        return input_grads(self.op, gy, xs, y, saved, self.needs)[self.index]
+        arity = self.arity
+        return input_grad(self.op, self.index, gy, rest[:arity], rest[arity], rest[arity + 1],
+                          self.needs)
 
     def shape(self, gy, *rest):
         return rest[self.index]
