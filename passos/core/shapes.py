@@ -69,6 +69,8 @@ def unbroadcast(g, shape):
     if g.shape == shape:
         return g
     lead = g.ndim - len(shape)
+    if lead > 0 and g.shape[lead:] == shape and g.flags.c_contiguous:  # a bias: the commonest
+        return g.reshape(-1, *shape).sum(axis=0)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, d in enumerate(shape) if d == 1 and g.shape[lead + i] != 1)
     if axes and axes == tuple(range(len(axes))) and g.flags.c_contiguous:

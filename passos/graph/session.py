@@ -126,13 +126,33 @@ class Session:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = Plan(self, flat, feeds)
+        return self._rebuild(structure, iter(self._run_plan(plan, feeds)))
+
+    def make_callable(self, fetches, feed_list=()):
+        """A function of the values of `feed_list` that returns the flat list of `fetches`.
+
+        The plan is compiled once, and each call skips run()'s parsing of
+        fetches and feed_dict: the per-step path of a training loop.
+        """
+        flat = []
+        self._flatten(list(fetches), flat)
+        nodes = [self.graph.get_tensor_by_name(n) if isinstance(n, str) else n for n in feed_list]
+        keys = [id(n) for n in nodes]
+        plan = Plan(self, flat, {k: None for k in keys})
+
+        def call(*values):
+            if self.closed:
+                raise RuntimeError("Session: this session is closed")
+            feeds = {k: _feed_value(n, v) for k, n, v in zip(keys, nodes, values)}
+            return self._run_plan(plan, feeds)
+        return call
+
+    def _run_plan(self, plan, feeds):
         values = plan.run(feeds)
         if plan.writes:
             live = [*self.variables.values(), *(t.data for t in plan.captured)]
             values = [_detached(v, live) for v in values]
-        return self._rebuild(structure, iter(values))
-
-
+        return values
 
     def _flatten(self, fetches, flat):
         if isinstance(fetches, (list, tuple)):
@@ -173,7 +193,11 @@ class Session:
 
 def _detached(value, live):
     """A fetched array that no later in-place update of `live` state can change."""
-    if isinstance(value, np.ndarray) and any(np.may_share_memory(value, v) for v in live):
+    if not isinstance(value, np.ndarray):
+        return value
+    if value.base is None and not any(value is v for v in live):
+        return value  # an op's fresh result owns its memory
+    if any(np.may_share_memory(value, v) for v in live):
         return value.copy()
     return value
 

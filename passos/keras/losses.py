@@ -24,7 +24,8 @@ def _producer(y_pred):
     return (node.op, node.inputs) if node is not None else (None, ())
 
 
-def _logits(y_pred, op_type):
+def logits_of(y_pred, op_type):
+    """The input of the `op_type` op (softmax, sigmoid) that produced y_pred, if it did."""
     op, inputs = _producer(y_pred)
     if isinstance(op, op_type) and getattr(op, "axis", -1) in (-1, _ndim(y_pred) - 1):
         return inputs[0]
@@ -37,7 +38,7 @@ def _ndim(x):
 
 def categorical_crossentropy(y_true, y_pred):
     """-sum(y_true * log(y_pred)) over the last axis; y_true one-hot (or soft) rows."""
-    logits = _logits(y_pred, nn.Softmax)
+    logits = logits_of(y_pred, nn.Softmax)
     if logits is not None:
         return nn.softmax_cross_entropy(logits, y_true)
     y_pred = y_pred / rd.sum(y_pred, axis=-1, keepdims=True)
@@ -49,7 +50,7 @@ def sparse_categorical_crossentropy(y_true, y_pred):
     """-log(y_pred[label]) with integer labels of shape (batch,) or (batch, 1)."""
     inner = tuple(y_pred.shape[1:-1])  # labels (batch, ...) or (batch, ..., 1) -> (batch, ...)
     labels = reshape(y_true, (-1,) + inner) if None not in inner else y_true
-    logits = _logits(y_pred, nn.Softmax)
+    logits = logits_of(y_pred, nn.Softmax)
     if logits is not None:
         return nn.sparse_softmax_cross_entropy(logits, labels)
     classes = y_pred.shape[-1]
@@ -61,7 +62,7 @@ def sparse_categorical_crossentropy(y_true, y_pred):
 
 def binary_crossentropy(y_true, y_pred):
     """Mean over the last axis of -(y log p + (1 - y) log(1 - p))."""
-    logits = _logits(y_pred, el.Sigmoid)
+    logits = logits_of(y_pred, el.Sigmoid)
     if logits is not None:  # max(z, 0) - z y + log(1 + e^-|z|), stable for any z
         # -|z| written as z - 2 max(z, 0): the kinks cancel, so the gradient at z = 0 is 0.5 - y
         relu = el.relu(logits)

@@ -4,18 +4,26 @@
 categorical or binary accuracy from the loss and the output shape.
 """
 from .. import ops as _ops  # noqa: F401 - installs the tensor operators
-from ..ops import arithmetic as ar, elementwise as el, reduce as rd
+from ..ops import arithmetic as ar, elementwise as el, nn, reduce as rd
 from ..ops.movement import reshape
 from . import losses
 
 
+def _scores(y_pred):
+    """The logits behind a softmax output (same argmax, one op less), else y_pred."""
+    logits = losses.logits_of(y_pred, nn.Softmax)
+    return y_pred if logits is None else logits
+
+
 def categorical_accuracy(y_true, y_pred):
-    return el.cast(ar.equal(rd.argmax(y_true, axis=-1), rd.argmax(y_pred, axis=-1)), "float32")
+    return el.cast(ar.equal(rd.argmax(y_true, axis=-1), rd.argmax(_scores(y_pred), axis=-1)),
+                   "float32")
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
     labels = reshape(y_true, (-1,)) if len(y_pred.shape) == 2 else y_true
-    return el.cast(ar.equal(el.cast(labels, "int64"), rd.argmax(y_pred, axis=-1)), "float32")
+    return el.cast(ar.equal(el.cast(labels, "int64"), rd.argmax(_scores(y_pred), axis=-1)),
+                   "float32")
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):

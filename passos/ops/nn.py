@@ -9,8 +9,12 @@ from .elementwise import exp
 
 
 def _log_softmax(x, axis):
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    # ndarray methods: each saves the ~1.5 us dispatch of np.max / np.sum at small batches
+    x = np.asarray(x)
+    shifted = x - x.max(axis=axis, keepdims=True)
+    total = np.exp(shifted).sum(axis=axis, keepdims=True)
+    shifted -= np.log(total)
+    return shifted
 
 
 class AxisOp(Op):
@@ -33,8 +37,10 @@ class Softmax(AxisOp):
     kind = "softmax"
 
     def forward(self, x):
-        e = np.exp(x - np.max(x, axis=self.axis, keepdims=True))
-        return e / np.sum(e, axis=self.axis, keepdims=True)
+        x = np.asarray(x)
+        e = np.exp(x - x.max(axis=self.axis, keepdims=True))
+        e /= e.sum(axis=self.axis, keepdims=True)
+        return e
 
     def vjp(self, gy, xs, y, saved, needs):
         gyy = gy * y
@@ -62,16 +68,20 @@ class SoftmaxCrossEntropy(Op):
 
     def forward(self, logits, labels):
         log_p = _log_softmax(logits, self.axis)
-        return -np.sum(labels * log_p, axis=self.axis), log_p
+        product = labels * log_p
+        return np.negative(product.sum(axis=self.axis)), log_p
 
     def vjp(self, gy, xs, y, saved, needs):
         logits, labels = xs
         log_p = saved
-        g = np.expand_dims(gy, self.axis)
+        g = gy[..., None] if self.axis == -1 else np.expand_dims(gy, self.axis)
         g_logits = g_labels = None
         if needs[0]:
-            total = np.sum(labels, axis=self.axis, keepdims=True)
-            g_logits = g * (np.exp(log_p) * total - labels)
+            total = np.asarray(labels).sum(axis=self.axis, keepdims=True)
+            g_logits = np.exp(log_p)
+            g_logits *= total
+            g_logits -= labels
+            g_logits *= g
         if needs[1]:
             g_labels = -g * log_p
         return g_logits, g_labels

@@ -52,6 +52,21 @@ class Optimizer:
                 state = self.slots[id(p)] = self.create_slots(p)
             self.update(p, g, state, lr)
 
+    def folds_learning_rate(self):
+        """True when the update is p -= lr * g, so gradients can arrive multiplied by lr.
+
+        A compiled plan then seeds backpropagation with lr instead of 1 and
+        calls `step_scaled`: one pass over each weight instead of two.
+        """
+        return False
+
+    def step_scaled(self, params, scaled_grads):
+        """One step from gradients already multiplied by the current learning rate."""
+        self.iterations += 1
+        for p, g in zip(params, scaled_grads):
+            if g is not None:
+                p -= g
+
     def create_slots(self, p):
         """Per-parameter state (zeros shaped like `p`, by default none)."""
         return {}

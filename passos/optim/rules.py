@@ -20,6 +20,9 @@ class SGD(Optimizer):
     defaults = {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False}
     options = {"momentum_of_gradients": False}
 
+    def folds_learning_rate(self):
+        return not self.hyper["momentum"]
+
     def create_slots(self, p):
         state = {"scratch": np.empty_like(p)}
         if self.hyper["momentum"]:

@@ -46,6 +46,7 @@ class CallbackList:
     def __init__(self, callbacks):
         self.callbacks = list(callbacks)
         self._batch_hooks = [c for c in self.callbacks if _overrides_batch_hooks(c)]
+        self.wants_batch_logs = bool(self._batch_hooks)  # else fit skips building them
 
     def set_model(self, model):
         for c in self.callbacks:

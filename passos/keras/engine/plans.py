@@ -21,9 +21,10 @@ class ApplyOptimizer(Op):
     kind = "apply_gradients"
     differentiable = False
 
-    def __init__(self, optimizer, weights):
+    def __init__(self, optimizer, weights, scaled=False):
         self.optimizer = optimizer
         self.weights = weights
+        self.scaled = scaled  # gradients arrive multiplied by the learning rate
 
     def attrs(self):
         return {"optimizer": type(self.optimizer).__name__}
@@ -35,10 +36,11 @@ class ApplyOptimizer(Op):
         return np.dtype(bool)
 
     def bind(self, session, node):
-        optimizer, weights = self.optimizer, self.weights
+        weights = self.weights
+        step = self.optimizer.step_scaled if self.scaled else self.optimizer.step
 
         def apply(*grads):
-            optimizer.step([w.data for w in weights], grads)
+            step([w.data for w in weights], grads)
         return apply
 
 
@@ -62,7 +64,7 @@ class Plan:
                 layer._updates.clear()
             y_pred = model.call(self.x, training=kind == "train")
             fetches = [y_pred]
-            self.y = self.w = None
+            self.y = self.w = self.lr = None
             if kind != "predict":
                 # 2. targets, the weighted loss and the metrics
                 dtype, shape = losses.target_spec(model.loss, y_pred.shape)
@@ -79,21 +81,26 @@ class Plan:
             if kind == "train":
                 # 3. gradients, the optimizer's update and layers' state updates
                 weights = model.trainable_weights
-                grads = gradients(loss, [graph.capture(w) for w in weights])
+                scaled = model.optimizer.folds_learning_rate()
+                if scaled:  # seed with lr: the gradients come out multiplied by it
+                    self.lr = placeholder(loss.dtype, (), name="learning_rate")
+                grads = gradients(loss, [graph.capture(w) for w in weights],
+                                  grad_ys=self.lr if scaled else None)
                 used = [(w, g) for w, g in zip(weights, grads) if g is not None]
-                step = graph.add_op(ApplyOptimizer(model.optimizer, [w for w, _ in used]),
-                                    [g for _, g in used])
+                step = graph.add_op(
+                    ApplyOptimizer(model.optimizer, [w for w, _ in used], scaled),
+                    [g for _, g in used])
                 self.extra = [step] + [u for layer in model.layers for u in layer._updates]
             else:
                 self.extra = []
         self.fetches = fetches
+        self.optimizer = model.optimizer
         self.session = Session(graph)
+        inputs = (self.x, self.y, self.w, self.lr)
+        self._fed = [node is not None for node in inputs]
+        self._call = self.session.make_callable(
+            fetches + self.extra, [node for node in inputs if node is not None])
 
     def run(self, x, y=None, w=None):
-        feeds = {self.x: x}
-        if self.y is not None:
-            feeds[self.y] = y
-        if self.w is not None:
-            feeds[self.w] = w
-        values = self.session.run(self.fetches + self.extra, feeds)
-        return values[:len(self.fetches)]
+        values = [x, y, w, self.optimizer.current_learning_rate() if self.lr is not None else 0]
+        return self._call(*(v for v, fed in zip(values, self._fed) if fed))[:len(self.fetches)]

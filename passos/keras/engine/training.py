@@ -141,22 +141,26 @@ class Model(Network):
             # 3. one epoch: shuffled batches, running averages of loss and metrics
             cb.on_epoch_begin(epoch)
             order = passos_random.generator().permutation(len(x)) if shuffle else None
-            totals = np.zeros(len(self.metrics_names))
+            totals = [0.0] * len(self.metrics_names)
             seen = 0
             for batch in range(steps):
                 index = order[batch * batch_size:(batch + 1) * batch_size] if shuffle \
                     else slice(batch * batch_size, (batch + 1) * batch_size)
                 xb, yb = x[index], y[index]
-                cb.on_batch_begin(batch, {"batch": batch, "size": len(xb)})
+                size = len(xb)
+                if cb.wants_batch_logs:
+                    cb.on_batch_begin(batch, {"batch": batch, "size": size})
                 values = plan.run(xb, yb, None if weights is None else weights[index])
-                totals += np.asarray(values, np.float64) * len(xb)
-                seen += len(xb)
-                logs = {"batch": batch, "size": len(xb)}
-                logs.update(zip(self.metrics_names, (float(v) for v in values)))
-                cb.on_batch_end(batch, logs)
+                values = [float(v) for v in values]
+                for i, v in enumerate(values):
+                    totals[i] += v * size
+                seen += size
+                if cb.wants_batch_logs:
+                    logs = {"batch": batch, "size": size, **dict(zip(self.metrics_names, values))}
+                    cb.on_batch_end(batch, logs)
                 if self.stop_training:
                     break
-            epoch_logs = dict(zip(self.metrics_names, (totals / max(seen, 1)).tolist()))
+            epoch_logs = {n: t / max(seen, 1) for n, t in zip(self.metrics_names, totals)}
             # 4. validation at the end of the epoch
             if val is not None:
                 scores = self._evaluate_arrays(*val, batch_size)
