@@ -348,3 +348,21 @@ def test_linear_regression_converges_with_gradient_descent(graph):
     np.testing.assert_allclose(s.run(w).ravel(), [2.0, -3.0], atol=1e-3)
     np.testing.assert_allclose(s.run(b), [0.5], atol=1e-3)
     assert len(s._plans) == 5  # init, loss, train, and one per variable read: 150 steps, one plan
+
+
+def test_make_callable_runs_the_compiled_plan_with_positional_feeds():
+    graph = G.Graph()
+    with graph.as_default():
+        x = G.placeholder("float32", (None, 2), name="x")
+        w = G.Variable([[1.0], [2.0]], name="w")
+        y = P.matmul(x, w)
+        total = P.sum(y)
+        init = G.global_variables_initializer()
+    session = G.Session(graph)
+    session.run(init)
+    call = session.make_callable([y, total], [x])
+    out, s = call([[1, 1], [2, 0]])
+    np.testing.assert_array_equal(out, [[3.0], [2.0]])
+    assert s == 5.0
+    with pytest.raises(ValueError, match="placeholder 'x' has shape"):
+        call([1, 2, 3])
