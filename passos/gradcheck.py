@@ -34,16 +34,7 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
     for i in checked:
         x = args[i]
         analytic = np.zeros(x.shape) if x.grad is None else np.asarray(x.grad, np.float64)
-        numeric = np.zeros(x.shape)
-        flat = x.data.reshape(-1)
-        for j in range(flat.size):
-            keep = flat[j]
-            flat[j] = keep + eps
-            up = objective()
-            flat[j] = keep - eps
-            down = objective()
-            flat[j] = keep
-            numeric.reshape(-1)[j] = (up - down) / (2 * eps)
+        numeric = numeric_gradient(objective, x.data, eps)
         bad = np.abs(analytic - numeric) > atol + rtol * np.abs(numeric)
         if bad.any():
             where = np.unravel_index(np.argmax(np.abs(analytic - numeric) * bad), x.shape)
@@ -52,6 +43,27 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
                 f"backward gives {analytic[where]:.8g}, finite differences give "
                 f"{numeric[where]:.8g} ({int(bad.sum())} of {bad.size} elements disagree)")
     return True
+
+
+def numeric_gradient(f, array, eps=1e-6):
+    """Central differences of the scalar f() with respect to `array`, perturbed in place.
+
+    >>> import numpy as np
+    >>> w = np.array([1.0, 2.0])
+    >>> numeric_gradient(lambda: float((w ** 2).sum()), w).round(6).tolist()
+    [2.0, 4.0]
+    """
+    grad = np.zeros(np.shape(array))
+    flat, gflat = array.reshape(-1), grad.reshape(-1)
+    for j in range(flat.size):
+        keep = flat[j]
+        flat[j] = keep + eps
+        up = f()
+        flat[j] = keep - eps
+        down = f()
+        flat[j] = keep
+        gflat[j] = (up - down) / (2 * eps)
+    return grad
 
 
 def _as_input(x):

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from passos.gradcheck import numeric_gradient
 import passos as P
 from passos.keras import layers as L
 from passos.keras.models import Model, Sequential
@@ -38,21 +39,6 @@ def summary_lines(model):
     lines = []
     model.summary(print_fn=lines.append)
     return "\n".join(lines)
-
-
-def numeric_grad(f, array, eps=1e-6):
-    """Central differences of the scalar f() with respect to `array`, perturbed in place."""
-    grad = np.zeros(array.shape)
-    flat, gflat = array.reshape(-1), grad.reshape(-1)
-    for j in range(flat.size):
-        keep = flat[j]
-        flat[j] = keep + eps
-        up = f()
-        flat[j] = keep - eps
-        down = f()
-        flat[j] = keep
-        gflat[j] = (up - down) / (2 * eps)
-    return grad
 
 
 # -- Dense ---------------------------------------------------------------------------------------
@@ -161,7 +147,7 @@ def test_dense_weight_gradients_vs_finite_differences():
         w.grad = None
     (layer(P.tensor(x)) * P.tensor(r)).sum().backward()
     for w in layer.weights:
-        numeric = numeric_grad(objective, w.data)
+        numeric = numeric_gradient(objective, w.data)
         np.testing.assert_allclose(w.grad, numeric, rtol=1e-6, atol=1e-8)
     # the same gradient from an independent formula: dL/dW = x^T (r * s (1 - s))
     s = np_sigmoid(x @ layer.kernel.data + layer.bias.data)

@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pytest
 
+from passos.gradcheck import numeric_gradient
 import passos as P
 from passos.keras import layers as L
 from passos.keras import optimizers
@@ -21,21 +22,6 @@ def summary_lines(model):
     lines = []
     model.summary(print_fn=lines.append)
     return "\n".join(lines)
-
-
-def numeric_grad(f, array, eps=1e-6):
-    """Central differences of the scalar f() with respect to `array`, perturbed in place."""
-    grad = np.zeros(array.shape)
-    flat, gflat = array.reshape(-1), grad.reshape(-1)
-    for j in range(flat.size):
-        keep = flat[j]
-        flat[j] = keep + eps
-        up = f()
-        flat[j] = keep - eps
-        down = f()
-        flat[j] = keep
-        gflat[j] = (up - down) / (2 * eps)
-    return grad
 
 
 def features_last(x, axis):
@@ -297,7 +283,7 @@ def test_gamma_and_beta_gradients_vs_finite_differences():
         w.grad = None
     (layer(P.tensor(x), training=True) * P.tensor(r)).sum().backward()
     for w in layer.trainable_weights:
-        np.testing.assert_allclose(w.grad, numeric_grad(objective, w.data), rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(w.grad, numeric_gradient(objective, w.data), rtol=1e-6, atol=1e-8)
     # the independent formula: dgamma = sum(r * x_hat), dbeta = sum(r)
     x_hat = (x - x.mean(0)) / np.sqrt(x.var(0) + EPS)
     np.testing.assert_allclose(layer.gamma.grad, (r * x_hat).sum(0), rtol=1e-10)

@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pytest
 
+from passos.gradcheck import numeric_gradient
 import passos as P
 from passos.core.shapes import ShapeError
 from passos.keras import layers as L
@@ -27,21 +28,6 @@ def summary_lines(model):
     lines = []
     model.summary(print_fn=lines.append)
     return "\n".join(lines)
-
-
-def numeric_grad(f, array, eps=1e-6):
-    """Central differences of the scalar f() with respect to `array`, perturbed in place."""
-    grad = np.zeros(array.shape)
-    flat, gflat = array.reshape(-1), grad.reshape(-1)
-    for j in range(flat.size):
-        keep = flat[j]
-        flat[j] = keep + eps
-        up = f()
-        flat[j] = keep - eps
-        down = f()
-        flat[j] = keep
-        gflat[j] = (up - down) / (2 * eps)
-    return grad
 
 
 def input_shape(spatial, channels, data_format):
@@ -282,7 +268,7 @@ def test_conv_gradients_vs_finite_differences(rank, k, s, padding, fmt, shape):
         w.grad = None
     (layer(P.tensor(x)) * P.tensor(r)).sum().backward()
     for w in layer.weights:
-        np.testing.assert_allclose(w.grad, numeric_grad(objective, w.data), rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(w.grad, numeric_gradient(objective, w.data), rtol=1e-6, atol=1e-8)
 
 
 def test_conv_compiled_sgd_step_uses_the_eager_gradient():
