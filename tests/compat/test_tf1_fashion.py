@@ -1,0 +1,118 @@
+"""TF1-style programs (tf.nn, tf.train.AdamOptimizer, Session) learn Fashion-MNIST as Keras does.
+
+The two examples run unchanged: by default on small synthetic data (fast); with
+PASSOS_LONG_TESTS=1 on all of Fashion-MNIST, next to the equivalent Keras model
+(same layers, Adam 1e-3, batch 128, same epochs), the TF1 test accuracy must be
+within one point of the Keras one, or better.
+"""
+import os
+import re
+import runpy
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import passos
+import passos.compat.v1 as tf
+import passos.keras.datasets.fashion_mnist as keras_fashion_mnist
+from passos.data import fashion_mnist
+from passos.keras.layers import Conv2D, Dense, Flatten, MaxPooling2D
+from passos.keras.models import Sequential
+from passos.keras.optimizers import Adam
+from passos.keras.utils import np_utils
+
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
+LONG = os.environ.get("PASSOS_LONG_TESTS") == "1"
+SCRIPTS = ["tf1_softmax_classifier.py", "tf1_cnn.py"]
+EPOCHS = {"tf1_softmax_classifier.py": 5, "tf1_cnn.py": 2}
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    tf.reset_default_graph()
+    yield
+    tf.reset_default_graph()
+
+
+def _synthetic_data():
+    """Small stand-in for Fashion-MNIST: bright blocks whose position is the class."""
+    rng = np.random.default_rng(0)
+
+    def make(n):
+        labels = rng.integers(0, 10, n).astype(np.uint8)
+        images = rng.integers(0, 40, (n, 28, 28)).astype(np.uint8)
+        for i, c in enumerate(labels):
+            images[i, 2 * c:2 * c + 8, 4:24] = 250
+        return images, labels
+    return make(1000), make(200)
+
+
+def _run(script, capsys):
+    """Run an example as a program: (its test accuracy, its output, its globals)."""
+    passos.random.seed(0)
+    names = runpy.run_path(str(EXAMPLES / script), run_name="__main__")
+    out = capsys.readouterr().out
+    return float(re.search(r"Test accuracy: ([0-9.]+)", out).group(1)), out, names
+
+
+def _keras_equivalent(script):
+    """The Keras model each TF1 example spells out by hand (softmax output, as the course writes it)."""
+    model = Sequential()
+    if script == "tf1_softmax_classifier.py":
+        model.add(Dense(10, activation='softmax', input_shape=(784,)))
+    else:
+        model.add(Conv2D(32, (3, 3), padding='same', activation='relu', input_shape=(28, 28, 1)))
+        model.add(MaxPooling2D(pool_size=(2, 2), padding='same'))
+        model.add(Conv2D(32, (3, 3), padding='same', activation='relu'))
+        model.add(MaxPooling2D(pool_size=(2, 2), padding='same'))
+        model.add(Flatten())
+        model.add(Dense(256, activation='relu'))
+        model.add(Dense(10, activation='softmax'))
+    model.compile(loss='categorical_crossentropy', optimizer=Adam(learning_rate=1e-3),
+                  metrics=['accuracy'])
+    return model
+
+
+def _keras_accuracy(script):
+    """Test accuracy of the Keras equivalent trained with the example's recipe on Fashion-MNIST."""
+    (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
+    shape = (-1, 784) if script == "tf1_softmax_classifier.py" else (-1, 28, 28, 1)
+    x_train = x_train.reshape(shape).astype('float32') / 255
+    x_test = x_test.reshape(shape).astype('float32') / 255
+    y_train, y_test = np_utils.to_categorical(y_train, 10), np_utils.to_categorical(y_test, 10)
+    passos.random.seed(0)
+    model = _keras_equivalent(script)
+    model.fit(x_train, y_train, batch_size=128, epochs=EPOCHS[script], verbose=0)
+    return float(model.evaluate(x_test, y_test, verbose=0)[1])
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_tf1_program_runs_unchanged(script, capsys, monkeypatch):
+    for module in (fashion_mnist, keras_fashion_mnist):
+        monkeypatch.setattr(module, "load_data", lambda path=None: _synthetic_data())
+    accuracy, out, names = _run(script, capsys)
+    assert f"Epoch {EPOCHS[script]}/{EPOCHS[script]}" in out
+    assert accuracy > 0.9  # the classes are easy to tell apart
+    # The graph holds the same weights as the Keras equivalent.
+    sizes = [int(np.prod(v.shape)) for v in tf.trainable_variables()]
+    assert sum(sizes) == _keras_equivalent(script).count_params()
+
+
+@pytest.mark.skipif(not LONG, reason="full Fashion-MNIST training: set PASSOS_LONG_TESTS=1")
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_tf1_program_reaches_keras_accuracy(script, capsys):
+    try:
+        fashion_mnist.load_data()
+    except FileNotFoundError as error:
+        pytest.skip(str(error))
+    start = time.perf_counter()
+    tf1_accuracy, _, _ = _run(script, capsys)
+    tf1_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    keras_accuracy = _keras_accuracy(script)
+    keras_seconds = time.perf_counter() - start
+    print(f"\n{script}: TF1 test accuracy {tf1_accuracy:.4f} ({tf1_seconds:.0f} s), "
+          f"Keras {keras_accuracy:.4f} ({keras_seconds:.0f} s)")
+    assert tf1_accuracy >= keras_accuracy - 0.01
