@@ -31,12 +31,13 @@ def add_arguments(parser):
     parser.add_argument("--validation-split", type=float, default=0.1)
     parser.add_argument("--limit", type=int, help="train on the first N images only (quick runs)")
     parser.add_argument("--out", default="out", help="folder for the model, metrics and figures")
+    parser.add_argument("--logdir", help="also write TensorBoard logs (loss, accuracy, graph) here")
     parser.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2])
 
 
 def train(args):
     """Train, evaluate on the test set and write the outputs; returns the test accuracy."""
-    from .keras import callbacks, optimizers
+    from .keras import optimizers
     settings = {**DEFAULTS[args.model], **{k: v for k, v in (
         ("epochs", args.epochs), ("batch_size", args.batch_size),
         ("optimizer", args.optimizer), ("lr", args.lr)) if v is not None}}
@@ -58,9 +59,7 @@ def train(args):
     start = time.perf_counter()
     history = model.fit(x_train, y_train, batch_size=settings["batch_size"],
                         epochs=settings["epochs"], validation_split=args.validation_split,
-                        verbose=args.verbose, callbacks=[callbacks.ReduceLROnPlateau(
-                            monitor="val_loss" if args.validation_split else "loss",
-                            factor=0.5, patience=2, verbose=1)])
+                        verbose=args.verbose, callbacks=_callbacks(args))
     seconds = time.perf_counter() - start
     # 4. test scores and outputs
     loss, accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
@@ -74,6 +73,18 @@ def train(args):
         "train_seconds": seconds})
     _write_figures(args.out, test_images, test_labels, predictions)
     return accuracy
+
+
+def _callbacks(args):
+    """The learning rate halved on plateaus; TensorBoard logs when --logdir is given."""
+    from .keras import callbacks
+    chosen = [callbacks.ReduceLROnPlateau(
+        monitor="val_loss" if args.validation_split else "loss", factor=0.5, patience=2,
+        verbose=1)]
+    if args.logdir:
+        from .keras.callbacks.tensorboard import TensorBoard
+        chosen.append(TensorBoard(log_dir=args.logdir))
+    return chosen
 
 
 def evaluate(args):
