@@ -1,41 +1,55 @@
 """Symbolic gradients: graph nodes that call the same vjps as eager backward.
 
-For every node on a path from `xs` to `ys`, one `VjpOp` node per input asks
-`input_grads` (the engine's vjp-and-unbroadcast step) for that input's
-gradient; several paths into one value are summed with `add` nodes.
+For every node on a path from `xs` to `ys`, one `VjpOp` node asks
+`input_grads` (the engine's vjp-and-unbroadcast step) for the gradients of
+its inputs that lead to `xs`; several paths into one value are summed with
+`add` nodes.
 """
 import numpy as np
 
-from ..core.autodiff import input_grad
+from ..core.autodiff import input_grad, input_grads
 from ..core.op import Op
 from ..ops.arithmetic import add
 from ..ops.creation import ones_like
 from .graph import Symbol
-from .sources import SavedOf
+from .sources import OutputOf, SavedOf
 
 
 class VjpOp(Op):
-    """Gradient of input `index` of `op`: inputs are (gy, *op_inputs, y, saved)."""
+    """Gradients of the inputs of `op` flagged in `needs`: inputs are (gy, *op_inputs, y, saved).
 
-    def __init__(self, op, index, arity):
-        self.op, self.index, self.arity = op, index, arity
+    One node per forward node: with one needed input it outputs that gradient;
+    with several, a plan slot each (`width`), read through OutputOf nodes.
+    """
+
+    def __init__(self, op, needs):
+        self.op, self.needs = op, needs
         self.kind = f"{op.kind}_grad"
-        self.needs = tuple(i == index for i in range(arity))
+        self.indices = [i for i, need in enumerate(needs) if need]
+        self.width = len(self.indices)
 
     def attrs(self):
-        return {"input": self.index}
+        return {"inputs": self.indices}
 
     def forward(self, gy, *rest):
-        arity = self.arity
-        return input_grad(self.op, self.index, gy, rest[:arity], rest[arity], rest[arity + 1],
-                          self.needs)
+        arity = len(self.needs)
+        xs, y, saved = rest[:arity], rest[arity], rest[arity + 1]
+        if self.width == 1:
+            return input_grad(self.op, self.indices[0], gy, xs, y, saved, self.needs)
+        grads = input_grads(self.op, gy, xs, y, saved, self.needs)
+        return [grads[i] for i in self.indices]
 
     def shape(self, gy, *rest):
-        return rest[self.index]
+        return rest[self.indices[0]] if self.width == 1 else ()
 
     def dtype(self, gy, *rest):
-        x = rest[self.index]
-        return x if isinstance(x, np.dtype) and x.kind in "fc" else np.result_type(gy)
+        if self.width > 1:
+            return np.dtype(object)
+        return _grad_dtype(gy, rest[self.indices[0]])
+
+
+def _grad_dtype(gy, x):
+    return x if isinstance(x, np.dtype) and x.kind in "fc" else np.result_type(gy)
 
 
 def _depends_on(ys, xs):
@@ -76,11 +90,16 @@ def gradients(ys, xs, grad_ys=None):
         done[id(node)] = g
         if not node.op.differentiable:
             continue
-        arity = len(node.inputs)
+        needs = tuple(isinstance(x, Symbol) and id(x) in reached for x in node.inputs)
+        if not any(needs):
+            continue
         extra = [node, graph.add_op(SavedOf(), [node]) if node.op.saves else None]
-        for i, x in enumerate(node.inputs):
-            if isinstance(x, Symbol) and id(x) in reached:
-                gx = graph.add_op(VjpOp(node.op, i, arity), [g, *node.inputs, *extra])
-                pending.setdefault(id(x), []).append(gx)
+        vjp = graph.add_op(VjpOp(node.op, needs), [g, *node.inputs, *extra])
+        for k, i in enumerate(vjp.op.indices):
+            x = node.inputs[i]
+            gx = vjp if vjp.op.width == 1 else graph.add_op(
+                OutputOf(k, x.shape, _grad_dtype(g.dtype, x.dtype)), [vjp],
+                name=f"{vjp.name}/{i}")
+            pending.setdefault(id(x), []).append(gx)
     result = [done.get(id(x)) for x in xs]
     return result[0] if single else result

@@ -9,7 +9,7 @@ import numpy as np
 from ..core.apply import _explain_failure
 from ..core.shapes import describe
 from .graph import Symbol, get_default_graph
-from .sources import AssignOp, CaptureOp, SavedOf, VariableOp
+from .sources import AssignOp, CaptureOp, VariableOp
 
 
 def required_nodes(fetches, fed=()):
@@ -28,6 +28,11 @@ def required_nodes(fetches, fed=()):
     return sorted(needed.values(), key=lambda n: n.index)
 
 
+def _width(op):
+    """How many slots an op's run fills: its outputs (and what it saves for its gradient)."""
+    return getattr(op, "width", 2 if op.saves else 1)
+
+
 class Plan:
     """The flat list of calls that computes `fetches` from the fed symbols."""
 
@@ -37,15 +42,16 @@ class Plan:
         # 2. one slot per value (two for ops that save residuals); constants pre-filled
         slots, template = {}, []
         for node in order:
-            if isinstance(node.op, SavedOf) and id(node) not in fed:
-                slots[id(node)] = slots[id(node.inputs[0])] + 1
+            offset = getattr(node.op, "offset", None)  # another node's extra output
+            if offset is not None and id(node) not in fed:
+                slots[id(node)] = slots[id(node.inputs[0])] + offset
                 continue
             slots[id(node)] = len(template)
-            template.extend([None, None] if node.op.saves else [None])
-        # 3. one step per computed node: (function, input slots, output slot, saves, node)
+            template.extend([None] * _width(node.op))
+        # 3. one step per computed node: (function, input slots, first output slot, width, node)
         steps = []
         for node in order:
-            if id(node) in fed or isinstance(node.op, SavedOf):
+            if id(node) in fed or getattr(node.op, "offset", None) is not None:
                 continue
             inputs = []
             for x in node.inputs:
@@ -56,7 +62,7 @@ class Plan:
                     template.append(x)
             bind = getattr(node.op, "bind", None)
             function = bind(session, node) if bind else node.op.forward
-            steps.append((function, tuple(inputs), slots[id(node)], node.op.saves, node))
+            steps.append((function, tuple(inputs), slots[id(node)], _width(node.op), node))
         self.template = template
         self.steps = steps
         self.feed_slots = [(key, slots[key]) for key in fed if key in slots]
@@ -73,12 +79,12 @@ class Plan:
         step = None
         try:
             for step in self.steps:
-                function, inputs, out, saves, _ = step
+                function, inputs, out, width, _ = step
                 result = function(*[values[i] for i in inputs])
-                if saves:
-                    values[out], values[out + 1] = result
-                else:
+                if width == 1:
                     values[out] = result
+                else:
+                    values[out:out + width] = result
         except (ValueError, IndexError, TypeError) as error:
             node = step[4]
             explained = _explain_failure(node.op, [values[i] for i in step[1]], error)

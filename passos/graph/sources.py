@@ -121,9 +121,29 @@ class SavedOf(Op):
 
     kind = "saved"
     differentiable = False
+    offset = 1  # the plan's slot after the node's own output
 
     def shape(self, *shapes):
         return ()
 
     def dtype(self, *dtypes):
         return np.dtype(object)
+
+
+class OutputOf(Op):
+    """Stands for output `offset` of a node with several (filled by the plan, never run)."""
+
+    kind = "output"
+    differentiable = False
+
+    def __init__(self, offset, shape, dtype):
+        self.offset, self._shape, self._dtype = offset, shape, np.dtype(dtype)
+
+    def attrs(self):
+        return {"output": self.offset}
+
+    def shape(self, *shapes):
+        return self._shape
+
+    def dtype(self, *dtypes):
+        return self._dtype
