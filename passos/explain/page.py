@@ -64,6 +64,28 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 430px; gap: 0; align
 
 # The step engine: `steps[i].set` lists [selector, lines] pairs; each step remembers what
 # it overwrote, so Previous undoes exactly one step.
+# Stop, Play and the controls' buttons and keys, shared by both step-through engines (each
+# defines next, prev, reset, show, `at`, `total`, `timer` and `data`).
+PLAYER = """  function stop() {
+    if (timer) { clearInterval(timer); timer = null; }
+    $('#play').textContent = 'Play';
+  }
+  function play() {
+    if (timer) { stop(); return; }
+    if (at === total) reset();
+    $('#play').textContent = 'Pause';
+    timer = setInterval(() => { if (at >= total) { stop(); } else { next(); } }, data.interval);
+  }
+  $('#next').addEventListener('click', () => { stop(); next(); });
+  $('#prev').addEventListener('click', () => { stop(); prev(); });
+  $('#reset').addEventListener('click', reset);
+  $('#play').addEventListener('click', play);
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowRight') { stop(); next(); e.preventDefault(); }
+    else if (e.key === 'ArrowLeft') { stop(); prev(); e.preventDefault(); }
+  });
+"""
+
 GRAPH_SCRIPT = """
 (function () {
   const data = JSON.parse(document.getElementById('steps-data').textContent);
@@ -132,10 +154,6 @@ GRAPH_SCRIPT = """
   function back() { for (const [el, ls] of undo.pop().reverse()) setLines(el, ls); at -= 1; }
   function next() { if (at < total) { forward(); show(); } }
   function prev() { if (at > 0) { back(); show(); } }
-  function stop() {
-    if (timer) { clearInterval(timer); timer = null; }
-    $('#play').textContent = 'Play';
-  }
   function goTo(n) {
     n = Math.max(0, Math.min(total, n));
     while (at < n) forward();
@@ -143,25 +161,12 @@ GRAPH_SCRIPT = """
     show();
   }
   function reset() { stop(); goTo(0); }
-  function play() {
-    if (timer) { stop(); return; }
-    if (at === total) reset();
-    $('#play').textContent = 'Pause';
-    timer = setInterval(() => { if (at >= total) { stop(); } else { next(); } }, data.interval);
-  }
-  $('#next').addEventListener('click', () => { stop(); next(); });
-  $('#prev').addEventListener('click', () => { stop(); prev(); });
-  $('#reset').addEventListener('click', reset);
-  $('#play').addEventListener('click', play);
   items.forEach((li, i) => li.addEventListener('click', () => { stop(); goTo(i + 1); }));
-  document.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowRight') { stop(); next(); e.preventDefault(); }
-    else if (e.key === 'ArrowLeft') { stop(); prev(); e.preventDefault(); }
-  });
+PLAYER
   window.passosSteps = {next, prev, reset, play, goTo, total};
   show();
 })();
-""".replace("LINE_H", str(LINE_H))
+""".replace("LINE_H", str(LINE_H)).replace("PLAYER\n", PLAYER)
 
 # The sliding-window engine: every frame carries its whole state, so any step is drawn directly.
 GRID_SCRIPT = """
@@ -212,29 +217,12 @@ GRID_SCRIPT = """
   }
   function next() { if (at < total) { at += 1; show(); } }
   function prev() { if (at > 0) { at -= 1; show(); } }
-  function stop() {
-    if (timer) { clearInterval(timer); timer = null; }
-    $('#play').textContent = 'Play';
-  }
   function reset() { stop(); at = 0; show(); }
-  function play() {
-    if (timer) { stop(); return; }
-    if (at === total) reset();
-    $('#play').textContent = 'Pause';
-    timer = setInterval(() => { if (at >= total) { stop(); } else { next(); } }, data.interval);
-  }
-  $('#next').addEventListener('click', () => { stop(); next(); });
-  $('#prev').addEventListener('click', () => { stop(); prev(); });
-  $('#reset').addEventListener('click', reset);
-  $('#play').addEventListener('click', play);
-  document.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowRight') { stop(); next(); e.preventDefault(); }
-    else if (e.key === 'ArrowLeft') { stop(); prev(); e.preventDefault(); }
-  });
+PLAYER
   window.passosSteps = {next, prev, reset, play, total};
   show();
 })();
-"""
+""".replace("PLAYER\n", PLAYER)
 
 CONTROLS = """<div class="controls">
 <button id="reset" type="button" title="back to the start">Reset</button>
