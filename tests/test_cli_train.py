@@ -2,30 +2,13 @@
 import importlib.util
 import json
 
-import numpy as np
 import pytest
 
-import passos.keras.datasets.fashion_mnist as keras_fashion_mnist
 from passos.cli import main
-from passos.data import fashion_mnist
 
 
-@pytest.fixture
-def small_data(monkeypatch):
-    rng = np.random.default_rng(0)
-
-    def make(n):
-        labels = rng.integers(0, 10, n).astype(np.uint8)
-        images = rng.integers(0, 30, (n, 28, 28)).astype(np.uint8)
-        for i, c in enumerate(labels):
-            images[i, 2 * c:2 * c + 8, 4:24] = 250
-        return images, labels
-    data = (make(600), make(200))
-    for module in (fashion_mnist, keras_fashion_mnist):
-        monkeypatch.setattr(module, "load_data", lambda path=None: data)
-
-
-def test_train_writes_model_metrics_figures_and_logs(small_data, tmp_path, capsys):
+def test_train_writes_model_metrics_figures_and_logs(fake_fashion_mnist, tmp_path, capsys):
+    fake_fashion_mnist(600, 200, noise=30)
     pytest.importorskip("tensorboard", reason="--logdir writes TensorBoard files")
     out = tmp_path / "out"
     main(["train", "--epochs", "2", "--batch-size", "32", "--out", str(out),
