@@ -7,6 +7,7 @@ Text is set in a monospace font, so box sizes are known without measuring.
 """
 from xml.sax.saxutils import escape, quoteattr
 
+from .capture import LEAVES
 from .layout import LABEL_SIDE, layered_layout
 from .values import fmt_number
 
@@ -16,7 +17,6 @@ CHAR_W = 7.3        # advance of one character at FONT_SIZE (0.6 em, rounded up)
 LABEL_CHAR_W = 6.7  # the same at the edge labels' 11px
 LINE_H = 15
 PAD_X, PAD_Y = 8, 6
-LEAVES = ("input", "parameter", "constant")
 SHOWS = ("values", "grads", "both")
 
 STYLE = f"""
@@ -306,8 +306,8 @@ def render_dot(picture, show="values", rankdir="TB"):
     output = picture.get("output")
     labels = edge_labels(picture, show)
     lines = ["digraph passos {", f"  rankdir={rankdir};",
-             f'  node [shape=box, style="rounded,filled", fillcolor="#ffffff", '
-             f'fontname="DejaVu Sans Mono", fontsize=10];',
+             '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", '
+             'fontname="DejaVu Sans Mono", fontsize=10];',
              '  edge [fontname="DejaVu Sans Mono", fontsize=9, color="#78909c", '
              'fontcolor="#bf360c"];']
     fills = {"input": "#e3f2fd", "parameter": "#fff3e0", "constant": "#f5f5f5"}

@@ -53,7 +53,7 @@ import numpy as np
 from ..core.autodiff import input_grads
 from ..core.tensor import Tensor
 from ..graph.graph import Symbol
-from .capture import LEAVES, TraceNode, capture_eager, capture_graph  # noqa: F401 - re-exported
+from .capture import capture_eager, capture_graph
 from .formulas import local_formulas, local_values
 from .values import fmt_number, fmt_value, summary
 
