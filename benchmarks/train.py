@@ -9,9 +9,8 @@ random images of the same shape.
     python benchmarks/train.py [--models dfn cnn] [--batch 32] [--samples 12000] [--rounds 3]
                                [--threads N]
 
---threads N gives both frameworks N threads for their matrix products
-(passos through $PASSOS_BLAS_THREADS, PyTorch through torch.set_num_threads);
-by default each keeps its own default (passos 1 BLAS thread in fit, PyTorch all cores).
+--threads N gives both frameworks N threads (passos through $PASSOS_THREADS,
+PyTorch through torch.set_num_threads); by default both use every core.
 """
 import argparse
 import os
@@ -84,10 +83,10 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--samples", type=int, default=12000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--threads", type=int, help="matrix-product threads for both")
+    parser.add_argument("--threads", type=int, help="CPU threads for both")
     args = parser.parse_args()
     if args.threads:
-        os.environ["PASSOS_BLAS_THREADS"] = str(args.threads)
+        os.environ["PASSOS_THREADS"] = str(args.threads)
     images, labels, source = load(args.samples)
     try:
         import torch

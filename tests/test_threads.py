@@ -1,9 +1,12 @@
-"""blas_threads limits BLAS inside its block and restores it after."""
+"""compute_threads holds BLAS to one thread and lets large ops split over threads."""
+import numpy as np
 import pytest
 
-from passos.core.threads import blas_threads
+import passos
+from passos.core import parallel
+from passos.core.threads import compute_threads
 
-threadpoolctl = pytest.importorskip("threadpoolctl", reason="blas_threads needs threadpoolctl")
+threadpoolctl = pytest.importorskip("threadpoolctl", reason="compute_threads needs threadpoolctl")
 
 
 def _blas_threads():
@@ -11,15 +14,59 @@ def _blas_threads():
             if info["user_api"] == "blas"]
 
 
-def test_blas_threads_limits_inside_the_block_and_restores_after():
+def test_blas_runs_on_one_thread_inside_the_block_and_is_restored_after():
     before = _blas_threads()
-    with blas_threads(1):
+    with compute_threads(2):
         assert all(n == 1 for n in _blas_threads())
+        assert parallel.parts(parallel.MIN_WORK) == 2
     assert _blas_threads() == before
+    assert parallel.parts(parallel.MIN_WORK) == 1
 
 
-def test_environment_variable_sets_the_default(monkeypatch):
-    before = _blas_threads()
-    monkeypatch.setenv("PASSOS_BLAS_THREADS", "0")  # 0: leave BLAS alone
-    with blas_threads():
-        assert _blas_threads() == before
+def test_environment_variable_sets_the_thread_count(monkeypatch):
+    monkeypatch.setenv("PASSOS_THREADS", "3")
+    with compute_threads():
+        assert parallel.parts(parallel.MIN_WORK) == 3
+        assert parallel.parts(parallel.MIN_WORK - 1) == 1  # small ops run whole
+
+
+def test_zero_threads_is_an_error():
+    with pytest.raises(ValueError, match="compute_threads: needs at least 1 thread"):
+        with compute_threads(0):
+            pass
+
+
+def test_split_ops_give_the_same_values_as_whole_ones():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((32, 28, 28, 32))  # big enough that conv and pool split.astype(np.float32)
+    kernel = rng.standard_normal((3, 3, 32, 32)).astype(np.float32)
+    a = rng.standard_normal((64, 1568)).astype(np.float32)
+    b = rng.standard_normal((1568, 256)).astype(np.float32)
+
+    def run():
+        xt, kt, at, bt = (passos.tensor(v, requires_grad=True) for v in (x, kernel, a, b))
+        y = passos.max_pool2d(passos.conv2d(xt, kt, padding="same"), 2)
+        (y.sum() + (at @ bt).sum()).backward()
+        return [y.numpy(), xt.grad, kt.grad, at.grad, bt.grad]
+    whole = run()
+    with compute_threads(2):
+        split = run()
+    for w, s in zip(whole, split):
+        np.testing.assert_allclose(s, w, rtol=1e-4, atol=1e-3)
+
+
+def test_an_error_in_a_worker_part_reaches_the_caller_after_every_part_ends():
+    done = []
+
+    def fails():
+        raise ValueError("part two failed")
+    with parallel.threads(2):
+        with pytest.raises(ValueError, match="part two failed"):
+            parallel.run_all([lambda: done.append(1), fails])
+    assert done == [1]
+
+
+def test_parts_on_a_worker_never_split_again():
+    with parallel.threads(2):
+        inner = parallel.run_all([lambda: 0, lambda: parallel.parts(parallel.MIN_WORK)])
+    assert inner == [0, 1]

@@ -1,38 +1,58 @@
-"""How many BLAS threads the matrix products of a training step use.
+"""How many CPU threads a training step uses, and how.
 
-At the batch sizes of the course (32 to 128) one OpenBLAS thread is as fast
-as two or faster, and it stays fast when another process busies the second
-core, where two-thread calls can be many times slower. `blas_threads` limits
-BLAS inside a block when the optional `threadpoolctl` package is installed
-(pip install 'passos[speed]'); without it, BLAS keeps its own setting.
+At the course's batch sizes most products are small: one OpenBLAS thread
+is as fast as two, and BLAS's own threads spin between calls and stall
+when the other core is shared or busy. So inside `compute_threads` BLAS is
+held to one thread, and the large ops (convolutions, wide products,
+pooling) split their batch over the cores instead (see parallel.py).
+Holding BLAS needs the optional `threadpoolctl` package (pip install
+'passos[speed]'); without it, BLAS keeps its own setting and ops run whole.
 """
 import contextlib
 import functools
 import os
 
+from . import parallel
+
+
+def _blas_controllers():
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return []
+    return ThreadpoolController().select(user_api="blas").lib_controllers
+
 
 @contextlib.contextmanager
-def blas_threads(n=None):
-    """Limit BLAS to `n` threads in the block (default: $PASSOS_BLAS_THREADS, else 1).
+def compute_threads(n=None):
+    """Compute on `n` threads in the block: BLAS on one, large ops split into `n` parts.
 
-    `n=0` leaves BLAS alone.
+    `n` defaults to $PASSOS_THREADS, else to the threads BLAS itself would
+    use (all cores, unless OPENBLAS_NUM_THREADS or OMP_NUM_THREADS say fewer).
     """
-    n = int(os.environ.get("PASSOS_BLAS_THREADS", 1)) if n is None else n
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        threadpool_limits = None
-    if not n or threadpool_limits is None:
+    controllers = _blas_controllers()
+    if not controllers:
         yield
         return
-    with threadpool_limits(limits=n, user_api="blas"):
-        yield
+    before = [c.num_threads for c in controllers]
+    if n is None:
+        n = int(os.environ.get("PASSOS_THREADS", 0)) or max(before)
+    if n < 1:
+        raise ValueError(f"compute_threads: needs at least 1 thread, got {n}")
+    for c in controllers:
+        c.set_num_threads(1)
+    try:
+        with parallel.threads(n):
+            yield
+    finally:
+        for c, count in zip(controllers, before):
+            c.set_num_threads(count)
 
 
-def with_blas_threads(method):
-    """Run `method` inside `blas_threads()` (used by Keras fit, evaluate and predict)."""
+def with_compute_threads(method):
+    """Run `method` inside `compute_threads()` (used by Keras fit, evaluate and predict)."""
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
-        with blas_threads():
+        with compute_threads():
             return method(*args, **kwargs)
     return wrapper

@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from ..core.apply import apply
+from ..core import parallel
 from ..core.op import Op
 from ..core.shapes import ShapeError, describe
 from . import windows as win
@@ -103,17 +104,30 @@ def _correlate(x, pads, W2, k, s, d, out):
     """x (N, *in, C_in), padded by `pads`, correlated with W2 (cells*C_in, C_out) -> (N, *out, C_out)."""
     y = np.empty((x.shape[0], *out, W2.shape[1]), W2.dtype)
     y2 = y.reshape(-1, W2.shape[1])
-    for start, stop, cols in _columns(x, pads, k, s, d, out, W2.dtype):
-        np.matmul(cols, W2, out=y2[start:stop])
+    rows = math.prod(out)
+
+    def part(first, last):  # batch items first..last-1
+        base = first * rows
+        for start, stop, cols in _columns(x[first:last], pads, k, s, d, out, W2.dtype):
+            np.matmul(cols, W2, out=y2[base + start:base + stop])
+    parallel.split(x.shape[0], y2.size * W2.shape[0], part)
     return y
 
 
 def _kernel_grad(x, pads, gy, k, s, d, out, dtype):
     """dL/dW as a (cells * C_in, C_out) matrix: im2col(x).T @ gy, chunk by chunk."""
     g2 = gy.reshape(-1, gy.shape[-1])
-    gW = np.zeros((math.prod(k) * x.shape[-1], gy.shape[-1]), dtype)
-    for start, stop, cols in _columns(x, pads, k, s, d, out, dtype):
-        gW += cols.T @ g2[start:stop]
+    rows = math.prod(out)
+
+    def part(first, last):
+        gW = np.zeros((math.prod(k) * x.shape[-1], gy.shape[-1]), dtype)
+        base = first * rows
+        for start, stop, cols in _columns(x[first:last], pads, k, s, d, out, dtype):
+            gW += cols.T @ g2[base + start:base + stop]
+        return gW
+    gW, *others = parallel.split(x.shape[0], g2.size * math.prod(k) * x.shape[-1], part)
+    for other in others:
+        gW += other
     return gW
 
 
@@ -132,14 +146,18 @@ def _col2im(gy, W, s, d, pads, spatial):
     n, rows, width = gy.shape[0], math.prod(out), math.prod(W.shape[:-1])
     W2 = W.reshape(width, -1)
     gxp = np.zeros((n, *(i + b + a for i, (b, a) in zip(spatial, pads)), c_in), W.dtype)
-    for start, stop in win.batches(n, rows * width * W.itemsize):
-        g2 = gy[start:stop].reshape(-1, W2.shape[1])
-        gcols = win.scratch("conv_cols", (len(g2), width), W.dtype)
-        np.matmul(g2, W2.T, out=gcols)
-        gcols = gcols.reshape(stop - start, *out, math.prod(k), c_in)
-        target = gxp[start:stop]
-        for t, index in win.offsets(k, s, d, out):
-            target[index] += gcols[..., t, :]
+
+    def part(first, last):
+        for start, stop in win.batches(last - first, rows * width * W.itemsize):
+            start, stop = first + start, first + stop
+            g2 = gy[start:stop].reshape(-1, W2.shape[1])
+            gcols = win.scratch("conv_cols", (len(g2), width), W.dtype)
+            np.matmul(g2, W2.T, out=gcols)
+            gcols = gcols.reshape(stop - start, *out, math.prod(k), c_in)
+            target = gxp[start:stop]
+            for t, index in win.offsets(k, s, d, out):
+                target[index] += gcols[..., t, :]
+    parallel.split(n, n * rows * width * W2.shape[1], part)
     return gxp[win.interior(pads, spatial)]
 
 

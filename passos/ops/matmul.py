@@ -1,6 +1,7 @@
 """Matrix product with NumPy's rules (1-D vectors, batched stacks with broadcasting)."""
 import numpy as np
 
+from ..core import parallel
 from ..core.apply import apply
 from ..core.op import Op
 from ..core.shapes import ShapeError, broadcast_shapes, describe
@@ -10,12 +11,16 @@ class MatMul(Op):
     kind = "matmul"
 
     def forward(self, a, b):
+        if a.ndim == 2 and b.ndim == 2:
+            return _product(a, b)
         return np.matmul(a, b)
 
     def vjp(self, gy, xs, y, saved, needs):
         a, b = xs
         if a.ndim == 2 and b.ndim == 2:  # the common case, kept cheap
-            return (gy @ b.T if needs[0] else None), (a.T @ gy if needs[1] else None)
+            if needs[0] and needs[1] and parallel.parts(gy.size * a.shape[1]) > 1:
+                return tuple(parallel.run_all([lambda: gy @ b.T, lambda: a.T @ gy]))
+            return (_product(gy, b.T) if needs[0] else None), (_product(a.T, gy) if needs[1] else None)
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
         g2 = gy
@@ -53,6 +58,17 @@ class MatMul(Op):
         if len(b) == 1:
             out = out[:-1]
         return out
+
+
+def _product(a, b):
+    """a @ b for 2-D arrays; a large product's rows are shared out between threads."""
+    work = a.size * b.shape[1]
+    if parallel.parts(work) == 1:
+        return a @ b
+    out = np.empty((a.shape[0], b.shape[1]), np.result_type(a, b))
+    parallel.split(a.shape[0], work, lambda first, last: np.matmul(a[first:last], b,
+                                                                   out=out[first:last]))
+    return out
 
 
 MATMUL = MatMul()

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from ..core import parallel
 from ..core.apply import apply
 from ..core.op import Op
 from . import windows as win
@@ -73,21 +74,25 @@ class MaxPool(Pool):
         gxp = np.zeros(xp.shape, np.result_type(gy, x))
         cells = list(self._cells(out))
         disjoint = all(s >= k for s, k in zip(self.strides, self.pool_size))
-        for start, stop in win.batches(len(xp), xp[:1].nbytes, win.CACHE_BYTES):
-            xc, yc, gc = xp[start:stop], yl[start:stop], gxp[start:stop]
-            g = win.scratch("pool_g", yc.shape, gxp.dtype)  # the gradient not yet handed out
-            np.copyto(g, gyl[start:stop])
-            hit = win.scratch("pool_hit", yc.shape, bool)
-            share = win.scratch("pool_share", yc.shape, gxp.dtype)
-            for t, index in cells:
-                np.equal(xc[index], yc, out=hit)
-                np.multiply(g, hit, out=share)
-                if disjoint:  # no other window wrote here: store instead of adding
-                    gc[index] = share
-                else:
-                    gc[index] += share
-                if t < len(cells) - 1:
-                    g -= share  # this window's maximum is taken: later ties get nothing
+
+        def part(first, last):
+            for start, stop in win.batches(last - first, xp[:1].nbytes, win.CACHE_BYTES):
+                start, stop = first + start, first + stop
+                xc, yc, gc = xp[start:stop], yl[start:stop], gxp[start:stop]
+                g = win.scratch("pool_g", yc.shape, gxp.dtype)  # the gradient not yet handed out
+                np.copyto(g, gyl[start:stop])
+                hit = win.scratch("pool_hit", yc.shape, bool)
+                share = win.scratch("pool_share", yc.shape, gxp.dtype)
+                for t, index in cells:
+                    np.equal(xc[index], yc, out=hit)
+                    np.multiply(g, hit, out=share)
+                    if disjoint:  # no other window wrote here: store instead of adding
+                        gc[index] = share
+                    else:
+                        gc[index] += share
+                    if t < len(cells) - 1:
+                        g -= share  # this window's maximum is taken: later ties get nothing
+        parallel.split(len(xp), xp.size * 4 * len(cells), part)  # ~4 passes per cell
         spatial = win.split(x.shape, self.data_format)[1]
         return (win.from_channels_last(gxp[win.interior(pads, spatial)], self.data_format),)
 

@@ -7,7 +7,7 @@ update), and the callbacks' bookkeeping.
 import numpy as np
 
 from ...core.tensor import Tensor
-from ...core.threads import with_blas_threads
+from ...core.threads import with_compute_threads
 from ...ops import random as passos_random
 from .. import callbacks as callbacks_module
 from .. import losses, metrics as metrics_module, optimizers
@@ -100,7 +100,7 @@ class Model(Network):
         return x, y, weights
 
     # -- training --------------------------------------------------------------
-    @with_blas_threads
+    @with_compute_threads
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, seed=None, **kwargs):
@@ -181,7 +181,7 @@ class Model(Network):
             totals += np.asarray(values, np.float64) * len(x[start:end])
         return (totals / max(len(x), 1)).tolist()
 
-    @with_blas_threads
+    @with_compute_threads
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, **kwargs):
         """The loss (and metrics) on (x, y): a float, or a list in `metrics_names` order."""
         x, y, weights = self._prepare(x, y, sample_weight)
@@ -190,7 +190,7 @@ class Model(Network):
             print(" - ".join(f"{n}: {v:.4f}" for n, v in zip(self.metrics_names, scores)))
         return scores[0] if len(scores) == 1 else scores
 
-    @with_blas_threads
+    @with_compute_threads
     def predict(self, x, batch_size=None, verbose=0, **kwargs):
         """The model's outputs for `x`, computed in batches (no dropout)."""
         x, _, _ = self._prepare(x)

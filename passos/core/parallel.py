@@ -1,0 +1,107 @@
+"""Run the independent parts of a large op on several CPU cores at once.
+
+NumPy and OpenBLAS release the GIL while they compute, so Python threads can
+each take part of a convolution's batch, or one of a product's two gradients,
+at the same time. Training (see threads.blas_threads) holds BLAS itself to
+one thread and splits here instead: BLAS's own threads synchronise many times
+inside each product and spin while they wait, which stalls badly when the
+other core is shared or busy; a worker here synchronises once per part and
+sleeps on a lock when idle. Parts never split again, and results do not
+depend on timing: the same batch always splits the same way.
+"""
+import contextlib
+import queue
+import threading
+
+# Splitting costs about 50 microseconds of hand-over here, so only ops that do at
+# least this many multiply-adds (or element passes, weighted alike) are split.
+MIN_WORK = 2**23
+_workers = []  # job queues of the worker threads: started on first use, kept for good
+_starting = threading.Lock()
+_parallel = 1  # parts an op may split into: 1 = off
+_on_worker = threading.local()
+
+
+class _Job:
+    """One part handed to a worker: its function, and its result or error once done."""
+
+    __slots__ = ("task", "result", "error", "done")
+
+    def __init__(self, task):
+        self.task = task
+        self.result = self.error = None
+        self.done = threading.Lock()
+        self.done.acquire()
+
+    def run(self):
+        try:
+            self.result = self.task()
+        except BaseException as error:  # handed to the waiting thread, which raises it
+            self.error = error
+        finally:
+            self.done.release()
+
+    def wait(self):
+        self.done.acquire()
+        return self.result
+
+
+def _work(jobs):
+    _on_worker.active = True
+    while True:
+        jobs.get().run()
+
+
+def _worker(i):
+    with _starting:
+        while len(_workers) <= i:
+            jobs = queue.SimpleQueue()
+            threading.Thread(target=_work, args=(jobs,), daemon=True,
+                             name=f"passos-worker-{len(_workers)}").start()
+            _workers.append(jobs)
+    return _workers[i]
+
+
+@contextlib.contextmanager
+def threads(n):
+    """Let large ops split into up to `n` parts, run at once, inside the block."""
+    global _parallel
+    outer, _parallel = _parallel, max(1, int(n))
+    try:
+        yield
+    finally:
+        _parallel = outer
+
+
+def parts(work):
+    """How many parts an op doing `work` multiply-adds should split into (1: run it whole)."""
+    if _parallel == 1 or work < MIN_WORK or getattr(_on_worker, "active", False):
+        return 1
+    return _parallel
+
+
+def run_all(tasks):
+    """[task() for task in tasks], the first on this thread and the others on workers.
+
+    Every task has finished when this returns; the first error raised by any is re-raised.
+    """
+    jobs = [_Job(task) for task in tasks[1:]]
+    for i, job in enumerate(jobs):
+        _worker(i).put(job)
+    try:
+        first = tasks[0]()
+    finally:
+        results = [job.wait() for job in jobs]
+    for job in jobs:
+        if job.error is not None:
+            raise job.error
+    return [first, *results]
+
+
+def split(n, work, part):
+    """[part(start, stop)] over consecutive slices of range(n), at once when `work` is large."""
+    k = min(parts(work), n)
+    if k == 1:
+        return [part(0, n)]
+    bounds = [n * i // k for i in range(k + 1)]
+    return run_all([lambda a=a, b=b: part(a, b) for a, b in zip(bounds, bounds[1:])])
