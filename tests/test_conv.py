@@ -300,3 +300,58 @@ def test_broadcast_output_gradient(data_format, strides):
             backward(fn(xt, Wt))
             grads.append(xt.grad)
         np.testing.assert_allclose(grads[0], grads[1], atol=1e-12)
+
+
+# -- the bias and ReLU that Keras layers fuse into the convolution ------------------------
+def fused(config, activation):
+    """The config's convolution with a bias input and `activation`, through one Conv op."""
+    op = P.ops.conv.Conv(len(config.k), config.strides, config.padding, config.dilation,
+                         config.data_format, activation=activation)
+    return lambda x, W, b: P.core.apply.apply(op, x, W, b)
+
+
+@pytest.mark.parametrize("activation", [None, "relu"])
+@pytest.mark.parametrize("config", CONFIGS[:6], ids=repr)
+def test_fused_bias_and_relu_gradcheck(config, activation):
+    rng = np.random.default_rng(9)
+    x, W = config.arrays(rng)
+    assert P.gradcheck(fused(config, activation), x, W, rng.normal(size=config.c_out))
+
+
+@pytest.mark.parametrize("config", CONFIGS[:6], ids=repr)
+def test_fused_bias_and_relu_equal_the_separate_ops(config):
+    rng = np.random.default_rng(10)
+    x, W = config.arrays(rng)
+    b = rng.normal(size=config.c_out)
+    shape = (config.c_out,) + (1,) * len(config.k) if config.data_format == "channels_first" \
+        else (config.c_out,)
+    weights = rng.normal(size=config.fn(x, W).shape)
+    results = []
+    for fn in (fused(config, "relu"), lambda x, W, b: P.relu(config.fn(x, W) + P.reshape(b, shape))):
+        ts = [P.tensor(v, requires_grad=True) for v in (x, W, b)]
+        y = fn(*ts)
+        (y * weights).sum().backward()
+        results.append([y.numpy()] + [t.grad for t in ts])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_bias_argument_matches_torch():
+    torch = pytest.importorskip("torch")
+    config = Config((2, 6, 6, 3), (3, 3), 4, (1, 1), "same", (1, 1), "channels_last")
+    rng = np.random.default_rng(11)
+    x, W = config.arrays(rng)
+    b = rng.normal(size=4)
+    F = torch.nn.functional
+    expected = F.conv2d(torch.tensor(x).movedim(-1, 1), torch.tensor(W).permute(3, 2, 0, 1),
+                        torch.tensor(b), padding=1).movedim(1, -1)
+    np.testing.assert_allclose(P.conv2d(x, W, padding="same", bias=b).numpy(),
+                               expected.numpy(), atol=1e-12)
+
+
+def test_bias_and_activation_errors():
+    with pytest.raises(P.ShapeError, match=r"conv2d: the bias must hold one value per output "
+                                           r"channel, shape \(4,\) .* got shape \(3,\)"):
+        P.conv2d(np.zeros((1, 5, 5, 2)), np.zeros((3, 3, 2, 4)), bias=np.zeros(3))
+    with pytest.raises(ValueError, match=r"conv2d: activation must be None or 'relu', got 'tanh'"):
+        P.ops.conv.Conv(2, activation="tanh")

@@ -14,8 +14,10 @@ import queue
 import threading
 
 # Splitting costs about 50 microseconds of hand-over here, so only ops that do at
-# least this many multiply-adds (or element passes, weighted alike) are split.
+# least this much work are split: work counts multiply-adds, and one elementwise
+# pass over an array counts PASS multiply-adds per element (measured alike here).
 MIN_WORK = 2**23
+PASS = 16
 _workers = []  # job queues of the worker threads: started on first use, kept for good
 _starting = threading.Lock()
 _parallel = 1  # parts an op may split into: 1 = off

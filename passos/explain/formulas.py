@@ -60,8 +60,7 @@ FORMULAS = {
     "sparse_softmax_cross_entropy": ("∂CE/∂z = softmax(z) - onehot(label)",
                                      "none (integer labels)"),
     # sliding windows (conv1d/2d/3d, max_pool1d ..., avg_pool1d ...)
-    "conv": ("∂conv/∂x: each window's gy·Wᵀ added back where the window read x",
-             "∂conv/∂W: Σ over windows of x(window) · gy (im2col(x)ᵀ @ gy)"),
+    "conv": lambda op, arity: _conv(op, arity),
     "max_pool": ("∂maxpool/∂x = 1 at each window's first maximum, else 0",),
     "avg_pool": ("∂avgpool/∂x = 1/(cells in the window), spread over the window",),
     # graph-only ops (passos.compat.v1)
@@ -85,6 +84,14 @@ def local_formulas(op, arity):
     if entry is None or len(entry) != arity:
         return (f"vjp of {op.kind}",) * arity
     return tuple(entry)
+
+
+def _conv(op, arity):
+    """Convolution: x and W, then the fused bias; with the fused ReLU, gy is masked first."""
+    g = "gy·[y > 0]" if getattr(op, "activation", None) == "relu" else "gy"
+    return (f"∂conv/∂x: each window's {g}·Wᵀ added back where the window read x",
+            f"∂conv/∂W: Σ over windows of x(window) · {g} (im2col(x)ᵀ @ {g})",
+            f"∂conv/∂b: Σ of {g} over the batch and every position")[:arity]
 
 
 def _ones(*arrays):

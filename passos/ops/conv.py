@@ -6,7 +6,7 @@ import numpy as np
 from ..core.apply import apply
 from ..core import parallel
 from ..core.op import Op
-from ..core.shapes import ShapeError, describe
+from ..core.shapes import ShapeError, describe, sum_rows
 from . import windows as win
 
 
@@ -17,20 +17,29 @@ class Conv(Op):
     multiplied by the kernel viewed as a (cells * C_in, C_out) matrix, a few
     batch items at a time (see windows.CHUNK_BYTES); backward rebuilds the
     buffer rather than keeping it, which is cheaper than reading it back.
+
+    An optional third input, a bias of shape (C_out,), is added to every
+    output position, and `activation="relu"` then takes max(., 0): Keras
+    layers fuse both here, so that they run on each chunk of the output while
+    it is still in cache instead of as two more passes over memory.
     """
 
     def __init__(self, rank, strides=1, padding="valid", dilation_rate=1,
-                 data_format="channels_last"):
+                 data_format="channels_last", activation=None):
         self.kind = f"conv{rank}d"
         self.rank = rank
         self.strides = win.as_tuple(self.kind, "strides", strides, rank)
         self.padding = win.check_padding(self.kind, padding, rank)
         self.dilation_rate = win.as_tuple(self.kind, "dilation_rate", dilation_rate, rank)
         self.data_format = win.check_format(self.kind, data_format)
+        if activation not in (None, "relu"):
+            raise ValueError(f"{self.kind}: activation must be None or 'relu', got {activation!r}")
+        self.activation = activation
 
     def attrs(self):
-        return {"strides": self.strides, "padding": self.padding,
-                "dilation_rate": self.dilation_rate, "data_format": self.data_format}
+        attrs = {"strides": self.strides, "padding": self.padding,
+                 "dilation_rate": self.dilation_rate, "data_format": self.data_format}
+        return {**attrs, "activation": self.activation} if self.activation else attrs
 
     def _geometry(self, x, W):
         """(padding pairs, output spatial size) for input shape `x` and kernel shape `W`."""
@@ -49,24 +58,33 @@ class Conv(Op):
         return pads, win.output_spatial(self.kind, x, spatial, k, s, d, pads,
                                         f"kernel of shape {describe(W)}")
 
-    def shape(self, x, W):
+    def shape(self, x, W, b=None):
         _, out = self._geometry(x, W)
+        if b is not None and (len(b) != 1 or None not in (b[0], W[-1]) and b[0] != W[-1]):
+            raise ShapeError(f"{self.kind}: the bias must hold one value per output channel, "
+                             f"shape ({W[-1]},) for the kernel of shape {describe(W)}; "
+                             f"got shape {describe(b)}")
         return win.join(x[0], out, W[-1], self.data_format)
 
-    def forward(self, x, W):
+    def forward(self, x, W, b=None):
         pads, out = self._geometry(x.shape, W.shape)
-        dtype = np.result_type(x, W)
+        dtype = np.result_type(x, W) if b is None else np.result_type(x, W, b)
         W2 = W.reshape(-1, W.shape[-1]).astype(dtype, copy=False)  # TF's order: cells, then C_in
+        bias = None if b is None else np.asarray(b, dtype)
         y = _correlate(win.channels_last(x, self.data_format), pads, W2, W.shape[:-2],
-                       self.strides, self.dilation_rate, out)
+                       self.strides, self.dilation_rate, out, bias, self.activation == "relu")
         return win.from_channels_last(y, self.data_format)
 
     def vjp(self, gy, xs, y, saved, needs):
-        x, W = xs
+        x, W = xs[:2]
         pads, out = self._geometry(x.shape, W.shape)
         k, s, d = W.shape[:-2], self.strides, self.dilation_rate
+        if self.activation == "relu":
+            gy = _relu_grad(gy, y)
         gyl = win.channels_last(gy, self.data_format)
-        gx = gW = None
+        gx = gW = gb = None
+        if len(xs) == 3 and needs[2]:
+            gb = sum_rows(gyl.reshape(-1, gyl.shape[-1]))
         if needs[1]:
             xl = win.channels_last(x, self.data_format)
             gW = _kernel_grad(xl, pads, gyl, k, s, d, out, y.dtype).reshape(W.shape)
@@ -79,7 +97,7 @@ class Conv(Op):
             else:
                 gxl = _col2im(gyl, Wd, s, d, pads, spatial)
             gx = win.from_channels_last(gxl, self.data_format)
-        return gx, gW
+        return (gx, gW) if len(xs) == 2 else (gx, gW, gb)
 
 
 def _columns(x, pads, k, s, d, out, dtype):
@@ -100,8 +118,11 @@ def _columns(x, pads, k, s, d, out, dtype):
         yield start * rows, stop * rows, cols.reshape((stop - start) * rows, -1)
 
 
-def _correlate(x, pads, W2, k, s, d, out):
-    """x (N, *in, C_in), padded by `pads`, correlated with W2 (cells*C_in, C_out) -> (N, *out, C_out)."""
+def _correlate(x, pads, W2, k, s, d, out, bias=None, relu=False):
+    """x (N, *in, C_in), padded by `pads`, correlated with W2 (cells*C_in, C_out) -> (N, *out, C_out).
+
+    `bias` (C_out,) and then max(., 0) if `relu` are applied to each chunk as it is made.
+    """
     y = np.empty((x.shape[0], *out, W2.shape[1]), W2.dtype)
     y2 = y.reshape(-1, W2.shape[1])
     rows = math.prod(out)
@@ -109,8 +130,14 @@ def _correlate(x, pads, W2, k, s, d, out):
     def part(first, last):  # batch items first..last-1
         base = first * rows
         for start, stop, cols in _columns(x[first:last], pads, k, s, d, out, W2.dtype):
-            np.matmul(cols, W2, out=y2[base + start:base + stop])
-    parallel.split(x.shape[0], y2.size * W2.shape[0], part)
+            chunk = y2[base + start:base + stop]
+            np.matmul(cols, W2, out=chunk)
+            if bias is not None:
+                chunk += bias
+            if relu:
+                np.maximum(chunk, 0, out=chunk)
+    passes = (bias is not None) + relu
+    parallel.split(x.shape[0], y2.size * (W2.shape[0] + passes * parallel.PASS), part)
     return y
 
 
@@ -129,6 +156,17 @@ def _kernel_grad(x, pads, gy, k, s, d, out, dtype):
     for other in others:
         gW += other
     return gW
+
+
+def _relu_grad(gy, y):
+    """gy where the fused ReLU's output y is positive, else 0 (split over threads when large)."""
+    gy = np.broadcast_to(gy, y.shape)
+    g = np.empty(y.shape, np.result_type(gy, y))
+
+    def part(first, last):
+        np.multiply(gy[first:last], y[first:last] > 0, out=g[first:last])
+    parallel.split(len(y), y.size * 2 * parallel.PASS, part)  # a compare and a product
+    return g
 
 
 def _transposed(gy, W, d, pads, spatial):
@@ -162,22 +200,25 @@ def _col2im(gy, W, s, d, pads, spatial):
 
 
 def conv1d(x, kernel, strides=1, padding="valid", dilation_rate=1,
-           data_format="channels_last", name=None):
+           data_format="channels_last", bias=None, name=None):
     """1-D convolution (no kernel flip): x (N, W, C_in), kernel (kw, C_in, C_out) -> (N, W', C_out).
 
     `padding` is "valid", "same" (TensorFlow's: output ceil(W / stride)), an int
     or one (before, after) pair; channels_first takes and gives (N, C, W).
+    `bias` (C_out,), if given, is added to every output position (as PyTorch's).
     """
-    return apply(Conv(1, strides, padding, dilation_rate, data_format), x, kernel, name=name)
+    return apply(Conv(1, strides, padding, dilation_rate, data_format), x, kernel,
+                 *([] if bias is None else [bias]), name=name)
 
 
 def conv2d(x, kernel, strides=1, padding="valid", dilation_rate=1,
-           data_format="channels_last", name=None):
+           data_format="channels_last", bias=None, name=None):
     """2-D convolution (no kernel flip): x (N, H, W, C_in), kernel (kh, kw, C_in, C_out) -> (N, H', W', C_out).
 
     `padding` is "valid", "same" (output ceil(size / stride), extra padding at
     the end as in TensorFlow), an int, two ints or two (before, after) pairs;
     channels_first takes and gives (N, C, H, W). The kernel layout never changes.
+    `bias` (C_out,), if given, is added to every output position (as PyTorch's).
 
     >>> import numpy as np, passos
     >>> image = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3],
@@ -188,13 +229,15 @@ def conv2d(x, kernel, strides=1, padding="valid", dilation_rate=1,
            [10., 17., 19.],
            [ 9.,  6., 14.]], dtype=float32)
     """
-    return apply(Conv(2, strides, padding, dilation_rate, data_format), x, kernel, name=name)
+    return apply(Conv(2, strides, padding, dilation_rate, data_format), x, kernel,
+                 *([] if bias is None else [bias]), name=name)
 
 
 def conv3d(x, kernel, strides=1, padding="valid", dilation_rate=1,
-           data_format="channels_last", name=None):
+           data_format="channels_last", bias=None, name=None):
     """3-D convolution: x (N, D, H, W, C_in), kernel (kd, kh, kw, C_in, C_out) -> (N, D', H', W', C_out).
 
-    Padding and data_format as in `conv2d`; channels_first takes (N, C, D, H, W).
+    Padding, data_format and bias as in `conv2d`; channels_first takes (N, C, D, H, W).
     """
-    return apply(Conv(3, strides, padding, dilation_rate, data_format), x, kernel, name=name)
+    return apply(Conv(3, strides, padding, dilation_rate, data_format), x, kernel,
+                 *([] if bias is None else [bias]), name=name)

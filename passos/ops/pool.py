@@ -92,7 +92,7 @@ class MaxPool(Pool):
                         gc[index] += share
                     if t < len(cells) - 1:
                         g -= share  # this window's maximum is taken: later ties get nothing
-        parallel.split(len(xp), xp.size * 4 * len(cells), part)  # ~4 passes per cell
+        parallel.split(len(xp), xp.size * parallel.PASS, part)  # ~4 passes per cell, on 1/cells
         spatial = win.split(x.shape, self.data_format)[1]
         return (win.from_channels_last(gxp[win.interior(pads, spatial)], self.data_format),)
 
