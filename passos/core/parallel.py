@@ -21,7 +21,7 @@ PASS = 16
 _workers = []  # job queues of the worker threads: started on first use, kept for good
 _starting = threading.Lock()
 _parallel = 1  # parts an op may split into: 1 = off
-_on_worker = threading.local()
+_in_part = threading.local()  # .active: this thread is running a part (workers always are)
 
 
 class _Job:
@@ -49,7 +49,7 @@ class _Job:
 
 
 def _work(jobs):
-    _on_worker.active = True
+    _in_part.active = True
     while True:
         jobs.get().run()
 
@@ -77,7 +77,7 @@ def threads(n):
 
 def parts(work):
     """How many parts an op doing `work` multiply-adds should split into (1: run it whole)."""
-    if _parallel == 1 or work < MIN_WORK or getattr(_on_worker, "active", False):
+    if _parallel == 1 or work < MIN_WORK or getattr(_in_part, "active", False):
         return 1
     return _parallel
 
@@ -90,9 +90,12 @@ def run_all(tasks):
     jobs = [_Job(task) for task in tasks[1:]]
     for i, job in enumerate(jobs):
         _worker(i).put(job)
+    outer = getattr(_in_part, "active", False)
+    _in_part.active = True
     try:
         first = tasks[0]()
     finally:
+        _in_part.active = outer
         results = [job.wait() for job in jobs]
     for job in jobs:
         if job.error is not None:

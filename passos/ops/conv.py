@@ -80,25 +80,43 @@ class Conv(Op):
         x, W = xs[:2]
         pads, out = self._geometry(x.shape, W.shape)
         k, s, d = W.shape[:-2], self.strides, self.dilation_rate
-        if self.activation == "relu":
-            gy = _relu_grad(gy, y)
-        gyl = win.channels_last(gy, self.data_format)
-        gx = gW = gb = None
-        if len(xs) == 3 and needs[2]:
-            gb = sum_rows(gyl.reshape(-1, gyl.shape[-1]))
-        if needs[1]:
-            xl = win.channels_last(x, self.data_format)
-            gW = _kernel_grad(xl, pads, gyl, k, s, d, out, y.dtype).reshape(W.shape)
-        if needs[0]:
-            Wd = W.astype(y.dtype, copy=False)
-            spatial = win.split(x.shape, self.data_format)[1]
-            if all(ss == 1 for ss in s) and all(max(p) <= dd * (kk - 1)
-                                                for p, dd, kk in zip(pads, d, k)):
-                gxl = _transposed(gyl, Wd, d, pads, spatial)
-            else:
-                gxl = _col2im(gyl, Wd, s, d, pads, spatial)
-            gx = win.from_channels_last(gxl, self.data_format)
-        return (gx, gW) if len(xs) == 2 else (gx, gW, gb)
+        fmt, dtype = self.data_format, y.dtype
+        xl, yl = win.channels_last(x, fmt), win.channels_last(y, fmt)
+        gyl = win.channels_last(np.broadcast_to(gy, y.shape), fmt)
+        spatial = win.split(x.shape, fmt)[1]
+        Wd = W.astype(dtype, copy=False)
+        transposed = all(ss == 1 for ss in s) and all(
+            max(p) <= dd * (kk - 1) for p, dd, kk in zip(pads, d, k))
+        gxl = np.empty(xl.shape, dtype) if needs[0] else None
+        bias = len(xs) == 3 and needs[2]
+
+        def part(first, last):  # everything for batch items first..last-1, on one thread
+            g = gyl[first:last]
+            if self.activation == "relu":  # through the fused ReLU first
+                g = g * (yl[first:last] > 0)
+            gW = _kernel_grad(xl[first:last], pads, g, k, s, d, out, dtype) if needs[1] else None
+            gb = sum_rows(g.reshape(-1, g.shape[-1])) if bias else None
+            if needs[0] and transposed:
+                _transposed(g, Wd, d, pads, spatial, gxl[first:last])
+            elif needs[0]:
+                gxl[first:last] = _col2im(g, Wd, s, d, pads, spatial)
+            return gW, gb
+        work = _work(gyl.size, math.prod(W.shape[:-1]), needs[0] + needs[1], 2)
+        parts = parallel.split(len(x), work, part)
+        gW = _total([p[0] for p in parts])
+        gb = _total([p[1] for p in parts])
+        gx = None if gxl is None else win.from_channels_last(gxl, fmt)
+        return (gx, None if gW is None else gW.reshape(W.shape)) + ((gb,) if len(xs) == 3 else ())
+
+
+def _total(partials):
+    """The sum of per-part arrays (None when the parts computed none)."""
+    if partials[0] is None:
+        return None
+    total = partials[0]
+    for other in partials[1:]:
+        total += other
+    return total
 
 
 def _columns(x, pads, k, s, d, out, dtype, ones=False):
@@ -124,13 +142,15 @@ def _columns(x, pads, k, s, d, out, dtype, ones=False):
         yield start * rows, stop * rows, matrix
 
 
-def _correlate(x, pads, W2, k, s, d, out, bias=None, relu=False):
+def _correlate(x, pads, W2, k, s, d, out, bias=None, relu=False, y=None):
     """x (N, *in, C_in), padded by `pads`, correlated with W2 (cells*C_in, C_out) -> (N, *out, C_out).
 
     A `bias` (C_out,) rides in the product as one more row of W2 (against a
     column of ones), and `relu` takes max(., 0) of each chunk as it is made.
+    The result goes into `y` when given.
     """
-    y = np.empty((x.shape[0], *out, W2.shape[1]), W2.dtype)
+    if y is None:
+        y = np.empty((x.shape[0], *out, W2.shape[1]), W2.dtype)
     y2 = y.reshape(-1, W2.shape[1])
     rows = math.prod(out)
     if bias is not None:
@@ -144,44 +164,39 @@ def _correlate(x, pads, W2, k, s, d, out, bias=None, relu=False):
             np.matmul(cols, W2, out=chunk)
             if relu:
                 relu_array(chunk, out=chunk)
-    parallel.split(x.shape[0], y2.size * (W2.shape[0] + relu * parallel.PASS), part)
+    parallel.split(x.shape[0], _work(y2.size, W2.shape[0], 1, relu), part)
     return y
+
+
+def _work(outputs, terms, products, passes):
+    """The work parallel.split weighs: `products` products of `terms` terms per output cell,
+    and `passes` elementwise passes over the output.
+
+    Products of few terms (a first layer's 3x3 window on 1 channel: 9) are
+    bound by memory, not arithmetic: two threads only contend (measured), so
+    they count as no work and run whole.
+    """
+    if terms < 32:
+        return 0
+    return outputs * (products * terms + passes * parallel.PASS)
 
 
 def _kernel_grad(x, pads, gy, k, s, d, out, dtype):
     """dL/dW as a (cells * C_in, C_out) matrix: im2col(x).T @ gy, chunk by chunk."""
     g2 = gy.reshape(-1, gy.shape[-1])
-    rows = math.prod(out)
-
-    def part(first, last):
-        gW = np.zeros((math.prod(k) * x.shape[-1], gy.shape[-1]), dtype)
-        base = first * rows
-        for start, stop, cols in _columns(x[first:last], pads, k, s, d, out, dtype):
-            gW += cols.T @ g2[base + start:base + stop]
-        return gW
-    gW, *others = parallel.split(x.shape[0], g2.size * math.prod(k) * x.shape[-1], part)
-    for other in others:
-        gW += other
+    gW = np.zeros((math.prod(k) * x.shape[-1], gy.shape[-1]), dtype)
+    for start, stop, cols in _columns(x, pads, k, s, d, out, dtype):
+        gW += cols.T @ g2[start:stop]
     return gW
 
 
-def _relu_grad(gy, y):
-    """gy where the fused ReLU's output y is positive, else 0 (split over threads when large)."""
-    gy = np.broadcast_to(gy, y.shape)
-    g = np.empty(y.shape, np.result_type(gy, y))
-
-    def part(first, last):
-        np.multiply(gy[first:last], y[first:last] > 0, out=g[first:last])
-    parallel.split(len(y), y.size * 2 * parallel.PASS, part)  # a compare and a product
-    return g
-
-
-def _transposed(gy, W, d, pads, spatial):
+def _transposed(gy, W, d, pads, spatial, gx=None):
     """Input gradient for stride 1: gy, padded to full size, correlated with the flipped kernel."""
     k = W.shape[:-2]
     flipped = np.flip(W, axis=tuple(range(len(k)))).swapaxes(-1, -2)
     edges = tuple((dd * (kk - 1) - b, dd * (kk - 1) - a) for dd, kk, (b, a) in zip(d, k, pads))
-    return _correlate(gy, edges, flipped.reshape(-1, W.shape[-2]), k, (1,) * len(k), d, spatial)
+    return _correlate(gy, edges, flipped.reshape(-1, W.shape[-2]), k, (1,) * len(k), d, spatial,
+                      y=gx)
 
 
 def _col2im(gy, W, s, d, pads, spatial):
@@ -191,18 +206,14 @@ def _col2im(gy, W, s, d, pads, spatial):
     n, rows, width = gy.shape[0], math.prod(out), math.prod(W.shape[:-1])
     W2 = W.reshape(width, -1)
     gxp = np.zeros((n, *(i + b + a for i, (b, a) in zip(spatial, pads)), c_in), W.dtype)
-
-    def part(first, last):
-        for start, stop in win.batches(last - first, rows * width * W.itemsize):
-            start, stop = first + start, first + stop
-            g2 = gy[start:stop].reshape(-1, W2.shape[1])
-            gcols = win.scratch("conv_cols", (len(g2), width), W.dtype)
-            np.matmul(g2, W2.T, out=gcols)
-            gcols = gcols.reshape(stop - start, *out, math.prod(k), c_in)
-            target = gxp[start:stop]
-            for t, index in win.offsets(k, s, d, out):
-                target[index] += gcols[..., t, :]
-    parallel.split(n, n * rows * width * W2.shape[1], part)
+    for start, stop in win.batches(n, rows * width * W.itemsize):
+        g2 = gy[start:stop].reshape(-1, W2.shape[1])
+        gcols = win.scratch("conv_cols", (len(g2), width), W.dtype)
+        np.matmul(g2, W2.T, out=gcols)
+        gcols = gcols.reshape(stop - start, *out, math.prod(k), c_in)
+        target = gxp[start:stop]
+        for t, index in win.offsets(k, s, d, out):
+            target[index] += gcols[..., t, :]
     return gxp[win.interior(pads, spatial)]
 
 
