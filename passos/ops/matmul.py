@@ -11,16 +11,15 @@ class MatMul(Op):
     kind = "matmul"
 
     def forward(self, a, b):
-        if a.ndim == 2 and b.ndim == 2:
-            return _product(a, b)
         return np.matmul(a, b)
 
     def vjp(self, gy, xs, y, saved, needs):
         a, b = xs
         if a.ndim == 2 and b.ndim == 2:  # the common case, kept cheap
             if needs[0] and needs[1] and parallel.parts(gy.size * a.shape[1]) > 1:
+                # two independent products: one each on two threads
                 return tuple(parallel.run_all([lambda: gy @ b.T, lambda: a.T @ gy]))
-            return (_product(gy, b.T) if needs[0] else None), (_product(a.T, gy) if needs[1] else None)
+            return (gy @ b.T if needs[0] else None), (a.T @ gy if needs[1] else None)
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
         g2 = gy
@@ -58,17 +57,6 @@ class MatMul(Op):
         if len(b) == 1:
             out = out[:-1]
         return out
-
-
-def _product(a, b):
-    """a @ b for 2-D arrays; a large product's rows are shared out between threads."""
-    work = a.size * b.shape[1]
-    if parallel.parts(work) == 1:
-        return a @ b
-    out = np.empty((a.shape[0], b.shape[1]), np.result_type(a, b))
-    parallel.split(a.shape[0], work, lambda first, last: np.matmul(a[first:last], b,
-                                                                   out=out[first:last]))
-    return out
 
 
 MATMUL = MatMul()
