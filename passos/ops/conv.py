@@ -93,9 +93,14 @@ class Conv(Op):
         def part(first, last):  # everything for batch items first..last-1, on one thread
             g = gyl[first:last]
             if self.activation == "relu":  # through the fused ReLU first
-                g = g * (yl[first:last] > 0)
-            gW = _kernel_grad(xl[first:last], pads, g, k, s, d, out, dtype) if needs[1] else None
-            gb = sum_rows(g.reshape(-1, g.shape[-1])) if bias else None
+                masked = win.scratch("conv_relu_grad", g.shape, np.result_type(g, dtype))
+                g = np.multiply(g, yl[first:last] > 0, out=masked)
+            gW = gb = None
+            if needs[1]:  # with a bias, its gradient comes out of the same product
+                gW = _kernel_grad(xl[first:last], pads, g, k, s, d, out, dtype, ones=bias)
+                gW, gb = (gW[:-1], gW[-1]) if bias else (gW, None)
+            elif bias:
+                gb = sum_rows(g.reshape(-1, g.shape[-1]))
             if needs[0] and transposed:
                 _transposed(g, Wd, d, pads, spatial, gxl[first:last])
             elif needs[0]:
@@ -181,11 +186,14 @@ def _work(outputs, terms, products, passes):
     return outputs * (products * terms + passes * parallel.PASS)
 
 
-def _kernel_grad(x, pads, gy, k, s, d, out, dtype):
-    """dL/dW as a (cells * C_in, C_out) matrix: im2col(x).T @ gy, chunk by chunk."""
+def _kernel_grad(x, pads, gy, k, s, d, out, dtype, ones=False):
+    """dL/dW as a (cells * C_in, C_out) matrix: im2col(x).T @ gy, chunk by chunk.
+
+    With `ones`, one more row holds the bias gradient: gy summed over rows.
+    """
     g2 = gy.reshape(-1, gy.shape[-1])
-    gW = np.zeros((math.prod(k) * x.shape[-1], gy.shape[-1]), dtype)
-    for start, stop, cols in _columns(x, pads, k, s, d, out, dtype):
+    gW = np.zeros((math.prod(k) * x.shape[-1] + ones, gy.shape[-1]), dtype)
+    for start, stop, cols in _columns(x, pads, k, s, d, out, dtype, ones=ones):
         gW += cols.T @ g2[start:stop]
     return gW
 
