@@ -78,20 +78,21 @@ class MaxPool(Pool):
         def part(first, last):
             for start, stop in win.batches(last - first, xp[:1].nbytes, win.CACHE_BYTES):
                 start, stop = first + start, first + stop
-                xc, yc, gc = xp[start:stop], yl[start:stop], gxp[start:stop]
-                g = win.scratch("pool_g", yc.shape, gxp.dtype)  # the gradient not yet handed out
-                np.copyto(g, gyl[start:stop])
+                xc, yc, gc, g = xp[start:stop], yl[start:stop], gxp[start:stop], gyl[start:stop]
                 hit = win.scratch("pool_hit", yc.shape, bool)
-                share = win.scratch("pool_share", yc.shape, gxp.dtype)
+                taken = win.scratch("pool_taken", yc.shape, bool)  # windows whose max is found
                 for t, index in cells:
                     np.equal(xc[index], yc, out=hit)
-                    np.multiply(g, hit, out=share)
+                    if t:
+                        np.greater(hit, taken, out=hit)  # hit and not taken: later ties get nothing
+                    if t == 0:
+                        np.copyto(taken, hit)
+                    elif t < len(cells) - 1:
+                        taken |= hit
                     if disjoint:  # no other window wrote here: store instead of adding
-                        gc[index] = share
+                        np.multiply(g, hit, out=gc[index])
                     else:
-                        gc[index] += share
-                    if t < len(cells) - 1:
-                        g -= share  # this window's maximum is taken: later ties get nothing
+                        gc[index] += g * hit
         parallel.split(len(xp), xp.size * parallel.PASS, part)  # ~4 passes per cell, on 1/cells
         spatial = win.split(x.shape, self.data_format)[1]
         return (win.from_channels_last(gxp[win.interior(pads, spatial)], self.data_format),)
