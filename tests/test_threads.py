@@ -70,3 +70,19 @@ def test_parts_on_a_worker_never_split_again():
     with parallel.threads(2):
         inner = parallel.run_all([lambda: 0, lambda: parallel.parts(parallel.MIN_WORK)])
     assert inner == [0, 1]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_forked_child_starts_its_own_workers():
+    import os
+    with parallel.threads(2):
+        parallel.run_all([lambda: 0, lambda: 1])  # the parent's worker exists now
+        pid = os.fork()
+        if pid == 0:  # the child: without new workers this would wait forever
+            __import__("signal").alarm(20)  # so a hang ends the child, and the test fails
+            try:
+                os._exit(0 if parallel.run_all([lambda: 0, lambda: 1]) == [0, 1] else 1)
+            except BaseException:
+                os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -10,6 +10,7 @@ sleeps on a lock when idle. Parts never split again, and results do not
 depend on timing: the same batch always splits the same way.
 """
 import contextlib
+import os
 import queue
 import threading
 
@@ -52,6 +53,17 @@ def _work(jobs):
     _in_part.active = True
     while True:
         jobs.get().run()
+
+
+def _forget_workers():
+    """In a forked child the workers' threads do not exist: start new ones on demand."""
+    global _starting
+    _workers.clear()
+    _starting = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers)
 
 
 def _worker(i):
