@@ -2,12 +2,16 @@
 
 NumPy and OpenBLAS release the GIL while they compute, so Python threads can
 each take part of a convolution's batch, or one of a product's two gradients,
-at the same time. Training (see threads.blas_threads) holds BLAS itself to
+at the same time. Training (see threads.compute_threads) holds BLAS itself to
 one thread and splits here instead: BLAS's own threads synchronise many times
 inside each product and spin while they wait, which stalls badly when the
 other core is shared or busy; a worker here synchronises once per part and
 sleeps on a lock when idle. Parts never split again, and results do not
 depend on timing: the same batch always splits the same way.
+
+Only arithmetic-heavy work gains: parts that mostly move memory (a first
+layer's 9-term products, a dense layer's rows sharing one weight matrix)
+ran slower split than whole in a training step here, so their ops do not split.
 """
 import contextlib
 import os
