@@ -86,3 +86,14 @@ def test_a_forked_child_starts_its_own_workers():
                 os._exit(2)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_an_empty_batch_gives_empty_results(threads):
+    x = np.zeros((0, 28, 28, 32), np.float32)
+    kernel = np.ones((3, 3, 32, 32), np.float32)
+    with compute_threads(threads):
+        y = passos.conv2d(passos.tensor(x, requires_grad=True), kernel, padding="same",
+                          bias=np.zeros(32, np.float32))
+        assert y.shape == (0, 28, 28, 32)
+        assert passos.max_pool2d(y, 2).shape == (0, 14, 14, 32)

@@ -122,7 +122,7 @@ def run_all(tasks):
 def split(n, work, part):
     """[part(start, stop)] over consecutive slices of range(n), at once when `work` is large."""
     k = min(parts(work), n)
-    if k == 1:
+    if k <= 1:  # also an empty batch: one empty part
         return [part(0, n)]
     bounds = [n * i // k for i in range(k + 1)]
     return run_all([lambda a=a, b=b: part(a, b) for a, b in zip(bounds, bounds[1:])])

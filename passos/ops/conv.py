@@ -20,9 +20,10 @@ class Conv(Op):
     buffer rather than keeping it, which is cheaper than reading it back.
 
     An optional third input, a bias of shape (C_out,), is added to every
-    output position, and `activation="relu"` then takes max(., 0): Keras
-    layers fuse both here, so that they run on each chunk of the output while
-    it is still in cache instead of as two more passes over memory.
+    output position, and `activation="relu"` then takes max(., 0). Keras
+    layers fuse both here rather than running two more passes over memory:
+    the bias rides in the product (a column of ones in the im2col matrix), and
+    the ReLU runs on each chunk of the output while it is still in cache.
     """
 
     def __init__(self, rank, strides=1, padding="valid", dilation_rate=1,
