@@ -62,6 +62,7 @@ FORMULAS = {
     # sliding windows (conv1d/2d/3d, max_pool1d ..., avg_pool1d ...)
     "conv": lambda op, arity: _conv(op, arity),
     "max_pool": ("∂maxpool/∂x = 1 at each window's first maximum, else 0",),
+    "conv_pool2d": lambda op, arity: _conv_pool(arity),
     "avg_pool": ("∂avgpool/∂x = 1/(cells in the window), spread over the window",),
     # graph-only ops (passos.compat.v1)
     "identity": ("∂x/∂x = 1",),
@@ -92,6 +93,14 @@ def _conv(op, arity):
     return (f"∂conv/∂x: each window's {g}·Wᵀ added back where the window read x",
             f"∂conv/∂W: Σ over windows of x(window) · {g} (im2col(x)ᵀ @ {g})",
             f"∂conv/∂b: Σ of {g} over the batch and every position")[:arity]
+
+
+def _conv_pool(arity):
+    """The CONV -> POOL -> ReLU block: gy goes back through the ReLU and the pooling first."""
+    return ("∂/∂x: each window's g·Wᵀ added back where it read x, with g = gy·[y > 0] "
+            "at each 2x2 pool window's first maximum, else 0",
+            "∂/∂W: Σ over windows of x(window) · g",
+            "∂/∂b: Σ of g over the batch and every position")[:arity]
 
 
 def _ones(*arrays):

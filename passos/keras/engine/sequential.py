@@ -1,5 +1,6 @@
 """`Sequential`: a plain stack of layers, each feeding the next."""
 from ..layers.core import Input, InputLayer
+from .fusion import conv_pool
 from .training import Model
 
 
@@ -68,8 +69,13 @@ class Sequential(Model):
         self._rewire()
 
     def call(self, x, training=False):
-        for layer in self._stack:
-            x = layer(x, training=training)
+        layers, i = self._stack, 0
+        while i < len(layers):
+            fused = conv_pool(layers[i], layers[i + 1], x) if i + 1 < len(layers) else None
+            if fused is not None:  # a ReLU Conv2D and 2x2 max pooling, as one op
+                x, i = fused, i + 2
+            else:
+                x, i = layers[i](x, training=training), i + 1
         return x
 
     def get_config(self):

@@ -1,0 +1,126 @@
+"""ConvPool (ReLU convolution + 2x2 max pooling as one op) and the Keras layer pairs that use it."""
+import numpy as np
+import pytest
+
+import passos as P
+from passos.core.apply import apply
+from passos.core.threads import compute_threads
+from passos.keras import layers as L
+from passos.keras.models import Sequential
+from passos.ops.conv import Conv
+from passos.ops.conv_pool import ConvPool
+
+CASES = [((3, 8, 8, 1), (3, 3, 1, 4), "same", True),
+         ((2, 9, 7, 3), (2, 2, 3, 5), "valid", False),
+         ((2, 6, 6, 2), (3, 3, 2, 3), "valid", True),
+         ((1, 4, 6, 2), (1, 1, 2, 2), "same", True)]
+
+
+def separate(padding):
+    return lambda *xs: P.max_pool2d(apply(Conv(2, 1, padding, activation="relu"), *xs), 2)
+
+
+def fused(padding):
+    return lambda *xs: apply(ConvPool(padding), *xs)
+
+
+def values_and_grads(fn, inputs, weights):
+    tensors = [P.tensor(v, requires_grad=True) for v in inputs]
+    y = fn(*tensors)
+    (y * weights).sum().backward()
+    return [y.numpy()] + [t.grad for t in tensors]
+
+
+@pytest.mark.parametrize("shape, kernel, padding, bias", CASES)
+def test_equals_convolution_relu_then_pooling(shape, kernel, padding, bias):
+    rng = np.random.default_rng(0)
+    inputs = [rng.normal(size=shape), rng.normal(size=kernel)] + \
+        ([rng.normal(size=kernel[-1])] if bias else [])
+    weights = rng.normal(size=separate(padding)(*inputs).shape)
+    expected = values_and_grads(separate(padding), inputs, weights)
+    got = values_and_grads(fused(padding), inputs, weights)
+    assert got[0].shape == expected[0].shape
+    for a, b in zip(got, expected):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape, kernel, padding, bias", CASES[:3])
+def test_gradcheck(shape, kernel, padding, bias):
+    rng = np.random.default_rng(1)
+    inputs = [rng.normal(size=shape), rng.normal(size=kernel)] + \
+        ([rng.normal(size=kernel[-1])] if bias else [])
+    assert P.gradcheck(fused(padding), *inputs)
+
+
+def test_ties_give_the_gradient_to_the_first_maximum_like_the_separate_ops():
+    x = np.zeros((1, 4, 4, 1))  # every window ties at the bias
+    kernel, bias = np.zeros((1, 1, 1, 1)), np.array([0.5])
+    weights = np.arange(1.0, 5.0).reshape(1, 2, 2, 1)
+    expected = values_and_grads(separate("valid"), [x, kernel, bias], weights)
+    got = values_and_grads(fused("valid"), [x, kernel, bias], weights)
+    for a, b in zip(got, expected):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_split_over_threads_gives_the_same_numbers():
+    rng = np.random.default_rng(2)
+    inputs = [rng.normal(size=(32, 14, 14, 32)).astype(np.float32),
+              rng.normal(size=(3, 3, 32, 32)).astype(np.float32),
+              rng.normal(size=32).astype(np.float32)]
+    weights = rng.normal(size=(32, 7, 7, 32)).astype(np.float32)
+    whole = values_and_grads(fused("same"), inputs, weights)
+    with compute_threads(2):
+        split = values_and_grads(fused("same"), inputs, weights)
+    for a, b in zip(split, whole):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-3)
+
+
+def test_an_odd_convolution_output_is_a_clear_error():
+    with pytest.raises(P.ShapeError, match=r"conv_pool2d: the convolution's output of size "
+                                           r"\(27, 27\) .* must be even"):
+        apply(ConvPool("same"), np.zeros((1, 27, 27, 1)), np.zeros((3, 3, 1, 2)))
+
+
+def course_cnn(data_format="channels_last", size=28):
+    P.random.seed(0)
+    shape = (1, size, size) if data_format == "channels_first" else (size, size, 1)
+    return Sequential([L.Conv2D(8, (3, 3), padding="same", activation="relu",
+                                input_shape=shape, data_format=data_format),
+                       L.MaxPooling2D((2, 2), data_format=data_format),
+                       L.Flatten(), L.Dense(3, activation="softmax")])
+
+
+def test_keras_pair_runs_as_one_op_and_predicts_what_the_layers_compute():
+    model = course_cnn()
+    x = np.random.default_rng(3).random((5, 28, 28, 1)).astype(np.float32)
+    kinds = [n.op.kind for n in model._plan("predict").session.graph.nodes]
+    assert "conv_pool2d" in kinds and "max_pool2d" not in kinds
+    layer_by_layer = P.tensor(x)
+    for layer in model.layers:
+        layer_by_layer = layer(layer_by_layer)
+    np.testing.assert_allclose(model.predict(x), layer_by_layer.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_keras_training_with_the_fused_pair_matches_the_layers_run_apart():
+    rng = np.random.default_rng(4)
+    x, y = rng.random((16, 28, 28, 1)).astype(np.float32), np.eye(3)[rng.integers(0, 3, 16)]
+    fused_model = course_cnn()
+    apart = Sequential([L.Conv2D(8, (3, 3), padding="same", input_shape=(28, 28, 1)),
+                        L.Activation("relu"), L.MaxPooling2D((2, 2)), L.Flatten(),
+                        L.Dense(3, activation="softmax")])
+    apart.set_weights(fused_model.get_weights())
+    for model in (fused_model, apart):
+        model.compile(loss="categorical_crossentropy", optimizer="sgd")
+        model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    for a, b in zip(fused_model.get_weights(), apart.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("data_format, size", [("channels_first", 28), ("channels_last", 27)])
+def test_pairs_that_do_not_fit_run_layer_by_layer(data_format, size):
+    model = course_cnn(data_format, size)
+    shape = (2, 1, size, size) if data_format == "channels_first" else (2, size, size, 1)
+    x = np.random.default_rng(5).random(shape).astype(np.float32)
+    kinds = [n.op.kind for n in model._plan("predict").session.graph.nodes]
+    assert "conv_pool2d" not in kinds and "max_pool2d" in kinds
+    assert model.predict(x).shape == (2, 3)
