@@ -69,7 +69,8 @@ class ConvPool(Op):
                 np.maximum(top, chunk[:, 2], out=top)
                 np.maximum(top, chunk[:, 3], out=top)
                 relu_array(top, out=y[start:stop])
-        parallel.split(n, _work(cells.size, W2.shape[0], 1, 1), part)
+        # pooling and ReLU are one pass over `cells`, worth splitting even when the product is not
+        parallel.split(n, _work(cells.size, W2.shape[0], 1, 0) + cells.size * parallel.PASS, part)
         return y, (cells, peak)
 
     def vjp(self, gy, xs, y, saved, needs):
@@ -99,7 +100,8 @@ class ConvPool(Op):
                 gfull = gfull.reshape(-1, *out, W.shape[-1])
                 _transposed(gfull, Wd, (1, 1), pads, x.shape[1:3], gx[first:last])
             return gW, gb
-        work = _work(cells.size, math.prod(W.shape[:-1]), needs[0] + needs[1], 4)
+        work = _work(cells.size, math.prod(W.shape[:-1]), needs[0] + needs[1], 0) + \
+            cells.size * 4 * parallel.PASS  # handing the gradient to the maxima: ~4 passes
         parts = parallel.split(len(x), work, part)
         gW, gb = _total([p[0] for p in parts]), _total([p[1] for p in parts])
         return (gx, None if gW is None else gW.reshape(W.shape)) + ((gb,) if len(xs) == 3 else ())
