@@ -65,6 +65,18 @@ def distinct(*shape):
     return make
 
 
+def dense_away(x_shape, units, low=0.1):
+    """x, kernel and bias whose pre-activations x @ kernel + bias keep |z| >= low (ReLU's kink)."""
+    def make(rng):
+        for _ in range(100):
+            x, W, b = rng.normal(size=x_shape), rng.normal(size=(x_shape[-1], units)), \
+                rng.normal(size=units)
+            if np.all(np.abs(x @ W + b) >= low):
+                return [x, W, b]
+        raise RuntimeError("could not keep the pre-activations away from 0")
+    return make
+
+
 def inputs(*makers):
     return lambda rng: [m(rng) for m in makers]
 
@@ -223,6 +235,13 @@ CASES = [
     Case("matmul[1d@batched]", P.matmul, inputs(normal(4), normal(2, 4, 3)), lambda a, b: a @ b),
     Case("matmul[batched@1d]", P.matmul, inputs(normal(2, 3, 4), normal(4)), lambda a, b: a @ b,
          free=((0,), ())),
+    # a Dense layer's op: product, bias and ReLU in one
+    Case("dense", lambda x, W, b: P.ops.dense.dense(x, W, b), inputs(normal(5, 4), normal(4, 3),
+         normal(3)), lambda x, W, b: x @ W + b, free=((0,), (), ())),
+    Case("dense[relu]", lambda x, W, b: P.ops.dense.dense(x, W, b, "relu"), dense_away((5, 4), 3),
+         lambda x, W, b: _t().relu(x @ W + b), free=((0,), (), ())),
+    Case("dense[3d-no-bias]", lambda x, W: P.ops.dense.dense(x, W),
+         inputs(normal(2, 3, 4), normal(4, 5)), lambda x, W: x @ W, free=((0, 1), ())),
     # movement
     Case("transpose", P.transpose, inputs(normal(3, 4)), lambda x: x.T, free=((0,),)),
     Case("transpose[axes]", lambda x: P.transpose(x, (1, 2, 0)), inputs(normal(2, 3, 4)),

@@ -37,3 +37,28 @@ def test_column_sums_equal_numpy_sums(shape, dtype):
     assert got.dtype == g.dtype
     np.testing.assert_allclose(got, expected, rtol=1e-5 if dtype == np.float32 else 1e-12,
                                atol=1e-3 if dtype == np.float32 else 1e-9)
+
+
+def test_dense_op_errors_name_the_op_and_shapes():
+    from passos.ops.dense import Dense, dense
+    with pytest.raises(P.ShapeError, match=r"dense: inputs of shape \(2, 3\) have 3 features but "
+                                           r"the kernel of shape \(4, 5\) expects 4"):
+        dense(np.zeros((2, 3)), np.zeros((4, 5)))
+    with pytest.raises(P.ShapeError, match=r"dense: the bias must hold one value per unit, "
+                                           r"shape \(5,\) .* got shape \(4,\)"):
+        dense(np.zeros((2, 4)), np.zeros((4, 5)), np.zeros(4))
+    with pytest.raises(ValueError, match="dense: activation must be None or 'relu', got 'tanh'"):
+        Dense("tanh")
+
+
+def test_keras_dense_layers_run_as_one_op_with_the_same_numbers():
+    from passos.keras.layers import Dense
+    from passos.keras.models import Sequential
+    rng = np.random.default_rng(6)
+    model = Sequential([Dense(5, activation="relu", input_shape=(4,)), Dense(3)])
+    x = rng.normal(size=(7, 4)).astype(np.float32)
+    kinds = [n.op.kind for n in model._plan("predict").session.graph.nodes]
+    assert kinds.count("dense") == 2 and "relu" not in kinds and "add" not in kinds
+    (W1, b1), (W2, b2) = model.layers[0].get_weights(), model.layers[1].get_weights()
+    expected = np.maximum(x @ W1 + b1, 0) @ W2 + b2
+    np.testing.assert_allclose(model.predict(x), expected, rtol=1e-5, atol=1e-6)

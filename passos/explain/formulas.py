@@ -63,6 +63,7 @@ FORMULAS = {
     "conv": lambda op, arity: _conv(op, arity),
     "max_pool": ("∂maxpool/∂x = 1 at each window's first maximum, else 0",),
     "conv_pool2d": lambda op, arity: _conv_pool(arity),
+    "dense": lambda op, arity: _dense(op, arity),
     "avg_pool": ("∂avgpool/∂x = 1/(cells in the window), spread over the window",),
     # graph-only ops (passos.compat.v1)
     "identity": ("∂x/∂x = 1",),
@@ -93,6 +94,13 @@ def _conv(op, arity):
     return (f"∂conv/∂x: each window's {g}·Wᵀ added back where the window read x",
             f"∂conv/∂W: Σ over windows of x(window) · {g} (im2col(x)ᵀ @ {g})",
             f"∂conv/∂b: Σ of {g} over the batch and every position")[:arity]
+
+
+def _dense(op, arity):
+    """x @ W + b, with the gradient masked first when a ReLU is fused in."""
+    g = "gy·[y > 0]" if op.activation == "relu" else "gy"
+    return (f"∂dense/∂x = {g} @ Wᵀ", f"∂dense/∂W = xᵀ @ {g}",
+            f"∂dense/∂b = Σ of {g} over the batch")[:arity]
 
 
 def _conv_pool(arity):

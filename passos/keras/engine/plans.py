@@ -13,6 +13,7 @@ from ...graph.graph import Graph, placeholder
 from ...graph.session import Session
 from ...ops import arithmetic as ar, elementwise as el, reduce as rd
 from .. import losses
+from . import fusion
 
 
 class ApplyOptimizer(Op):
@@ -62,7 +63,8 @@ class Plan:
             self.x = placeholder(model.input_dtype, model.input_shape, name="x")
             for layer in model.layers:
                 layer._updates.clear()
-            y_pred = model.call(self.x, training=kind == "train")
+            with fusion.fused():  # the plan runs fused ops; eager calls show each step
+                y_pred = model.call(self.x, training=kind == "train")
             fetches = [y_pred]
             self.y = self.w = self.lr = None
             if kind != "predict":

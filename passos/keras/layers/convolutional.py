@@ -4,11 +4,13 @@ import numpy as np
 from ...core.apply import apply
 from ...core.shapes import describe
 from ...ops import conv as conv_ops
-from ...ops.movement import pad
+from ...ops.movement import pad, reshape
 from ...ops.resize import crop, upsample
 from .. import activations, initializers
-from ..engine.base_layer import Layer, layer_error
+from ..engine import fusion
+from ..engine.base_layer import Layer, layer_error, weight_for
 
+_CONV = {1: conv_ops.conv1d, 2: conv_ops.conv2d, 3: conv_ops.conv3d}
 _SPATIAL = {1: ("steps",), 2: ("rows", "cols"), 3: ("depth", "rows", "cols")}
 # a reshape that fits the layer's rank, for the error hint: (spatial sizes, what they are)
 _EXAMPLE = {1: ((100,), "sequences of 100 values"), 2: ((28, 28), "28x28 grey images"),
@@ -86,12 +88,19 @@ class _Conv(_SpatialLayer):
                                     f"({self.data_format}), got shape {describe(shape)}")
 
     def call(self, x, training=False):
-        # bias and ReLU run inside the convolution, chunk by chunk (see ops.conv.Conv)
-        fused = "relu" if self.activation is activations.relu else None
-        op = conv_ops.Conv(self.rank, self.strides, self.padding, self.dilation_rate,
-                           self.data_format, activation=fused)
-        y = apply(op, x, self.kernel, *([self.bias] if self.use_bias else []))
-        return y if fused else self.activation(y)
+        if fusion.active():  # a compiled plan: bias and ReLU inside the convolution
+            relu = "relu" if self.activation is activations.relu else None
+            op = conv_ops.Conv(self.rank, self.strides, self.padding, self.dilation_rate,
+                               self.data_format, activation=relu)
+            y = apply(op, x, self.kernel, *([self.bias] if self.use_bias else []))
+            return y if relu else self.activation(y)
+        y = _CONV[self.rank](x, self.kernel, self.strides, self.padding, self.dilation_rate,
+                             self.data_format)
+        if self.use_bias:
+            bias = self.bias if self.data_format == "channels_last" else \
+                reshape(weight_for(self.bias, x), (self.filters,) + (1,) * self.rank)
+            y = y + bias
+        return self.activation(y)
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
