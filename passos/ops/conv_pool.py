@@ -4,11 +4,11 @@ Max and ReLU commute, so this is also a ReLU convolution followed by 2x2
 max pooling, value for value and gradient for gradient: the same first
 maximum of each window takes the gradient. Sequential models' compiled plans
 run that layer pair through this op (keras/engine/fusion.py). Together, the
-convolution can write its output one window
-cell after another (for each image: all top-left cells, then all top-right
-...), so pooling is three maxima over contiguous blocks instead of strided
-views, and the ReLU and its gradient cover the pooled output, a quarter of
-the size. Stride 1, no dilation, channels_last only.
+convolution can write its output one window cell after another (for each
+image: all top-left cells, then all top-right ...), so pooling is three
+maxima over contiguous blocks instead of strided views, and the ReLU and its
+gradient cover the pooled output, a quarter of the size. Stride 1, no
+dilation, channels_last only.
 """
 import itertools
 import math
