@@ -124,3 +124,30 @@ def test_pairs_that_do_not_fit_run_layer_by_layer(data_format, size):
     kinds = [n.op.kind for n in model._plan("predict").session.graph.nodes]
     assert "conv_pool2d" not in kinds and "max_pool2d" in kinds
     assert model.predict(x).shape == (2, 3)
+
+
+def test_seeded_cnn_training_split_over_threads_is_bit_identical(monkeypatch):
+    """Ops split their batch the same way every run: two seeded runs match bit for bit."""
+    from passos.core import parallel
+    splits = []
+    run_all = parallel.run_all
+    monkeypatch.setattr(parallel, "run_all", lambda tasks: splits.append(1) or run_all(tasks))
+    rng = np.random.default_rng(7)
+    x = rng.random((64, 14, 14, 32)).astype(np.float32)  # large enough that the conv splits
+    y = np.eye(3)[rng.integers(0, 3, 64)]
+
+    def run():
+        P.random.seed(3)
+        model = Sequential([L.Conv2D(32, 3, padding="same", activation="relu",
+                                     input_shape=(14, 14, 32)),
+                            L.MaxPooling2D(), L.Dropout(0.25), L.Flatten(),
+                            L.Dense(3, activation="softmax")])
+        model.compile(loss="categorical_crossentropy", optimizer="sgd")
+        with compute_threads(2):
+            history = model.fit(x, y, batch_size=32, epochs=2, verbose=0)
+        return model.get_weights(), history.history["loss"]
+    (w1, h1), (w2, h2) = run(), run()
+    assert splits  # the convolution did split
+    assert h1 == h2
+    for a, b in zip(w1, w2):
+        np.testing.assert_array_equal(a, b)

@@ -97,3 +97,9 @@ def test_an_empty_batch_gives_empty_results(threads):
                           bias=np.zeros(32, np.float32))
         assert y.shape == (0, 28, 28, 32)
         assert passos.max_pool2d(y, 2).shape == (0, 14, 14, 32)
+
+
+def test_a_nested_block_without_a_count_keeps_the_outer_count():
+    with compute_threads(3):
+        with compute_threads():  # as Keras fit opens one inside the user's block
+            assert parallel.parts(parallel.MIN_WORK) == 3

@@ -14,6 +14,8 @@ import os
 
 from . import parallel
 
+_current = None  # the thread count of the innermost compute_threads block
+
 
 def _blas_controllers():
     try:
@@ -27,24 +29,28 @@ def _blas_controllers():
 def compute_threads(n=None):
     """Compute on `n` threads in the block: BLAS on one, large ops split into `n` parts.
 
-    `n` defaults to $PASSOS_THREADS, else to the threads BLAS itself would
-    use (all cores, unless OPENBLAS_NUM_THREADS or OMP_NUM_THREADS say fewer).
+    `n` defaults to the enclosing block's count, else $PASSOS_THREADS, else
+    the threads BLAS itself would use (all cores, unless OPENBLAS_NUM_THREADS
+    or OMP_NUM_THREADS say fewer).
     """
+    global _current
     controllers = _blas_controllers()
     if not controllers:
         yield
         return
     before = [c.num_threads for c in controllers]
-    if n is None:
-        n = int(os.environ.get("PASSOS_THREADS", 0)) or max(before)
+    if n is None:  # inside another compute_threads block, keep its count
+        n = _current or int(os.environ.get("PASSOS_THREADS", 0)) or max(before)
     if n < 1:
         raise ValueError(f"compute_threads: needs at least 1 thread, got {n}")
     for c in controllers:
         c.set_num_threads(1)
+    outer, _current = _current, n
     try:
         with parallel.threads(n):
             yield
     finally:
+        _current = outer
         for c, count in zip(controllers, before):
             c.set_num_threads(count)
 
