@@ -2,8 +2,9 @@
 
 Both frameworks train the same architecture with the same optimizer (SGD, lr
 0.01) and batch size on the same images, alternating framework by framework
-for a few rounds; samples/second medians and the passos/PyTorch ratio are
-printed. Uses the real data when installed (dataset-fashion-mnist), else
+for a few rounds; samples/second medians, the passos/PyTorch ratio of the
+medians and each round's ratio are printed (the speed of this kind of VM
+drifts by up to 1.7x between rounds, for both frameworks alike). Uses the real data when installed (dataset-fashion-mnist), else
 random images of the same shape.
 
     python benchmarks/train.py [--models dfn cnn] [--batch 32] [--samples 12000] [--rounds 3]
@@ -99,7 +100,7 @@ def main():
     threads = f"{args.threads} thread(s) each" if args.threads else "default threads"
     print(f"one epoch of {len(images):,} {source}, batch {args.batch}, SGD lr 0.01, "
           f"{threads}, median of {args.rounds} rounds (samples/s)")
-    print(f"{'model':<6}{'passos':>10}{'pytorch':>10}{'passos/pytorch':>16}")
+    print(f"{'model':<6}{'passos':>10}{'pytorch':>10}{'passos/pytorch':>16}  (per round)")
     for name in args.models:
         x, y = fashion.prepare(images, labels, name)
         contenders = {"passos": passos_epoch(name, x, y, args.batch)}
@@ -111,7 +112,10 @@ def main():
                 speeds[key].append(run())
         p = np.median(speeds["passos"])
         t = np.median(speeds["pytorch"]) if have_torch else float("nan")
-        print(f"{name:<6}{p:10.0f}{t:10.0f}{p / t:16.2f}")
+        # each round's ratio compares the two under the same machine conditions
+        rounds = [a / b for a, b in zip(speeds["passos"], speeds.get("pytorch", []))]
+        per_round = ", ".join(f"{r:.2f}" for r in rounds)
+        print(f"{name:<6}{p:10.0f}{t:10.0f}{p / t:16.2f}  ({per_round})")
 
 
 if __name__ == "__main__":
