@@ -125,6 +125,20 @@ def _total(partials):
     return total
 
 
+def _blank_columns(x, pads, rows, width, dtype, ones):
+    """(first item, last item, padded items, im2col matrix to fill) per batch chunk of x.
+
+    The matrix, a reused scratch buffer, has `rows` rows per item and `width`
+    columns, then a column of ones when `ones` (it multiplies a bias row).
+    """
+    for start, stop in win.batches(x.shape[0], rows * width * dtype.itemsize):
+        xp = win.pad_spatial(x[start:stop], pads, slot="conv_pad", dtype=dtype)
+        matrix = win.scratch("conv_cols", ((stop - start) * rows, width + ones), dtype)
+        if ones:
+            matrix[:, width] = 1
+        yield start, stop, xp, matrix
+
+
 def _columns(x, pads, k, s, d, out, dtype, ones=False):
     """(first row, last row, im2col matrix of those rows) per batch chunk of channels-last x.
 
@@ -133,11 +147,7 @@ def _columns(x, pads, k, s, d, out, dtype, ones=False):
     """
     rows, c = math.prod(out), x.shape[-1]
     width = math.prod(k) * c
-    for start, stop in win.batches(x.shape[0], rows * width * dtype.itemsize):
-        xp = win.pad_spatial(x[start:stop], pads, slot="conv_pad", dtype=dtype)
-        matrix = win.scratch("conv_cols", ((stop - start) * rows, width + ones), dtype)
-        if ones:
-            matrix[:, width] = 1
+    for start, stop, xp, matrix in _blank_columns(x, pads, rows, width, dtype, ones):
         cols = matrix[:, :width].reshape(stop - start, *out, *k, c)
         if c == 1:  # one channel: copying window cell by cell runs along rows, 3-4x faster
             cells = cols.reshape(stop - start, *out, -1)

@@ -19,8 +19,9 @@ from ..core import parallel
 from ..core.op import Op
 from ..core.shapes import ShapeError, describe, sum_rows
 from . import windows as win
-from .conv import Conv, _total, _transposed, _work
+from .conv import Conv, _blank_columns, _total, _transposed, _work
 from .elementwise import relu_array
+from .pool import first_maxima
 
 
 class ConvPool(Op):
@@ -111,15 +112,7 @@ class ConvPool(Op):
 def _unpool(g, cells, peak):
     """Each window's gradient g, handed to its first cell that holds the maximum."""
     gcells = win.scratch("conv_pool_g", cells.shape, np.result_type(g, cells))
-    hit = win.scratch("pool_hit", peak.shape, bool)
-    taken = win.scratch("pool_taken", peak.shape, bool)
-    for c in range(4):
-        np.equal(cells[:, c], peak, out=hit)
-        if c:
-            np.greater(hit, taken, out=hit)  # hit and not taken: later ties get nothing
-            taken |= hit
-        else:
-            np.copyto(taken, hit)
+    for c, hit in enumerate(first_maxima((cells[:, c] for c in range(4)), peak)):
         np.multiply(g, hit, out=gcells[:, c])
     return gcells
 
@@ -134,12 +127,8 @@ def _cell_columns(x, pads, k, out, dtype, ones=False):
     c = x.shape[-1]
     width = math.prod(k) * c
     h, w = out[0] // 2, out[1] // 2
-    for start, stop in win.batches(len(x), math.prod(out) * width * dtype.itemsize):
+    for start, stop, xp, matrix in _blank_columns(x, pads, math.prod(out), width, dtype, ones):
         n = stop - start
-        xp = win.pad_spatial(x[start:stop], pads, slot="conv_pad", dtype=dtype)
-        matrix = win.scratch("conv_cols", (n * 4 * h * w, width + ones), dtype)
-        if ones:
-            matrix[:, width] = 1
         target = matrix[:, :width].reshape(n, 2, 2, h, w, *k, c)
         if c == 1:  # one channel: copying cell by cell runs along rows, 2x faster
             for (di, dj), (ki, kj) in itertools.product(np.ndindex(2, 2), np.ndindex(*k)):

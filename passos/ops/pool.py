@@ -79,16 +79,8 @@ class MaxPool(Pool):
             for start, stop in win.batches(last - first, xp[:1].nbytes, win.CACHE_BYTES):
                 start, stop = first + start, first + stop
                 xc, yc, gc, g = xp[start:stop], yl[start:stop], gxp[start:stop], gyl[start:stop]
-                hit = win.scratch("pool_hit", yc.shape, bool)
-                taken = win.scratch("pool_taken", yc.shape, bool)  # windows whose max is found
-                for t, index in cells:
-                    np.equal(xc[index], yc, out=hit)
-                    if t:
-                        np.greater(hit, taken, out=hit)  # hit and not taken: later ties get nothing
-                    if t == 0:
-                        np.copyto(taken, hit)
-                    elif t < len(cells) - 1:
-                        taken |= hit
+                hits = first_maxima((xc[index] for _, index in cells), yc)
+                for (_, index), hit in zip(cells, hits):
                     if disjoint:  # no other window wrote here: store instead of adding
                         np.multiply(g, hit, out=gc[index])
                     else:
@@ -139,6 +131,25 @@ class AvgPool(Pool):
         for _, index in self._cells(out):
             gxp[index] += g
         return (win.from_channels_last(gxp[win.interior(pads, spatial)], self.data_format),)
+
+
+def first_maxima(candidates, peak):
+    """For each window cell in turn, a mask of the windows whose first maximum it holds.
+
+    `candidates` gives the cells' values in row-major window order, each
+    shaped like `peak`, the windows' maxima; a tie goes to the earlier cell (as
+    PyTorch). The mask is one reused buffer: use it before taking the next.
+    """
+    hit = win.scratch("pool_hit", peak.shape, bool)
+    taken = win.scratch("pool_taken", peak.shape, bool)  # windows whose maximum is handed out
+    for t, values in enumerate(candidates):
+        np.equal(values, peak, out=hit)
+        if t:
+            np.greater(hit, taken, out=hit)  # hit and not taken: later ties get nothing
+            taken |= hit
+        else:
+            np.copyto(taken, hit)
+        yield hit
 
 
 def _lowest(dtype):
