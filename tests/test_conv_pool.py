@@ -75,6 +75,52 @@ def test_split_over_threads_gives_the_same_numbers():
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-3)
 
 
+def two_blocks_apart(x, W1, W2, b2):
+    return separate("valid")(separate("same")(x, W1), W2, b2)
+
+
+def two_blocks_fused(*inputs):
+    return apply(ConvPool("same", "valid", biases=(False, True)), *inputs)
+
+
+def test_two_blocks_in_one_op_equal_the_blocks_one_after_the_other():
+    rng = np.random.default_rng(8)
+    inputs = [rng.normal(size=(3, 12, 12, 2)), rng.normal(size=(3, 3, 2, 4)),
+              rng.normal(size=(3, 3, 4, 5)), rng.normal(size=5)]
+    weights = rng.normal(size=(3, 2, 2, 5))
+    expected = values_and_grads(two_blocks_apart, inputs, weights)
+    got = values_and_grads(two_blocks_fused, inputs, weights)
+    assert got[0].shape == (3, 2, 2, 5)
+    for a, b in zip(got, expected):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_two_blocks_gradcheck_and_split_over_threads():
+    rng = np.random.default_rng(9)
+    small = [rng.normal(size=(2, 8, 8, 1)), rng.normal(size=(3, 3, 1, 2)),
+             rng.normal(size=(3, 3, 2, 3)), rng.normal(size=3)]
+    assert P.gradcheck(two_blocks_fused, *small)
+    large = [rng.normal(size=(32, 16, 16, 1)), rng.normal(size=(3, 3, 1, 32)),
+             rng.normal(size=(3, 3, 32, 32)), rng.normal(size=32)]
+    weights = rng.normal(size=(32, 3, 3, 32))
+    whole = values_and_grads(two_blocks_fused, large, weights)
+    with compute_threads(2):
+        split = values_and_grads(two_blocks_fused, large, weights)
+    for a, b in zip(split, whole):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
+
+
+def test_inputs_that_do_not_match_the_blocks_are_a_clear_error():
+    op = ConvPool("same", "same", biases=(True, True))
+    with pytest.raises(P.ShapeError, match=r"conv_pool2d: expects x, then a kernel per block "
+                                           r"and a bias where the block has one \(5 inputs\), "
+                                           r"got 4 inputs"):
+        apply(op, np.zeros((1, 8, 8, 1)), np.zeros((3, 3, 1, 2)), np.zeros(2),
+              np.zeros((3, 3, 2, 2)))
+    with pytest.raises(ValueError, match="2 blocks but 1 bias flags"):
+        ConvPool("same", "same", biases=(True,))
+
+
 def test_an_odd_convolution_output_is_a_clear_error():
     with pytest.raises(P.ShapeError, match=r"conv_pool2d: the convolution's output of size "
                                            r"\(27, 27\) .* must be even"):
@@ -95,6 +141,21 @@ def test_keras_pair_runs_as_one_op_and_predicts_what_the_layers_compute():
     x = np.random.default_rng(3).random((5, 28, 28, 1)).astype(np.float32)
     kinds = [n.op.kind for n in model._plan("predict").session.graph.nodes]
     assert "conv_pool2d" in kinds and "max_pool2d" not in kinds
+    layer_by_layer = P.tensor(x)
+    for layer in model.layers:
+        layer_by_layer = layer(layer_by_layer)
+    np.testing.assert_allclose(model.predict(x), layer_by_layer.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_keras_course_cnn_runs_both_blocks_as_one_op():
+    P.random.seed(0)
+    model = Sequential([L.Conv2D(4, 3, padding="same", activation="relu", input_shape=(12, 12, 1)),
+                        L.MaxPooling2D(), L.Conv2D(4, 3, padding="same", activation="relu"),
+                        L.MaxPooling2D(), L.Dropout(0.25), L.Flatten(),
+                        L.Dense(3, activation="softmax")])
+    kinds = [n.op.kind for n in model._plan("predict").session.graph.nodes]
+    assert kinds.count("conv_pool2d") == 1 and "conv2d" not in kinds
+    x = np.random.default_rng(6).random((4, 12, 12, 1)).astype(np.float32)
     layer_by_layer = P.tensor(x)
     for layer in model.layers:
         layer_by_layer = layer(layer_by_layer)

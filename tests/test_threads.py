@@ -103,3 +103,13 @@ def test_a_nested_block_without_a_count_keeps_the_outer_count():
     with compute_threads(3):
         with compute_threads():  # as Keras fit opens one inside the user's block
             assert parallel.parts(parallel.MIN_WORK) == 3
+
+
+def test_split_blocks_hand_the_gil_over_sooner_and_restore_the_interval():
+    import sys
+    before = sys.getswitchinterval()
+    with parallel.threads(1):
+        assert sys.getswitchinterval() == before  # nothing splits: nothing changes
+    with parallel.threads(2):
+        assert sys.getswitchinterval() == min(before, parallel.SWITCH_INTERVAL)
+    assert sys.getswitchinterval() == before

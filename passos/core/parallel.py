@@ -16,6 +16,7 @@ ran slower split than whole in a training step here, so their ops do not split.
 import contextlib
 import os
 import queue
+import sys
 import threading
 
 # Splitting costs about 50 microseconds of hand-over here, so only ops that do at
@@ -23,6 +24,12 @@ import threading
 # pass over an array counts PASS multiply-adds per element (measured alike here).
 MIN_WORK = 2**23
 PASS = 16
+# Between its NumPy calls a thread needs the GIL, and a thread that waits for it
+# only forces a hand-over after Python's switch interval (5 ms by default); the
+# thread holding it meanwhile takes it back after each call. Inside `threads`
+# a waiting thread forces the hand-over after this much instead: the CNN's
+# training step ran 6% faster (0.2-1 ms alike; 0.1 ms was slower).
+SWITCH_INTERVAL = 0.0005
 _workers = []  # job queues of the worker threads: started on first use, kept for good
 _starting = threading.Lock()
 _parallel = 1  # parts an op may split into: 1 = off
@@ -85,10 +92,14 @@ def threads(n):
     """Let large ops split into up to `n` parts, run at once, inside the block."""
     global _parallel
     outer, _parallel = _parallel, max(1, int(n))
+    interval = sys.getswitchinterval()
+    if _parallel > 1:
+        sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
     try:
         yield
     finally:
         _parallel = outer
+        sys.setswitchinterval(interval)
 
 
 def parts(work):

@@ -62,7 +62,7 @@ FORMULAS = {
     # sliding windows (conv1d/2d/3d, max_pool1d ..., avg_pool1d ...)
     "conv": lambda op, arity: _conv(op, arity),
     "max_pool": ("∂maxpool/∂x = 1 at each window's first maximum, else 0",),
-    "conv_pool2d": lambda op, arity: _conv_pool(arity),
+    "conv_pool2d": lambda op, arity: _conv_pool(op, arity),
     "dense": lambda op, arity: _dense(op, arity),
     "avg_pool": ("∂avgpool/∂x = 1/(cells in the window), spread over the window",),
     # graph-only ops (passos.compat.v1)
@@ -103,12 +103,18 @@ def _dense(op, arity):
             f"∂dense/∂b = Σ of {g} over the batch")[:arity]
 
 
-def _conv_pool(arity):
-    """The CONV -> POOL -> ReLU block: gy goes back through the ReLU and the pooling first."""
-    return ("∂/∂x: each window's g·Wᵀ added back where it read x, with g = gy·[y > 0] "
-            "at each 2x2 pool window's first maximum, else 0",
-            "∂/∂W: Σ over windows of x(window) · g",
-            "∂/∂b: Σ of g over the batch and every position")[:arity]
+def _conv_pool(op, arity):
+    """CONV -> POOL -> ReLU blocks: gy goes back through each block's ReLU and pooling first."""
+    biases = op.biases or (arity == 3,)
+    g = ("g = gy·[y > 0] at each 2x2 pool window's first maximum, else 0"
+         + (", block by block from the last" if len(biases) > 1 else ""))
+    entries = [f"∂/∂x: each window's g·Wᵀ added back where it read x, with {g}"]
+    for block, bias in enumerate(biases, start=1):
+        of = f" of block {block}" if len(biases) > 1 else ""
+        entries.append(f"∂/∂W{of}: Σ over windows of x(window) · g")
+        if bias:
+            entries.append(f"∂/∂b{of}: Σ of g over the batch and every position")
+    return tuple(entries[:arity])
 
 
 def _ones(*arrays):

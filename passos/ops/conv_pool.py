@@ -3,14 +3,19 @@
 Max and ReLU commute, so this is also a ReLU convolution followed by 2x2
 max pooling, value for value and gradient for gradient: the same first
 maximum of each window takes the gradient. Sequential models' compiled plans
-run that layer pair through this op (keras/engine/fusion.py). Together, the
+run such layer pairs through this op (keras/engine/fusion.py). Together, the
 convolution can write its output one window cell after another (for each
 image: all top-left cells, then all top-right ...), so pooling is three
 maxima over contiguous blocks instead of strided views, and the ReLU and its
 gradient cover the pooled output, a quarter of the size. Stride 1, no
 dilation, channels_last only.
+
+One op can also run several blocks in a row (the course's CNN has two). Its
+batch then splits over the compute threads once, not once per block: each
+thread carries its share of the images through every block (and back
+through every block's gradient), with no hand-over or wait in between, and
+the block outputs it passes on stay in its core's cache.
 """
-import itertools
 import math
 
 import numpy as np
@@ -25,88 +30,153 @@ from .pool import first_maxima
 
 
 class ConvPool(Op):
-    """relu(max_pool2d(conv2d(x, W, padding) + b, 2)); inputs x (N, H, W, C_in), W, optional b."""
+    """relu(max_pool2d(conv2d(x, W, padding) + b, 2)), once per padding given (one block: "valid").
+
+    Inputs: x (N, H, W, C_in), then each block's kernel W and, where
+    `biases` says so, its bias b. With one block and no `biases`, a third
+    input is the bias.
+    """
 
     kind = "conv_pool2d"
-    saves = True  # the convolution's output, window cell by cell, and its pooled maxima
+    saves = True  # each block's input, and its convolution's output (cell by cell) and maxima
 
-    def __init__(self, padding="valid"):
-        self.conv = Conv(2, 1, padding)
-        self.padding = self.conv.padding
+    def __init__(self, *paddings, biases=None):
+        self.convs = [Conv(2, 1, padding) for padding in paddings or ("valid",)]
+        if biases is not None and len(biases) != len(self.convs):
+            raise ValueError(f"{self.kind}: {len(self.convs)} blocks but {len(biases)} bias flags")
+        self.biases = None if biases is None else tuple(bool(b) for b in biases)
 
     def attrs(self):
-        return {"padding": self.padding, "pool_size": (2, 2), "activation": "relu"}
+        paddings = tuple(conv.padding for conv in self.convs)
+        attrs = {"padding": paddings[0]} if len(paddings) == 1 else {"paddings": paddings}
+        if self.biases is not None:
+            attrs["biases"] = self.biases
+        return {**attrs, "pool_size": (2, 2), "activation": "relu"}
 
-    def _geometry(self, x, W):
-        pads, out = self.conv._geometry(x, W)
+    def _params(self, params):
+        """[(W, b or None)] per block, from the inputs after x."""
+        biases = self.biases or (len(params) == 2,)
+        if len(params) != len(biases) + sum(biases):
+            raise ShapeError(f"{self.kind}: expects x, then a kernel per block and a bias where "
+                             f"the block has one ({len(biases) + sum(biases) + 1} inputs), "
+                             f"got {len(params) + 1} inputs")
+        blocks, i = [], 0
+        for bias in biases:
+            blocks.append((params[i], params[i + 1] if bias else None))
+            i += 1 + bias
+        return blocks
+
+    def _geometry(self, conv, x, W):
+        pads, out = conv._geometry(x, W)
         if any(o is not None and o % 2 for o in out):
             raise ShapeError(f"{self.kind}: the convolution's output of size {describe(out)} "
                              f"(input {describe(x)}, kernel {describe(W)}) must be even to "
                              "pool 2x2 without a remainder")
         return pads, out
 
-    def shape(self, x, W, b=None):
-        self.conv.shape(x, W, b)
-        _, (h, w) = self._geometry(x, W)
-        return (x[0], None if h is None else h // 2, None if w is None else w // 2, W[-1])
+    def shape(self, x, *params):
+        for conv, (W, b) in zip(self.convs, self._params(params)):
+            conv.shape(x, W, b)
+            _, (h, w) = self._geometry(conv, x, W)
+            x = (x[0], None if h is None else h // 2, None if w is None else w // 2, W[-1])
+        return x
 
-    def forward(self, x, W, b=None):
-        pads, out = self._geometry(x.shape, W.shape)
-        dtype = np.result_type(x, W) if b is None else np.result_type(x, W, b)
-        W2 = W.reshape(-1, W.shape[-1]).astype(dtype, copy=False)
-        if b is not None:
-            W2 = np.concatenate([W2, np.asarray(b, dtype)[None]])
-        n, half = len(x), (out[0] // 2, out[1] // 2)
-        cells = np.empty((n, 4, *half, W.shape[-1]), dtype)  # conv output, cell-major
-        peak = np.empty((n, *half, W.shape[-1]), dtype)       # each window's maximum
-        y = np.empty_like(peak)
+    def forward(self, x, *params):
+        dtype = np.result_type(x, *params)
+        blocks, inputs, work = [], [x], 0
+        for conv, (W, b) in zip(self.convs, self._params(params)):
+            pads, out = self._geometry(conv, inputs[-1].shape, W.shape)
+            W2 = W.reshape(-1, W.shape[-1]).astype(dtype, copy=False)
+            if b is not None:
+                W2 = np.concatenate([W2, np.asarray(b, dtype)[None]])
+            n, half = len(x), (out[0] // 2, out[1] // 2)
+            cells = np.empty((n, 4, *half, W.shape[-1]), dtype)  # conv output, cell-major
+            peak = np.empty((n, *half, W.shape[-1]), dtype)       # each window's maximum
+            blocks.append((pads, W.shape[:2], out, W2, b is not None, cells, peak))
+            inputs.append(np.empty_like(peak))
+            # pooling and ReLU are one pass over `cells`, worth splitting even when the product is not
+            work += _work(cells.size, W2.shape[0], 1, 0) + cells.size * parallel.PASS
 
-        def part(first, last):
-            for start, stop, cols in _cell_columns(x[first:last], pads, W.shape[:2], out,
-                                                   dtype, ones=b is not None):
-                start, stop = first + start, first + stop
-                chunk, top = cells[start:stop], peak[start:stop]
-                np.matmul(cols, W2, out=chunk.reshape(-1, W2.shape[1]))
-                np.maximum(chunk[:, 0], chunk[:, 1], out=top)
-                np.maximum(top, chunk[:, 2], out=top)
-                np.maximum(top, chunk[:, 3], out=top)
-                relu_array(top, out=y[start:stop])
-        # pooling and ReLU are one pass over `cells`, worth splitting even when the product is not
-        parallel.split(n, _work(cells.size, W2.shape[0], 1, 0) + cells.size * parallel.PASS, part)
-        return y, (cells, peak)
+        def part(first, last):  # images first..last-1 through every block
+            for (pads, k, out, W2, bias, cells, peak), x, y in zip(blocks, inputs, inputs[1:]):
+                _forward_block(x[first:last], pads, k, out, W2, bias,
+                               cells[first:last], peak[first:last], y[first:last])
+        parallel.split(len(x), work, part)
+        return inputs[-1], (inputs[1:-1], [block[-2:] for block in blocks])
 
     def vjp(self, gy, xs, y, saved, needs):
-        x, W = xs[:2]
-        cells, peak = saved
-        pads, out = self._geometry(x.shape, W.shape)
-        dtype, bias = cells.dtype, len(xs) == 3 and needs[2]
+        x, blocks = xs[0], self._params(xs[1:])
+        hidden, states = saved
+        inputs, dtype = [x, *hidden], y.dtype
         gy = np.broadcast_to(gy, y.shape)
         gx = np.empty(x.shape, dtype) if needs[0] else None
-        Wd = W.astype(dtype, copy=False)
+        wanted, i = [], 1  # (kernel gradient?, bias gradient?) per block
+        for W, b in blocks:
+            wanted.append((needs[i], b is not None and needs[i + 1]))
+            i += 1 + (b is not None)
+        work = 0
+        for b, ((W, _), (cells, _), (need_W, _)) in enumerate(zip(blocks, states, wanted)):
+            need_x = b > 0 or needs[0]
+            work += _work(cells.size, math.prod(W.shape[:-1]), need_x + need_W, 0) + \
+                cells.size * 4 * parallel.PASS  # handing the gradient to the maxima: ~4 passes
 
-        def part(first, last):
-            g = gy[first:last] * (peak[first:last] > 0)  # through the ReLU
-            gcells = _unpool(g, cells[first:last], peak[first:last])
-            gW = gb = None
-            if needs[1]:
-                gW = np.zeros((math.prod(W.shape[:-1]) + bias, W.shape[-1]), dtype)
-                for start, stop, cols in _cell_columns(x[first:last], pads, W.shape[:2], out,
-                                                       dtype, ones=bias):
-                    gW += cols.T @ gcells[start:stop].reshape(-1, W.shape[-1])
-                gW, gb = (gW[:-1], gW[-1]) if bias else (gW, None)
-            elif bias:
-                gb = sum_rows(gcells.reshape(-1, W.shape[-1]))
-            if needs[0]:  # the usual input gradient, from the gradient in standard layout
-                h, w = out[0] // 2, out[1] // 2
-                gfull = gcells.reshape(-1, 2, 2, h, w, W.shape[-1]).transpose(0, 3, 1, 4, 2, 5)
-                gfull = gfull.reshape(-1, *out, W.shape[-1])
-                _transposed(gfull, Wd, (1, 1), pads, x.shape[1:3], gx[first:last])
-            return gW, gb
-        work = _work(cells.size, math.prod(W.shape[:-1]), needs[0] + needs[1], 0) + \
-            cells.size * 4 * parallel.PASS  # handing the gradient to the maxima: ~4 passes
+        def part(first, last):  # images first..last-1 back through every block, last first
+            g, grads = gy[first:last], []
+            for b in reversed(range(len(blocks))):
+                (W, _), (cells, peak), (need_W, need_b) = blocks[b], states[b], wanted[b]
+                x = inputs[b][first:last]
+                if b > 0:  # the gradient of the block before: kept by this thread only
+                    target = np.empty(x.shape, dtype)
+                else:
+                    target = gx[first:last] if needs[0] else None
+                pads, out = self._geometry(self.convs[b], x.shape, W.shape)
+                grads.append(_block_vjp(g, x, W.astype(dtype, copy=False), pads, out,
+                                        cells[first:last], peak[first:last],
+                                        need_W, need_b, target))
+                g = target
+            return grads[::-1]
         parts = parallel.split(len(x), work, part)
-        gW, gb = _total([p[0] for p in parts]), _total([p[1] for p in parts])
-        return (gx, None if gW is None else gW.reshape(W.shape)) + ((gb,) if len(xs) == 3 else ())
+        grads = [gx]
+        for b, (W, bias) in enumerate(blocks):
+            gW, gb = (_total([p[b][j] for p in parts]) for j in (0, 1))
+            grads.append(None if gW is None else gW.reshape(W.shape))
+            if bias is not None:
+                grads.append(gb)
+        return tuple(grads)
+
+
+def _forward_block(x, pads, k, out, W2, bias, cells, peak, y):
+    """One block on a share of the images: the convolution into `cells`, its maxima
+    into `peak`, and their ReLU into `y`, a batch chunk at a time."""
+    for start, stop, cols in _cell_columns(x, pads, k, out, W2.dtype, ones=bias):
+        chunk, top = cells[start:stop], peak[start:stop]
+        np.matmul(cols, W2, out=chunk.reshape(-1, W2.shape[1]))
+        np.maximum(chunk[:, 0], chunk[:, 1], out=top)
+        np.maximum(top, chunk[:, 2], out=top)
+        np.maximum(top, chunk[:, 3], out=top)
+        relu_array(top, out=y[start:stop])
+
+
+def _block_vjp(gy, x, W, pads, out, cells, peak, need_W, need_b, gx):
+    """One block's gradients on a share of the images: (kernel, bias) gradients, each None
+    when not needed, and the input gradient written into `gx` unless that is None."""
+    g = gy * (peak > 0)  # through the ReLU
+    gcells = _unpool(g, cells, peak)
+    gW = gb = None
+    channels = W.shape[-1]
+    if need_W:
+        gW = np.zeros((math.prod(W.shape[:-1]) + need_b, channels), W.dtype)
+        for start, stop, cols in _cell_columns(x, pads, W.shape[:2], out, W.dtype, ones=need_b):
+            gW += cols.T @ gcells[start:stop].reshape(-1, channels)
+        gW, gb = (gW[:-1], gW[-1]) if need_b else (gW, None)
+    elif need_b:
+        gb = sum_rows(gcells.reshape(-1, channels))
+    if gx is not None:  # the usual input gradient, from the gradient in standard layout
+        h, w = out[0] // 2, out[1] // 2
+        gfull = gcells.reshape(-1, 2, 2, h, w, channels).transpose(0, 3, 1, 4, 2, 5)
+        gfull = gfull.reshape(-1, *out, channels)
+        _transposed(gfull, W, (1, 1), pads, x.shape[1:3], gx)
+    return gW, gb
 
 
 def _unpool(g, cells, peak):
@@ -127,14 +197,14 @@ def _cell_columns(x, pads, k, out, dtype, ones=False):
     c = x.shape[-1]
     width = math.prod(k) * c
     h, w = out[0] // 2, out[1] // 2
-    for start, stop, xp, matrix in _blank_columns(x, pads, math.prod(out), width, dtype, ones):
+    for start, stop, xp, matrix in _blank_columns(x, pads, math.prod(out), width, dtype, ones,
+                                                  c == 1):
         n = stop - start
-        target = matrix[:, :width].reshape(n, 2, 2, h, w, *k, c)
-        if c == 1:  # one channel: copying cell by cell runs along rows, 2x faster
-            for (di, dj), (ki, kj) in itertools.product(np.ndindex(2, 2), np.ndindex(*k)):
-                i, j = di + ki, dj + kj
-                target[:, di, dj, :, :, ki, kj] = xp[:, i:i + 2 * h - 1:2, j:j + 2 * w - 1:2]
+        windows = win.windows(xp, k, (1, 1), (1, 1), out).reshape(n, h, 2, w, 2, *k, c)
+        if c == 1:  # one channel: one copy, along output rows, into the matrix column by column
+            target = matrix[:, :width].T.reshape(*k, n, 2, 2, h, w)
+            np.copyto(target, windows[..., 0].transpose(5, 6, 0, 2, 4, 1, 3))
         else:
-            windows = win.windows(xp, k, (1, 1), (1, 1), out).reshape(n, h, 2, w, 2, *k, c)
+            target = matrix[:, :width].reshape(n, 2, 2, h, w, *k, c)
             np.copyto(target, windows.transpose(0, 2, 4, 1, 3, 5, 6, 7))
         yield start, stop, matrix

@@ -260,6 +260,10 @@ def test_formula_table_covers_every_op_kind():
         n = arities.get(family(op.kind), 1)
         assert all(not f.startswith("vjp of") for f in local_formulas(op, n)), op.kind
     assert local_formulas(movement_concat(), 3) == ("∂concat/∂xᵢ = 1 on xᵢ's own slice",) * 3
+    from passos.ops.conv_pool import ConvPool
+    chain = local_formulas(ConvPool("same", "same", biases=(True, False)), 4)
+    assert [f.split(":")[0] for f in chain] == ["∂/∂x", "∂/∂W of block 1", "∂/∂b of block 1",
+                                                "∂/∂W of block 2"]
 
     class Mystery(Op):
         kind = "mystery"

@@ -1,6 +1,6 @@
 """`Sequential`: a plain stack of layers, each feeding the next."""
 from ..layers.core import Input, InputLayer
-from .fusion import conv_pool
+from .fusion import conv_pools
 from .training import Model
 
 
@@ -71,9 +71,9 @@ class Sequential(Model):
     def call(self, x, training=False):
         layers, i = self._stack, 0
         while i < len(layers):
-            fused = conv_pool(layers[i], layers[i + 1], x) if i + 1 < len(layers) else None
-            if fused is not None:  # a ReLU Conv2D and 2x2 max pooling, as one op
-                x, i = fused, i + 2
+            fused, used = conv_pools(layers[i:], x)
+            if used:  # ReLU Conv2D and 2x2 max pooling pairs, as one op
+                x, i = fused, i + used
             else:
                 x, i = layers[i](x, training=training), i + 1
         return x
