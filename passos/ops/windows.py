@@ -154,18 +154,47 @@ def from_channels_last(y, data_format):
 def pad_spatial(x, pads, value=0, slot=None, dtype=None):
     """Channels-last `x` with constant `value` around its spatial axes (x itself if no padding).
 
-    With `slot`, the result lives in that scratch buffer, as `dtype`.
+    With `slot`, the result lives in a reused buffer, as `dtype`, whose
+    borders were filled when it was made: each call copies only x in.
     """
     if not any(b or a for b, a in pads):
         return x
     shape = (x.shape[0], *(i + b + a for i, (b, a) in zip(x.shape[1:-1], pads)), x.shape[-1])
-    dtype = dtype or x.dtype
-    out = np.empty(shape, dtype) if slot is None else scratch(slot, shape, dtype)
+    dtype = np.dtype(dtype or x.dtype)
+    out = np.empty(shape, dtype) if slot is None else _bordered(slot, shape, dtype, pads, value)
     out[interior(pads, x.shape[1:-1])] = x
-    for axis, (b, a) in enumerate(pads, start=1):  # fill only the border slabs
+    if slot is None:
+        _fill_borders(out, pads, value)
+    return out
+
+
+def _fill_borders(out, pads, value):
+    for axis, (b, a) in enumerate(pads, start=1):  # only the border slabs
         out[(slice(None),) * axis + (slice(0, b),)] = value
         out[(slice(None),) * axis + (slice(out.shape[axis] - a, None),)] = value
-    return out
+
+
+def _bordered(slot, shape, dtype, pads, value):
+    """This thread's reused buffer of `shape`, its borders already `value`, for pad_spatial.
+
+    One buffer per slot and geometry, kept for batches of up to its length.
+    Filling borders is four small writes per call otherwise, and small NumPy
+    calls are what slows two threads down (each hands the GIL over).
+    """
+    kept = getattr(_scratch, "bordered", None)
+    if kept is None:
+        kept = _scratch.bordered = {}
+    key = (slot, shape[1:], dtype, tuple(map(tuple, pads)), value)
+    buffer = kept.get(key)
+    if buffer is None or len(buffer) < shape[0]:
+        buffer = np.empty(shape, dtype)
+        _fill_borders(buffer, pads, value)
+        if buffer.nbytes <= 2 * CHUNK_BYTES:
+            kept.pop(key, None)
+            kept[key] = buffer
+            while len(kept) > 16:  # the oldest geometries go first
+                del kept[next(iter(kept))]
+    return buffer[:shape[0]]
 
 
 def scratch(slot, shape, dtype):
