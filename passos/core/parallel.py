@@ -12,6 +12,9 @@ depend on timing: the same batch always splits the same way.
 Only arithmetic-heavy work gains: parts that mostly move memory (a first
 layer's 9-term products, a dense layer's rows sharing one weight matrix)
 ran slower split than whole in a training step here, so their ops do not split.
+And a part should make few, large NumPy calls: between calls a thread needs
+the GIL, and two threads making many small calls mostly wait for each other
+(3-microsecond additions ran 4x slower on two threads than one after another).
 """
 import contextlib
 import os
