@@ -162,6 +162,25 @@ def test_keras_course_cnn_runs_both_blocks_as_one_op():
     np.testing.assert_allclose(model.predict(x), layer_by_layer.numpy(), rtol=1e-5, atol=1e-6)
 
 
+def test_functional_course_cnn_fuses_its_blocks_like_sequential():
+    from passos.keras.layers import Input
+    from passos.keras.models import Model
+    P.random.seed(0)
+    inputs = Input(shape=(12, 12, 1))
+    h = L.Conv2D(4, 3, padding="same", activation="relu")(inputs)
+    h = L.MaxPooling2D()(h)
+    h = L.Conv2D(4, 3, padding="same", activation="relu")(h)
+    h = L.Flatten()(L.MaxPooling2D()(h))
+    model = Model(inputs, L.Dense(3, activation="softmax")(h))
+    kinds = [n.op.kind for n in model._plan("predict").session.graph.nodes]
+    assert kinds.count("conv_pool2d") == 1 and "max_pool2d" not in kinds
+    x = np.random.default_rng(10).random((4, 12, 12, 1)).astype(np.float32)
+    layer_by_layer = P.tensor(x)
+    for layer in model.layers:
+        layer_by_layer = layer(layer_by_layer)
+    np.testing.assert_allclose(model.predict(x), layer_by_layer.numpy(), rtol=1e-5, atol=1e-6)
+
+
 def test_keras_training_with_the_fused_pair_matches_the_layers_run_apart():
     rng = np.random.default_rng(4)
     x, y = rng.random((16, 28, 28, 1)).astype(np.float32), np.eye(3)[rng.integers(0, 3, 16)]

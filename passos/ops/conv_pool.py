@@ -2,7 +2,7 @@
 
 Max and ReLU commute, so this is also a ReLU convolution followed by 2x2
 max pooling, value for value and gradient for gradient: the same first
-maximum of each window takes the gradient. Sequential models' compiled plans
+maximum of each window takes the gradient. Keras models' compiled plans
 run such layer pairs through this op (keras/engine/fusion.py). Together, the
 convolution can write its output one window cell after another (for each
 image: all top-left cells, then all top-right ...), so pooling is three

@@ -1,11 +1,12 @@
 """Fused ops for compiled plans: a layer's steps, or a pair of layers, as one op.
 
 Inside `fused()` (the block in which a Plan traces the model) a Dense or
-Conv layer runs its product, bias and ReLU as one op, and a Sequential model
-runs a ReLU Conv2D followed by 2x2 max pooling, the course's CONV -> POOL ->
-ReLU block, as one `ConvPool` op (consecutive blocks too): the same numbers,
-values and gradients, in less time. Outside it, eager calls, explain's traces and TensorBoard's
-graphs show every step of every layer.
+Conv layer runs its product, bias and ReLU as one op, and a model
+(Sequential or functional) runs a ReLU Conv2D followed by 2x2 max pooling,
+the course's CONV -> POOL -> ReLU block, as one `ConvPool` op (consecutive
+blocks too): the same numbers, values and gradients, in less time. Outside
+it, eager calls, explain's traces and TensorBoard's graphs show every step
+of every layer.
 """
 import contextlib
 import threading
