@@ -127,6 +127,13 @@ def test_an_odd_convolution_output_is_a_clear_error():
         apply(ConvPool("same"), np.zeros((1, 27, 27, 1)), np.zeros((3, 3, 1, 2)))
 
 
+def assert_predicts_what_the_layers_compute(model, x):
+    layer_by_layer = P.tensor(x)
+    for layer in model.layers:  # eager calls: every layer on its own, no fusion
+        layer_by_layer = layer(layer_by_layer)
+    np.testing.assert_allclose(model.predict(x), layer_by_layer.numpy(), rtol=1e-5, atol=1e-6)
+
+
 def course_cnn(data_format="channels_last", size=28):
     P.random.seed(0)
     shape = (1, size, size) if data_format == "channels_first" else (size, size, 1)
@@ -141,10 +148,7 @@ def test_keras_pair_runs_as_one_op_and_predicts_what_the_layers_compute():
     x = np.random.default_rng(3).random((5, 28, 28, 1)).astype(np.float32)
     kinds = [n.op.kind for n in model._plan("predict").session.graph.nodes]
     assert "conv_pool2d" in kinds and "max_pool2d" not in kinds
-    layer_by_layer = P.tensor(x)
-    for layer in model.layers:
-        layer_by_layer = layer(layer_by_layer)
-    np.testing.assert_allclose(model.predict(x), layer_by_layer.numpy(), rtol=1e-5, atol=1e-6)
+    assert_predicts_what_the_layers_compute(model, x)
 
 
 def test_keras_course_cnn_runs_both_blocks_as_one_op():
@@ -156,10 +160,7 @@ def test_keras_course_cnn_runs_both_blocks_as_one_op():
     kinds = [n.op.kind for n in model._plan("predict").session.graph.nodes]
     assert kinds.count("conv_pool2d") == 1 and "conv2d" not in kinds
     x = np.random.default_rng(6).random((4, 12, 12, 1)).astype(np.float32)
-    layer_by_layer = P.tensor(x)
-    for layer in model.layers:
-        layer_by_layer = layer(layer_by_layer)
-    np.testing.assert_allclose(model.predict(x), layer_by_layer.numpy(), rtol=1e-5, atol=1e-6)
+    assert_predicts_what_the_layers_compute(model, x)
 
 
 def test_functional_course_cnn_fuses_its_blocks_like_sequential():
@@ -175,10 +176,7 @@ def test_functional_course_cnn_fuses_its_blocks_like_sequential():
     kinds = [n.op.kind for n in model._plan("predict").session.graph.nodes]
     assert kinds.count("conv_pool2d") == 1 and "max_pool2d" not in kinds
     x = np.random.default_rng(10).random((4, 12, 12, 1)).astype(np.float32)
-    layer_by_layer = P.tensor(x)
-    for layer in model.layers:
-        layer_by_layer = layer(layer_by_layer)
-    np.testing.assert_allclose(model.predict(x), layer_by_layer.numpy(), rtol=1e-5, atol=1e-6)
+    assert_predicts_what_the_layers_compute(model, x)
 
 
 def test_keras_training_with_the_fused_pair_matches_the_layers_run_apart():
