@@ -1,9 +1,50 @@
 """Fixtures shared by the test folders."""
+import math
+
 import numpy as np
 import pytest
 
+import passos as P
 import passos.keras.datasets.fashion_mnist as keras_fashion_mnist
+from passos.course import backprop
 from passos.data import fashion_mnist
+from passos.gradcheck import numeric_gradient
+
+
+@pytest.fixture
+def course_by_hand():
+    """The course's softmax-regression example in plain math, one scalar at a time.
+
+    An independent reference: by_hand(x, y) -> z, h, H, y_hat, L.
+    """
+    def by_hand(x=(0.2, 0.7), y=(1.0, 0.0)):
+        W = backprop.W
+        z = [W[0][0] * x[0] + W[0][1] * x[1], W[1][0] * x[0] + W[1][1] * x[1]]
+        h = [math.exp(v) for v in z]
+        H = h[0] + h[1]
+        y_hat = [v / H for v in h]
+        L = -sum(t * math.log(p) for t, p in zip(y, y_hat))
+        return z, h, H, y_hat, L
+    return by_hand
+
+
+@pytest.fixture
+def weight_gradients_match():
+    """check(layer, x, r, **call): each trainable weight's backprop gradient of
+    sum(layer(x, **call) * r) matches finite differences. The gradients stay on
+    the weights for further checks.
+    """
+    def check(layer, x, r, **call):
+        def objective():
+            return float((layer(P.tensor(x), **call) * P.tensor(r)).sum().numpy())
+
+        for w in layer.weights:
+            w.grad = None
+        (layer(P.tensor(x), **call) * P.tensor(r)).sum().backward()
+        for w in layer.trainable_weights:
+            np.testing.assert_allclose(w.grad, numeric_gradient(objective, w.data),
+                                       rtol=1e-6, atol=1e-8)
+    return check
 
 
 @pytest.fixture

@@ -1,6 +1,4 @@
 """The course's worked numbers, pinned exactly (float64), in eager and graph mode."""
-import math
-
 import numpy as np
 import pytest
 
@@ -36,20 +34,9 @@ def test_information_theory_numbers():
             passos.info.entropy([0.8, 0.2]) + passos.info.kl_divergence([0.8, 0.2], q), abs=1e-15)
 
 
-def _by_hand(x, y):
-    """The example computed with plain math, one scalar at a time."""
-    W = backprop.W
-    z = [W[0][0] * x[0] + W[0][1] * x[1], W[1][0] * x[0] + W[1][1] * x[1]]
-    h = [math.exp(v) for v in z]
-    H = h[0] + h[1]
-    y_hat = [v / H for v in h]
-    L = -sum(t * math.log(p) for t, p in zip(y, y_hat))
-    return z, h, H, y_hat, L
-
-
-def test_backprop_forward_values_eager():
+def test_backprop_forward_values_eager(course_by_hand):
     steps = backprop.forward_backward([0.2, 0.7], [1.0, 0.0])
-    z, h, H, y_hat, L = _by_hand([0.2, 0.7], [1.0, 0.0])
+    z, h, H, y_hat, L = course_by_hand([0.2, 0.7], [1.0, 0.0])
     np.testing.assert_allclose(steps["z"].numpy(), [0.963, -0.506], rtol=0, atol=1e-15)
     np.testing.assert_allclose(steps["z"].numpy(), z, rtol=1e-15)
     np.testing.assert_allclose(steps["h"].numpy(), h, rtol=1e-15)
@@ -58,9 +45,9 @@ def test_backprop_forward_values_eager():
     assert steps["L"].item() == pytest.approx(L, rel=1e-14)
 
 
-def test_backprop_gradients_follow_the_chain_rule_over_all_paths():
+def test_backprop_gradients_follow_the_chain_rule_over_all_paths(course_by_hand):
     steps = backprop.forward_backward([0.2, 0.7], [1.0, 0.0])
-    z, h, H, y_hat, L = _by_hand([0.2, 0.7], [1.0, 0.0])
+    z, h, H, y_hat, L = course_by_hand([0.2, 0.7], [1.0, 0.0])
     # dL/dy_hat = -y / y_hat
     np.testing.assert_allclose(steps["y_hat"].grad, [-1 / y_hat[0], 0.0], rtol=1e-14)
     # H reaches L through y_hat1 and y_hat2: sum over both paths
@@ -78,10 +65,11 @@ def test_backprop_gradients_follow_the_chain_rule_over_all_paths():
     assert round(float(steps["b"].grad[0]), 2) == -0.19
 
 
-def test_backprop_batch_update():
+def test_backprop_batch_update(course_by_hand):
     per_example, mean, new_b1 = backprop.batch_update()
     assert [round(v, 2) for v in per_example] == [-0.19, 0.54, -0.26]
-    expected = [_by_hand(x, y)[3][0] - y[0] for x, y in zip(backprop.BATCH_X, backprop.BATCH_Y)]
+    expected = [course_by_hand(x, y)[3][0] - y[0]
+                for x, y in zip(backprop.BATCH_X, backprop.BATCH_Y)]
     np.testing.assert_allclose(per_example, expected, rtol=1e-13)
     assert mean == pytest.approx(np.mean(expected), rel=1e-13)
     assert f"{mean:.4f}" == "0.0323"

@@ -52,18 +52,23 @@ class ConvPool(Op):
             attrs["biases"] = self.biases
         return {**attrs, "pool_size": (2, 2), "activation": "relu"}
 
-    def _params(self, params):
-        """[(W, b or None)] per block, from the inputs after x."""
-        biases = self.biases or (len(params) == 2,)
-        if len(params) != len(biases) + sum(biases):
+    def _layout(self, count):
+        """[(kernel index, bias index or None)] per block, in the `count` inputs after x."""
+        biases = self.biases or (count == 2,)
+        if count != len(biases) + sum(biases):
             raise ShapeError(f"{self.kind}: expects x, then a kernel per block and a bias where "
                              f"the block has one ({len(biases) + sum(biases) + 1} inputs), "
-                             f"got {len(params) + 1} inputs")
-        blocks, i = [], 0
+                             f"got {count + 1} inputs")
+        layout, i = [], 0
         for bias in biases:
-            blocks.append((params[i], params[i + 1] if bias else None))
+            layout.append((i, i + 1 if bias else None))
             i += 1 + bias
-        return blocks
+        return layout
+
+    def _params(self, params):
+        """[(W, b or None)] per block, from the inputs after x."""
+        return [(params[w], None if b is None else params[b])
+                for w, b in self._layout(len(params))]
 
     def _geometry(self, conv, x, W):
         pads, out = conv._geometry(x, W)
@@ -109,12 +114,13 @@ class ConvPool(Op):
         inputs, dtype = [x, *hidden], y.dtype
         gy = np.broadcast_to(gy, y.shape)
         gx = np.empty(x.shape, dtype) if needs[0] else None
-        wanted, i = [], 1  # (kernel gradient?, bias gradient?) per block
-        for W, b in blocks:
-            wanted.append((needs[i], b is not None and needs[i + 1]))
-            i += 1 + (b is not None)
+        wanted = [(needs[1 + w], b is not None and needs[1 + b])  # kernel, bias gradient?
+                  for w, b in self._layout(len(xs) - 1)]
+        kernels = [W.astype(dtype, copy=False) for W, _ in blocks]
+        geometry = [self._geometry(conv, inputs[b].shape, W.shape)
+                    for b, (conv, W) in enumerate(zip(self.convs, kernels))]
         work = 0
-        for b, ((W, _), (cells, _), (need_W, _)) in enumerate(zip(blocks, states, wanted)):
+        for b, (W, (cells, _), (need_W, _)) in enumerate(zip(kernels, states, wanted)):
             need_x = b > 0 or needs[0]
             work += _work(cells.size, math.prod(W.shape[:-1]), need_x + need_W, 0) + \
                 cells.size * 4 * parallel.PASS  # handing the gradient to the maxima: ~4 passes
@@ -122,16 +128,14 @@ class ConvPool(Op):
         def part(first, last):  # images first..last-1 back through every block, last first
             g, grads = gy[first:last], []
             for b in reversed(range(len(blocks))):
-                (W, _), (cells, peak), (need_W, need_b) = blocks[b], states[b], wanted[b]
+                (cells, peak), (need_W, need_b), (pads, out) = states[b], wanted[b], geometry[b]
                 x = inputs[b][first:last]
                 if b > 0:  # the gradient of the block before: kept by this thread only
                     target = np.empty(x.shape, dtype)
                 else:
                     target = gx[first:last] if needs[0] else None
-                pads, out = self._geometry(self.convs[b], x.shape, W.shape)
-                grads.append(_block_vjp(g, x, W.astype(dtype, copy=False), pads, out,
-                                        cells[first:last], peak[first:last],
-                                        need_W, need_b, target))
+                grads.append(_block_vjp(g, x, kernels[b], pads, out, cells[first:last],
+                                        peak[first:last], need_W, need_b, target))
                 g = target
             return grads[::-1]
         parts = parallel.split(len(x), work, part)

@@ -1,6 +1,5 @@
 """passos.explain.trace: the course's worked example step by step, eager and graph; the JSON contract."""
 import json
-import math
 
 import numpy as np
 import pytest
@@ -14,17 +13,6 @@ from passos.explain.course import backprop_eager, backprop_graph
 from passos.explain.formulas import FORMULAS, family, local_formulas
 
 
-def by_hand(x=(0.2, 0.7), y=(1.0, 0.0)):
-    """The course's numbers, one scalar at a time (as tests/test_course.py computes them)."""
-    W = backprop.W
-    z = [W[0][0] * x[0] + W[0][1] * x[1], W[1][0] * x[0] + W[1][1] * x[1]]
-    h = [math.exp(v) for v in z]
-    H = h[0] + h[1]
-    y_hat = [v / H for v in h]
-    L = -sum(t * math.log(p) for t, p in zip(y, y_hat))
-    return z, h, H, y_hat, L
-
-
 def course_traces():
     loss, feed_dict, session = backprop_graph()
     return {"eager": trace(backprop_eager()), "graph": trace(loss, feed_dict, session)}
@@ -36,9 +24,9 @@ def traces():
 
 
 @pytest.mark.parametrize("mode", ["eager", "graph"])
-def test_forward_values_match_the_course(traces, mode):
+def test_forward_values_match_the_course(traces, mode, course_by_hand):
     t = traces[mode]
-    z, h, H, y_hat, L = by_hand()
+    z, h, H, y_hat, L = course_by_hand()
     np.testing.assert_allclose(t.value("z"), [0.963, -0.506], rtol=0, atol=1e-15)
     np.testing.assert_allclose(t.value("h"), h, rtol=1e-15)
     assert float(t.value("H")) == pytest.approx(H, rel=1e-15)
@@ -58,9 +46,9 @@ def test_forward_values_match_the_course(traces, mode):
 
 
 @pytest.mark.parametrize("mode", ["eager", "graph"])
-def test_backward_steps_match_the_course(traces, mode):
+def test_backward_steps_match_the_course(traces, mode, course_by_hand):
     t = traces[mode]
-    z, h, H, y_hat, L = by_hand()
+    z, h, H, y_hat, L = course_by_hand()
     np.testing.assert_allclose(t.grad("y_hat"), [-1 / y_hat[0], 0.0], rtol=1e-14)
     dH = sum(-(yi / p) * (-hv / H**2) for yi, p, hv in zip([1, 0], y_hat, h))
     assert float(t.grad("H")) == pytest.approx(dH, rel=1e-14)
@@ -86,10 +74,10 @@ def test_backward_steps_match_the_course(traces, mode):
 
 
 @pytest.mark.parametrize("mode", ["eager", "graph"])
-def test_three_paths_to_b1_sum_to_y_hat1_minus_y1(traces, mode):
+def test_three_paths_to_b1_sum_to_y_hat1_minus_y1(traces, mode, course_by_hand):
     """The course's paths from L to b1, read off the trace's own numbers."""
     t = traces[mode]
-    z, h, H, y_hat, L = by_hand()
+    z, h, H, y_hat, L = course_by_hand()
     g_y_hat = t.step("y_hat").incoming                        # ∂L/∂y_hat
     to_h, to_H = t.step("y_hat").contributions
     d_h1_d_z1 = t.step("h").contributions[0].local_value[0]   # e^z1
@@ -182,7 +170,7 @@ def test_graph_names_scopes_and_session_requirements():
     assert trace(loss, {x: np.ones((2, 3))}, session, inputs_grad=True).grad("x").shape == (2, 3)
 
 
-def test_to_dict_contract_is_json_and_complete(traces):
+def test_to_dict_contract_is_json_and_complete(traces, course_by_hand):
     for t in traces.values():
         data = json.loads(json.dumps(t.to_dict()))
         assert set(data) == {"output", "nodes", "forward", "backward"}
@@ -200,9 +188,9 @@ def test_to_dict_contract_is_json_and_complete(traces):
                 assert set(c) == {"input", "local", "local_value", "contribution", "accumulated"}
         b = next(n for n in data["nodes"] if n["name"] == "b")
         assert b["op"] == "parameter" and b["shape"] == [2]
-        assert b["grad"]["values"][0] == pytest.approx(by_hand()[3][0] - 1, rel=1e-13)
+        assert b["grad"]["values"][0] == pytest.approx(course_by_hand()[3][0] - 1, rel=1e-13)
         L = data["nodes"][data["output"]]
-        assert L["value"] == {"shape": [], "values": pytest.approx(by_hand()[4], rel=1e-14)}
+        assert L["value"] == {"shape": [], "values": pytest.approx(course_by_hand()[4], rel=1e-14)}
 
 
 def test_large_tensors_are_summarised():

@@ -57,9 +57,10 @@ class Network(Layer):
     def call(self, x, training=False):
         # every layer takes one input, so the nodes form one chain, each feeding the next
         values, nodes, i = {id(self.inputs): x}, self._nodes, 0
+        layers = [node.layer for node in nodes]
         while i < len(nodes):
             source = values[id(nodes[i].inputs[0])]
-            fused, used = fusion.conv_pools([node.layer for node in nodes[i:]], source)
+            fused, used = fusion.conv_pools(layers[i:], source)
             if used:  # ReLU Conv2D and 2x2 max pooling pairs, as one op
                 values[id(nodes[i + used - 1])], i = fused, i + used
             else:
