@@ -16,6 +16,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .io import atomic_write
+
 _RIGHT, _WRONG = "tab:green", "tab:red"
 
 
@@ -31,7 +33,7 @@ def _figure(**kwargs):
 def _save(fig, path):
     """Write `fig` as a PNG when a path is given, and hand the figure back."""
     if path is not None:
-        fig.savefig(path, format="png", dpi=100)
+        atomic_write(path, lambda file: fig.savefig(file, format="png", dpi=100))
     return fig
 
 

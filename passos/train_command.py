@@ -11,6 +11,7 @@ import time
 import numpy as np
 
 from .course import fashion
+from .io import atomic_write
 from .data import fashion_mnist
 from .ops import random as passos_random
 
@@ -111,10 +112,7 @@ def _confusion_text(cm):
 
 
 def _write_json(path, data):
-    temporary = path + ".tmp"
-    with open(temporary, "w") as f:
-        json.dump(data, f, indent=1)
-    os.replace(temporary, path)
+    atomic_write(path, json.dumps(data, indent=1))
 
 
 def _write_figures(out, images, labels, predictions):

@@ -10,7 +10,8 @@ import hashlib
 import os
 import urllib.request
 
-from .idx import atomic_write, read_idx
+from ..io import atomic_write
+from .idx import read_idx
 
 label_names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]

@@ -13,10 +13,11 @@ array([[0, 1, 2],
 import gzip
 import math
 import os
-import tempfile
 import zlib
 
 import numpy as np
+
+from ..io import atomic_write
 
 # Type code -> dtype as stored (big-endian); read_idx returns native byte order.
 TYPE_CODES = {
@@ -92,23 +93,3 @@ def write_idx(path, array):
         payload = gzip.compress(payload, mtime=0)  # mtime=0: same array, same bytes
     atomic_write(path, payload)
 
-
-def atomic_write(path, payload):
-    """Write bytes to `path` via a temporary file in the same directory and os.replace.
-
-    Readers see the old file or the whole new one, never a half-written one.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

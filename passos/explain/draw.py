@@ -5,10 +5,10 @@ or a whole `Graph` (shapes; values too when given a feed_dict or a session),
 and a Keras model (one box per layer, or with expand=True the ops inside
 each layer's box). Name scopes and Keras layers become clusters.
 """
-import os
 
 import numpy as np
 
+from ..io import atomic_write
 from .render import check_show, render_dot, render_svg, shape_text
 from .values import summary
 
@@ -40,8 +40,7 @@ def draw(y, show="values", fmt=None, feed_dict=None, session=None, path=None, ex
     render = render_svg if fmt == "svg" else render_dot
     text = render(picture, show, rankdir)
     if path is not None:
-        with open(os.fspath(path), "w", encoding="utf-8") as f:
-            f.write(text)
+        atomic_write(path, text)
     return text
 
 

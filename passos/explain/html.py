@@ -13,6 +13,7 @@ import os
 import re
 from xml.sax.saxutils import escape
 
+from ..io import atomic_write
 from .page import GRAPH_SCRIPT, GRID_SCRIPT, page
 from .render import LEAVES, grad_label, render_svg, short_name, summary_lines, summary_text
 from .values import fmt_number
@@ -55,8 +56,7 @@ def _traced(y, feed_dict, session):
 
 def _write(path, text):
     path = os.fspath(path)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+    atomic_write(path, text)
     return path
 
 

@@ -1,5 +1,5 @@
 """Keras models: `Sequential`, functional `Model`, and `load_model`."""
-from .. import io as _io
+from . import saving as _saving
 from .engine.sequential import Sequential
 from .engine.training import Model
 
@@ -10,7 +10,7 @@ def load_model(filepath, custom_objects=None, compile=True):
     custom_objects maps class names to layer classes of your own; with
     compile=False the model comes back uncompiled.
     """
-    return _io.load_model(filepath, custom_objects, compile)
+    return _saving.load_model(filepath, custom_objects, compile)
 
 
 __all__ = ["Sequential", "Model", "load_model"]

@@ -1,4 +1,4 @@
-"""Safe save/load (passos.io): round trips, damaged and hostile files, atomic writes."""
+"""Safe save/load (passos.keras.saving): round trips, damaged and hostile files, atomic writes."""
 import io
 import json
 import os
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import passos
-from passos.io import FORMAT_VERSION, ModelFileError
+from passos.keras.saving import FORMAT_VERSION, ModelFileError
 from passos.keras.layers import Dense, Dropout, Flatten, Input, Layer, Reshape
 from passos.keras.models import Model, Sequential, load_model
 
@@ -361,5 +361,5 @@ def test_crash_while_writing_leaves_the_old_file(saved, monkeypatch):
 
 
 def test_saving_into_a_missing_directory(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"save: the directory '.*nowhere' does not exist"):
+    with pytest.raises(FileNotFoundError, match=r"cannot write '.*m.passos': the folder '.*nowhere' does not exist"):
         sequential().save(tmp_path / "nowhere" / "m.passos")

@@ -1,15 +1,15 @@
 """tf.train.Saver: save and restore variables' values, safely (.npz, no pickle) and atomically.
 
 `save(sess, "dir/model.ckpt")` writes "dir/model.ckpt.npz" (one array per
-variable, keyed by its name) through a temporary file and os.replace, and
+variable, keyed by its name) through passos.io.atomic_write, and
 records it in "dir/checkpoint" as TF1 does, so latest_checkpoint(dir) finds it.
 `restore(sess, "dir/model.ckpt")` loads it with allow_pickle=False.
 """
 import os
-import tempfile
 
 import numpy as np
 
+from ...io import atomic_write
 from ...core.shapes import describe
 from ...graph.graph import Symbol, VariableSymbol
 from .framework import global_variables
@@ -54,7 +54,7 @@ class Saver:
         values = {key: np.asarray(a) for key, a in zip(self.variables, arrays)}
         folder = os.path.dirname(os.path.abspath(save_path))
         os.makedirs(folder, exist_ok=True)
-        _atomic_write(save_path + SUFFIX, lambda f: np.savez(f, **values))
+        atomic_write(save_path + SUFFIX, lambda f: np.savez(f, **values))
         if write_state:
             self._record(save_path, folder, latest_filename or STATE_FILE)
         return save_path
@@ -72,7 +72,7 @@ class Saver:
         lines = [f'model_checkpoint_path: "{_relative(save_path, folder)}"']
         lines += [f'all_model_checkpoint_paths: "{_relative(p, folder)}"' for p in self._kept]
         text = "\n".join(lines) + "\n"
-        _atomic_write(os.path.join(folder, state_file), lambda f: f.write(text.encode()))
+        atomic_write(os.path.join(folder, state_file), text)
 
     def restore(self, sess, save_path):
         """Set the variables in `sess` to the values saved at `save_path` (no initializer needed)."""
@@ -99,20 +99,6 @@ class Saver:
 
 def _relative(path, folder):
     return os.path.relpath(os.path.abspath(path), folder)
-
-
-def _atomic_write(path, write):
-    """Write `path` through a temporary file beside it, then os.replace it (never half-written)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=SUFFIX)
-    try:
-        with os.fdopen(handle, "wb") as f:
-            write(f)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
 
 
 def get_checkpoint_state(checkpoint_dir, latest_filename=None):

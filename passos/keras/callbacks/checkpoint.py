@@ -1,6 +1,6 @@
 """Callbacks that write files during training: ModelCheckpoint (the model) and CSVLogger (the logs).
 
-Keras 2 semantics and signatures; models are written with `passos.io`
+Keras 2 semantics and signatures; models are written with `passos.keras.saving`
 (one zip file: architecture as JSON, weights as .npy, never pickle).
 """
 import csv

@@ -223,18 +223,18 @@ class Model(Network):
         x, _, _ = self._prepare(x)
         return self._plan("predict").run(x)[0]
 
-    # -- saving (passos.io imports this module, so it is imported when first needed) ----
+    # -- saving (keras.saving imports this module, so it is imported when first needed) ----
     def save(self, filepath, include_optimizer=True):
         """Write architecture, weights, compile settings and optimizer state to one file."""
-        from ... import io
-        io.save_model(self, filepath, include_optimizer)
+        from .. import saving
+        saving.save_model(self, filepath, include_optimizer)
 
     def save_weights(self, filepath):
         """Write only the weights; read them back with load_weights."""
-        from ... import io
-        io.save_weights(self, filepath)
+        from .. import saving
+        saving.save_weights(self, filepath)
 
     def load_weights(self, filepath):
         """Set the weights from a file written by save_weights or save (same architecture)."""
-        from ... import io
-        io.load_weights(self, filepath)
+        from .. import saving
+        saving.load_weights(self, filepath)
