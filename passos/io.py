@@ -14,9 +14,19 @@ to the same path removes the temporaries of processes that no longer run.
 ...     open(path).read(), os.listdir(folder)
 ('second', ['notes.txt'])
 """
+import collections
+import contextlib
 import glob
+import io
+import math
 import os
 import secrets
+import struct
+import sys
+import zipfile
+import zlib
+
+import numpy as np
 
 _SUFFIX = ".tmp"
 
@@ -91,3 +101,169 @@ def _sync_folder(folder):
         pass
     finally:
         os.close(handle)
+
+
+# -- Reading untrusted files: bounded reads, every content error a ValueError ------------------
+
+# What damaged or hostile bytes make Python's gzip, zlib, zipfile and struct raise.
+DAMAGED_FILE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+                       NotImplementedError, struct.error, UnicodeDecodeError, OverflowError,
+                       RecursionError)
+_CHUNK = 1 << 20
+_NPY_MAGIC = b"\x93NUMPY"
+_NPY_MAX_HEADER = 10000  # numpy's own limit for a header it will parse
+_NUMERIC_KINDS = "biuf"  # bool, signed and unsigned integers, floats
+NUMPY_MAX_NDIM = 64 if int(np.__version__.split(".")[0]) >= 2 else 32  # NPY_MAXDIMS
+
+
+def read_up_to(stream, size):
+    """Up to `size` bytes from `stream` (fewer at its end), read 1 MiB at a time.
+
+    Memory follows the bytes that really arrive, never the size a header promised, and
+    decompressing streams (gzip, zip members) inflate at most one chunk past what is kept.
+    """
+    data = bytearray()
+    while len(data) < size:
+        chunk = stream.read(min(_CHUNK, size - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+class NpyHeader(collections.namedtuple("NpyHeader", "shape dtype fortran_order offset nbytes")):
+    """An .npy entry's header: shape, dtype, order, where its data starts, its size in bytes."""
+
+
+class SafeNpz:
+    """The .npy entries of an .npz (zip) file, read without pickle and only as large as promised.
+
+    Every problem with the file's content is a ValueError that starts with `who` and the
+    path; a missing or unreadable file stays an OSError. Entries are checked in two steps,
+    so a caller compares each header with what it expects before any data is inflated:
+
+    >>> import io, os, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "a.npz")
+    ...     np.savez(path, w=np.arange(3.0))
+    ...     with SafeNpz(path, "example") as npz:
+    ...         header = npz.header("w")
+    ...         npz.names, header.shape, npz.read("w", header)
+    (['w'], (3,), array([0., 1., 2.]))
+    """
+
+    def __init__(self, path, who):
+        self.path, self.who = os.fspath(path), who
+        self._file = open(self.path, "rb")
+        try:
+            self._zip = zipfile.ZipFile(self._file)
+            self._infos = {info.filename[:-4]: info for info in self._zip.infolist()
+                           if info.filename.endswith(".npy")}
+        except DAMAGED_FILE_ERRORS as error:
+            self._file.close()
+            raise ValueError(f"{who}: {self.path} is not a readable .npz (zip) file "
+                             f"({type(error).__name__}: {error}); it is damaged, truncated or "
+                             f"not a checkpoint; save it again") from None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self._zip.close()
+        self._file.close()
+
+    @property
+    def names(self):
+        """The entries' names (their .npy member names without the suffix), sorted."""
+        return sorted(self._infos)
+
+    def fail(self, name, problem):
+        """A ValueError for entry `name`, in the reader's words."""
+        return ValueError(f"{self.who}: {self.path}: entry '{name}' {problem}")
+
+    def header(self, name):
+        """The checked NpyHeader of entry `name`: a numeric dtype, no pickle, sizes that agree."""
+        info = self._infos[name]
+        encrypted = info.flag_bits & 1
+        if encrypted or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise self.fail(name, f"is encrypted or compressed with zip method "
+                                  f"{info.compress_type}; numpy.savez writes only stored or "
+                                  "deflated entries")
+        with self._open(name) as member:
+            header = self._parse_header(name, member)
+        if info.file_size != header.offset + header.nbytes:
+            raise self.fail(name, f"holds {info.file_size - header.offset} data bytes but its "
+                                  f"header's shape {header.shape} of {header.dtype} needs "
+                                  f"{header.nbytes}; the file is damaged")
+        return header
+
+    def read(self, name, header):
+        """The array of entry `name`, whose `header` the caller checked; no more bytes than it says."""
+        with self._open(name) as member:
+            try:
+                read_up_to(member, header.offset)
+                data = read_up_to(member, header.nbytes)
+                extra = member.read(1)  # also makes zipfile check the entry's CRC
+            except MemoryError:
+                raise self.fail(name, f"needs {header.nbytes} bytes, more memory than is "
+                                      "free") from None
+            except DAMAGED_FILE_ERRORS as error:
+                raise self.fail(name, f"is damaged ({type(error).__name__}: {error})") from None
+        if len(data) != header.nbytes or extra:
+            fewer = "fewer" if len(data) < header.nbytes else "more"
+            raise self.fail(name, f"has {fewer} data bytes than its header's {header.nbytes}; "
+                                  "the file is damaged")
+        order = "F" if header.fortran_order else "C"
+        return np.frombuffer(data, dtype=header.dtype).reshape(header.shape, order=order)
+
+    @contextlib.contextmanager
+    def _open(self, name):
+        try:
+            member = self._zip.open(self._infos[name])
+        except DAMAGED_FILE_ERRORS as error:
+            raise self.fail(name, f"cannot be opened ({type(error).__name__}: {error}); the file "
+                                  "is damaged") from None
+        with member:
+            yield member
+
+    def _bytes(self, name, member, size):
+        """Up to `size` bytes of an open entry, its damage reported as this reader's ValueError."""
+        try:
+            return bytes(read_up_to(member, size))
+        except DAMAGED_FILE_ERRORS as error:
+            raise self.fail(name, f"is damaged ({type(error).__name__}: {error})") from None
+
+    def _parse_header(self, name, member):
+        """Read and check the .npy header, reading at most its declared length (itself bounded)."""
+        magic = self._bytes(name, member, 8)
+        if magic[:6] != _NPY_MAGIC or magic[6:8] not in (b"\x01\x00", b"\x02\x00"):
+            raise self.fail(name, f"does not start with an .npy version 1 or 2 header "
+                                  f"(got {magic!r})")
+        width = 2 if magic[6] == 1 else 4
+        length_bytes = self._bytes(name, member, width)
+        length = int.from_bytes(length_bytes, "little")
+        if len(length_bytes) < width or length > _NPY_MAX_HEADER:
+            raise self.fail(name, f"has an .npy header of {length} bytes; at most "
+                                  f"{_NPY_MAX_HEADER} are allowed")
+        reader = (np.lib.format.read_array_header_1_0 if width == 2
+                  else np.lib.format.read_array_header_2_0)
+        text = self._bytes(name, member, length)
+        try:
+            shape, fortran_order, dtype = reader(io.BytesIO(length_bytes + text))
+        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError) as error:
+            raise self.fail(name, f"has a damaged .npy header ({type(error).__name__}: "
+                                  f"{error})") from None
+        if dtype.hasobject or dtype.kind not in _NUMERIC_KINDS:
+            raise self.fail(name, f"holds dtype {dtype}, not numbers (bool, int or float); "
+                                  "Python objects would need pickle, which passos never loads")
+        if len(shape) > NUMPY_MAX_NDIM or any(d < 0 for d in shape):
+            raise self.fail(name, f"has shape {shape}: negative dimensions or more than "
+                                  f"NumPy's {NUMPY_MAX_NDIM}")
+        nbytes = math.prod(shape) * dtype.itemsize
+        if nbytes > sys.maxsize:
+            raise self.fail(name, f"has shape {shape} of {dtype}: {nbytes} bytes, more than "
+                                  "NumPy can hold")
+        return NpyHeader(shape, dtype, fortran_order, 8 + width + length, nbytes)

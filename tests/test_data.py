@@ -102,7 +102,7 @@ def corrupt(tmp_path, ext, edit):
 @pytest.mark.parametrize("ext", ["", ".gz"])
 @pytest.mark.parametrize("edit, message", [
     (lambda b: b[:-3], r"truncated: shape \(2, 3, 4\) of float32 needs 112 bytes .*got 109"),
-    (lambda b: b + b"xx", r"oversized: shape \(2, 3, 4\) of float32 needs 112 bytes .*got 114"),
+    (lambda b: b + b"xx", r"oversized: shape \(2, 3, 4\) of float32 needs 112 bytes .*got (114|more)"),
     (lambda b: b[:10], r"truncated header: 3 dimensions need 16 header bytes, got 10 bytes"),
     (lambda b: b[:3], r"3 bytes.*too short for the 4-byte IDX magic number"),
     (lambda b: b"", r"0 bytes.*too short"),
@@ -116,7 +116,7 @@ def test_damaged_files_give_clear_errors(tmp_path, ext, edit, message):
     with pytest.raises(ValueError, match=message) as err:
         read_idx(path)
     assert str(path) in str(err.value)
-    counts_bytes = "bytes" in message
+    counts_bytes = "bytes" in message or "oversized" in message
     assert ("after gunzip" in str(err.value)) == (ext == ".gz" and counts_bytes)
 
 

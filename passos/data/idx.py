@@ -13,11 +13,11 @@ array([[0, 1, 2],
 import gzip
 import math
 import os
-import zlib
+import sys
 
 import numpy as np
 
-from ..io import atomic_write
+from ..io import DAMAGED_FILE_ERRORS, NUMPY_MAX_NDIM, atomic_write, read_up_to
 
 # Type code -> dtype as stored (big-endian); read_idx returns native byte order.
 TYPE_CODES = {
@@ -32,50 +32,107 @@ _CODE_OF = {dtype.newbyteorder("="): code for code, dtype in TYPE_CODES.items()}
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def _file_bytes(path):
-    """The file's bytes, gunzipped when the content is gzip, and a note saying whether it was."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    if raw[:2] != _GZIP_MAGIC:
-        return raw, ""
-    try:
-        return gzip.decompress(raw), " after gunzip"
-    except (EOFError, OSError, zlib.error) as err:
-        raise ValueError(f"read_idx: {path}: corrupt or truncated gzip data ({err}); "
-                         f"download or copy the file again") from None
-
-
 def read_idx(path):
-    """Array stored in the IDX file at `path`, in native byte order; gzip is detected by content."""
+    """Array stored in the IDX file at `path`, in native byte order; gzip is detected by content.
+
+    The header is checked before any data is read, a plain file's size is compared with it
+    first, and gzip is inflated in chunks, stopping one byte past the size the header
+    promises: a damaged or hostile file costs no more memory than its promised array. Every
+    problem with the content is a ValueError naming the file; a missing file stays an OSError.
+    """
     path = os.fspath(path)
-    raw, note = _file_bytes(path)
+    with open(path, "rb") as f:
+        if f.read(2) != _GZIP_MAGIC:
+            f.seek(0)
+            return _read(_Plain(f), path)
+        f.seek(0)
+        with gzip.GzipFile(fileobj=f, mode="rb") as unzipped:
+            return _read(_Gunzipped(unzipped, path), path)
+
+
+class _Plain:
+    """A plain IDX file: its size is known before anything is read."""
+
+    note = ""
+
+    def __init__(self, f):
+        self.f, self.size = f, os.fstat(f.fileno()).st_size
+
+    def read(self, size):
+        return read_up_to(self.f, size)
+
+
+class _Gunzipped:
+    """A gzip IDX file, inflated only as far as it is read; its damage is a ValueError."""
+
+    note, size = " after gunzip", None
+
+    def __init__(self, f, path):
+        self.f, self.path = f, path
+
+    def read(self, size):
+        try:
+            return read_up_to(self.f, size)
+        except DAMAGED_FILE_ERRORS as err:
+            raise ValueError(f"read_idx: {self.path}: corrupt or truncated gzip data ({err}); "
+                             f"download or copy the file again") from None
+
+
+def _read(source, path):
+    """The array in an IDX stream: numbered steps, each checking before reading further."""
+    note = source.note
     # 1. The magic number: two zero bytes, a type code, the number of dimensions.
-    if len(raw) < 4:
-        raise ValueError(f"read_idx: {path}: {len(raw)} bytes{note}, too short for the 4-byte "
+    magic = source.read(4)
+    if len(magic) < 4:
+        raise ValueError(f"read_idx: {path}: {len(magic)} bytes{note}, too short for the 4-byte "
                          f"IDX magic number; the file is empty or truncated")
-    if raw[0] != 0 or raw[1] != 0:
-        raise ValueError(f"read_idx: {path}: bad magic number {raw[:4].hex(' ')}, expected "
+    if magic[0] != 0 or magic[1] != 0:
+        raise ValueError(f"read_idx: {path}: bad magic number {magic.hex(' ')}, expected "
                          f"00 00 <type code> <ndim>; is this an IDX file?")
-    code, ndim = raw[2], raw[3]
+    code, ndim = magic[2], magic[3]
     if code not in TYPE_CODES:
         known = ", ".join(f"0x{c:02X} {d.newbyteorder('=').name}" for c, d in TYPE_CODES.items())
         raise ValueError(f"read_idx: {path}: unknown type code 0x{code:02X}; IDX knows {known}")
-    # 2. The dimensions, then exactly as many data bytes as they promise.
+    if ndim > NUMPY_MAX_NDIM:
+        raise ValueError(f"read_idx: {path}: the header gives {ndim} dimensions; NumPy holds "
+                         f"at most {NUMPY_MAX_NDIM}; the file is damaged or not IDX")
+    # 2. The dimensions, and the data size they promise (checked against a plain file's size).
     header = 4 + 4 * ndim
-    if len(raw) < header:
+    dims = source.read(4 * ndim)
+    if len(dims) < 4 * ndim:
         raise ValueError(f"read_idx: {path}: truncated header: {ndim} dimensions need "
-                         f"{header} header bytes, got {len(raw)} bytes{note}")
-    shape = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
+                         f"{header} header bytes, got {4 + len(dims)} bytes{note}")
+    shape = tuple(int.from_bytes(dims[i:i + 4], "big") for i in range(0, 4 * ndim, 4))
     dtype = TYPE_CODES[code]
-    expected = header + math.prod(shape) * dtype.itemsize
-    if len(raw) != expected:
-        what = "truncated" if len(raw) < expected else "oversized"
-        raise ValueError(f"read_idx: {path}: {what}: shape {shape} of "
-                         f"{dtype.newbyteorder('=').name} needs {expected} bytes (header "
-                         f"included), got {len(raw)} bytes{note}; the file is damaged or its "
-                         f"dimensions are wrong")
-    data = np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
-    return data.astype(dtype.newbyteorder("="))  # a writable copy in native order
+    need = math.prod(shape) * dtype.itemsize
+    name = dtype.newbyteorder("=").name
+
+    def wrong_size(got):
+        what = "truncated" if got < header + need else "oversized"
+        return ValueError(f"read_idx: {path}: {what}: shape {shape} of {name} needs "
+                          f"{header + need} bytes (header included), got {got} bytes{note}; "
+                          f"the file is damaged or its dimensions are wrong")
+    if source.size is not None and source.size != header + need:
+        raise wrong_size(source.size)
+    if need > sys.maxsize:
+        raise ValueError(f"read_idx: {path}: shape {shape} of {name} needs {need} bytes, more "
+                         f"than NumPy can hold; the file is damaged or its dimensions are wrong")
+    # 3. The data, no further than one byte past what the header promises.
+    try:
+        data = source.read(need)
+    except MemoryError:
+        raise ValueError(f"read_idx: {path}: shape {shape} of {name} needs {need} bytes, more "
+                         f"memory than is free") from None
+    if len(data) < need:
+        raise wrong_size(header + len(data))
+    if source.read(1):  # only a gzip stream can hold more than its checked size
+        raise ValueError(f"read_idx: {path}: oversized: shape {shape} of {name} needs "
+                         f"{header + need} bytes (header included), got more{note}; the file "
+                         f"is damaged or its dimensions are wrong")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape)  # writable: data is a bytearray
+    if not dtype.isnative:
+        array = array.byteswap(inplace=True).view(dtype.newbyteorder("="))
+    return array
 
 
 def write_idx(path, array):
@@ -87,6 +144,10 @@ def write_idx(path, array):
         known = ", ".join(d.newbyteorder("=").name for d in TYPE_CODES.values())
         raise ValueError(f"write_idx: {path}: IDX has no type for dtype {array.dtype}; it stores "
                          f"{known}; convert first, e.g. array.astype('int32')")
+    if array.ndim > 255 or any(d >= 1 << 32 for d in array.shape):
+        raise ValueError(f"write_idx: {path}: shape {array.shape} does not fit IDX, which stores "
+                         f"at most 255 dimensions, each below 2**32 = {1 << 32}; split the array "
+                         f"into several files")
     header = bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes()
     payload = header + array.astype(TYPE_CODES[code]).tobytes(order="C")
     if path.endswith(".gz"):

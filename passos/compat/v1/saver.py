@@ -3,19 +3,25 @@
 `save(sess, "dir/model.ckpt")` writes "dir/model.ckpt.npz" (one array per
 variable, keyed by its name) through passos.io.atomic_write, and
 records it in "dir/checkpoint" as TF1 does, so latest_checkpoint(dir) finds it.
-`restore(sess, "dir/model.ckpt")` loads it with allow_pickle=False.
+`restore(sess, "dir/model.ckpt")` reads it without pickle, within the sizes its entries'
+headers promise, and changes the variables only once every entry has been checked.
 """
 import os
+import re
+import warnings
 
 import numpy as np
 
-from ...io import atomic_write
+from ...io import SafeNpz, atomic_write
 from ...core.shapes import describe
 from ...graph.graph import Symbol, VariableSymbol
 from .framework import global_variables
 
 SUFFIX = ".npz"
 STATE_FILE = "checkpoint"
+_MAX_STATE_BYTES = 1 << 20  # a state file lists a few paths; more is not one
+_STATE_LINE = re.compile(r'\s*(\w+)\s*:\s*(?:"([^"]*)"|[-+.\w]+)\s*')
+_TIMESTAMP_KEYS = ("all_model_checkpoint_timestamps", "last_preserved_timestamp")
 
 
 class Saver:
@@ -75,26 +81,59 @@ class Saver:
         atomic_write(os.path.join(folder, state_file), text)
 
     def restore(self, sess, save_path):
-        """Set the variables in `sess` to the values saved at `save_path` (no initializer needed)."""
+        """Set the variables in `sess` to the values saved at `save_path` (no initializer needed).
+
+        Every entry is read and checked (name, numeric dtype equal to the variable's, shape,
+        size) before any variable changes, so a restore that fails changes nothing. Failures
+        are ValueErrors naming the file; a missing key is a NotFoundError (also a KeyError).
+        """
         path = save_path if save_path.endswith(SUFFIX) else save_path + SUFFIX
         if not os.path.exists(path):
             raise ValueError(f"The passed save_path is not a valid checkpoint: {save_path} "
                              f"(no file {path})")
-        with np.load(path, allow_pickle=False) as data:
+        values = self._read(path)
+        sess.variables.update(values)  # only now, with every entry read and checked
+
+    def _read(self, path):
+        """{variable: its value} from the checkpoint at `path`, every entry checked first."""
+        with SafeNpz(path, "Saver.restore") as npz:
+            # 1. Each variable's entry exists and its header agrees with the variable.
+            headers = {}
             for key, var in self.variables.items():
-                if key not in data.files:
-                    raise KeyError(f"Key {key} not found in checkpoint {path}; it holds "
-                                   f"{sorted(data.files)}")
-                value = data[key]
-                if var.shape is not None and value.shape != var.shape:
+                if key not in npz.names:
+                    raise NotFoundError(f"Key {key} not found in checkpoint {path}; it holds "
+                                        f"{npz.names}; restore with a Saver whose var_list "
+                                        "maps checkpoint names to variables")
+                headers[key] = header = npz.header(key)
+                if not _same_shape(header.shape, var.shape):
                     raise ValueError(f"restore: variable '{var.name}' has shape "
                                      f"{describe(var.shape)} but checkpoint entry '{key}' has "
-                                     f"shape {describe(value.shape)}")
-                sess.variables[var] = np.array(value, dtype=var.dtype)
+                                     f"shape {describe(header.shape)} in {path}")
+                if header.dtype.newbyteorder("=") != var.dtype:
+                    raise ValueError(f"restore: variable '{var.name}' is {var.dtype} but "
+                                     f"checkpoint entry '{key}' holds {header.dtype} in {path}; "
+                                     "TF1 refuses this too: save from a graph of the same dtype")
+            # 2. The data, each entry read no further than its checked header promises.
+            return {var: npz.read(key, headers[key]).astype(var.dtype)
+                    for key, var in self.variables.items()}
 
     @property
     def last_checkpoints(self):
         return list(self._kept)
+
+
+class NotFoundError(ValueError, KeyError):
+    """A variable's key is missing from a checkpoint (TF1's NotFoundError); a KeyError as before."""
+
+    __str__ = Exception.__str__  # the message itself, not KeyError's quoted repr
+
+
+def _same_shape(found, expected):
+    """Whether a saved shape fits a variable's (None: a dimension or the rank known only later)."""
+    if expected is None:
+        return True
+    return len(found) == len(expected) and all(e is None or f == e
+                                               for f, e in zip(found, expected))
 
 
 def _relative(path, folder):
@@ -102,21 +141,47 @@ def _relative(path, folder):
 
 
 def get_checkpoint_state(checkpoint_dir, latest_filename=None):
-    """{'model_checkpoint_path': ..., 'all_model_checkpoint_paths': [...]} from the folder's state file, or None."""
+    """{'model_checkpoint_path': ..., 'all_model_checkpoint_paths': [...]} from the state file.
+
+    As in TF 1.15: None when there is no state file, or (with a warning) when it cannot be
+    parsed; a ValueError when it parses but names no model_checkpoint_path.
+    """
     path = os.path.join(checkpoint_dir, latest_filename or STATE_FILE)
     if not os.path.exists(path):
         return None
+    with open(path, "rb") as f:
+        raw = f.read(_MAX_STATE_BYTES + 1)
+    try:
+        if len(raw) > _MAX_STATE_BYTES:
+            raise ValueError(f"more than {_MAX_STATE_BYTES} bytes")
+        found = _parse_state(raw.decode("utf-8"), checkpoint_dir)
+    except (UnicodeDecodeError, ValueError) as error:
+        warnings.warn(f"get_checkpoint_state: {path} is not a checkpoint state file ({error}); "
+                      "checkpoint ignored, as TF1 does; delete it or save a checkpoint again",
+                      stacklevel=2)
+        return None
+    if found["model_checkpoint_path"] is None:
+        raise ValueError(f"Invalid checkpoint state loaded from {checkpoint_dir}: {path} names "
+                         "no model_checkpoint_path; delete it or save a checkpoint again")
+    return found
+
+
+def _parse_state(text, checkpoint_dir):
+    """The state file's paths; lines are `key: "value"`, keys those of TF1's CheckpointState."""
     found = {"model_checkpoint_path": None, "all_model_checkpoint_paths": []}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            key, _, value = line.partition(":")
-            value = value.strip().strip('"')
-            if not os.path.isabs(value):
-                value = os.path.join(checkpoint_dir, value)
-            if key == "model_checkpoint_path":
-                found[key] = value
-            elif key == "all_model_checkpoint_paths":
-                found[key].append(value)
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _STATE_LINE.fullmatch(line)
+        key, value = match.groups() if match else (None, None)
+        if not line.strip() or key in _TIMESTAMP_KEYS:
+            continue
+        if key not in found or value is None:
+            raise ValueError(f'line {number} is not model_checkpoint_path: "..." or '
+                             f'all_model_checkpoint_paths: "...": {line[:80]!r}')
+        value = value if os.path.isabs(value) else os.path.join(checkpoint_dir, value)
+        if key == "model_checkpoint_path":
+            found[key] = value
+        else:
+            found[key].append(value)
     return found
 
 
