@@ -23,6 +23,7 @@ import os
 import secrets
 import struct
 import sys
+import tokenize
 import zipfile
 import zlib
 
@@ -253,7 +254,8 @@ class SafeNpz:
         text = self._bytes(name, member, length)
         try:
             shape, fortran_order, dtype = reader(io.BytesIO(length_bytes + text))
-        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError) as error:
+        except (ValueError, TypeError, SyntaxError, tokenize.TokenError, RecursionError,
+                MemoryError) as error:  # what numpy's header parser (tokenize, ast) raises
             raise self.fail(name, f"has a damaged .npy header ({type(error).__name__}: "
                                   f"{error})") from None
         if dtype.hasobject or dtype.kind not in _NUMERIC_KINDS:
