@@ -202,7 +202,7 @@ class SafeNpz:
         return header
 
     def read(self, name, header):
-        """The array of entry `name`, whose `header` the caller checked; no more bytes than it says."""
+        """The array of entry `name`, whose `header` the caller checked; no more bytes than that."""
         with self._open(name) as member:
             try:
                 read_up_to(member, header.offset)

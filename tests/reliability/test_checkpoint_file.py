@@ -1,5 +1,6 @@
-"""tf.train.Saver on damaged and hostile checkpoints: bounded memory, only ValueError, all or nothing."""
+"""tf.train.Saver on damaged and hostile checkpoints: bounded memory, ValueError, all or nothing."""
 import io
+import os
 import struct
 import warnings
 import zipfile
@@ -297,3 +298,23 @@ def test_state_file_without_a_checkpoint_path_is_a_value_error(tmp_path):
     assert str(error.value) == (f"Invalid checkpoint state loaded from {tmp_path}: "
                                 f"{tmp_path / 'checkpoint'} names no model_checkpoint_path; "
                                 "delete it or save a checkpoint again")
+
+
+def test_save_flushes_the_checkpoint_to_disk_before_renaming_it(model, tmp_path, monkeypatch):
+    variables, saver, sess = model
+    for key, var in variables.items():
+        sess.variables[var] = SAVED[key].copy()
+    events = []
+    fsync, replace = os.fsync, os.replace
+
+    def recorded_fsync(fd):
+        events.append("fsync")
+        fsync(fd)
+
+    def recorded_replace(source, target):
+        events.append(f"replace {os.path.basename(target)}")
+        replace(source, target)
+    monkeypatch.setattr(os, "fsync", recorded_fsync)
+    monkeypatch.setattr(os, "replace", recorded_replace)
+    saver.save(sess, str(tmp_path / "m"))
+    assert events[:2] == ["fsync", "replace m.npz"]

@@ -31,7 +31,8 @@ def mutations():
     cut = st.tuples(st.just("cut"), st.integers(0, 700), st.just(0))
     grow = st.tuples(st.just("grow"), st.integers(1, 40), st.integers(0, 255))
     telling = st.sampled_from([1, 0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E, 64, 65, 80, 255])
-    field = st.tuples(st.just("field"), st.sampled_from([0, 2, 3, 3]), telling | st.integers(0, 255))
+    where = st.sampled_from([0, 2, 3, 3])  # the type code and ndim most often
+    field = st.tuples(st.just("field"), where, telling | st.integers(0, 255))
     dim = st.tuples(st.just("dim"), st.integers(0, 3), st.integers(0, (1 << 32) - 1))
     return st.lists(st.one_of(flip, cut, grow, field, dim), min_size=1, max_size=3)
 

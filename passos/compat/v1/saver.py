@@ -114,7 +114,7 @@ class Saver:
                                      f"checkpoint entry '{key}' holds {header.dtype} in {path}; "
                                      "TF1 refuses this too: save from a graph of the same dtype")
             # 2. The data, each entry read no further than its checked header promises.
-            return {var: npz.read(key, headers[key]).astype(var.dtype)
+            return {var: npz.read(key, headers[key]).astype(var.dtype, copy=False)
                     for key, var in self.variables.items()}
 
     @property
