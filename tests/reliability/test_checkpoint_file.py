@@ -121,7 +121,8 @@ def damage(data, edits):
     data = bytearray(data)
     for kind, where, value in edits:
         names = [i for i in range(len(data)) if data[i:i + 4] == b".npy"]
-        heads = [i for i in range(len(data)) if data[i:i + 4] in (b"PK\x03\x04", b"PK\x01\x02")]
+        heads = [i for i in range(len(data) - 20)
+                 if data[i:i + 4] in (b"PK\x03\x04", b"PK\x01\x02")]
         if kind == "flip" and data:
             data[where % len(data)] ^= value
         elif kind == "cut":
