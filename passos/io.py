@@ -1,4 +1,4 @@
-"""Files passos writes are never left half-written: one atomic-write helper for all of them.
+"""Safe files: passos never leaves one half-written, and reads untrusted ones within bounds.
 
 `atomic_write(path, content)` writes to a temporary file in the same folder,
 flushes it to disk (fsync), then renames it over `path` in one step: a reader,
@@ -13,6 +13,11 @@ to the same path removes the temporaries of processes that no longer run.
 ...     atomic_write(path, lambda file: file.write(b"second"))
 ...     open(path).read(), os.listdir(folder)
 ('second', ['notes.txt'])
+
+Reading, `read_up_to` takes a stream's bytes a chunk at a time up to the size a checked
+header gives, and `SafeNpz` reads an .npz's numeric entries, header first, without pickle:
+damaged or hostile files cost little memory and raise ValueError, never zipfile's,
+zlib's or numpy's own errors.
 """
 import collections
 import contextlib
@@ -121,7 +126,7 @@ def read_up_to(stream, size):
     """Up to `size` bytes from `stream` (fewer at its end), read 1 MiB at a time.
 
     Memory follows the bytes that really arrive, never the size a header promised, and
-    decompressing streams (gzip, zip members) inflate at most one chunk past what is kept.
+    decompressing streams (gzip, zip members) inflate only the bytes asked for.
     """
     data = bytearray()
     while len(data) < size:
@@ -143,7 +148,7 @@ class SafeNpz:
     path; a missing or unreadable file stays an OSError. Entries are checked in two steps,
     so a caller compares each header with what it expects before any data is inflated:
 
-    >>> import io, os, tempfile
+    >>> import os, tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = os.path.join(folder, "a.npz")
     ...     np.savez(path, w=np.arange(3.0))
@@ -181,7 +186,7 @@ class SafeNpz:
         """The entries' names (their .npy member names without the suffix), sorted."""
         return sorted(self._infos)
 
-    def fail(self, name, problem):
+    def _fail(self, name, problem):
         """A ValueError for entry `name`, in the reader's words."""
         return ValueError(f"{self.who}: {self.path}: entry '{name}' {problem}")
 
@@ -190,13 +195,13 @@ class SafeNpz:
         info = self._infos[name]
         encrypted = info.flag_bits & 1
         if encrypted or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise self.fail(name, f"is encrypted or compressed with zip method "
+            raise self._fail(name, f"is encrypted or compressed with zip method "
                                   f"{info.compress_type}; numpy.savez writes only stored or "
                                   "deflated entries")
         with self._open(name) as member:
             header = self._parse_header(name, member)
         if info.file_size != header.offset + header.nbytes:
-            raise self.fail(name, f"holds {info.file_size - header.offset} data bytes but its "
+            raise self._fail(name, f"holds {info.file_size - header.offset} data bytes but its "
                                   f"header's shape {header.shape} of {header.dtype} needs "
                                   f"{header.nbytes}; the file is damaged")
         return header
@@ -209,13 +214,13 @@ class SafeNpz:
                 data = read_up_to(member, header.nbytes)
                 extra = member.read(1)  # also makes zipfile check the entry's CRC
             except MemoryError:
-                raise self.fail(name, f"needs {header.nbytes} bytes, more memory than is "
+                raise self._fail(name, f"needs {header.nbytes} bytes, more memory than is "
                                       "free") from None
             except DAMAGED_FILE_ERRORS as error:
-                raise self.fail(name, f"is damaged ({type(error).__name__}: {error})") from None
+                raise self._fail(name, f"is damaged ({type(error).__name__}: {error})") from None
         if len(data) != header.nbytes or extra:
             fewer = "fewer" if len(data) < header.nbytes else "more"
-            raise self.fail(name, f"has {fewer} data bytes than its header's {header.nbytes}; "
+            raise self._fail(name, f"has {fewer} data bytes than its header's {header.nbytes}; "
                                   "the file is damaged")
         order = "F" if header.fortran_order else "C"
         return np.frombuffer(data, dtype=header.dtype).reshape(header.shape, order=order)
@@ -225,7 +230,7 @@ class SafeNpz:
         try:
             member = self._zip.open(self._infos[name])
         except DAMAGED_FILE_ERRORS as error:
-            raise self.fail(name, f"cannot be opened ({type(error).__name__}: {error}); the file "
+            raise self._fail(name, f"cannot be opened ({type(error).__name__}: {error}); the file "
                                   "is damaged") from None
         with member:
             yield member
@@ -235,19 +240,19 @@ class SafeNpz:
         try:
             return bytes(read_up_to(member, size))
         except DAMAGED_FILE_ERRORS as error:
-            raise self.fail(name, f"is damaged ({type(error).__name__}: {error})") from None
+            raise self._fail(name, f"is damaged ({type(error).__name__}: {error})") from None
 
     def _parse_header(self, name, member):
         """Read and check the .npy header, reading at most its declared length (itself bounded)."""
         magic = self._bytes(name, member, 8)
         if magic[:6] != _NPY_MAGIC or magic[6:8] not in (b"\x01\x00", b"\x02\x00"):
-            raise self.fail(name, f"does not start with an .npy version 1 or 2 header "
+            raise self._fail(name, f"does not start with an .npy version 1 or 2 header "
                                   f"(got {magic!r})")
         width = 2 if magic[6] == 1 else 4
         length_bytes = self._bytes(name, member, width)
         length = int.from_bytes(length_bytes, "little")
         if len(length_bytes) < width or length > _NPY_MAX_HEADER:
-            raise self.fail(name, f"has an .npy header of {length} bytes; at most "
+            raise self._fail(name, f"has an .npy header of {length} bytes; at most "
                                   f"{_NPY_MAX_HEADER} are allowed")
         reader = (np.lib.format.read_array_header_1_0 if width == 2
                   else np.lib.format.read_array_header_2_0)
@@ -256,16 +261,16 @@ class SafeNpz:
             shape, fortran_order, dtype = reader(io.BytesIO(length_bytes + text))
         except (ValueError, TypeError, SyntaxError, tokenize.TokenError, RecursionError,
                 MemoryError) as error:  # what numpy's header parser (tokenize, ast) raises
-            raise self.fail(name, f"has a damaged .npy header ({type(error).__name__}: "
+            raise self._fail(name, f"has a damaged .npy header ({type(error).__name__}: "
                                   f"{error})") from None
         if dtype.hasobject or dtype.kind not in _NUMERIC_KINDS:
-            raise self.fail(name, f"holds dtype {dtype}, not numbers (bool, int or float); "
+            raise self._fail(name, f"holds dtype {dtype}, not numbers (bool, int or float); "
                                   "Python objects would need pickle, which passos never loads")
         if len(shape) > NUMPY_MAX_NDIM or any(d < 0 for d in shape):
-            raise self.fail(name, f"has shape {shape}: negative dimensions or more than "
+            raise self._fail(name, f"has shape {shape}: negative dimensions or more than "
                                   f"NumPy's {NUMPY_MAX_NDIM}")
         nbytes = math.prod(shape) * dtype.itemsize
         if nbytes > sys.maxsize:
-            raise self.fail(name, f"has shape {shape} of {dtype}: {nbytes} bytes, more than "
+            raise self._fail(name, f"has shape {shape} of {dtype}: {nbytes} bytes, more than "
                                   "NumPy can hold")
         return NpyHeader(shape, dtype, fortran_order, 8 + width + length, nbytes)
