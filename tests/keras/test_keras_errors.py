@@ -146,7 +146,7 @@ def test_sample_weight_length_and_validation_split():
     x, y = np.ones((10, 4)), np.eye(3)[[0] * 10]
     with pytest.raises(ValueError, match=r"sample_weight has 9 values for 10 samples"):
         model.fit(x, y, sample_weight=np.ones(9), verbose=0)
-    with pytest.raises(ValueError, match=r"validation_split must be in \(0, 1\), got 1\.5"):
+    with pytest.raises(ValueError, match=r"fit: validation_split must be a number in \[0, 1\), got 1\.5"):
         model.fit(x, y, validation_split=1.5, verbose=0)
 
 
