@@ -34,6 +34,8 @@ def got(value):
         return str(int(value))
     if is_number(value):
         return repr(float(value))
+    if isinstance(value, np.ndarray):
+        return f"an ndarray of shape {value.shape}"
     text = repr(value)
     text = text if len(text) <= 80 else text[:77] + "..."
     return f"{text} ({type(value).__name__})"
@@ -69,7 +71,8 @@ def _sequence(value):
 def int_tuple(value, n, who, name, minimum=1):
     """An int or `n` ints, each >= `minimum`, as a tuple of `n` ints (kernel sizes, strides ...)."""
     values = (value,) * n if is_int(value) else _sequence(value)
-    allowed = f"{_ints_words(minimum)} or {n} {_ints_words(minimum, plural=True)}"
+    allowed = _ints_words(minimum) if n == 1 else \
+        f"{_ints_words(minimum)} or {n} {_ints_words(minimum, plural=True)}"
     if values is None or not all(is_int(v) for v in values):
         raise TypeError(f"{who}: {name} must be {allowed}, got {got(value)}")
     if len(values) != n or any(v < minimum for v in values):
@@ -93,10 +96,10 @@ def pairs(value, n, who, name):
     if len(value_pairs) != n or not all(
             p is not None and len(p) == 2 and all(is_int(v) and v >= 0 for v in p)
             for p in value_pairs):
-        shape = "one (before, after) pair" if n == 1 else f"{n} (before, after) pairs"
+        forms = " or one (before, after) pair" if n == 1 else \
+            f", {n} of them or {n} (before, after) pairs"
         error = TypeError if not isinstance(value, (tuple, list, int, np.integer)) else ValueError
-        raise error(f"{who}: {name} must be a non-negative integer, {n} of them or {shape}, "
-                    f"got {value!r}")
+        raise error(f"{who}: {name} must be a non-negative integer{forms}, got {value!r}")
     return tuple((int(b), int(a)) for b, a in value_pairs)
 
 
