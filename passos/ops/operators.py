@@ -5,7 +5,7 @@ the NumPy-style methods, all routed through the same op functions.
 """
 import numpy as np
 
-from ..core.arguments import NUMERIC_KINDS, numeric_array
+from ..core.arguments import numeric_array
 from . import arithmetic as ar
 from . import elementwise as el
 from . import matmul as mm
@@ -21,23 +21,28 @@ def _transpose(self, *axes):
     return mv.transpose(self, (axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes) or None)
 
 
-_NUMBERS = (int, float, complex, np.number, np.bool_)
-_KINDS = tuple(NUMERIC_KINDS)
+# operand types that need no check: Python and common NumPy numbers, and the tensor classes
+# (and their subclasses, learned when first met); the rest must hold numbers
+_TRUSTED = {int, float, bool, complex, np.float32, np.float64, np.int32, np.int64, np.bool_}
+_TENSORS = []  # the classes given to install()
 
 
-def _operand(b, symbol):
-    """The other operand of a tensor operator, unchanged, once checked to hold numbers."""
-    if isinstance(b, _NUMBERS) or getattr(getattr(b, "dtype", None), "kind", None) in _KINDS:
-        return b  # numbers, and tensors, symbols and arrays of numbers
-    numeric_array(b, f"operator {symbol}", "the other operand")
-    return b
+def _check_operand(b, who):
+    if isinstance(b, tuple(_TENSORS)):
+        _TRUSTED.add(type(b))
+    else:
+        numeric_array(b, who, "the other operand")  # an ndarray costs a dtype-kind test
 
 
 def _binary(function, symbol, reflected=False):
     """The method `a <symbol> b` (or `b <symbol> a` when `reflected`) built on `function`."""
-    if reflected:
-        return lambda a, b: function(_operand(b, symbol), a)
-    return lambda a, b: function(a, _operand(b, symbol))
+    who = f"operator {symbol}"
+
+    def method(a, b):
+        if type(b) not in _TRUSTED:
+            _check_operand(b, who)
+        return function(b, a) if reflected else function(a, b)
+    return method
 
 
 _BINARY = {"add": (ar.add, "+"), "sub": (ar.subtract, "-"), "mul": (ar.multiply, "*"),
@@ -77,5 +82,7 @@ def install(cls):
     """Give `cls` the shared operators and methods; keeps it hashable by identity."""
     for name, method in _METHODS.items():
         setattr(cls, name, method)
+    _TENSORS.append(cls)
+    _TRUSTED.add(cls)
     cls.__hash__ = object.__hash__
     return cls
