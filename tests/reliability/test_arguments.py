@@ -266,6 +266,25 @@ def feed_v1(value):
             return session.run(x * 2, feed_dict={x: value})
 
 
+def v1_max_pool(strides, padding="VALID"):
+    with tf.Graph().as_default():
+        return tf.nn.max_pool(tf.placeholder(tf.float32, (None, 8, 8, 1)), [1, 2, 2, 1], strides,
+                              padding)
+
+
+@pytest.mark.parametrize("strides, padding, error, message", [
+    ([1, 1.5, 1, 1], "VALID", TypeError,
+     r"^MaxPool: strides must be a positive integer or 4 positive integers, got \[1, 1\.5, 1, 1\]"),
+    ([1, 0, 1, 1], "VALID", ValueError, r"^MaxPool: strides must be .* got \[1, 0, 1, 1\]$"),
+    ([1, 2, 2], "VALID", ValueError, r"^MaxPool: strides must have 4 entries"),
+    ([1, 2, 2, 1], 1, ValueError, r"^MaxPool: padding must be 'valid' or 'same', got 1$"),
+])
+def test_v1_window_arguments(strides, padding, error, message):
+    with pytest.raises(error, match=message):
+        v1_max_pool(strides, padding)
+    assert v1_max_pool([1, 2, 2, 1], "SAME").shape == (None, 4, 4, 1)
+
+
 @pytest.mark.parametrize("feed", [feed_passos, feed_v1])
 @pytest.mark.parametrize("value, error, message", [
     ([["a", "b"]], TypeError, r"^feed_dict: the value fed to placeholder 'x' holds strings "
