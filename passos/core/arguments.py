@@ -48,7 +48,7 @@ def _ints_words(minimum, plural=False):
 
 
 def integer(value, who, name, minimum=1):
-    """`value` as an int >= `minimum` (any int if None; NumPy ints welcome, bools and floats not)."""
+    """`value` as an int >= `minimum` (any int if None); NumPy ints welcome, bools and floats not."""
     if not is_int(value):
         raise TypeError(f"{who}: {name} must be {_ints_words(minimum)}, got {got(value)}")
     if minimum is not None and value < minimum:
@@ -135,7 +135,7 @@ def number(value, who, name, low, high, high_open=True):
     if not is_number(value):
         raise TypeError(f"{who}: {name} must be a number in {interval}, got {got(value)}")
     if not (low <= value < high if high_open else low <= value <= high):
-        raise ValueError(f"{who}: {name} must be a number in {interval}, got {value!r}")
+        raise ValueError(f"{who}: {name} must be a number in {interval}, got {got(value)}")
     return float(value)
 
 
@@ -193,7 +193,8 @@ def _ragged(value):
         if None in lengths and len(lengths) > 1:
             return f"numbers mixed with lists at nesting level {depth}"
         if len(lengths) > 1:
-            return f"lists of lengths {', '.join(map(str, sorted(lengths)[:6]))} at nesting level {depth}"
+            shown = ", ".join(map(str, sorted(lengths)[:6]))
+            return f"lists of lengths {shown} at nesting level {depth}"
         level = [item for v in level if isinstance(v, (list, tuple, np.ndarray)) for item in v]
         if not level:
             break
@@ -210,8 +211,8 @@ def _not_numeric(array, value, who, name):
         return f"{who}: {what}; convert text to numbers first (e.g. map each label to an integer)"
     if kind == "O" and array.ndim == 0:
         what = f"{name} is" if name else "cannot make a tensor from"
-        return (f"{who}: {what} {type(value).__name__} data: {value!r:.80}; give numbers, "
-                f"lists of numbers or arrays")
+        data = "None" if value is None else f"{type(value).__name__} data: {value!r:.80}"
+        return f"{who}: {what} {data}; give numbers, lists of numbers or arrays"
     if kind == "O":
         odd = next((v for v in array.flat if not isinstance(v, (int, float, complex, np.number))),
                    array.flat[0])

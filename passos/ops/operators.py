@@ -48,11 +48,12 @@ def _binary(function, symbol, reflected=False):
 _BINARY = {"add": (ar.add, "+"), "sub": (ar.subtract, "-"), "mul": (ar.multiply, "*"),
            "truediv": (ar.divide, "/"), "pow": (ar.power, "**"), "matmul": (mm.matmul, "@")}
 _COMPARISONS = {"eq": (ar.equal, "=="), "ne": (ar.not_equal, "!="), "lt": (ar.less, "<"),
-                "le": (ar.less_equal, "<="), "gt": (ar.greater, ">"), "ge": (ar.greater_equal, ">=")}
+                "le": (ar.less_equal, "<="), "gt": (ar.greater, ">"),
+                "ge": (ar.greater_equal, ">=")}
 
 _METHODS = {
-    **{f"__{name}__": _binary(f, symbol) for name, (f, symbol) in {**_BINARY, **_COMPARISONS}.items()},
-    **{f"__r{name}__": _binary(f, symbol, True) for name, (f, symbol) in _BINARY.items()},
+    **{f"__{name}__": _binary(f, s) for name, (f, s) in {**_BINARY, **_COMPARISONS}.items()},
+    **{f"__r{name}__": _binary(f, s, reflected=True) for name, (f, s) in _BINARY.items()},
     "__neg__": lambda a: ar.negative(a),
     "__pos__": lambda a: a,
     "__abs__": lambda a: el.abs(a),

@@ -135,9 +135,9 @@ def test_compile_without_loss():
 
 def test_x_and_y_length_mismatch():
     model = classifier(dim=4, classes=3)
-    with pytest.raises(ValueError, match=r"^x has 10 samples but y has 9; they must match$"):
+    with pytest.raises(ValueError, match=r"^fit: x has 10 samples but y has 9; they must match$"):
         model.fit(np.ones((10, 4)), np.eye(3)[[0] * 9], verbose=0)
-    with pytest.raises(ValueError, match=r"x has 10 samples but y has 11"):
+    with pytest.raises(ValueError, match=r"^evaluate: x has 10 samples but y has 11"):
         model.evaluate(np.ones((10, 4)), np.eye(3)[[0] * 11], verbose=0)
 
 

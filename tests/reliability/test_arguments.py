@@ -67,6 +67,9 @@ def fit(**kwargs):
      r"^fit: x holds NoneType values \(None\) among its numbers; give only numbers$"),
     (lambda: fit(x=5.0), ValueError, r"^fit: x must have a batch axis \(one row per sample\), "
                                      r"got the single value 5\.0"),
+    (lambda: fit(y=Y[:19]), ValueError, r"^fit: x has 20 samples but y has 19; they must match$"),
+    (lambda: fit(sample_weight=np.ones(3)), ValueError,
+     r"^fit: sample_weight has 3 values for 20 samples$"),
     (lambda: regression().evaluate(X, None, verbose=0), TypeError,
      r"^evaluate: y is None, but the loss needs targets; pass them, e\.g\. "
      r"model\.evaluate\(x, y\)$"),

@@ -1,4 +1,4 @@
-"""Checks of the arguments of fit, evaluate, predict and the *_on_batch methods, run once per call."""
+"""Checks of the arguments of fit, evaluate, predict and *_on_batch, run once per call."""
 from ...core import arguments
 from ...core.shapes import describe
 from ...core.tensor import Tensor

@@ -88,7 +88,7 @@ class Model(Network):
             return x, None, None
         y = checks.targets(y, who)
         if len(y) != len(x):
-            raise ValueError(f"x has {len(x)} samples but y has {len(y)}; they must match")
+            raise ValueError(f"{who}: x has {len(x)} samples but y has {len(y)}; they must match")
         losses.check_targets(self.loss, y, self.output_shape)
         dtype, shape = losses.target_spec(self.loss, self.output_shape)
         y = y.reshape((len(y),) + tuple(shape[1:])) if y.ndim != len(shape) else y
@@ -98,7 +98,8 @@ class Model(Network):
             weights = checks.samples(sample_weight, who, "sample_weight").astype(
                 np.float32).reshape(-1)
             if len(weights) != len(x):
-                raise ValueError(f"sample_weight has {len(weights)} values for {len(x)} samples")
+                raise ValueError(f"{who}: sample_weight has {len(weights)} values for {len(x)} "
+                                 f"samples")
         if class_weight is not None:
             labels = y.reshape(len(y), -1).argmax(-1) if y.ndim > 1 and y.shape[-1] > 1 \
                 else y.reshape(-1).astype(np.int64)
