@@ -42,9 +42,10 @@ def got(value):
 
 
 def _ints_words(minimum, plural=False):
-    words = {None: "integer", 0: "non-negative integer", 1: "positive integer"}.get(
-        minimum, f"integer >= {minimum}")
-    return words + "s" if plural else ("an " if words[0] in "aeiou" else "a ") + words
+    noun = "integers" if plural else "integer"
+    words = {None: noun, 0: f"non-negative {noun}", 1: f"positive {noun}"}.get(
+        minimum, f"{noun} >= {minimum}")
+    return words if plural else ("an " if words[0] in "aeiou" else "a ") + words
 
 
 def integer(value, who, name, minimum=1):

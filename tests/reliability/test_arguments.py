@@ -240,6 +240,23 @@ def test_graph_ops_check_arguments_when_built():
             P.conv2d(G.placeholder("float32", (None, 8, 8, 1)), np.zeros((0, 3, 1, 2)))
 
 
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: G.placeholder("float32", (None, 2.5)), TypeError,
+     r"^placeholder: shape must be a tuple of non-negative integers \(None for an unknown "
+     r"size\), got \(None, 2\.5\) \(tuple\)$"),
+    (lambda: tf.placeholder(tf.float32, [-2, 3]), ValueError,
+     r"^placeholder: shape must be a tuple of non-negative integers .* got \[-2, 3\]$"),
+    (lambda: G.Variable("abc"), TypeError,
+     r"^Variable: initial_value holds strings \('abc'\), not numbers"),
+])
+def test_graph_sources(make, error, message):
+    with G.Graph().as_default():
+        with pytest.raises(error, match=message):
+            make()
+        assert G.placeholder("float32", (-1, 3)).shape == (None, 3)
+        assert tf.placeholder(tf.float32, tf.TensorShape([None, 3])).shape == (None, 3)
+
+
 def test_valid_op_edges_still_work():
     image = np.random.default_rng(2).random((1, 4, 4, 1)) > 0.5
     pooled = P.max_pool2d(image, 2).numpy()  # booleans: a max is an any
