@@ -7,6 +7,7 @@ import pytest
 
 import passos as P
 import passos.graph as G
+from passos.core import arguments
 from passos.ops import windows
 
 IMAGE = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3],
@@ -44,7 +45,7 @@ class Config:
 
     def pads(self):
         """(before, after) per spatial axis, as TensorFlow pads."""
-        padding = windows.check_padding("test", self.padding, len(self.k))
+        padding = arguments.padding(self.padding, "test", len(self.k))
         return windows.pad_pairs(padding, self.x[1:-1], self.k, self.strides, self.dilation)
 
 
@@ -255,9 +256,9 @@ def test_shape_errors(call, message):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(padding="full"), r"conv2d: padding must be 'valid', 'same' or non-negative ints, got 'full'"),
+    (dict(padding="full"), r"conv2d: padding must be 'valid', 'same' or non-negative integers, got 'full'"),
     (dict(padding=-1), "padding must be"),
-    (dict(strides=0), r"conv2d: strides must be a positive int or 2 positive ints, got 0"),
+    (dict(strides=0), r"conv2d: strides must be a positive integer or 2 positive integers, got 0"),
     (dict(dilation_rate=(1, 2, 3)), "dilation_rate must be"),
     (dict(data_format="NHWC"), r"conv2d: data_format must be 'channels_last' or 'channels_first'"),
 ])

@@ -261,7 +261,7 @@ def test_crop(shape, cropping, data_format, index):
     (lambda: P.max_pool2d(np.zeros((1, 4, 4, 1)), 2, padding=1), ValueError,
      r"max_pool2d: padding must be 'valid' or 'same', got 1"),
     (lambda: P.max_pool2d(np.zeros((1, 4, 4, 1)), (2, 2, 2)), ValueError,
-     r"max_pool2d: pool_size must be a positive int or 2 positive ints"),
+     r"max_pool2d: pool_size must be a positive integer or 2 positive integers, got \(2, 2, 2\)"),
     (lambda: P.global_avg_pool(np.zeros((4, 3))), P.ShapeError,
      r"global_avg_pool: expects an input \(N, \*spatial, C\) .* got shape \(4, 3\)"),
     (lambda: P.global_max_pool(np.zeros((4, 3, 3)), "NCHW"), ValueError, "data_format must be"),
@@ -269,10 +269,11 @@ def test_crop(shape, cropping, data_format, index):
      r"crop: cropping 2 \+ 2 cells leaves nothing of spatial axis 1 \(size 4\) of input shape "
      r"\(1, 4, 4, 1\)"),
     (lambda: P.crop(np.zeros((1, 4, 4, 1)), (1, 1, 1)), ValueError,
-     "crop: cropping .* has 3 entries for an input with 2 spatial axes"),
+     r"crop: cropping must be a non-negative integer, 2 of them or 2 \(before, after\) pairs, "
+     r"got \(1, 1, 1\)"),
     (lambda: P.crop(np.zeros((1, 4, 4, 1)), -1), ValueError, "non-negative"),
     (lambda: P.upsample(np.zeros((1, 4, 4, 1)), (2, 2, 2)), ValueError,
-     "upsample: size must be a positive int or 2 positive ints"),
+     "upsample: size must be a positive integer or 2 positive integers"),
 ])
 def test_errors(call, error, message):
     with pytest.raises(error, match=message):

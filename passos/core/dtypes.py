@@ -1,6 +1,8 @@
 """Dtype rules: float data defaults to float32, as in PyTorch and Keras."""
 import numpy as np
 
+from .arguments import numeric_array
+
 DEFAULT_FLOAT = np.dtype(np.float32)
 _NAMES = {"float": DEFAULT_FLOAT, "int": np.dtype(np.int64)}
 
@@ -17,13 +19,15 @@ def as_dtype(dtype):
 
 
 def as_array(data, dtype=None):
-    """An ndarray from `data`; Python floats and lists become float32 unless `dtype` says."""
+    """An ndarray of numbers from `data`; Python floats and lists become float32 unless `dtype` says.
+
+    Strings, objects and ragged lists are refused (a TypeError or ValueError);
+    the data is checked before any `dtype` cast, so "1.5" never becomes 1.5.
+    """
     dtype = as_dtype(dtype)
+    array = numeric_array(data, "tensor")
     if dtype is not None:
-        return np.asarray(data, dtype=dtype)
-    array = np.asarray(data)
+        return array.astype(dtype, copy=False)
     if array.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)):
         return array.astype(DEFAULT_FLOAT)
-    if array.dtype == object:
-        raise TypeError(f"cannot make a tensor from {type(data).__name__} data: {data!r:.80}")
     return array

@@ -84,7 +84,7 @@ class GradientHealth(Callback):
         """{'grad_norm/<layer>': ..., 'dead_relu/<layer>': ...} on the sample batch, now."""
         from ..keras.engine.plans import _per_sample  # the engine imports the callbacks
         model = self.model
-        x, y, _ = model._prepare(self.x, self.y)
+        x, y, _ = model._prepare(self.x, self.y, who="GradientHealth")
         weights = model.trainable_weights
         kept = [w.grad for w in weights]
         for w in weights:

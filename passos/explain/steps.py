@@ -24,7 +24,8 @@ output grid so far. The sums are the same as `passos.conv2d` and
 """
 import numpy as np
 
-from ..ops.windows import as_tuple, same_pads
+from ..core import arguments
+from ..ops.windows import same_pads
 from .values import fmt_number
 
 _KINDS = {"max": "max_pool2d", "avg": "avg_pool2d"}
@@ -120,7 +121,8 @@ def conv2d_steps(image, kernel, strides=1, padding="valid"):
     (9, [[12.0, 12.0, 17.0], [10.0, 17.0, 19.0], [9.0, 6.0, 14.0]])
     """
     image, kernel = _matrix("conv2d_steps", "image", image), _matrix("conv2d_steps", "kernel", kernel)
-    strides, padding = as_tuple("conv2d_steps", "strides", strides, 2), _padding("conv2d_steps", padding)
+    strides = arguments.int_tuple(strides, 2, "conv2d_steps", "strides")
+    padding = arguments.padding(padding, "conv2d_steps")
     pads = _pads(image.shape, kernel.shape, strides, padding)
     padded = np.pad(image, pads)
     frames, output = _slide("conv2d_steps", padded, kernel.shape, strides,
@@ -142,9 +144,9 @@ def pool2d_steps(image, pool_size=2, strides=None, padding="valid", mode="max"):
     if mode not in _KINDS:
         raise ValueError(f"pool2d_steps: mode must be 'max' or 'avg', got {mode!r}")
     image = _matrix("pool2d_steps", "image", image)
-    size = as_tuple("pool2d_steps", "pool_size", pool_size, 2)
-    strides = size if strides is None else as_tuple("pool2d_steps", "strides", strides, 2)
-    padding = _padding("pool2d_steps", padding)
+    size = arguments.int_tuple(pool_size, 2, "pool2d_steps", "pool_size")
+    strides = size if strides is None else arguments.int_tuple(strides, 2, "pool2d_steps", "strides")
+    padding = arguments.padding(padding, "pool2d_steps")
     pads = _pads(image.shape, size, strides, padding)
     padded = np.pad(image, pads, constant_values=np.nan)  # NaN marks cells outside the image
 
@@ -163,7 +165,7 @@ def pool2d_steps(image, pool_size=2, strides=None, padding="valid", mode="max"):
 
 # -- geometry ---------------------------------------------------------------------------------
 def _matrix(who, what, x):
-    array = np.asarray(getattr(x, "data", x), dtype=np.float64)
+    array = arguments.numeric_array(getattr(x, "data", x), who, f"the {what}").astype(np.float64)
     if array.ndim == 4 and array.shape[0] == 1 and array.shape[-1] == 1 and what == "image":
         array = array[0, :, :, 0]  # one (1, H, W, 1) image, as passos.conv2d takes it
     elif array.ndim == 4 and array.shape[-2:] == (1, 1) and what == "kernel":
@@ -172,12 +174,6 @@ def _matrix(who, what, x):
         raise ValueError(f"{who}: expects a 2-D {what} (rows, columns), got shape {array.shape}; "
                          "explain one channel at a time")
     return array
-
-
-def _padding(who, padding):
-    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
-        raise ValueError(f"{who}: padding must be 'valid' or 'same', got {padding!r}")
-    return padding.lower()
 
 
 def _pads(shape, window, strides, padding):

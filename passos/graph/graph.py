@@ -8,7 +8,9 @@ import contextlib
 
 import numpy as np
 
+from ..core import arguments
 from ..core.apply import Symbolic, constant_input
+from ..core.arguments import numeric_array
 from ..core.dtypes import DEFAULT_FLOAT, as_dtype
 from ..core.shapes import ShapeError, describe
 from ..core.tensor import Tensor
@@ -193,7 +195,10 @@ def placeholder(dtype=DEFAULT_FLOAT, shape=None, name=None):
     """A graph input fed at run time; None in `shape` means any size along that axis."""
     graph = get_default_graph()
     dtype = as_dtype(dtype)
-    shape = None if shape is None else tuple(None if d is None or d == -1 else int(d) for d in shape)
+    if isinstance(shape, (list, tuple)):  # -1, as None, means any size (TensorFlow's convention)
+        shape = type(shape)(None if arguments.is_int(d) and d == -1 else d for d in shape)
+    if shape is not None:
+        shape = arguments.shape(shape, "placeholder", "shape", minimum=0)
     node = Symbol(graph, PlaceholderOp(), [], shape, dtype, graph.unique_name(name or "placeholder"))
     graph.nodes.append(node)
     return node
@@ -205,7 +210,8 @@ def Variable(initial_value, name=None, dtype=None, trainable=True):  # noqa: N80
     if isinstance(initial_value, Symbol):
         shape, vdtype = initial_value.shape, as_dtype(dtype) or initial_value.dtype
     else:
-        initial_value = np.asarray(getattr(initial_value, "data", initial_value))
+        initial_value = numeric_array(getattr(initial_value, "data", initial_value), "Variable",
+                                      "initial_value")
         if initial_value.dtype == np.float64 and dtype is None:
             initial_value = initial_value.astype(DEFAULT_FLOAT)
         vdtype = as_dtype(dtype) or initial_value.dtype

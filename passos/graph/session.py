@@ -7,6 +7,7 @@ so a step costs one Python call per node and nothing more.
 import numpy as np
 
 from ..core.apply import _explain_failure
+from ..core.arguments import numeric_array
 from ..core.shapes import describe
 from .graph import Symbol, get_default_graph
 from .sources import AssignOp, CaptureOp, VariableOp
@@ -210,9 +211,10 @@ def _detached(value, live):
 
 def _feed_value(node, value):
     """`value` converted to the placeholder's dtype, after checking dtype and shape."""
-    array = np.asarray(getattr(value, "data", value))
+    array = numeric_array(getattr(value, "data", value), "feed_dict",
+                          f"the value fed to placeholder '{node.name}'")
     target = node.dtype
-    if array.dtype.kind == "f" and target.kind in "iub" or array.dtype.kind == "O":
+    if array.dtype.kind == "f" and target.kind in "iub":
         raise TypeError(f"feed_dict: placeholder '{node.name}' has dtype {target}; cannot "
                         f"feed values of dtype {array.dtype}")
     array = array.astype(target, copy=False)

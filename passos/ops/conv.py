@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ..core.apply import apply
-from ..core import parallel
+from ..core import arguments, parallel
 from ..core.op import Op
 from ..core.shapes import ShapeError, describe, sum_rows
 from . import windows as win
@@ -30,10 +30,10 @@ class Conv(Op):
                  data_format="channels_last", activation=None):
         self.kind = f"conv{rank}d"
         self.rank = rank
-        self.strides = win.as_tuple(self.kind, "strides", strides, rank)
-        self.padding = win.check_padding(self.kind, padding, rank)
-        self.dilation_rate = win.as_tuple(self.kind, "dilation_rate", dilation_rate, rank)
-        self.data_format = win.check_format(self.kind, data_format)
+        self.strides = arguments.int_tuple(strides, rank, self.kind, "strides")
+        self.padding = arguments.padding(padding, self.kind, rank)
+        self.dilation_rate = arguments.int_tuple(dilation_rate, rank, self.kind, "dilation_rate")
+        self.data_format = arguments.data_format(data_format, self.kind)
         if activation not in (None, "relu"):
             raise ValueError(f"{self.kind}: activation must be None or 'relu', got {activation!r}")
         self.activation = activation
@@ -56,6 +56,9 @@ class Conv(Op):
                              f"({self.data_format}) but the kernel of shape {describe(W)} "
                              f"expects C_in = {W[-2]}")
         k, s, d = W[:-2], self.strides, self.dilation_rate
+        if 0 in k:
+            raise ShapeError(f"{self.kind}: the kernel of shape {describe(W)} has an empty spatial "
+                             f"axis; kernel sizes must be at least 1 (kernel_size {describe(k)})")
         pads = win.pad_pairs(self.padding, spatial, k, s, d)
         return pads, win.output_spatial(self.kind, x, spatial, k, s, d, pads,
                                         f"kernel of shape {describe(W)}")

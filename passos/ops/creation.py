@@ -1,30 +1,32 @@
 """Constructors: zeros, ones, full, arange, and the *_like versions (which also build graph nodes)."""
 import numpy as np
 
+from ..core import arguments
 from ..core.apply import apply
 from ..core.dtypes import DEFAULT_FLOAT, as_dtype
 from ..core.op import Op
 from ..core.tensor import Tensor
 
 
-def _shape(shape):
-    return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(d) for d in shape)
+def _shape(shape, who):
+    return arguments.shape((shape,) if arguments.is_int(shape) else shape, who, "shape",
+                           minimum=0, unknown=False)
 
 
 def zeros(shape, dtype=None, requires_grad=False):
     """A tensor of zeros (float32 unless `dtype` says)."""
-    return Tensor(np.zeros(_shape(shape), as_dtype(dtype) or DEFAULT_FLOAT), requires_grad)
+    return Tensor(np.zeros(_shape(shape, "zeros"), as_dtype(dtype) or DEFAULT_FLOAT), requires_grad)
 
 
 def ones(shape, dtype=None, requires_grad=False):
     """A tensor of ones (float32 unless `dtype` says)."""
-    return Tensor(np.ones(_shape(shape), as_dtype(dtype) or DEFAULT_FLOAT), requires_grad)
+    return Tensor(np.ones(_shape(shape, "ones"), as_dtype(dtype) or DEFAULT_FLOAT), requires_grad)
 
 
 def full(shape, fill_value, dtype=None, requires_grad=False):
     """A tensor filled with `fill_value` (float32 for float values unless `dtype` says)."""
     dtype = as_dtype(dtype) or (DEFAULT_FLOAT if isinstance(fill_value, float) else None)
-    return Tensor(np.full(_shape(shape), fill_value, dtype), requires_grad)
+    return Tensor(np.full(_shape(shape, "full"), fill_value, dtype), requires_grad)
 
 
 def arange(start, stop=None, step=1, dtype=None):

@@ -1,6 +1,7 @@
 """Ops that move values without arithmetic: reshape, transpose, slicing, concatenate, stack, pad."""
 import numpy as np
 
+from ..core import arguments
 from ..core.apply import apply
 from ..core.op import Op
 from ..core.shapes import ShapeError, broadcast_shapes, describe, normalize_axis
@@ -12,7 +13,7 @@ class Reshape(Op):
     kind = "reshape"
 
     def __init__(self, shape):
-        self.target = tuple(int(d) for d in shape)
+        self.target = arguments.new_shape(shape, "reshape", "shape")
 
     def attrs(self):
         return {"shape": self.target}
@@ -24,8 +25,6 @@ class Reshape(Op):
         return (np.reshape(gy, np.shape(xs[0])),)
 
     def shape(self, x):
-        if sum(d == -1 for d in self.target) > 1:
-            raise ShapeError(f"reshape: only one dimension of {self.target} may be -1")
         known = np.prod([d for d in self.target if d != -1], dtype=np.int64)
         if None in x:
             return tuple(None if d == -1 else d for d in self.target)
@@ -193,7 +192,7 @@ class BroadcastTo(Op):
     kind = "broadcast_to"
 
     def __init__(self, shape):
-        self.target = tuple(int(d) for d in shape)
+        self.target = arguments.new_shape(shape, "reshape", "shape")
 
     def attrs(self):
         return {"shape": self.target}

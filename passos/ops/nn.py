@@ -24,7 +24,10 @@ class AxisOp(Op):
         self.axis = axis
 
     def shape(self, x):
-        normalize_axis(self.kind, self.axis, len(x))
+        axis = normalize_axis(self.kind, self.axis, len(x))
+        if axis and x[axis[0]] == 0:
+            raise ShapeError(f"{self.kind}: axis {self.axis} of the input of shape {describe(x)} is "
+                             f"empty; {self.kind} needs at least one value along it")
         return x
 
     def dtype(self, x):

@@ -3,6 +3,9 @@
 `install(cls)` gives a tensor class ``+ - * / ** @``, comparisons, indexing and
 the NumPy-style methods, all routed through the same op functions.
 """
+import numpy as np
+
+from ..core.arguments import numeric_array
 from . import arithmetic as ar
 from . import elementwise as el
 from . import matmul as mm
@@ -18,28 +21,42 @@ def _transpose(self, *axes):
     return mv.transpose(self, (axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes) or None)
 
 
+# operand types that need no check: Python and common NumPy numbers, and the tensor classes
+# (and their subclasses, learned when first met); the rest must hold numbers
+_TRUSTED = {int, float, bool, complex, np.float32, np.float64, np.int32, np.int64, np.bool_}
+_TENSORS = []  # the classes given to install()
+
+
+def _check_operand(b, who):
+    if isinstance(b, tuple(_TENSORS)):
+        _TRUSTED.add(type(b))
+    else:
+        numeric_array(b, who, "the other operand")  # an ndarray costs a dtype-kind test
+
+
+def _binary(function, symbol, reflected=False):
+    """The method `a <symbol> b` (or `b <symbol> a` when `reflected`) built on `function`."""
+    who = f"operator {symbol}"
+
+    def method(a, b):
+        if type(b) not in _TRUSTED:
+            _check_operand(b, who)
+        return function(b, a) if reflected else function(a, b)
+    return method
+
+
+_BINARY = {"add": (ar.add, "+"), "sub": (ar.subtract, "-"), "mul": (ar.multiply, "*"),
+           "truediv": (ar.divide, "/"), "pow": (ar.power, "**"), "matmul": (mm.matmul, "@")}
+_COMPARISONS = {"eq": (ar.equal, "=="), "ne": (ar.not_equal, "!="), "lt": (ar.less, "<"),
+                "le": (ar.less_equal, "<="), "gt": (ar.greater, ">"),
+                "ge": (ar.greater_equal, ">=")}
+
 _METHODS = {
-    "__add__": lambda a, b: ar.add(a, b),
-    "__radd__": lambda a, b: ar.add(b, a),
-    "__sub__": lambda a, b: ar.subtract(a, b),
-    "__rsub__": lambda a, b: ar.subtract(b, a),
-    "__mul__": lambda a, b: ar.multiply(a, b),
-    "__rmul__": lambda a, b: ar.multiply(b, a),
-    "__truediv__": lambda a, b: ar.divide(a, b),
-    "__rtruediv__": lambda a, b: ar.divide(b, a),
-    "__pow__": lambda a, b: ar.power(a, b),
-    "__rpow__": lambda a, b: ar.power(b, a),
-    "__matmul__": lambda a, b: mm.matmul(a, b),
-    "__rmatmul__": lambda a, b: mm.matmul(b, a),
+    **{f"__{name}__": _binary(f, s) for name, (f, s) in {**_BINARY, **_COMPARISONS}.items()},
+    **{f"__r{name}__": _binary(f, s, reflected=True) for name, (f, s) in _BINARY.items()},
     "__neg__": lambda a: ar.negative(a),
     "__pos__": lambda a: a,
     "__abs__": lambda a: el.abs(a),
-    "__eq__": lambda a, b: ar.equal(a, b),
-    "__ne__": lambda a, b: ar.not_equal(a, b),
-    "__lt__": lambda a, b: ar.less(a, b),
-    "__le__": lambda a, b: ar.less_equal(a, b),
-    "__gt__": lambda a, b: ar.greater(a, b),
-    "__ge__": lambda a, b: ar.greater_equal(a, b),
     "__getitem__": lambda a, index: mv.getitem(a, index),
     "sum": lambda a, axis=None, keepdims=False: rd.sum(a, axis, keepdims),
     "mean": lambda a, axis=None, keepdims=False: rd.mean(a, axis, keepdims),
@@ -66,5 +83,7 @@ def install(cls):
     """Give `cls` the shared operators and methods; keeps it hashable by identity."""
     for name, method in _METHODS.items():
         setattr(cls, name, method)
+    _TENSORS.append(cls)
+    _TRUSTED.add(cls)
     cls.__hash__ = object.__hash__
     return cls

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ..core import parallel
+from ..core import arguments, parallel
 from ..core.apply import apply
 from ..core.op import Op
 from . import windows as win
@@ -18,11 +18,11 @@ class Pool(Op):
 
     def __init__(self, rank, pool_size, strides=None, padding="valid", data_format="channels_last"):
         self.kind = f"{self.name}_pool{rank}d"
-        self.pool_size = win.as_tuple(self.kind, "pool_size", pool_size, rank)
-        self.strides = self.pool_size if strides is None else win.as_tuple(
-            self.kind, "strides", strides, rank)
-        self.padding = win.check_padding(self.kind, padding, rank, explicit=False)
-        self.data_format = win.check_format(self.kind, data_format)
+        self.pool_size = arguments.int_tuple(pool_size, rank, self.kind, "pool_size")
+        self.strides = self.pool_size if strides is None else arguments.int_tuple(
+            strides, rank, self.kind, "strides")
+        self.padding = arguments.padding(padding, self.kind)
+        self.data_format = arguments.data_format(data_format, self.kind)
         self.rank = rank
 
     def attrs(self):
@@ -153,7 +153,9 @@ def first_maxima(candidates, peak):
 
 
 def _lowest(dtype):
-    """The value that never wins a max: -inf, or the smallest integer."""
+    """The value that never wins a max: -inf, the smallest integer, or False (a max is an any)."""
+    if dtype.kind == "b":
+        return False
     return -np.inf if dtype.kind in "fc" else np.iinfo(dtype).min
 
 

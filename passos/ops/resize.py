@@ -1,6 +1,7 @@
 """Spatial resizing in Keras' terms: nearest-neighbour upsampling and cropping."""
 import numpy as np
 
+from ..core import arguments
 from ..core.apply import apply
 from ..core.op import Op
 from ..core.shapes import ShapeError, describe
@@ -15,7 +16,7 @@ class Upsample(Op):
 
     def __init__(self, size, data_format="channels_last"):
         self.size = size
-        self.data_format = win.check_format(self.kind, data_format)
+        self.data_format = arguments.data_format(data_format, self.kind)
 
     def shape(self, x):
         win.check_rank(self.kind, x, len(self.size), self.data_format)
@@ -53,23 +54,8 @@ def upsample(x, size, data_format="channels_last", name=None):
     array([1., 1., 2., 2.], dtype=float32)
     """
     rank = len(win.spatial_axes("upsample", x, data_format))
-    return apply(Upsample(win.as_tuple("upsample", "size", size, rank), data_format), x, name=name)
-
-
-def _crop_pairs(cropping, rank):
-    """Keras' cropping forms as one (before, after) pair per spatial axis."""
-    if isinstance(cropping, (int, np.integer)):
-        return ((int(cropping),) * 2,) * rank
-    parts = tuple(cropping)
-    if rank == 1 and len(parts) == 2 and all(isinstance(p, (int, np.integer)) for p in parts):
-        return (parts,)  # Cropping1D's (start, end)
-    if len(parts) != rank:
-        raise ValueError(f"crop: cropping {cropping!r} has {len(parts)} entries for an input "
-                         f"with {rank} spatial axes; give an int, {rank} ints or {rank} pairs")
-    pairs = tuple((p, p) if isinstance(p, (int, np.integer)) else tuple(p) for p in parts)
-    if not all(len(p) == 2 for p in pairs):
-        raise ValueError(f"crop: cropping {cropping!r} must hold ints or (before, after) pairs")
-    return pairs
+    return apply(Upsample(arguments.int_tuple(size, rank, "upsample", "size"), data_format), x,
+                 name=name)
 
 
 def crop(x, cropping, data_format="channels_last", name=None):
@@ -83,9 +69,7 @@ def crop(x, cropping, data_format="channels_last", name=None):
     (1, 2, 3, 1)
     """
     axes = win.spatial_axes("crop", x, data_format)
-    pairs = _crop_pairs(cropping, len(axes))
-    if any(not isinstance(v, (int, np.integer)) or v < 0 for p in pairs for v in p):
-        raise ValueError(f"crop: cropping must be non-negative ints, got {cropping!r}")
+    pairs = arguments.pairs(cropping, len(axes), "crop", "cropping")
     shape = win.static_shape(x)
     for axis, (b, a) in zip(axes, pairs):
         if shape[axis] is not None and b + a >= shape[axis]:

@@ -8,6 +8,7 @@ import threading
 
 import numpy as np
 
+from ..core import arguments
 from ..core.shapes import ShapeError, describe
 
 # Batches go through im2col in chunks of at most this many bytes: memory stays bounded,
@@ -17,40 +18,7 @@ CHUNK_BYTES = 2 * 2**20
 # Elementwise passes over strided windows also go a few items at a time, to stay in L2.
 CACHE_BYTES = 2**20
 _scratch = threading.local()
-FORMATS = ("channels_last", "channels_first")
 _LAYOUTS = {1: "W", 2: "H, W", 3: "D, H, W"}
-
-
-def as_tuple(op_name, name, value, rank):
-    """`value` (an int or `rank` ints) as a tuple of `rank` positive ints."""
-    values = (value,) * rank if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(values) != rank or not all(isinstance(v, (int, np.integer)) and v >= 1 for v in values):
-        raise ValueError(f"{op_name}: {name} must be a positive int or {rank} positive ints, "
-                         f"got {value!r}")
-    return tuple(int(v) for v in values)
-
-
-def check_format(op_name, data_format):
-    """`data_format` itself, after checking it is one Keras knows."""
-    if data_format not in FORMATS:
-        raise ValueError(f"{op_name}: data_format must be 'channels_last' or 'channels_first', "
-                         f"got {data_format!r}")
-    return data_format
-
-
-def check_padding(op_name, padding, rank, explicit=True):
-    """"valid", "same", or (if `explicit`) an int, `rank` ints or `rank` (before, after) pairs."""
-    if isinstance(padding, str):
-        if padding.lower() in ("valid", "same"):
-            return padding.lower()
-    elif explicit:
-        pairs = padding if not isinstance(padding, (int, np.integer)) else (padding,) * rank
-        pairs = tuple((p, p) if isinstance(p, (int, np.integer)) else tuple(p) for p in pairs)
-        if len(pairs) == rank and all(len(p) == 2 and all(
-                isinstance(v, (int, np.integer)) and v >= 0 for v in p) for p in pairs):
-            return tuple((int(b), int(a)) for b, a in pairs)
-    allowed = "'valid', 'same' or non-negative ints" if explicit else "'valid' or 'same'"
-    raise ValueError(f"{op_name}: padding must be {allowed}, got {padding!r}")
 
 
 def conv_output_size(i, k, s=1, p=0, d=1):
@@ -99,7 +67,7 @@ def static_shape(x):
 
 def spatial_axes(op_name, x, data_format):
     """The spatial axes of `x` (N, *spatial, C) or (N, C, *spatial) in `data_format`."""
-    check_format(op_name, data_format)
+    arguments.data_format(data_format, op_name)
     shape = static_shape(x)
     if shape is None:
         raise ShapeError(f"{op_name}: needs an input of known rank, got '{x.name}' of "

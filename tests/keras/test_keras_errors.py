@@ -135,9 +135,9 @@ def test_compile_without_loss():
 
 def test_x_and_y_length_mismatch():
     model = classifier(dim=4, classes=3)
-    with pytest.raises(ValueError, match=r"^x has 10 samples but y has 9; they must match$"):
+    with pytest.raises(ValueError, match=r"^fit: x has 10 samples but y has 9; they must match$"):
         model.fit(np.ones((10, 4)), np.eye(3)[[0] * 9], verbose=0)
-    with pytest.raises(ValueError, match=r"x has 10 samples but y has 11"):
+    with pytest.raises(ValueError, match=r"^evaluate: x has 10 samples but y has 11"):
         model.evaluate(np.ones((10, 4)), np.eye(3)[[0] * 11], verbose=0)
 
 
@@ -146,7 +146,7 @@ def test_sample_weight_length_and_validation_split():
     x, y = np.ones((10, 4)), np.eye(3)[[0] * 10]
     with pytest.raises(ValueError, match=r"sample_weight has 9 values for 10 samples"):
         model.fit(x, y, sample_weight=np.ones(9), verbose=0)
-    with pytest.raises(ValueError, match=r"validation_split must be in \(0, 1\), got 1\.5"):
+    with pytest.raises(ValueError, match=r"fit: validation_split must be a number in \[0, 1\), got 1\.5"):
         model.fit(x, y, validation_split=1.5, verbose=0)
 
 

@@ -159,7 +159,7 @@ def test_dense_float32_gradient_close_to_float64_formula():
 def test_dense_rejects_bad_units():
     with pytest.raises(ValueError, match="units"):
         L.Dense(0)
-    with pytest.raises(ValueError, match="units"):
+    with pytest.raises(TypeError, match="units"):
         L.Dense(2.5)
 
 

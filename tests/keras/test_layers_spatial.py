@@ -334,7 +334,8 @@ def test_conv_kernel_larger_than_input_and_bad_arguments():
         L.Conv2D(2, 3, padding="full")
     with pytest.raises(ValueError, match="data_format"):
         L.Conv2D(2, 3, data_format="channels_middle")
-    with pytest.raises(ValueError, match=r"Conv2D: kernel_size needs 2"):
+    with pytest.raises(ValueError, match=r"Conv2D 'conv2d\w*': kernel_size must be a positive integer or 2 "
+                                         r"positive integers, got \(3, 3, 3\)"):
         L.Conv2D(2, (3, 3, 3))
 
 
@@ -462,7 +463,8 @@ def test_pool_size_larger_than_the_input_is_a_clear_error():
     assert L.MaxPooling2D(4, padding="same")(P.tensor(arr(1, 3, 3, 1))).shape == (1, 1, 1, 1)
     with pytest.raises(ValueError, match="padding"):
         L.MaxPooling2D(padding="full")
-    with pytest.raises(ValueError, match=r"MaxPooling3D: pool_size needs 3"):
+    with pytest.raises(ValueError, match=r"MaxPooling3D '\w+': pool_size must be a positive integer "
+                                         r"or 3 positive integers, got \(2, 2\)"):
         L.MaxPooling3D((2, 2))
 
 
@@ -613,12 +615,12 @@ def test_cropping_everything_and_bad_forms_are_clear_errors():
         L.Cropping2D(2)(P.tensor(arr(1, 3, 3, 1)))
     with pytest.raises(ShapeError, match=r"leaves nothing"):
         Sequential([L.Cropping1D((3, 3), input_shape=(6, 2))])
-    with pytest.raises(ValueError, match=r"ZeroPadding2D: give an int, 2 ints or 2 "
-                                         r"\(before, after\) pairs"):
+    with pytest.raises(ValueError, match=r"ZeroPadding2D '\w+': padding must be a non-negative "
+                                         r"integer, 2 of them or 2 \(before, after\) pairs"):
         L.ZeroPadding2D(((1, 2, 3),))
     with pytest.raises(ValueError, match=r"Cropping3D"):
         L.Cropping3D((1, 2))
-    with pytest.raises(ValueError, match=r"UpSampling2D: size needs 2"):
+    with pytest.raises(ValueError, match=r"UpSampling2D '\w+': size must be a positive integer or 2"):
         L.UpSampling2D((2, 2, 2))
     with pytest.raises(ValueError, match="data_format"):
         L.ZeroPadding1D(data_format="channels_middle")

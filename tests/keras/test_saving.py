@@ -318,7 +318,7 @@ def test_malformed_config(saved):
     path, _ = saved
     edit_manifest(path, lambda m: m["model"]["config"]["layers"][2]["config"].update(units="8"))
     with pytest.raises(ModelFileError, match=r"layer 'dense\w*' \(Dense\) cannot be rebuilt from "
-                       r"its config: Dense: units must be a positive integer, got '8'"):
+                       r"its config: Dense 'dense\w*': units must be a positive integer, got '8' \(str\)"):
         load_model(path)
 
 

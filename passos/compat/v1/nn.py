@@ -12,6 +12,7 @@ array([[0.09 , 0.245, 0.665]], dtype=float32)
 """
 import numpy as np
 
+from ...core import arguments
 from ...core.op import Op
 from ...core.shapes import describe
 from ...graph.graph import Symbol, get_default_graph
@@ -204,13 +205,13 @@ _FORMATS = {"NHWC": "channels_last", "NCHW": "channels_first"}
 
 def _spatial(values, data_format, what, op_name):
     """The two spatial entries of a 4-list (or the int / pair given directly)."""
-    if isinstance(values, (int, np.integer)):
-        return (int(values),) * 2
-    values = [int(v) for v in values]
+    if isinstance(values, (list, tuple)) and len(values) not in (2, 4):
+        raise ValueError(f"{op_name}: {what} must have 4 entries ([1, h, w, 1] for NHWC), "
+                         f"got {list(values)}")
+    four = isinstance(values, (list, tuple)) and len(values) == 4
+    values = list(arguments.int_tuple(values, 4 if four else 2, op_name, what))
     if len(values) == 2:
         return tuple(values)
-    if len(values) != 4:
-        raise ValueError(f"{op_name}: {what} must have 4 entries ([1, h, w, 1] for NHWC), got {values}")
     batch, channel = (0, 3) if data_format == "NHWC" else (0, 1)
     if values[batch] != 1 or values[channel] != 1:
         raise ValueError(f"{op_name}: {what} {values}: passos (like TF1) does not support "
@@ -233,7 +234,8 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
     s = _spatial(strides, data_format, "strides", "conv2d")
     d = _spatial(dilations, data_format, "dilations", "conv2d")
     layout = _format(data_format, "conv2d")
-    return named(name or "Conv2D", lambda: cv.conv2d(*inputs(input, kernel), s, padding.lower(),
+    padding = arguments.padding(padding, "conv2d")
+    return named(name or "Conv2D", lambda: cv.conv2d(*inputs(input, kernel), s, padding,
                                                      d, layout))
 
 
@@ -241,7 +243,8 @@ def _pool(function, default, value, ksize, strides, padding, data_format, name):
     k = _spatial(ksize, data_format, "ksize", default)
     s = _spatial(strides, data_format, "strides", default)
     layout = _format(data_format, default)
-    return named(name or default, lambda: function(*inputs(value), k, s, padding.lower(), layout))
+    padding = arguments.padding(padding, default)
+    return named(name or default, lambda: function(*inputs(value), k, s, padding, layout))
 
 
 def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002

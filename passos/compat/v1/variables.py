@@ -35,7 +35,6 @@ AUTO_REUSE = _ReuseMode()
 # -- placeholders ----------------------------------------------------------------------------
 def placeholder(dtype, shape=None, name=None):
     """A graph input fed at run time: `feed_dict={x: value}`; None in `shape` means any size."""
-    shape = None if shape is None else [None if d is None else int(d) for d in shape]
     return passos_graph.placeholder(dtypes.as_dtype(dtype).dtype, shape, name or "Placeholder")
 
 

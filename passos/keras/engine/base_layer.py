@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 
+from ...core import arguments
 from ...core.shapes import describe
 from ...core.tensor import Tensor
 from ...graph.graph import Graph, Symbol, placeholder
@@ -55,11 +56,8 @@ class Layer:
         self.name = name or unique_layer_name(snake_case(type(self).__name__))
         self.trainable = trainable
         self.dtype = np.dtype(dtype or "float32")
-        if input_dim is not None and input_shape is None:
-            input_shape = (input_dim,)
-        if batch_input_shape is None and input_shape is not None:
-            batch_input_shape = (batch_size,) + tuple(input_shape)
-        self.batch_input_shape = None if batch_input_shape is None else tuple(batch_input_shape)
+        self.batch_input_shape = _batch_input_shape(self, input_shape, input_dim,
+                                                    batch_input_shape, batch_size)
         self.built = False
         self._weights = []          # (tensor, trainable) in creation order
         self.input_shape_built = None
@@ -182,12 +180,31 @@ def weight_for(weight, x):
     return x.graph.capture(weight) if isinstance(x, Symbol) else weight
 
 
+def _batch_input_shape(layer, input_shape, input_dim, batch_input_shape, batch_size):
+    """The layer's batch input shape from Keras' ways of giving it, each checked (or None)."""
+    who = layer_label(layer)
+    if batch_input_shape is not None:
+        return arguments.shape(batch_input_shape, who, "batch_input_shape")
+    if batch_size is not None:
+        batch_size = arguments.positive_int(batch_size, who, "batch_size")
+    if input_shape is not None:
+        return (batch_size,) + arguments.shape(input_shape, who, "input_shape")
+    if input_dim is not None:
+        return (batch_size, arguments.positive_int(input_dim, who, "input_dim"))
+    return None
+
+
 def _shape_of(x):
     if isinstance(x, (Tensor, Symbol)):
         return x.shape
     return np.shape(x)
 
 
+def layer_label(layer):
+    """How messages name a layer: its class and name, e.g. Dense 'dense_2'."""
+    return f"{type(layer).__name__} '{layer.name}'"
+
+
 def layer_error(layer, message):
     """A ValueError that starts with the layer's class and name."""
-    return ValueError(f"{type(layer).__name__} '{layer.name}' {message}")
+    return ValueError(f"{layer_label(layer)} {message}")

@@ -6,11 +6,12 @@ update), and the callbacks' bookkeeping.
 """
 import numpy as np
 
-from ...core.tensor import Tensor
+from ...core import arguments
 from ...core.threads import with_compute_threads
 from ...ops import random as passos_random
 from .. import callbacks as callbacks_module
 from .. import losses, metrics as metrics_module, optimizers
+from . import fit_arguments as checks
 from .network import Network
 from .plans import Plan
 
@@ -69,29 +70,36 @@ class Model(Network):
         return plan
 
     # -- data ------------------------------------------------------------------
-    def _prepare(self, x, y=None, sample_weight=None, class_weight=None):
-        """Arrays in the dtypes the plans expect, checked against the model's shapes."""
-        x = np.asarray(x.data if isinstance(x, Tensor) else x)
+    def _prepare(self, x, y=None, sample_weight=None, class_weight=None, who="fit",
+                 targets=True):
+        """Arrays in the dtypes the plans expect, checked against the model's shapes.
+
+        `who` names the caller in errors; without `targets` (predict) y is not
+        read and x may be empty.
+        """
+        x = checks.samples(x, who, "x", empty_ok=not targets)
         if not self.built:
             self._build(x.shape)
             self._resolve_metrics()
         self.check_input(x.shape)
         if x.dtype != self.input_dtype:
             x = x.astype(self.input_dtype)
-        if y is None:
+        if not targets:
             return x, None, None
-        y = np.asarray(y.data if isinstance(y, Tensor) else y)
+        y = checks.targets(y, who)
         if len(y) != len(x):
-            raise ValueError(f"x has {len(x)} samples but y has {len(y)}; they must match")
+            raise ValueError(f"{who}: x has {len(x)} samples but y has {len(y)}; they must match")
         losses.check_targets(self.loss, y, self.output_shape)
         dtype, shape = losses.target_spec(self.loss, self.output_shape)
         y = y.reshape((len(y),) + tuple(shape[1:])) if y.ndim != len(shape) else y
         y = y.astype(dtype, copy=False)
         weights = None
         if sample_weight is not None:
-            weights = np.asarray(sample_weight, np.float32).reshape(-1)
+            weights = checks.samples(sample_weight, who, "sample_weight").astype(
+                np.float32).reshape(-1)
             if len(weights) != len(x):
-                raise ValueError(f"sample_weight has {len(weights)} values for {len(x)} samples")
+                raise ValueError(f"{who}: sample_weight has {len(weights)} values for {len(x)} "
+                                 f"samples")
         if class_weight is not None:
             labels = y.reshape(len(y), -1).argmax(-1) if y.ndim > 1 and y.shape[-1] > 1 \
                 else y.reshape(-1).astype(np.int64)
@@ -107,18 +115,19 @@ class Model(Network):
         """Train for `epochs` epochs; returns a History whose `.history` holds the logs."""
         if kwargs:
             raise TypeError(f"fit: unknown argument(s) {sorted(kwargs)}")
+        batch_size = checks.batch_size(batch_size, "fit")
+        epochs = arguments.integer(epochs, "fit", "epochs", minimum=0)
+        initial_epoch = arguments.integer(initial_epoch, "fit", "initial_epoch", minimum=0)
         if seed is not None:
             passos_random.seed(seed)
-        batch_size = batch_size or 32
         x, y, weights = self._prepare(x, y, sample_weight, class_weight)
         # 1. hold out the last samples for validation, as Keras does (before shuffling)
         val = None
         if validation_data is not None:
-            val = self._prepare(*validation_data[:2], *validation_data[2:3])
+            val = self._prepare(*checks.validation_parts(validation_data),
+                                who="fit (validation_data)")
         elif validation_split:
-            if not 0 < validation_split < 1:
-                raise ValueError(f"fit: validation_split must be in (0, 1), got {validation_split}")
-            split = int(len(x) * (1 - validation_split))
+            split = checks.split_point(len(x), validation_split)
             val = (x[split:], y[split:], None if weights is None else weights[split:])
             x, y = x[:split], y[:split]
             weights = None if weights is None else weights[:split]
@@ -184,8 +193,9 @@ class Model(Network):
     @with_compute_threads
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, **kwargs):
         """The loss (and metrics) on (x, y): a float, or a list in `metrics_names` order."""
-        x, y, weights = self._prepare(x, y, sample_weight)
-        scores = self._evaluate_arrays(x, y, weights, batch_size or 32)
+        batch_size = checks.batch_size(batch_size, "evaluate")
+        x, y, weights = self._prepare(x, y, sample_weight, who="evaluate")
+        scores = self._evaluate_arrays(x, y, weights, batch_size)
         if verbose:
             print(" - ".join(f"{n}: {v:.4f}" for n, v in zip(self.metrics_names, scores)))
         return scores[0] if len(scores) == 1 else scores
@@ -193,9 +203,9 @@ class Model(Network):
     @with_compute_threads
     def predict(self, x, batch_size=None, verbose=0, **kwargs):
         """The model's outputs for `x`, computed in batches (no dropout)."""
-        x, _, _ = self._prepare(x)
+        batch_size = checks.batch_size(batch_size, "predict")
+        x, _, _ = self._prepare(x, who="predict", targets=False)
         plan = self._plan("predict")
-        batch_size = batch_size or 32
         outputs = [plan.run(x[start:start + batch_size])[0]
                    for start in range(0, len(x), batch_size)]
         if not outputs:
@@ -210,17 +220,17 @@ class Model(Network):
         return probabilities.argmax(axis=-1)
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
-        x, y, weights = self._prepare(x, y, sample_weight, class_weight)
+        x, y, weights = self._prepare(x, y, sample_weight, class_weight, who="train_on_batch")
         values = self._plan("train", weighted=weights is not None).run(x, y, weights)
         return float(values[0]) if len(values) == 1 else [float(v) for v in values]
 
     def test_on_batch(self, x, y, sample_weight=None):
-        x, y, weights = self._prepare(x, y, sample_weight)
+        x, y, weights = self._prepare(x, y, sample_weight, who="test_on_batch")
         values = self._plan("test", weighted=weights is not None).run(x, y, weights)
         return float(values[0]) if len(values) == 1 else [float(v) for v in values]
 
     def predict_on_batch(self, x):
-        x, _, _ = self._prepare(x)
+        x, _, _ = self._prepare(x, who="predict_on_batch", targets=False)
         return self._plan("predict").run(x)[0]
 
     # -- saving (keras.saving imports this module, so it is imported when first needed) ----

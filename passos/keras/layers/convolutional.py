@@ -1,6 +1,5 @@
 """Convolution-family layers: Conv1D/2D/3D, Cropping, UpSampling and ZeroPadding (1D/2D/3D)."""
-import numpy as np
-
+from ...core import arguments
 from ...core.apply import apply
 from ...core.shapes import describe
 from ...ops import conv as conv_ops
@@ -8,27 +7,13 @@ from ...ops.movement import pad, reshape
 from ...ops.resize import crop, upsample
 from .. import activations, initializers
 from ..engine import fusion
-from ..engine.base_layer import Layer, layer_error, weight_for
+from ..engine.base_layer import Layer, layer_error, layer_label, weight_for
 
 _CONV = {1: conv_ops.conv1d, 2: conv_ops.conv2d, 3: conv_ops.conv3d}
 _SPATIAL = {1: ("steps",), 2: ("rows", "cols"), 3: ("depth", "rows", "cols")}
 # a reshape that fits the layer's rank, for the error hint: (spatial sizes, what they are)
 _EXAMPLE = {1: ((100,), "sequences of 100 values"), 2: ((28, 28), "28x28 grey images"),
             3: ((16, 28, 28), "clips of 16 28x28 grey frames")}
-
-
-def _tuple(value, rank, name, layer):
-    values = (value,) * rank if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(values) != rank:
-        raise ValueError(f"{layer}: {name} needs {rank} value(s), got {value!r}")
-    return tuple(int(v) for v in values)
-
-
-def _format(data_format):
-    data_format = data_format or "channels_last"
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"data_format must be 'channels_last' or 'channels_first', got {data_format!r}")
-    return data_format
 
 
 class _SpatialLayer(Layer):
@@ -53,15 +38,13 @@ class _Conv(_SpatialLayer):
                  dilation_rate=1, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
-        kind = type(self).__name__
-        self.filters = int(filters)
-        self.kernel_size = _tuple(kernel_size, self.rank, "kernel_size", kind)
-        self.strides = _tuple(strides, self.rank, "strides", kind)
-        self.dilation_rate = _tuple(dilation_rate, self.rank, "dilation_rate", kind)
-        if padding not in ("valid", "same"):
-            raise ValueError(f"{kind}: padding must be 'valid' or 'same', got {padding!r}")
-        self.padding = padding
-        self.data_format = _format(data_format)
+        who = layer_label(self)
+        self.filters = arguments.positive_int(filters, who, "filters")
+        self.kernel_size = arguments.int_tuple(kernel_size, self.rank, who, "kernel_size")
+        self.strides = arguments.int_tuple(strides, self.rank, who, "strides")
+        self.dilation_rate = arguments.int_tuple(dilation_rate, self.rank, who, "dilation_rate")
+        self.padding = arguments.padding(padding, who)
+        self.data_format = arguments.data_format(data_format, who)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -127,25 +110,11 @@ class Conv3D(_Conv):
     rank = 3
 
 
-def _pairs(value, rank, name):
-    """Keras' padding/cropping forms as one (before, after) pair per spatial axis."""
-    if isinstance(value, (int, np.integer)):
-        return ((int(value), int(value)),) * rank
-    value = tuple(value)
-    if rank == 1 and len(value) == 2 and all(isinstance(v, (int, np.integer)) for v in value):
-        return ((int(value[0]), int(value[1])),)
-    if len(value) != rank:
-        raise ValueError(f"{name}: give an int, {rank} ints or {rank} (before, after) pairs, "
-                         f"got {value!r}")
-    return tuple((int(v), int(v)) if isinstance(v, (int, np.integer)) else
-                 (int(v[0]), int(v[1])) for v in value)
-
-
 class _ZeroPadding(_SpatialLayer):
     def __init__(self, padding=1, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.padding = _pairs(padding, self.rank, type(self).__name__)
-        self.data_format = _format(data_format)
+        self.padding = arguments.pairs(padding, self.rank, layer_label(self), "padding")
+        self.data_format = arguments.data_format(data_format, layer_label(self))
 
     def call(self, x, training=False):
         spatial = list(self.padding)
@@ -173,8 +142,8 @@ class ZeroPadding3D(_ZeroPadding):
 class _Cropping(_SpatialLayer):
     def __init__(self, cropping=1, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.cropping = _pairs(cropping, self.rank, type(self).__name__)
-        self.data_format = _format(data_format)
+        self.cropping = arguments.pairs(cropping, self.rank, layer_label(self), "cropping")
+        self.data_format = arguments.data_format(data_format, layer_label(self))
 
     def call(self, x, training=False):
         return crop(x, self.cropping, self.data_format)
@@ -199,8 +168,8 @@ class Cropping3D(_Cropping):
 class _UpSampling(_SpatialLayer):
     def __init__(self, size=2, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.size = _tuple(size, self.rank, "size", type(self).__name__)
-        self.data_format = _format(data_format)
+        self.size = arguments.int_tuple(size, self.rank, layer_label(self), "size")
+        self.data_format = arguments.data_format(data_format, layer_label(self))
 
     def call(self, x, training=False):
         return upsample(x, self.size, self.data_format)

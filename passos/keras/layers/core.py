@@ -1,6 +1,7 @@
 """Core layers: Dense, Activation, Dropout, Flatten, Reshape, InputLayer."""
 import numpy as np
 
+from ...core import arguments
 from ...core.shapes import describe
 from ...ops.dropout import dropout
 from ...ops.dense import dense
@@ -8,7 +9,7 @@ from ...ops.matmul import matmul
 from ...ops.movement import reshape, transpose
 from .. import activations, initializers
 from ..engine import fusion
-from ..engine.base_layer import KerasTensor, Layer, layer_error
+from ..engine.base_layer import KerasTensor, Layer, layer_error, layer_label
 
 
 class Dense(Layer):
@@ -17,9 +18,7 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, (int, np.integer)) or units <= 0:
-            raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
-        self.units = int(units)
+        self.units = arguments.positive_int(units, layer_label(self), "units")
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -77,10 +76,9 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= rate < 1:
-            raise ValueError(f"Dropout: rate must be in [0, 1), got {rate}")
-        self.rate = float(rate)
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.rate = arguments.number(rate, layer_label(self), "rate", 0, 1)
+        self.noise_shape = None if noise_shape is None else arguments.shape(
+            noise_shape, layer_label(self), "noise_shape")
         self.seed = seed
 
     def call(self, x, training=False):
@@ -99,7 +97,8 @@ class Flatten(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = data_format
+        self.data_format = data_format if data_format is None else \
+            arguments.data_format(data_format, layer_label(self))
 
     def call(self, x, training=False):
         shape = x.shape
@@ -119,7 +118,8 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
-        self.target_shape = tuple(int(d) for d in target_shape)
+        self.target_shape = arguments.new_shape(target_shape, layer_label(self), "target_shape",
+                                                minimum=1)
 
     def check_input(self, shape):
         size = int(np.prod(shape[1:], dtype=np.int64)) if None not in shape[1:] else None

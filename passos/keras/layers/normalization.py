@@ -1,13 +1,14 @@
 """BatchNormalization: normalise with batch statistics while training, moving averages after."""
 import numpy as np
 
+from ...core import arguments
 from ...core.op import Op
 from ...core.shapes import describe
 from ...graph.graph import Symbol
 from ...ops import elementwise as el, reduce as rd
 from ...ops.movement import reshape
 from .. import initializers
-from ..engine.base_layer import Layer, layer_error, weight_for
+from ..engine.base_layer import Layer, layer_error, layer_label, weight_for
 
 
 class MovingAverageUpdate(Op):
@@ -59,7 +60,10 @@ class BatchNormalization(Layer):
                  beta_initializer="zeros", gamma_initializer="ones",
                  moving_mean_initializer="zeros", moving_variance_initializer="ones", **kwargs):
         super().__init__(**kwargs)
-        self.axis, self.momentum, self.epsilon = int(axis), float(momentum), float(epsilon)
+        who = layer_label(self)
+        self.axis = arguments.integer(axis, who, "axis", minimum=None)
+        self.momentum = arguments.number(momentum, who, "momentum", 0, 1, high_open=False)
+        self.epsilon = arguments.number(epsilon, who, "epsilon", 0, float("inf"))
         self.center, self.scale = center, scale
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)

@@ -1,6 +1,8 @@
 """Pooling layers: Max/AveragePooling 1D/2D/3D and global average/max pooling."""
+from ...core import arguments
 from ...ops import pool as pool_ops
-from .convolutional import _format, _SpatialLayer, _tuple
+from ..engine.base_layer import layer_label
+from .convolutional import _SpatialLayer
 
 _MAX = {1: pool_ops.max_pool1d, 2: pool_ops.max_pool2d, 3: pool_ops.max_pool3d}
 _AVG = {1: pool_ops.avg_pool1d, 2: pool_ops.avg_pool2d, 3: pool_ops.avg_pool3d}
@@ -11,14 +13,12 @@ class _Pooling(_SpatialLayer):
 
     def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(**kwargs)
-        kind = type(self).__name__
-        self.pool_size = _tuple(pool_size, self.rank, "pool_size", kind)
-        self.strides = self.pool_size if strides is None else _tuple(strides, self.rank,
-                                                                     "strides", kind)
-        if padding not in ("valid", "same"):
-            raise ValueError(f"{kind}: padding must be 'valid' or 'same', got {padding!r}")
-        self.padding = padding
-        self.data_format = _format(data_format)
+        who = layer_label(self)
+        self.pool_size = arguments.int_tuple(pool_size, self.rank, who, "pool_size")
+        self.strides = self.pool_size if strides is None else arguments.int_tuple(
+            strides, self.rank, who, "strides")
+        self.padding = arguments.padding(padding, who)
+        self.data_format = arguments.data_format(data_format, who)
 
     def call(self, x, training=False):
         return self.functions[self.rank](x, self.pool_size, self.strides, self.padding,
@@ -60,7 +60,7 @@ class _GlobalPooling2D(_SpatialLayer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = _format(data_format)
+        self.data_format = arguments.data_format(data_format, layer_label(self))
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format}
