@@ -5,13 +5,16 @@ that `apply` recorded; graph-mode `gradients()` asks `input_grads` for the
 same vjps, one node at a time.
 """
 import contextlib
+import threading
 
 import numpy as np
 
 from .shapes import unbroadcast
 
 
-class _GradMode:
+class _GradMode(threading.local):
+    """Whether eager ops record for backward: per thread, so one thread's no_grad leaves others be."""
+
     enabled = True
 
 
