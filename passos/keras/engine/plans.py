@@ -5,6 +5,8 @@ eager tensors, so every plan and eager call shares them), adds the loss,
 metrics and the optimizer's update, and runs through one Session plan per
 step: one Python call per node, no re-tracing.
 """
+import threading
+
 import numpy as np
 
 from ...core.op import Op
@@ -14,6 +16,9 @@ from ...graph.session import Session
 from ...ops import arithmetic as ar, elementwise as el, reduce as rd
 from .. import losses
 from . import fusion
+
+# Tracing writes to the layers (their update lists, lazily built state): one trace at a time
+_tracing = threading.Lock()
 
 
 class ApplyOptimizer(Op):
@@ -56,6 +61,10 @@ class Plan:
     """One compiled computation of a model: `run(x, y, w)` -> list of floats or arrays."""
 
     def __init__(self, model, kind, weighted=False):
+        with _tracing:
+            self._trace(model, kind, weighted)
+
+    def _trace(self, model, kind, weighted):
         self.kind = kind
         graph = Graph()
         with graph.as_default():
