@@ -136,6 +136,9 @@ class Layer:
             self._build(shape)
         # 3. check the input against what the layer was built for, then compute
         self.check_input(shape)
+        if isinstance(x, Symbol):  # the nodes traced here are this layer's: errors name it
+            with x.graph.origin(self.name):
+                return self.call(x, training=training)
         return self.call(x, training=training)
 
     def _build(self, shape):

@@ -6,6 +6,7 @@ update), and the callbacks' bookkeeping.
 """
 import numpy as np
 
+from ...core import numerics
 from ...core.tensor import Tensor
 from ...core.threads import with_compute_threads
 from ...ops import random as passos_random
@@ -107,10 +108,16 @@ class Model(Network):
     # -- training --------------------------------------------------------------
     @writes
     @with_compute_threads
+    @numerics.option
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, seed=None, **kwargs):
-        """Train for `epochs` epochs; returns a History whose `.history` holds the logs."""
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, seed=None,
+            check_numerics=False, **kwargs):
+        """Train for `epochs` epochs; returns a History whose `.history` holds the logs.
+
+        check_numerics=True runs the whole fit inside passos.debug.check_numerics():
+        it stops at the first op (forward, gradient or update) that gives NaN or inf.
+        """
         if kwargs:
             raise TypeError(f"fit: unknown argument(s) {sorted(kwargs)}")
         if seed is not None:
