@@ -59,6 +59,11 @@ class ProcessSetting:
         self._lock = threading.Lock()
         self._blocks = 0
         self.original = None  # the value outside every block, while one is open
+        if hasattr(os, "register_at_fork"):  # a fork mid-update must not leave the lock held
+            os.register_at_fork(after_in_child=self._new_lock)
+
+    def _new_lock(self):
+        self._lock = threading.Lock()
 
     @contextlib.contextmanager
     def held(self):

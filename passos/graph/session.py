@@ -165,6 +165,9 @@ def _label(x):
 class Session:
     """Runs nodes of one graph; holds the values of its variables.
 
+    Threads may call run() at once: each run keeps its values to itself (variables'
+    assignments still race, as in TensorFlow).
+
     >>> import passos.graph as g
     >>> graph = g.Graph()
     >>> with graph.as_default():

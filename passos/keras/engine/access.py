@@ -16,50 +16,64 @@ _creating = threading.Lock()
 
 
 class ModelAccess:
-    """Many readers or one writer (re-entrant for the writer's thread)."""
+    """Many readers or one writer (re-entrant for the writer's thread, and for readers)."""
 
     def __init__(self):
-        self._changed = threading.Condition(threading.Lock())
-        self._readers = 0
-        self._writer = None   # the thread training now
-        self._depth = 0       # its nested writes (a callback's train_on_batch)
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._readers = {}    # thread id -> its open reads
+        self._writer = None   # the id of the thread training now
+        self._depth = 0       # its open calls (a callback's predict or train_on_batch)
         self._waiting = 0     # writers waiting: new readers let them in first
-        self._reading = threading.local()  # .depth: this thread's open reads
+        self._sleeping = 0    # threads waiting for a change (no notify when none)
 
-    def _acquire(self, write, who):
+    def acquire(self, write, call, model):
+        """Enter `call` (a method's name) of `model` as a writer (`write`) or a reader."""
         me = threading.get_ident()
-        with self._changed:
+        with self._lock:
             if self._writer == me:  # the training thread may read or write again
                 self._depth += 1
                 return
-            depth = getattr(self._reading, "depth", 0)
-            if depth and write:  # it would wait for itself to stop reading
-                raise RuntimeError(f"{who}: cannot train a model inside its own predict or "
-                                   "evaluate on the same thread")
-            if depth:  # a read inside this thread's read: never wait behind a writer
-                self._reading.depth = depth + 1
-                self._readers += 1
+            mine = self._readers.get(me, 0)
+            if mine:
+                if write:  # it would wait for itself to stop reading
+                    raise RuntimeError(f"{call}: cannot train model '{model.name}' inside its "
+                                       "own predict or evaluate on the same thread")
+                self._readers[me] = mine + 1  # never wait behind a writer: it waits for us
                 return
             if write:
                 self._waiting += 1
-                self._changed.wait_for(lambda: self._writer is None and not self._readers)
+                while self._writer is not None or self._readers:
+                    self._sleep()
                 self._waiting -= 1
                 self._writer, self._depth = me, 1
             else:
-                self._changed.wait_for(lambda: self._writer is None and not self._waiting)
-                self._readers += 1
-                self._reading.depth = 1
+                while self._writer is not None or self._waiting:
+                    self._sleep()
+                self._readers[me] = 1
 
-    def _release(self):
-        with self._changed:
-            if self._writer == threading.get_ident():
+    def _sleep(self):
+        self._sleeping += 1
+        self._changed.wait()
+        self._sleeping -= 1
+
+    def release(self):
+        """Leave the call entered last by this thread."""
+        me = threading.get_ident()
+        with self._lock:
+            if self._writer == me:
                 self._depth -= 1
-                if self._depth == 0:
-                    self._writer = None
+                if self._depth:
+                    return
+                self._writer = None
             else:
-                self._readers -= 1
-                self._reading.depth -= 1
-            self._changed.notify_all()
+                left = self._readers[me] - 1
+                if left:
+                    self._readers[me] = left
+                    return
+                del self._readers[me]
+            if self._sleeping:
+                self._changed.notify_all()
 
 
 def _access(model):
@@ -75,11 +89,11 @@ def _guarded(write_always):
         @functools.wraps(method)
         def wrapper(model, *args, **kwargs):
             access = _access(model)
-            access._acquire(write_always or not model.built, f"{method.__name__} of '{model.name}'")
+            access.acquire(write_always or not model.built, method.__name__, model)
             try:
                 return method(model, *args, **kwargs)
             finally:
-                access._release()
+                access.release()
         return wrapper
     return decorate
 
