@@ -200,3 +200,16 @@ def test_no_grad_in_one_thread_leaves_another_recording():
     t.join()
     assert recorded == [True]
     assert (w * 2).requires_grad
+
+
+def test_training_inside_a_read_on_the_same_thread_is_refused_not_deadlocked():
+    from passos.keras.engine.access import ModelAccess
+    model, access = _cnn(), ModelAccess()
+    access.acquire(False, "predict", model)
+    access.acquire(False, "evaluate", model)  # reads nest
+    with pytest.raises(RuntimeError, match=f"fit: cannot train model '{model.name}' inside"):
+        access.acquire(True, "fit", model)
+    access.release()
+    access.release()
+    access.acquire(True, "fit", model)  # free again
+    access.release()
