@@ -123,8 +123,8 @@ def failure(op, found, direction, inputs, node=None, layer=None, grad=None):
     parts = [summary(label, value) for label, value in inputs]
     if grad is not None:
         parts.append(summary("output gradient", grad))
-    message = (f"check_numerics: {where} gave {found} in the {direction} pass; inputs: "
-               + "; ".join(parts))
+    inputs = "; ".join(parts) if parts else "none (the value came in so: a weight or a feed)"
+    message = f"check_numerics: {where} gave {found} in the {direction} pass; inputs: {inputs}"
     return NonFiniteError(message, op, node, layer, direction, found)
 
 

@@ -165,6 +165,8 @@ class Graph:
                           self.unique_name(tensor.name or "captured"))
             self.nodes.append(node)
             self._captured[id(tensor)] = node
+            if self._origin is not None:  # first read inside a layer: that layer's weight
+                self.origins[node.index] = self._origin
         return node
 
     def get_operations(self):
