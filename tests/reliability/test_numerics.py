@@ -176,3 +176,15 @@ def test_plan_out_of_memory_names_the_node(memory_capped):
     assert outcome["raised"] == "MemoryError"
     assert outcome["message"].startswith(
         "'matmul' (node 'outer') ran out of memory asking for 1600000000 bytes")
+
+
+def test_fit_check_numerics_names_a_weight_the_update_overflowed():
+    model = Sequential([Dense(1, input_shape=(1,), kernel_initializer="zeros", name="edge")])
+    model.compile(optimizers.SGD(lr=1e38), "mae")
+    model.layers[0].bias.data[:] = 3e38  # |error| and its gradient stay finite; the step does not
+    x, y = np.zeros((1, 1), np.float32), np.full((1, 1), 3.4e38, np.float32)
+    with pytest.raises(NonFiniteError) as caught:
+        model.fit(x, y, verbose=0, check_numerics=True)
+    error = caught.value
+    assert (error.op, error.node, error.layer, error.direction, error.found) == \
+        ("apply_gradients", "edge/bias", "edge", "update", "inf")
