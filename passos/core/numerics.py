@@ -74,6 +74,17 @@ def option(method):
     return wrapper
 
 
+@contextlib.contextmanager
+def in_layer(name):
+    """Eager ops inside are Keras layer `name`'s: forward errors name it."""
+    outer = getattr(_here, "layer", None)
+    _here.layer = name
+    try:
+        yield
+    finally:
+        _here.layer = outer
+
+
 def enabled():
     """True inside a check_numerics() block of the calling thread."""
     return getattr(_here, "depth", 0) > 0
@@ -133,7 +144,7 @@ def check_apply(op, xs, out, name):
     found = non_finite(out) if enabled() else None
     if found:
         raise failure(op.kind, found, "forward", [(f"x{i}", x) for i, x in enumerate(xs)],
-                      node=name)
+                      node=name, layer=getattr(_here, "layer", None))
 
 
 def check_vjp(op, grads, xs, gy, name):

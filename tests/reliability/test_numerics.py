@@ -188,3 +188,13 @@ def test_fit_check_numerics_names_a_weight_the_update_overflowed():
     error = caught.value
     assert (error.op, error.node, error.layer, error.direction, error.found) == \
         ("apply_gradients", "edge/bias", "edge", "update", "inf")
+
+
+def test_an_eager_layer_call_names_the_layer():
+    layer = Dense(2, input_shape=(3,), name="probe")
+    layer(np.ones((1, 3), np.float32))
+    layer.kernel.data[:] = np.inf
+    with check_numerics():
+        with pytest.raises(NonFiniteError) as caught:
+            layer(np.ones((1, 3), np.float32) * np.array([[1, -1, 0]], np.float32))
+    assert caught.value.layer == "probe"
