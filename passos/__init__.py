@@ -25,7 +25,7 @@ from .ops.movement import broadcast_to, concatenate, getitem, pad, reshape, stac
 from .ops.nn import (elu, hard_sigmoid, log_softmax, softmax, softmax_cross_entropy,
                      sparse_softmax_cross_entropy)
 from .ops.reduce import argmax, argmin, max, mean, min, sum
-from . import info
+from . import debug, info
 
 __version__ = "0.1.0"
 float32, float64, int32, int64 = "float32", "float64", "int32", "int64"

@@ -7,6 +7,7 @@
 """
 import numpy as np
 
+from . import numerics
 from .autodiff import Node, grad_mode
 from .dtypes import as_array
 from .shapes import ShapeError, describe
@@ -51,11 +52,15 @@ def apply(op, *inputs, name=None):
         out = op.forward(*xs)
     except (ValueError, IndexError, TypeError) as error:
         raise _explain_failure(op, xs, error) from error
+    except MemoryError as error:
+        raise numerics.out_of_memory(error, op.kind, xs, name) from error
     saved = None
     if op.saves:
         out, saved = out
     if type(out) is not np.ndarray:
         out = np.asarray(out)
+    if numerics.checking:
+        numerics.check_apply(op, xs, out, name)
     result = Tensor(out, name=name)
     if record and grad_mode.enabled and op.differentiable:
         result.requires_grad = True

@@ -5,13 +5,17 @@ that `apply` recorded; graph-mode `gradients()` asks `input_grads` for the
 same vjps, one node at a time.
 """
 import contextlib
+import threading
 
 import numpy as np
 
+from . import numerics
 from .shapes import unbroadcast
 
 
-class _GradMode:
+class _GradMode(threading.local):
+    """Whether eager ops record for backward: per thread, so one thread's no_grad leaves others be."""
+
     enabled = True
 
 
@@ -118,7 +122,10 @@ def backward(root, grad, retain_graph, tensor_type):
         inputs = node.inputs
         needs = tuple(isinstance(x, tensor_type) and x.requires_grad for x in inputs)
         xs = tuple(x.data if isinstance(x, tensor_type) else x for x in inputs)
-        for x, gx in zip(inputs, input_grads(node.op, g, xs, node.y, node.saved, needs)):
+        gxs = input_grads(node.op, g, xs, node.y, node.saved, needs)
+        if numerics.checking:
+            numerics.check_vjp(node.op, gxs, xs, g, t.name)
+        for x, gx in zip(inputs, gxs):
             if gx is None:
                 continue
             key = id(x)

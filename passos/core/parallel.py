@@ -9,6 +9,13 @@ other core is shared or busy; a worker here synchronises once per part and
 sleeps on a lock when idle. Parts never split again, and results do not
 depend on timing: the same batch always splits the same way.
 
+Several threads may compute at once (e.g. predict on one model from a web
+server's threads): the split count belongs to the calling thread, and the
+process-wide settings changed for a block (the GIL switch interval here, BLAS's
+thread count in threads.py) are `ProcessSetting`s, saved by the first block in
+and restored by the last one out, so no thread sees another's count and none is
+left changed.
+
 Only arithmetic-heavy work gains: parts that mostly move memory (a first
 layer's 9-term products, a dense layer's rows sharing one weight matrix)
 ran slower split than whole in a training step here, so their ops do not split.
@@ -35,8 +42,49 @@ PASS = 16
 SWITCH_INTERVAL = 0.0005
 _workers = []  # job queues of the worker threads: started on first use, kept for good
 _starting = threading.Lock()
-_parallel = 1  # parts an op may split into: 1 = off
+_split = threading.local()  # .parts: how many parts this thread's ops may split into (1: off)
 _in_part = threading.local()  # .active: this thread is running a part (workers always are)
+
+
+class ProcessSetting:
+    """A process-wide setting held at another value while any thread is inside `held()`.
+
+    `read()` gives the value, `write(value)` sets it, `holding(original)` is the
+    value inside blocks. A lock-protected count of open blocks makes the first
+    in save the original and the last out restore it, however blocks interleave.
+    """
+
+    def __init__(self, read, write, holding):
+        self._read, self._write, self._holding = read, write, holding
+        self._lock = threading.Lock()
+        self._blocks = 0
+        self.original = None  # the value outside every block, while one is open
+        if hasattr(os, "register_at_fork"):  # a fork mid-update must not leave the lock held
+            os.register_at_fork(after_in_child=self._new_lock)
+
+    def _new_lock(self):
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def held(self):
+        """Hold the setting inside the block; yields the value it had outside every block."""
+        with self._lock:
+            if self._blocks == 0:
+                self.original = self._read()
+                self._write(self._holding(self.original))
+            self._blocks += 1
+            original = self.original
+        try:
+            yield original
+        finally:
+            with self._lock:
+                self._blocks -= 1
+                if self._blocks == 0:
+                    self._write(self.original)
+
+
+switch_interval = ProcessSetting(sys.getswitchinterval, sys.setswitchinterval,
+                                 lambda interval: min(interval, SWITCH_INTERVAL))
 
 
 class _Job:
@@ -92,24 +140,26 @@ def _worker(i):
 
 @contextlib.contextmanager
 def threads(n):
-    """Let large ops split into up to `n` parts, run at once, inside the block."""
-    global _parallel
-    outer, _parallel = _parallel, max(1, int(n))
-    interval = sys.getswitchinterval()
-    if _parallel > 1:
-        sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
+    """Let this thread's large ops split into up to `n` parts, run at once, inside the block."""
+    n = max(1, int(n))
+    outer = getattr(_split, "parts", 1)
+    _split.parts = n
     try:
-        yield
+        if n > 1:
+            with switch_interval.held():
+                yield
+        else:
+            yield
     finally:
-        _parallel = outer
-        sys.setswitchinterval(interval)
+        _split.parts = outer
 
 
 def parts(work):
     """How many parts an op doing `work` multiply-adds should split into (1: run it whole)."""
-    if _parallel == 1 or work < MIN_WORK or getattr(_in_part, "active", False):
+    n = getattr(_split, "parts", 1)
+    if n == 1 or work < MIN_WORK or getattr(_in_part, "active", False):
         return 1
-    return _parallel
+    return n
 
 
 def run_all(tasks):

@@ -11,10 +11,11 @@ Holding BLAS needs the optional `threadpoolctl` package (pip install
 import contextlib
 import functools
 import os
+import threading
 
 from . import parallel
 
-_current = None  # the thread count of the innermost compute_threads block
+_current = threading.local()  # .count: this thread's innermost compute_threads count
 
 
 @functools.lru_cache(maxsize=None)
@@ -27,34 +28,53 @@ def _blas_controllers():
     return tuple(ThreadpoolController().select(user_api="blas").lib_controllers)
 
 
+def _read_blas():
+    return [c.num_threads for c in _blas_controllers()]
+
+
+def _write_blas(counts):
+    for c, count in zip(_blas_controllers(), counts):
+        # threadpoolctl lets only one "controlling" thread set OpenBLAS's shared pool and
+        # silently ignores the rest; `_blas` already serialises our writes, so take control
+        # when ignored, and give it up after, as threadpool_limits does
+        release = getattr(type(c), "clear_controlling_thread", None)
+        c.set_num_threads(count)
+        if release is not None:
+            if c.num_threads != count:
+                release(force=True)
+                c.set_num_threads(count)
+            release()
+
+
+# BLAS's thread count is one per process: one thread while any block is open
+_blas = parallel.ProcessSetting(_read_blas, _write_blas, lambda counts: [1] * len(counts))
+
+
 @contextlib.contextmanager
 def compute_threads(n=None):
     """Compute on `n` threads in the block: BLAS on one, large ops split into `n` parts.
 
     `n` defaults to the enclosing block's count, else $PASSOS_THREADS, else
     the threads BLAS itself would use (all cores, unless OPENBLAS_NUM_THREADS
-    or OMP_NUM_THREADS say fewer).
+    or OMP_NUM_THREADS say fewer). Safe in several threads at once: the count
+    is the calling thread's, and BLAS gets its own count back when the last
+    open block (of any thread) ends.
     """
-    global _current
-    controllers = _blas_controllers()
-    if not controllers:
+    if not _blas_controllers():
         yield
         return
-    before = [c.num_threads for c in controllers]
-    if n is None:  # inside another compute_threads block, keep its count
-        n = _current or int(os.environ.get("PASSOS_THREADS", 0)) or max(before)
-    if n < 1:
-        raise ValueError(f"compute_threads: needs at least 1 thread, got {n}")
-    for c in controllers:
-        c.set_num_threads(1)
-    outer, _current = _current, n
-    try:
-        with parallel.threads(n):
-            yield
-    finally:
-        _current = outer
-        for c, count in zip(controllers, before):
-            c.set_num_threads(count)
+    with _blas.held() as before:
+        outer = getattr(_current, "count", None)
+        if n is None:  # inside another compute_threads block, keep its count
+            n = outer or int(os.environ.get("PASSOS_THREADS", 0)) or max(before)
+        if n < 1:
+            raise ValueError(f"compute_threads: needs at least 1 thread, got {n}")
+        _current.count = n
+        try:
+            with parallel.threads(n):
+                yield
+        finally:
+            _current.count = outer
 
 
 def with_compute_threads(method):

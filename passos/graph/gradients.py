@@ -75,7 +75,8 @@ def gradients(ys, xs, grad_ys=None):
     # 1. seed: dy/dy = 1 (or the given grad_ys)
     pending = {}
     for y, gy in zip(ys, grad_ys):
-        seed = ones_like(y) if gy is None else gy
+        with graph.origin(graph.origin_of(y)[0], backward=True):
+            seed = ones_like(y) if gy is None else gy
         pending.setdefault(id(y), []).append(seed)
     # 2. walk nodes in reverse creation order, which is a reverse topological order
     last = max(y.index for y in ys)
@@ -84,22 +85,28 @@ def gradients(ys, xs, grad_ys=None):
         parts = pending.pop(id(node), None)
         if parts is None or id(node) not in reached:
             continue
-        g = parts[0]
-        for part in parts[1:]:
-            g = add(g, part)
-        done[id(node)] = g
-        if not node.op.differentiable:
-            continue
-        needs = tuple(isinstance(x, Symbol) and id(x) in reached for x in node.inputs)
-        if not any(needs):
-            continue
-        extra = [node, graph.add_op(SavedOf(), [node]) if node.op.saves else None]
-        vjp = graph.add_op(VjpOp(node.op, needs), [g, *node.inputs, *extra])
-        for k, i in enumerate(vjp.op.indices):
-            x = node.inputs[i]
-            gx = vjp if vjp.op.width == 1 else graph.add_op(
-                OutputOf(k, x.shape, _grad_dtype(g.dtype, x.dtype)), [vjp],
-                name=f"{vjp.name}/{i}")
-            pending.setdefault(id(x), []).append(gx)
+        with graph.origin(graph.origin_of(node)[0], backward=True):
+            _node_grads(graph, node, parts, reached, pending, done)
     result = [done.get(id(x)) for x in xs]
     return result[0] if single else result
+
+
+def _node_grads(graph, node, parts, reached, pending, done):
+    """Sum the gradient parts reaching `node`; hand its inputs their parts (one VjpOp node)."""
+    g = parts[0]
+    for part in parts[1:]:
+        g = add(g, part)
+    done[id(node)] = g
+    if not node.op.differentiable:
+        return
+    needs = tuple(isinstance(x, Symbol) and id(x) in reached for x in node.inputs)
+    if not any(needs):
+        return
+    extra = [node, graph.add_op(SavedOf(), [node]) if node.op.saves else None]
+    vjp = graph.add_op(VjpOp(node.op, needs), [g, *node.inputs, *extra])
+    for k, i in enumerate(vjp.op.indices):
+        x = node.inputs[i]
+        gx = vjp if vjp.op.width == 1 else graph.add_op(
+            OutputOf(k, x.shape, _grad_dtype(g.dtype, x.dtype)), [vjp],
+            name=f"{vjp.name}/{i}")
+        pending.setdefault(id(x), []).append(gx)

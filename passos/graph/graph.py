@@ -76,6 +76,8 @@ class Graph:
         self._counts = {}
         self._scopes = []
         self._captured = {}  # id(eager tensor) -> its node
+        self._origin = None  # (Keras layer name or None, part of a gradient) of new nodes
+        self.origins = {}    # node index -> its origin, where one was set
 
     @contextlib.contextmanager
     def as_default(self):
@@ -94,6 +96,22 @@ class Graph:
             yield self._prefix()
         finally:
             self._scopes.pop()
+
+    @contextlib.contextmanager
+    def origin(self, layer=None, backward=False):
+        """Mark nodes created inside as made by Keras layer `layer` (a name), or for a gradient.
+
+        Errors about a node (check_numerics, memory) name it; node names stay as written.
+        """
+        outer, self._origin = self._origin, (layer, backward)
+        try:
+            yield
+        finally:
+            self._origin = outer
+
+    def origin_of(self, node):
+        """(layer name or None, whether the node computes a gradient)."""
+        return self.origins.get(node.index, (None, False))
 
     def _prefix(self):
         return "".join(s + "/" for s in self._scopes)
@@ -121,6 +139,8 @@ class Graph:
         node = Symbol(self, op, converted, shape, np.dtype(op.dtype(*dtypes)),
                       self.unique_name(name or op.kind))
         self.nodes.append(node)
+        if self._origin is not None:
+            self.origins[node.index] = self._origin
         return node
 
     def _input(self, op, x):
@@ -147,6 +167,8 @@ class Graph:
                           self.unique_name(tensor.name or "captured"))
             self.nodes.append(node)
             self._captured[id(tensor)] = node
+            if self._origin is not None:  # first read inside a layer: that layer's weight
+                self.origins[node.index] = self._origin
         return node
 
     def get_operations(self):

@@ -6,9 +6,11 @@ so a step costs one Python call per node and nothing more.
 """
 import numpy as np
 
+from ..core import numerics
 from ..core.apply import _explain_failure
 from ..core.arguments import numeric_array
 from ..core.shapes import describe
+from .gradients import VjpOp
 from .graph import Symbol, get_default_graph
 from .sources import AssignOp, CaptureOp, VariableOp
 
@@ -67,6 +69,7 @@ class Plan:
         self.template = template
         self.steps = steps
         self.feed_slots = [(key, slots[key]) for key in fed if key in slots]
+        self.fed_nodes = [node for node in order if id(node) in fed]
         self.fetch_slots = [slots[id(f)] for f in fetches]
         # fetched values may alias state that later updates change in place
         self.writes = any(isinstance(n.op, (AssignOp, VariableOp, CaptureOp)) for n in order)
@@ -74,9 +77,9 @@ class Plan:
 
     def run(self, feeds):
         """Fetched values, given {id(symbol): array} for the fed symbols."""
-        values = self.template.copy()
-        for key, slot in self.feed_slots:
-            values[slot] = feeds[key]
+        if numerics.checking and numerics.enabled():
+            return self._run_checked(feeds)
+        values = self._start(feeds)
         step = None
         try:
             for step in self.steps:
@@ -86,15 +89,85 @@ class Plan:
                     values[out] = result
                 else:
                     values[out:out + width] = result
-        except (ValueError, IndexError, TypeError) as error:
-            node = step[4]
-            explained = _explain_failure(node.op, [values[i] for i in step[1]], error)
-            raise type(explained)(f"while running node '{node.name}': {explained}") from error
+        except (ValueError, IndexError, TypeError, MemoryError) as error:
+            raise _failed(step, values, error) from error
         return [values[slot] for slot in self.fetch_slots]
+
+    def _start(self, feeds):
+        values = self.template.copy()
+        for key, slot in self.feed_slots:
+            values[slot] = feeds[key]
+        return values
+
+    def _run_checked(self, feeds):
+        """run() that stops at the first node giving NaN or inf (inside check_numerics)."""
+        values = self._start(feeds)
+        for node in self.fed_nodes:
+            found = numerics.non_finite(feeds[id(node)])
+            if found:
+                raise numerics.failure("feed", found, "forward",
+                                       [(f"'{node.name}'", feeds[id(node)])], node=node.name)
+        step = None
+        try:
+            for step in self.steps:
+                function, inputs, out, width, node = step
+                args = [values[i] for i in inputs]
+                result = function(*args)
+                if width == 1:
+                    values[out] = result
+                else:
+                    values[out:out + width] = result
+                _check_step(node, args, result, width)
+        except (ValueError, IndexError, TypeError, MemoryError) as error:
+            raise _failed(step, values, error) from error
+        return [values[slot] for slot in self.fetch_slots]
+
+
+def _failed(step, values, error):
+    """The error to raise when the node of `step` failed: it names the node (and layer)."""
+    node = step[4]
+    args = [values[i] for i in step[1]]
+    if isinstance(error, MemoryError):
+        return numerics.out_of_memory(error, node.op.kind, args, node.name,
+                                      node.graph.origin_of(node)[0])
+    explained = _explain_failure(node.op, args, error)
+    return type(explained)(f"while running node '{node.name}': {explained}")
+
+
+def _check_step(node, args, result, width):
+    """Raise NonFiniteError if the result of `node` (or a weight it updated) is not finite."""
+    op = node.op
+    outputs = [result] if width == 1 else [result[0]] if op.saves else list(result)
+    layer, backward = node.graph.origin_of(node)
+    for value in outputs:
+        found = numerics.non_finite(value)
+        if not found:
+            continue
+        if isinstance(op, VjpOp):  # inputs: output gradient, the op's inputs, its output, saved
+            forward = node.inputs[len(op.needs) + 1]
+            labelled = [(_label(x), v) for x, v in zip(node.inputs[1:-2], args[1:-2])]
+            raise numerics.failure(op.op.kind, found, "backward", labelled,
+                                   node=forward.name, layer=layer, grad=args[0])
+        labelled = [(_label(x), v) for x, v in zip(node.inputs, args)]
+        raise numerics.failure(op.kind, found, "backward" if backward else "forward", labelled,
+                               node=node.name, layer=layer)
+    for weight in getattr(op, "weights", ()):  # an optimizer's in-place update
+        found = numerics.non_finite(weight.data)
+        if found:
+            raise numerics.failure(op.kind, found, "update", list(zip(
+                [f"gradient of '{w.name}'" for w in op.weights], args)), node=weight.name,
+                layer=weight.name.rpartition("/")[0] or None)
+
+
+def _label(x):
+    return f"'{x.name}'" if isinstance(x, Symbol) else "a constant"
 
 
 class Session:
     """Runs nodes of one graph; holds the values of its variables.
+
+    Threads may call run() at once: each run keeps its values to itself (variables'
+    assignments still race, as in TensorFlow).
 
     >>> import passos.graph as g
     >>> graph = g.Graph()

@@ -11,6 +11,9 @@ import warnings
 
 import numpy as np
 
+from ...core.numerics import NonFiniteError
+from ...ops import random as passos_random
+from ..engine.plans import latest_training_step
 from .base import Callback
 
 
@@ -92,13 +95,68 @@ class EarlyStopping(Callback):
 
 
 class TerminateOnNaN(Callback):
-    """Stop training as soon as a batch's loss is NaN or infinite."""
+    """Stop training as soon as a batch's loss is NaN or infinite, and say which op made it.
+
+    With `explain` (the default) each batch's starting weights and random state
+    are kept (one copy into reused buffers per batch); on a bad loss the batch's
+    loss is computed again from them under passos.debug.check_numerics(), and
+    the first op that gave NaN or inf (its node, layer and input ranges) is
+    printed after Keras' message and kept in `report` (a NonFiniteError, or
+    None). The model keeps the weights training left, as in Keras.
+    """
+
+    def __init__(self, explain=True):
+        super().__init__()
+        self.explain = explain
+        self.report = None
+        self._start = None  # (weights, random state) at the start of the current batch
+
+    def on_train_begin(self, logs=None):
+        self.report = None
+
+    def on_batch_begin(self, batch, logs=None):
+        if not self.explain:
+            return
+        weights = [w.data for w in self.model.weights]
+        kept = self._start[0] if self._start is not None else []
+        if [k.shape for k in kept] != [w.shape for w in weights]:
+            kept = [np.empty_like(w) for w in weights]
+        for k, w in zip(kept, weights):
+            np.copyto(k, w)
+        self._start = (kept, passos_random.generator().bit_generator.state)
 
     def on_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not np.isfinite(loss):
             print(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True
+            if self.explain:
+                self.report = self._rerun()
+                print(f"Batch {batch}: " + (str(self.report) if self.report is not None else
+                      "its loss is finite when computed again from the batch's starting "
+                      "weights: the NaN came from outside the model's ops"))
+
+    def _rerun(self):
+        """The NonFiniteError of the latest batch computed again from its starting weights."""
+        step = latest_training_step(self.model)
+        if step is None or self._start is None:
+            return None
+        plan, x, y, w = step
+        weights = [t.data for t in self.model.weights]
+        rng = passos_random.generator().bit_generator
+        now = ([v.copy() for v in weights], rng.state)
+        for target, kept in zip(weights, self._start[0]):
+            np.copyto(target, kept)
+        rng.state = self._start[1]
+        try:
+            plan.check(x, y, w)
+        except NonFiniteError as error:
+            return error
+        finally:
+            for target, value in zip(weights, now[0]):
+                np.copyto(target, value)
+            rng.state = now[1]
+        return None
 
 
 class LearningRateScheduler(Callback):

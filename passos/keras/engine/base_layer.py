@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from ...core import arguments
+from ...core import arguments, numerics
 from ...core.shapes import describe
 from ...core.tensor import Tensor
 from ...graph.graph import Graph, Symbol, placeholder
@@ -134,6 +134,12 @@ class Layer:
             self._build(shape)
         # 3. check the input against what the layer was built for, then compute
         self.check_input(shape)
+        if isinstance(x, Symbol):  # the nodes traced here are this layer's: errors name it
+            with x.graph.origin(self.name):
+                return self.call(x, training=training)
+        if numerics.checking:  # eager ops, likewise
+            with numerics.in_layer(self.name):
+                return self.call(x, training=training)
         return self.call(x, training=training)
 
     def _build(self, shape):

@@ -14,6 +14,7 @@ import threading
 from ...core.apply import apply
 from ...ops.conv_pool import ConvPool
 from .. import activations
+from ...graph.graph import Symbol
 from .base_layer import KerasTensor, _shape_of
 
 
@@ -61,7 +62,11 @@ def conv_pools(layers, x):
         params += [conv.kernel, *bias]
     if not paddings:
         return None, 0
-    return apply(ConvPool(*paddings, biases=biases), x, *params), 2 * len(paddings)
+    fused = ConvPool(*paddings, biases=biases)
+    if not isinstance(x, Symbol):
+        return apply(fused, x, *params), 2 * len(paddings)
+    with x.graph.origin(", ".join(layer.name for layer in layers[:2 * len(paddings)])):
+        return apply(fused, x, *params), 2 * len(paddings)
 
 
 def _fits(conv, pool):

@@ -5,8 +5,12 @@ eager tensors, so every plan and eager call shares them), adds the loss,
 metrics and the optimizer's update, and runs through one Session plan per
 step: one Python call per node, no re-tracing.
 """
+import itertools
+import threading
+
 import numpy as np
 
+from ...core import numerics
 from ...core.op import Op
 from ...graph.gradients import gradients
 from ...graph.graph import Graph, placeholder
@@ -14,6 +18,10 @@ from ...graph.session import Session
 from ...ops import arithmetic as ar, elementwise as el, reduce as rd
 from .. import losses
 from . import fusion
+
+# Tracing writes to the layers (their update lists, lazily built state): one trace at a time
+_tracing = threading.Lock()
+_steps = itertools.count()  # numbers training steps, so the latest one can be found
 
 
 class ApplyOptimizer(Op):
@@ -56,6 +64,10 @@ class Plan:
     """One compiled computation of a model: `run(x, y, w)` -> list of floats or arrays."""
 
     def __init__(self, model, kind, weighted=False):
+        with _tracing:
+            self._trace(model, kind, weighted)
+
+    def _trace(self, model, kind, weighted):
         self.kind = kind
         graph = Graph()
         with graph.as_default():
@@ -103,6 +115,32 @@ class Plan:
         self._call = self.session.make_callable(
             fetches + self.extra, [node for node in inputs if node is not None])
 
+        self.last = None    # (step number, x, y, w) of the latest training step
+        self._check = None  # the loss alone, for check()
+
     def run(self, x, y=None, w=None):
+        if self.kind == "train":
+            self.last = (next(_steps), x, y, w)
         values = [x, y, w, self.optimizer.current_learning_rate() if self.lr is not None else 0]
         return self._call(*(v for v, fed in zip(values, self._fed) if fed))[:len(self.fetches)]
+
+    def check(self, x, y=None, w=None):
+        """Compute the loss and metrics again inside check_numerics(), without any update.
+
+        Raises NonFiniteError naming the first node that gives NaN or inf.
+        """
+        if self._check is None:
+            fed = [node for node in (self.x, self.y, self.w) if node is not None]
+            self._check = self.session.make_callable(self.fetches, fed)
+        with numerics.check_numerics():
+            return self._check(*(v for v, node in zip((x, y, w), (self.x, self.y, self.w))
+                                 if node is not None))
+
+
+def latest_training_step(model):
+    """(train plan, x, y, sample weights) of the model's latest training step, or None."""
+    plans = [p for p in model._plans.values() if p.kind == "train" and p.last is not None]
+    if not plans:
+        return None
+    plan = max(plans, key=lambda p: p.last[0])
+    return (plan, *plan.last[1:])

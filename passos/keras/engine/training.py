@@ -6,18 +6,23 @@ update), and the callbacks' bookkeeping.
 """
 import numpy as np
 
-from ...core import arguments
+from ...core import arguments, numerics
 from ...core.threads import with_compute_threads
 from ...ops import random as passos_random
 from .. import callbacks as callbacks_module
 from .. import losses, metrics as metrics_module, optimizers
 from . import fit_arguments as checks
+from .access import reads, writes
 from .network import Network
 from .plans import Plan
 
 
 class Model(Network):
-    """A network that can be compiled and trained (functional: Model(inputs, outputs))."""
+    """A network that can be compiled and trained (functional: Model(inputs, outputs)).
+
+    Threads: predict and evaluate may run on one model from many threads at
+    once; fit and train_on_batch run alone, one after another (see access.py).
+    """
 
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
         super().__init__(inputs=inputs, outputs=outputs, name=name, **kwargs)
@@ -108,11 +113,18 @@ class Model(Network):
         return x, y, weights
 
     # -- training --------------------------------------------------------------
+    @writes
     @with_compute_threads
+    @numerics.option
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, seed=None, **kwargs):
-        """Train for `epochs` epochs; returns a History whose `.history` holds the logs."""
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, seed=None,
+            check_numerics=False, **kwargs):
+        """Train for `epochs` epochs; returns a History whose `.history` holds the logs.
+
+        check_numerics=True runs the whole fit inside passos.debug.check_numerics():
+        it stops at the first op (forward, gradient or update) that gives NaN or inf.
+        """
         if kwargs:
             raise TypeError(f"fit: unknown argument(s) {sorted(kwargs)}")
         batch_size = checks.batch_size(batch_size, "fit")
@@ -190,6 +202,7 @@ class Model(Network):
             totals += np.asarray(values, np.float64) * len(x[start:end])
         return (totals / max(len(x), 1)).tolist()
 
+    @reads
     @with_compute_threads
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, **kwargs):
         """The loss (and metrics) on (x, y): a float, or a list in `metrics_names` order."""
@@ -200,6 +213,7 @@ class Model(Network):
             print(" - ".join(f"{n}: {v:.4f}" for n, v in zip(self.metrics_names, scores)))
         return scores[0] if len(scores) == 1 else scores
 
+    @reads
     @with_compute_threads
     def predict(self, x, batch_size=None, verbose=0, **kwargs):
         """The model's outputs for `x`, computed in batches (no dropout)."""
@@ -219,16 +233,19 @@ class Model(Network):
             return (probabilities > 0.5).astype(np.int64)
         return probabilities.argmax(axis=-1)
 
+    @writes
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
         x, y, weights = self._prepare(x, y, sample_weight, class_weight, who="train_on_batch")
         values = self._plan("train", weighted=weights is not None).run(x, y, weights)
         return float(values[0]) if len(values) == 1 else [float(v) for v in values]
 
+    @reads
     def test_on_batch(self, x, y, sample_weight=None):
         x, y, weights = self._prepare(x, y, sample_weight, who="test_on_batch")
         values = self._plan("test", weighted=weights is not None).run(x, y, weights)
         return float(values[0]) if len(values) == 1 else [float(v) for v in values]
 
+    @reads
     def predict_on_batch(self, x):
         x, _, _ = self._prepare(x, who="predict_on_batch", targets=False)
         return self._plan("predict").run(x)[0]
