@@ -65,9 +65,10 @@ def loads_or_refuses(folder, data):
     except ModelFileError as error:
         assert f"cannot load '{path}': " in str(error)
         return
-    shape = model.input_shape[1:]
+    batch, *shape = model.input_shape
+    shape = (2 if batch is None else batch,) + tuple(shape)  # a saved batch size is kept
     if None not in shape and int(np.prod(shape, dtype=np.int64)) <= 10_000:
-        model.predict(np.zeros((2,) + shape, model.input_dtype), verbose=0)
+        model.predict(np.zeros(shape, model.input_dtype), batch_size=max(shape[0], 1), verbose=0)
 
 
 def paths(document, prefix=()):
