@@ -7,6 +7,10 @@ runs code from the file: JSON is read as data, arrays with
 np.load(allow_pickle=False), and layer classes are looked up by name in
 passos.keras.layers (or in the caller's custom_objects). Saving goes through
 passos.io.atomic_write, so a crash never leaves a half-written model.
+Loading checks the whole JSON (saving_checks) and every array's header
+(saving_arrays) before it builds a layer, and layers get their weights without
+running initializers: a hostile file is refused with a ModelFileError before it
+costs memory or time.
 
 >>> import os, tempfile
 >>> from passos.keras.models import Sequential, load_model
@@ -32,8 +36,8 @@ from .engine.base_layer import Layer, weights_from
 from .engine.sequential import Sequential
 from .engine.training import Model
 from .layers.core import Input, InputLayer
-from .saving_arrays import (ZIP_ERRORS, StoredWeights, check_total, entry_info, read_array,
-                            read_header)
+from .saving_arrays import (ZIP_ERRORS, StoredWeights, check_total, entry_info, memory_limit,
+                            read_array, read_header)
 from .saving_checks import ModelFileError, check_manifest, decode, error as _error, expect
 
 FORMAT = "passos.keras"
@@ -207,11 +211,13 @@ def _open(path):
 
 
 def _read_manifest(archive, path):
-    """model.json, read within _MAX_MANIFEST_BYTES and checked whole (check_manifest)."""
+    """model.json, read within a few times the file's size and checked whole (check_manifest)."""
     info = entry_info(archive, path, MANIFEST)
-    if info.file_size > _MAX_MANIFEST_BYTES:
+    limit = min(_MAX_MANIFEST_BYTES, memory_limit(path))
+    if info.file_size > limit:
         raise _error(path, f"the entry '{MANIFEST}' holds {info.file_size} bytes, more than the "
-                           f"{_MAX_MANIFEST_BYTES} it can need")
+                           f"{limit} it can need (a compressed entry that expands far beyond "
+                           "the file's size is a zip bomb)")
     try:
         raw = archive.read(info)
     except ZIP_ERRORS as problem:

@@ -15,12 +15,17 @@ import zlib
 
 import numpy as np
 
+try:
+    from lzma import LZMAError
+except ImportError:  # without lzma, zipfile refuses LZMA entries with NotImplementedError
+    LZMAError = zlib.error
+
 from .saving_checks import FLOAT_DTYPES, MAX_RANK, error
 
 HEADER_BYTES = 1 << 16     # an .npy header of a plain array is about 128 bytes
 MAX_EXPANSION = 8          # stored arrays may take this many times the file's size ...
 EXPANSION_ALLOWANCE = 1 << 20   # ... plus this, for small files of zeros a zip tool compressed
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, LZMAError, EOFError, OSError, RuntimeError,
               NotImplementedError, ValueError)
 _VERSIONS = {(1, 0): np.lib.format.read_array_header_1_0,
              (2, 0): np.lib.format.read_array_header_2_0}
@@ -73,11 +78,16 @@ def read_header(archive, path, entry):
     return stored
 
 
+def memory_limit(path):
+    """The most bytes the loader reads out of the file at `path`: a few times its own size."""
+    return MAX_EXPANSION * os.path.getsize(path) + EXPANSION_ALLOWANCE
+
+
 def check_total(path, stored):
     """Refuse arrays that would take far more memory than the file's own bytes can describe."""
     total = sum(item.nbytes for item in stored)
     size = os.path.getsize(path)
-    if total > MAX_EXPANSION * size + EXPANSION_ALLOWANCE:
+    if total > memory_limit(path):
         raise error(path, f"its arrays would take {total} bytes of memory, more than "
                           f"{MAX_EXPANSION} times the file's {size} bytes: an entry claims to "
                           "expand far beyond its compressed size (a zip bomb, or a damaged "

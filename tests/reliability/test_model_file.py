@@ -245,3 +245,15 @@ def test_load_weights_checks_headers_and_total_too(tmp_path):
     model = passos.keras.models.Sequential([Dense(2, input_shape=(3,))])
     with pytest.raises(ModelFileError, match=r"its arrays would take \d+ bytes of memory"):
         model.load_weights(write(tmp_path, data))
+
+
+def test_manifest_that_inflates_far_beyond_the_file_is_refused(tmp_path, memory_capped):
+    """24 MiB of JSON (a list of zeros) deflated into 24 KiB."""
+    text = b'{"format": "passos.keras", "format_version": 1, "weights": [' + b"0," * (12 << 20)
+    packed, crc, size = deflated(text + b"0]}", 0)
+    data = raw_zip([("model.json", packed, 8, crc, size)])
+    outcome = capped_load(memory_capped, write(tmp_path, data))
+    assert outcome["raised"] == "ModelFileError", outcome
+    assert (f"the entry 'model.json' holds {size} bytes, more than the {8 * len(data) + (1 << 20)}"
+            " it can need (a compressed entry that expands far beyond the file's size is a zip "
+            "bomb)") in outcome["message"]
