@@ -282,6 +282,8 @@ def _rebuild(path, section, custom_objects):
                                   section.get("input_dtype"))
     except ModelFileError:
         raise
+    except RecursionError:  # check_manifest bounds depth and layers; this is the last guard
+        raise _error(path, "its model is nested or chained too deeply to build") from None
     except (KeyError, TypeError, AttributeError, IndexError, ValueError, ArithmeticError) as error:
         raise _error(path, f"the model's config is malformed ({type(error).__name__}: "
                            f"{error})") from error

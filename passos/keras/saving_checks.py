@@ -13,6 +13,7 @@ MAX_DEPTH = 100            # levels of lists and dicts in model.json: about 30 m
 MAX_INTEGER = 2 ** 53      # no size or count needs more, and larger ones are inexact in most JSON readers
 MAX_RANK = 8               # dimensions of an input or a weight
 MAX_NAME = 1000            # characters in a name
+MAX_LAYERS = 500           # in all models of a file: wiring a chain of layers recurses once per layer
 MODEL_CLASSES = ("Sequential", "Model")
 
 
@@ -133,23 +134,27 @@ def _check_model(path, section):
     if section.get("build_input_shape") is not None:
         check_shape(section["build_input_shape"], path, "the model's build_input_shape")
     check_dtype(section.get("input_dtype"), path, "the model's input_dtype")
-    _check_network(path, class_name, section.get("config"))
+    _check_network(path, class_name, section.get("config"), [0])
 
 
-def _check_network(path, class_name, config):
+def _check_network(path, class_name, config, counted):
     """A Sequential or functional config: its layers, and the models nested in it (depth is
-    bounded by MAX_DEPTH, so this recursion is too)."""
+    bounded by MAX_DEPTH, so this recursion is too); `counted` holds the layers seen so far."""
     config = expect(config, dict, path, f"the config of a {class_name}")
     if config.get("name") is not None:
         check_name(config["name"], path, f"the name of a {class_name}")
     layers = expect(config.get("layers"), list, path, f"the layers of a {class_name}")
+    counted[0] += len(layers)
+    if counted[0] > MAX_LAYERS:
+        raise error(path, f"its models hold more than {MAX_LAYERS} layers in all; passos loads "
+                          f"at most {MAX_LAYERS}")
     for i, item in enumerate(layers):
         item = expect(item, dict, path, f"layer {i} of a {class_name}")
         layer_class = expect(item.get("class_name"), str, path, f"the class_name of layer {i}")
         what = f"layer {i} ({layer_class:.60})"
         layer_config = expect(item.get("config"), dict, path, f"the config of {what}")
         if layer_class in MODEL_CLASSES:
-            _check_network(path, layer_class, layer_config)
+            _check_network(path, layer_class, layer_config, counted)
         else:
             _check_layer_config(path, layer_class, layer_config, what)
         if class_name == "Model":

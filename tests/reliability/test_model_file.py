@@ -257,3 +257,19 @@ def test_manifest_that_inflates_far_beyond_the_file_is_refused(tmp_path, memory_
     assert (f"the entry 'model.json' holds {size} bytes, more than the {8 * len(data) + (1 << 20)}"
             " it can need (a compressed entry that expands far beyond the file's size is a zip "
             "bomb)") in outcome["message"]
+
+
+@pytest.mark.parametrize("count", [500, 2000])
+def test_more_layers_than_passos_loads(tmp_path, count):
+    """A long flat list of layers: wiring them recursed once per layer, then quadratic time."""
+    manifest = manifest_of(sequential_file())
+    layers = manifest["model"]["config"]["layers"]
+    layers[4:4] = [{"class_name": "Activation", "config": {"name": f"a{i}", "activation": "relu"}}
+                   for i in range(count - len(layers))]
+    path = write(tmp_path, with_manifest(sequential_file(), manifest))
+    if count <= 500:
+        assert len(load_model(path).layers) == count
+        return
+    with pytest.raises(ModelFileError, match=r"its models hold more than 500 layers in all; "
+                       r"passos loads at most 500"):
+        load_model(path)
