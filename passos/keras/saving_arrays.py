@@ -7,7 +7,6 @@ beyond its compressed bytes is a zip bomb). Layers are then built under
 `StoredWeights`, which hands out zeros instead of running initializers and
 refuses any weight the file does not store.
 """
-import io
 import math
 import os
 import zipfile
@@ -25,8 +24,9 @@ from .saving_checks import FLOAT_DTYPES, MAX_RANK, error
 HEADER_BYTES = 1 << 16     # an .npy header of a plain array is about 128 bytes
 MAX_EXPANSION = 8          # stored arrays may take this many times the file's size ...
 EXPANSION_ALLOWANCE = 1 << 20   # ... plus this, for small files of zeros a zip tool compressed
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, LZMAError, EOFError, OSError, RuntimeError,
-              NotImplementedError, ValueError)
+_CORRUPT = (zipfile.BadZipFile, zlib.error, LZMAError, EOFError, OSError, RuntimeError,
+            NotImplementedError)
+ZIP_ERRORS = _CORRUPT + (ValueError,)
 _VERSIONS = {(1, 0): np.lib.format.read_array_header_1_0,
              (2, 0): np.lib.format.read_array_header_2_0}
 
@@ -49,20 +49,31 @@ def entry_info(archive, path, entry):
                           "not a passos model file)") from None
 
 
+class _Bounded:
+    """A file that yields at most `left` bytes: numpy reads a header's declared length first."""
+
+    def __init__(self, file, left):
+        self.file, self.left = file, left
+
+    def read(self, size):
+        data = self.file.read(min(size, self.left))
+        self.left -= len(data)
+        return data
+
+
 def read_header(archive, path, entry):
     """The header of the .npy `entry`, read alone (at most HEADER_BYTES), checked against its size."""
     info = entry_info(archive, path, entry)
     try:
         with archive.open(info) as file:
-            head = io.BytesIO(file.read(min(info.file_size, HEADER_BYTES)))
-    except ZIP_ERRORS as problem:
+            head = _Bounded(file, HEADER_BYTES)
+            version = np.lib.format.read_magic(head)
+            if version not in _VERSIONS:
+                raise ValueError(f"format version {version} is not one passos writes")
+            shape, fortran, dtype = _VERSIONS[version](head, max_header_size=HEADER_BYTES)
+    except _CORRUPT as problem:
         raise error(path, f"the entry '{entry}' is corrupt ({problem})") from None
-    try:
-        version = np.lib.format.read_magic(head)
-        if version not in _VERSIONS:
-            raise ValueError(f"format version {version} is not one passos writes")
-        shape, fortran, dtype = _VERSIONS[version](head, max_header_size=HEADER_BYTES)
-    except (ValueError, EOFError, SyntaxError, RecursionError) as problem:
+    except (ValueError, SyntaxError, RecursionError) as problem:
         raise error(path, f"the entry '{entry}' is not a plain NumPy array ({problem})") from None
     if len(shape) > MAX_RANK or any(size < 0 for size in shape):
         raise error(path, f"the entry '{entry}' is not a plain NumPy array: its header declares "
@@ -70,7 +81,7 @@ def read_header(archive, path, entry):
     if dtype.name not in FLOAT_DTYPES or dtype.fields is not None:
         raise error(path, f"the entry '{entry}' is not a plain NumPy array: it holds "
                           f"{dtype.name} values, and passos stores {', '.join(FLOAT_DTYPES)}")
-    stored = Stored(entry, shape, dtype, fortran, head.tell())
+    stored = Stored(entry, shape, dtype, fortran, HEADER_BYTES - head.left)
     if info.file_size != stored.offset + stored.nbytes:
         raise error(path, f"the entry '{entry}' holds {info.file_size} bytes, but its header "
                           f"declares a {dtype.name} array of shape {shape} ({stored.nbytes} "

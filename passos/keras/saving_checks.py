@@ -87,13 +87,19 @@ def check_manifest(path, manifest):
         check_shape(item.get("shape"), path, f"the shape of {what}", unknown=False)
         check_dtype(item.get("dtype"), path, f"the dtype of {what}", required=True)
         expect(item.get("entry"), str, path, f"the entry name of {what}")
+    named = [item["entry"] for item in weights]
     if manifest.get("model") is not None:
         _check_model(path, expect(manifest["model"], dict, path, "'model'"))
     if manifest.get("compile") is not None:
         _check_compile(path, expect(manifest["compile"], dict, path, "'compile'"))
     if manifest.get("optimizer_state") is not None:
-        _check_optimizer_state(path, expect(manifest["optimizer_state"], dict, path,
-                                            "'optimizer_state'"))
+        state = expect(manifest["optimizer_state"], dict, path, "'optimizer_state'")
+        _check_optimizer_state(path, state)
+        named += [item["entry"] for item in state["slots"]]
+    if len(set(named)) != len(named):  # each array is read once: no entry read over and over
+        twice = next(entry for entry in named if named.count(entry) > 1)
+        raise error(path, f"the entry '{twice:.200}' is named for more than one array; each "
+                          "array has its own entry")
 
 
 # -- pieces ------------------------------------------------------------------------------------

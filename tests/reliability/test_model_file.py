@@ -273,3 +273,26 @@ def test_more_layers_than_passos_loads(tmp_path, count):
     with pytest.raises(ModelFileError, match=r"its models hold more than 500 layers in all; "
                        r"passos loads at most 500"):
         load_model(path)
+
+
+def test_an_entry_named_for_two_arrays(tmp_path):
+    """Reading one entry for many arrays would multiply the file's size in reads and memory."""
+    manifest = manifest_of(sequential_file())
+    manifest["optimizer_state"]["slots"][1]["entry"] = manifest["weights"][0]["entry"]
+    with pytest.raises(ModelFileError, match=r"the entry 'weights/0\.npy' is named for more "
+                       r"than one array; each array has its own entry"):
+        load_model(write(tmp_path, with_manifest(sequential_file(), manifest)))
+
+
+def test_array_header_that_declares_a_huge_length(tmp_path, memory_capped):
+    """A version-2 header declaring 4 GiB, then 64 MiB of deflated zeros: numpy reads a header's
+    declared length before checking it, so the loader lets it read only HEADER_BYTES."""
+    header = b"\x93NUMPY\x02\x00" + (0xFFFFFFF0).to_bytes(4, "little")
+    packed, crc, size = deflated(header, 64 << 20)
+    data = raw_zip([stored("model.json", json.dumps(dense_manifest(2, 3)).encode()),
+                    ("weights/0.npy", packed, 8, crc, size),
+                    stored("weights/1.npy", npy_header((2,)) + bytes(8))])
+    outcome = capped_load(memory_capped, write(tmp_path, data))
+    assert outcome["raised"] == "ModelFileError", outcome
+    assert ("the entry 'weights/0.npy' is not a plain NumPy array (EOF: reading array header, "
+            "expected 4294967280 bytes got 65524)") in outcome["message"]
