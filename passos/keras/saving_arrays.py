@@ -1,4 +1,4 @@
-"""A model file's arrays, read within bounds: every header first, then only the bytes the model needs.
+"""A model file's arrays, read within bounds: every header first, then only the bytes needed.
 
 Before load_model builds a layer it knows, from the .npy headers alone, the
 shape, dtype and size of every stored array and that their total fits what the
@@ -62,7 +62,7 @@ class _Bounded:
 
 
 def read_header(archive, path, entry):
-    """The header of the .npy `entry`, read alone (at most HEADER_BYTES), checked against its size."""
+    """The header of the .npy `entry`, read alone (bounded), checked against its size."""
     info = entry_info(archive, path, entry)
     try:
         with archive.open(info) as file:

@@ -9,11 +9,11 @@ import json
 import math
 
 FLOAT_DTYPES = ("float16", "float32", "float64")
-MAX_DEPTH = 100            # levels of lists and dicts in model.json: about 30 models nested in models
-MAX_INTEGER = 2 ** 53      # no size or count needs more, and larger ones are inexact in most JSON readers
-MAX_RANK = 8               # dimensions of an input or a weight
-MAX_NAME = 1000            # characters in a name
-MAX_LAYERS = 500           # in all models of a file: wiring a chain of layers recurses once per layer
+MAX_DEPTH = 100        # levels of lists and dicts in model.json: about 30 models nested in models
+MAX_INTEGER = 2 ** 53  # no size or count needs more; larger ones are inexact in most JSON readers
+MAX_RANK = 8           # dimensions of an input or a weight
+MAX_NAME = 1000        # characters in a name
+MAX_LAYERS = 500       # in all models of a file: wiring a chain of layers recurses once per layer
 MODEL_CLASSES = ("Sequential", "Model")
 
 
@@ -26,7 +26,7 @@ def error(path, problem):
 
 
 def expect(value, kind, path, what):
-    """`value` if it is a `kind` (a bool is not an int here), else a ModelFileError naming `what`."""
+    """`value` if it is a `kind` (a bool is not an int), else a ModelFileError naming `what`."""
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
         raise error(path, f"{what} should be {getattr(kind, '__name__', kind)}, got "
                           f"{value!r:.60} (the file is damaged or was altered)")
@@ -73,8 +73,8 @@ def _check_values(document, path, name):
         elif isinstance(value, float) and not math.isfinite(value):
             raise error(path, f"'{name}' holds the number {value}, too large for a model file")
         elif isinstance(value, int) and abs(value) > MAX_INTEGER:
-            raise error(path, f"'{name}' holds the integer {value:.3e}, beyond the "
-                              f"{MAX_INTEGER:.3e} a model file may hold")
+            raise error(path, f"'{name}' holds an integer of {len(str(abs(value)))} digits, "
+                              f"beyond the {MAX_INTEGER} a model file may hold")
 
 
 def check_manifest(path, manifest):
