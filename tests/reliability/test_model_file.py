@@ -298,3 +298,13 @@ def test_array_header_that_declares_a_huge_length(tmp_path, memory_capped):
     assert outcome["raised"] == "ModelFileError", outcome
     assert ("the entry 'weights/0.npy' is not a plain NumPy array (EOF: reading array header, "
             "expected 4294967280 bytes got 65524)") in outcome["message"]
+
+
+def test_saving_removes_what_killed_saves_left(tmp_path):
+    """model.save goes through passos.io.atomic_write: a dead writer's temporary is cleared."""
+    path = write(tmp_path, sequential_file())
+    stale = tmp_path / ".m.passos.999999999-0badf00d.tmp"   # a pid above any pid_max
+    stale.write_bytes(b"half a model")
+    load_model(path).save(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.passos"]
+    load_model(path)
