@@ -7,6 +7,10 @@ runs code from the file: JSON is read as data, arrays with
 np.load(allow_pickle=False), and layer classes are looked up by name in
 passos.keras.layers (or in the caller's custom_objects). Saving goes through
 passos.io.atomic_write, so a crash never leaves a half-written model.
+Loading checks the whole JSON (saving_checks) and every array's header
+(saving_arrays) before it builds a layer, and layers get their weights without
+running initializers: a hostile file is refused with a ModelFileError before it
+costs memory or time.
 
 >>> import os, tempfile
 >>> from passos.keras.models import Sequential, load_model
@@ -18,35 +22,32 @@ passos.io.atomic_write, so a crash never leaves a half-written model.
 >>> [w.shape for w in restored.get_weights()]
 [(3, 2), (2,)]
 """
-import io
 import json
 import os
 import warnings
 import zipfile
-import zlib
 
 import numpy as np
 
 import passos
 from ..io import atomic_write
 from . import layers as layers_module, losses, metrics as metrics_module, optimizers
-from .engine.base_layer import Layer
+from .engine.base_layer import Layer, weights_from
 from .engine.sequential import Sequential
 from .engine.training import Model
 from .layers.core import Input, InputLayer
+from .saving_arrays import (ZIP_ERRORS, StoredWeights, check_total, entry_info, memory_limit,
+                            read_array, read_header)
+from .saving_checks import ModelFileError, check_manifest, decode, error as _error, expect
 
 FORMAT = "passos.keras"
 FORMAT_VERSION = 1
 MANIFEST = "model.json"
 _MODEL_CLASSES = {"Sequential": Sequential, "Model": Model}
 _MAX_MANIFEST_BYTES = 64 << 20
-_NPY_HEADER_BYTES = 1 << 16   # room for an .npy header beyond the array's own bytes
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
-
-
-class ModelFileError(ValueError):
-    """A file load_model or load_weights cannot use: damaged, altered, too new, or not passos'."""
-
+# slots that hold sums of squares: the update takes their square root
+_NON_NEGATIVE_SLOTS = ("v", "v_max", "u", "accumulator", "delta")
+__all__ = ["ModelFileError", "load_model", "load_weights", "save_model", "save_weights"]
 
 # -- saving ------------------------------------------------------------------------------
 def save_model(model, filepath, include_optimizer=True):
@@ -162,19 +163,31 @@ def _to_json(manifest):
 
 # -- loading -----------------------------------------------------------------------------
 def load_model(filepath, custom_objects=None, compile=True):
-    """The model saved in `filepath` with its weights, compiled as saved (unless compile=False)."""
+    """The model saved in `filepath` with its weights, compiled as saved (unless compile=False).
+
+    Nothing is built before the whole file is checked, and layers get their
+    weights from the file without running their initializers.
+    """
     path = os.fspath(filepath)
     with _open(path) as archive:
+        # 1. the JSON and every array's header, checked before anything is allocated
         manifest = _read_manifest(archive, path)
         section = manifest.get("model")
         if section is None:
             raise _error(path, "it holds only weights (written by save_weights); build the "
                                "model in code and call model.load_weights(path)")
-        model = _rebuild(path, section, custom_objects or {})
-        model.set_weights(_read_weights(archive, path, manifest, model))
-        settings = manifest.get("compile")
-        if compile and settings is not None:
-            _recompile(archive, path, model, settings, manifest.get("optimizer_state"))
+        settings = manifest.get("compile") if compile else None
+        state = manifest.get("optimizer_state") if settings is not None else None
+        stored = _weight_headers(archive, path, manifest)
+        slots = _slot_headers(archive, path, state)
+        check_total(path, stored + [slot for _, slot in slots])
+        # 2. the layers, holding zeros (no initializer runs), never more than the file stores
+        with weights_from(StoredWeights(path, stored)):
+            model = _rebuild(path, section, custom_objects or {})
+        # 3. the weights, then the compile settings and the optimizer's state
+        model.set_weights(_read_weights(archive, path, manifest, stored, model))
+        if settings is not None:
+            _recompile(archive, path, model, settings, state, slots)
     return model
 
 
@@ -182,19 +195,11 @@ def load_weights(model, filepath):
     """Set `model`'s weights from a file written by save_weights or save (same architecture)."""
     path = os.fspath(filepath)
     with _open(path) as archive:
-        values = _read_weights(archive, path, _read_manifest(archive, path), model)
+        manifest = _read_manifest(archive, path)
+        stored = _weight_headers(archive, path, manifest)
+        check_total(path, stored)
+        values = _read_weights(archive, path, manifest, stored, model)
     model.set_weights(values)
-
-
-def _error(path, problem):
-    return ModelFileError(f"cannot load '{path}': {problem}")
-
-
-def _expect(value, kind, path, what):
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        raise _error(path, f"{what} should be {getattr(kind, '__name__', kind)}, got "
-                           f"{value!r:.60} (the file is damaged or was altered)")
-    return value
 
 
 def _open(path):
@@ -205,32 +210,24 @@ def _open(path):
             from None
 
 
-def _read(archive, path, entry, limit):
-    try:
-        info = archive.getinfo(entry)
-    except KeyError:
-        raise _error(path, f"the entry '{entry}' is missing (the file is incomplete or is not "
-                           "a passos model file)") from None
-    if info.file_size > limit:
-        raise _error(path, f"the entry '{entry}' holds {info.file_size} bytes, more than the "
-                           f"{limit} it can need")
-    try:
-        return archive.read(info)
-    except _ZIP_ERRORS as error:
-        raise _error(path, f"the entry '{entry}' is corrupt ({error})") from None
-
-
 def _read_manifest(archive, path):
-    raw = _read(archive, path, MANIFEST, _MAX_MANIFEST_BYTES)
+    """model.json, read within a few times the file's size and checked whole (check_manifest)."""
+    info = entry_info(archive, path, MANIFEST)
+    limit = min(_MAX_MANIFEST_BYTES, memory_limit(path))
+    if info.file_size > limit:
+        raise _error(path, f"the entry '{MANIFEST}' holds {info.file_size} bytes, more than the "
+                           f"{limit} it can need (a compressed entry that expands far beyond "
+                           "the file's size is a zip bomb)")
     try:
-        manifest = json.loads(raw.decode("utf-8"))
-    except (ValueError, RecursionError) as error:
-        raise _error(path, f"'{MANIFEST}' is not valid JSON ({error})") from None
+        raw = archive.read(info)
+    except ZIP_ERRORS as problem:
+        raise _error(path, f"the entry '{MANIFEST}' is corrupt ({problem})") from None
+    manifest = decode(raw, path, MANIFEST)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         found = manifest.get("format") if isinstance(manifest, dict) else manifest
         raise _error(path, f"'{MANIFEST}' does not describe a passos model (format "
                            f"{found!r:.60}, expected {FORMAT!r})")
-    version = _expect(manifest.get("format_version"), int, path, "format_version")
+    version = expect(manifest.get("format_version"), int, path, "format_version")
     if version > FORMAT_VERSION:
         written_by = manifest.get("passos_version")
         raise _error(path, f"it was written by a newer passos ({written_by!r:.30}, format "
@@ -238,66 +235,71 @@ def _read_manifest(archive, path):
                            f"format versions up to {FORMAT_VERSION}: upgrade passos")
     if version < 1:
         raise _error(path, f"format_version {version} is not a valid version")
+    check_manifest(path, manifest)
     return manifest
 
 
-def _read_array(archive, path, entry, shape, what):
-    """The array in `entry`, checked to be numeric and of `shape` (no pickled objects)."""
-    limit = 8 * int(np.prod(shape, dtype=np.int64)) + _NPY_HEADER_BYTES
-    raw = _read(archive, path, _expect(entry, str, path, f"the entry name of {what}"), limit)
-    try:
-        array = np.load(io.BytesIO(raw), allow_pickle=False)
-    except (ValueError, OSError, EOFError) as error:
-        raise _error(path, f"the entry '{entry}' is not a plain NumPy array ({error})") from None
-    if not isinstance(array, np.ndarray) or array.dtype.kind not in "biuf":
-        raise _error(path, f"the entry '{entry}' is not an array of numbers")
-    if array.shape != tuple(shape):
-        raise _error(path, f"{what} has shape {array.shape} in the file but {tuple(shape)} in "
-                           "the model; the architectures differ")
-    return array
+def _weight_headers(archive, path, manifest):
+    """The header of each weight's entry, which must agree with what model.json declares."""
+    stored = []
+    for i, item in enumerate(manifest["weights"]):
+        header = read_header(archive, path, item["entry"])
+        if header.shape != tuple(item["shape"]) or header.dtype.name != item["dtype"]:
+            raise _error(path, f"weight {i} ('{item['name']:.60}') is {item['dtype']} of shape "
+                               f"{tuple(item['shape'])} in '{MANIFEST}' but {header.dtype.name} "
+                               f"of shape {header.shape} in its entry '{item['entry']}'; the "
+                               "file is damaged or was altered")
+        stored.append(header)
+    return stored
 
 
-def _read_weights(archive, path, manifest, model):
-    items = _expect(manifest.get("weights"), list, path, "'weights'")
-    weights = model.weights
+def _slot_headers(archive, path, state):
+    """(slot description, header) for each optimizer slot to restore."""
+    if state is None:
+        return []
+    return [(item, read_header(archive, path, item["entry"])) for item in state["slots"]]
+
+
+def _read_weights(archive, path, manifest, stored, model):
+    items, weights = manifest["weights"], model.weights
     if len(items) != len(weights):
         hint = " (the model is not built yet: give its first layer an input_shape)" \
             if not weights and not model.built else "; the architectures differ"
         raise _error(path, f"it holds {len(items)} weights but model '{model.name}' has "
                            f"{len(weights)}{hint}")
-    return [_read_array(archive, path, _expect(item, dict, path, "a weight entry").get("entry"),
-                        weight.shape, f"weight {i} ('{weight.name}')")
-            for i, (item, weight) in enumerate(zip(items, weights))]
+    for i, (header, weight) in enumerate(zip(stored, weights)):
+        if header.shape != weight.shape:
+            raise _error(path, f"weight {i} ('{weight.name}') has shape {header.shape} in the "
+                               f"file but {weight.shape} in the model; the architectures differ")
+    return [read_array(archive, path, header) for header in stored]
 
 
 def _rebuild(path, section, custom_objects):
     """The model described by the 'model' section, its layers rebuilt from their configs."""
-    section = _expect(section, dict, path, "'model'")
     try:
-        return _model_from_config(path, section.get("class_name"), section.get("config"),
+        return _model_from_config(path, section["class_name"], section["config"],
                                   custom_objects, section.get("build_input_shape"),
                                   section.get("input_dtype"))
     except ModelFileError:
         raise
+    except RecursionError:  # check_manifest bounds depth and layers; this is the last guard
+        raise _error(path, "its model is nested or chained too deeply to build") from None
     except (KeyError, TypeError, AttributeError, IndexError, ValueError, ArithmeticError) as error:
         raise _error(path, f"the model's config is malformed ({type(error).__name__}: "
                            f"{error})") from error
 
 
 def _model_from_config(path, class_name, config, custom_objects, build_shape=None, dtype=None):
-    config = _expect(config, dict, path, f"the config of {class_name!r}")
-    layers = _expect(config.get("layers"), list, path, f"the layers of {class_name!r}")
+    """A model from a config check_manifest has checked: names are strings, shapes lists."""
     if class_name == "Sequential":
         model = Sequential(name=config.get("name"))
         if build_shape is not None:
             model.add(InputLayer(batch_input_shape=tuple(build_shape), dtype=dtype))
-        for item in layers:
+        for item in config["layers"]:
             model.add(_layer_from_config(path, item, custom_objects))
         return model
-    if class_name != "Model":
-        raise _error(path, f"unknown model class {class_name!r}; expected 'Sequential' or 'Model'")
     tensors, built, inputs = {}, {}, None
-    for item in layers:
+    for item in config["layers"]:
         name = item["name"]
         if item["class_name"] == "InputLayer":
             layer_config = item["config"]
@@ -320,61 +322,71 @@ def _model_from_config(path, class_name, config, custom_objects, build_shape=Non
 
 
 def _layer_from_config(path, item, custom_objects):
-    class_name = _expect(item.get("class_name"), str, path, "a layer's class_name")
-    config = _expect(item.get("config"), dict, path, f"the config of a {class_name} layer")
+    class_name, config = item["class_name"], item["config"]
     if class_name in _MODEL_CLASSES and class_name not in custom_objects:
         return _model_from_config(path, class_name, config, custom_objects)
     cls = custom_objects.get(class_name)
     if cls is None and class_name.isidentifier() and not class_name.startswith("_"):
         cls = getattr(layers_module, class_name, None)
     if not (isinstance(cls, type) and issubclass(cls, Layer)):
-        raise _error(path, f"unknown layer class {class_name!r}: it is not in passos.keras.layers; "
-                           f"for a layer of your own pass load_model(path, custom_objects="
-                           f"{{{class_name!r}: {class_name}}})")
+        raise _error(path, f"unknown layer class {class_name!r:.60}: it is not in "
+                           f"passos.keras.layers; for a layer of your own pass load_model(path, "
+                           f"custom_objects={{{class_name!r:.60}: {class_name:.60}}})")
     try:
         return cls.from_config(config)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, ArithmeticError, KeyError, AttributeError,
+            IndexError) as error:
         raise _error(path, f"layer {config.get('name')!r} ({class_name}) cannot be rebuilt from "
                            f"its config: {error}") from error
 
 
-def _recompile(archive, path, model, settings, state):
+def _recompile(archive, path, model, settings, state, slots):
     """Compile as saved, then restore the optimizer's iteration count and slots."""
-    settings = _expect(settings, dict, path, "'compile'")
-    optimizer = _expect(settings.get("optimizer"), dict, path, "the compiled optimizer")
-    metrics = _expect(settings.get("metrics"), list, path, "the compiled metrics")
+    optimizer = settings["optimizer"]
     try:
-        model.compile(optimizer=optimizers.get({
-            "class_name": _expect(optimizer.get("class_name"), str, path, "the optimizer's name"),
-            "config": _expect(optimizer.get("config"), dict, path, "the optimizer's config")}),
-            loss=_expect(settings.get("loss"), str, path, "the compiled loss"),
-            metrics=[_expect(m, str, path, "a compiled metric") for m in metrics])
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        model.compile(optimizer=optimizers.get({"class_name": optimizer["class_name"],
+                                                "config": optimizer["config"]}),
+                      loss=settings["loss"], metrics=settings["metrics"])
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
         raise _error(path, f"the compile settings cannot be restored ({error}); load with "
                            "compile=False and compile the model yourself") from error
     if state is None:
         return
-    state = _expect(state, dict, path, "'optimizer_state'")
     optimizer, weights = model.optimizer, model.trainable_weights
-    iterations = _expect(state.get("iterations"), int, path, "the optimizer's iterations")
-    slots, pending = {}, []
-    for item in _expect(state.get("slots"), list, path, "the optimizer's slots"):
-        item = _expect(item, dict, path, "an optimizer slot")
-        i = _expect(item.get("weight"), int, path, "an optimizer slot's weight index")
-        if not 0 <= i < len(weights):
+    restored, pending = {}, []
+    for item, header in slots:
+        i, key = item["weight"], item["slot"]
+        if i >= len(weights):
             raise _error(path, f"an optimizer slot refers to weight {i}; the model has "
                                f"{len(weights)} trainable weights")
         data = weights[i].data
-        slot = slots.setdefault(id(data), optimizer.create_slots(data))
-        key = _expect(item.get("slot"), str, path, "an optimizer slot's name")
+        slot = restored.setdefault(id(data), optimizer.create_slots(data))
         if key not in slot:
             raise _error(path, f"the optimizer slot {key!r:.30} is unknown to "
                                f"{type(optimizer).__name__}")
         what = f"optimizer slot {key!r} of weight {i}"
-        pending.append((slot[key], _read_array(archive, path, item.get("entry"),
-                                               slot[key].shape, what)))
+        if header.shape != slot[key].shape:
+            raise _error(path, f"{what} has shape {header.shape} in the file but "
+                               f"{slot[key].shape} in the model; the architectures differ")
+        pending.append((slot[key], _slot_values(archive, path, header, key, what)))
     # only now that everything was read: the optimizer is never left half restored
     for target, value in pending:
         np.copyto(target, value, casting="same_kind")
-    optimizer.slots.update(slots)
-    optimizer.iterations = iterations
+    optimizer.slots.update(restored)
+    optimizer.iterations = state["iterations"]
+
+
+def _slot_values(archive, path, header, key, what):
+    """A slot's stored values, refused where the next update step would turn them into NaN."""
+    values = read_array(archive, path, header)
+    if key == "scratch":  # SGD's work buffer: every step writes it before reading it
+        return values
+    if not np.isfinite(values).all():
+        raise _error(path, f"{what} holds NaN or infinite values; training would turn the "
+                           "weights into NaN at the next step (load with compile=False to "
+                           "start the optimizer afresh)")
+    if key in _NON_NEGATIVE_SLOTS and (values < 0).any():
+        raise _error(path, f"{what} holds negative values, but it is a sum of squares; "
+                           "training would turn the weights into NaN at the next step (load "
+                           "with compile=False to start the optimizer afresh)")
+    return values

@@ -5,6 +5,8 @@ The same `call` runs eagerly on tensors (experimenting), on graph symbols
 a functional model is wired up), where the output shape is found by tracing
 `call` on a placeholder of a scratch graph, so no layer hand-writes shape rules.
 """
+import contextlib
+import contextvars
 import re
 
 import numpy as np
@@ -16,6 +18,22 @@ from ...graph.graph import Graph, Symbol, placeholder
 from .. import initializers as initializers_module
 
 _name_counts = {}
+_weight_source = contextvars.ContextVar("passos_weight_source", default=None)
+
+
+@contextlib.contextmanager
+def weights_from(source):
+    """While active, `add_weight` takes each array from `source(layer, name, shape, dtype)`.
+
+    Its initializer is not run: a loader that overwrites every weight afterwards
+    (load_model) skips the initializers' time and memory, and its `source` can
+    refuse a weight the file does not hold before anything is allocated.
+    """
+    token = _weight_source.set(source)
+    try:
+        yield
+    finally:
+        _weight_source.reset(token)
 
 
 def unique_layer_name(base):
@@ -68,9 +86,13 @@ class Layer:
     def add_weight(self, name, shape, initializer="zeros", trainable=True, dtype=None):
         """Create a weight (an eager tensor, shared with every compiled plan)."""
         init = initializers_module.get(initializer)
-        value = np.asarray(init(tuple(shape), dtype=dtype or self.dtype))
-        weight = Tensor(value.astype(dtype or self.dtype), requires_grad=trainable,
-                        name=f"{self.name}/{name}")
+        source = _weight_source.get()
+        if source is None:
+            value = np.asarray(init(tuple(shape), dtype=dtype or self.dtype))
+            value = value.astype(dtype or self.dtype)
+        else:
+            value = source(self, name, tuple(shape), np.dtype(dtype or self.dtype))
+        weight = Tensor(value, requires_grad=trainable, name=f"{self.name}/{name}")
         self._weights.append((weight, trainable))
         return weight
 
