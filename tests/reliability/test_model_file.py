@@ -17,7 +17,7 @@ from passos.keras.layers import Dense
 from passos.keras.models import load_model
 from passos.keras.saving import ModelFileError
 
-from model_files import (deflated, dense_manifest, entries, functional_file, manifest_of,
+from .model_files import (deflated, dense_manifest, entries, functional_file, manifest_of,
                          npy_header, raw_zip, rezip, sequential_file, small_dense_file, stored,
                          with_manifest)
 

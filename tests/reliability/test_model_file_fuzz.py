@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from passos.keras.models import load_model
 from passos.keras.saving import ModelFileError
 
-from model_files import functional_file, manifest_of, sequential_file, with_manifest
+from .model_files import functional_file, manifest_of, sequential_file, with_manifest
 
 FUZZ = settings(derandomize=True, deadline=None, max_examples=150, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
