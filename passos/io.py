@@ -199,7 +199,7 @@ class SafeNpz:
                                   f"{info.compress_type}; numpy.savez writes only stored or "
                                   "deflated entries")
         with self._open(name) as member:
-            header = self._parse_header(name, member)
+            header = read_npy_header(member, lambda problem: self._fail(name, problem))
         if info.file_size != header.offset + header.nbytes:
             raise self._fail(name, f"holds {info.file_size - header.offset} data bytes but its "
                                   f"header's shape {header.shape} of {header.dtype} needs "
@@ -209,21 +209,7 @@ class SafeNpz:
     def read(self, name, header):
         """The array of entry `name`, whose `header` the caller checked; no more bytes than that."""
         with self._open(name) as member:
-            try:
-                read_up_to(member, header.offset)
-                data = read_up_to(member, header.nbytes)
-                extra = member.read(1)  # also makes zipfile check the entry's CRC
-            except MemoryError:
-                raise self._fail(name, f"needs {header.nbytes} bytes, more memory than is "
-                                      "free") from None
-            except DAMAGED_FILE_ERRORS as error:
-                raise self._fail(name, f"is damaged ({type(error).__name__}: {error})") from None
-        if len(data) != header.nbytes or extra:
-            fewer = "fewer" if len(data) < header.nbytes else "more"
-            raise self._fail(name, f"has {fewer} data bytes than its header's {header.nbytes}; "
-                                  "the file is damaged")
-        order = "F" if header.fortran_order else "C"
-        return np.frombuffer(data, dtype=header.dtype).reshape(header.shape, order=order)
+            return read_npy_array(member, header, lambda problem: self._fail(name, problem))
 
     @contextlib.contextmanager
     def _open(self, name):
@@ -235,42 +221,69 @@ class SafeNpz:
         with member:
             yield member
 
-    def _bytes(self, name, member, size):
-        """Up to `size` bytes of an open entry, its damage reported as this reader's ValueError."""
-        try:
-            return bytes(read_up_to(member, size))
-        except DAMAGED_FILE_ERRORS as error:
-            raise self._fail(name, f"is damaged ({type(error).__name__}: {error})") from None
 
-    def _parse_header(self, name, member):
-        """Read and check the .npy header, reading at most its declared length (itself bounded)."""
-        magic = self._bytes(name, member, 8)
-        if magic[:6] != _NPY_MAGIC or magic[6:8] not in (b"\x01\x00", b"\x02\x00"):
-            raise self._fail(name, f"does not start with an .npy version 1 or 2 header "
-                                  f"(got {magic!r})")
-        width = 2 if magic[6] == 1 else 4
-        length_bytes = self._bytes(name, member, width)
-        length = int.from_bytes(length_bytes, "little")
-        if len(length_bytes) < width or length > _NPY_MAX_HEADER:
-            raise self._fail(name, f"has an .npy header of {length} bytes; at most "
-                                  f"{_NPY_MAX_HEADER} are allowed")
-        reader = (np.lib.format.read_array_header_1_0 if width == 2
-                  else np.lib.format.read_array_header_2_0)
-        text = self._bytes(name, member, length)
-        try:
-            shape, fortran_order, dtype = reader(io.BytesIO(length_bytes + text))
-        except (ValueError, TypeError, SyntaxError, tokenize.TokenError, RecursionError,
-                MemoryError) as error:  # what numpy's header parser (tokenize, ast) raises
-            raise self._fail(name, f"has a damaged .npy header ({type(error).__name__}: "
-                                  f"{error})") from None
-        if dtype.hasobject or dtype.kind not in _NUMERIC_KINDS:
-            raise self._fail(name, f"holds dtype {dtype}, not numbers (bool, int or float); "
-                                  "Python objects would need pickle, which passos never loads")
-        if len(shape) > NUMPY_MAX_NDIM or any(d < 0 for d in shape):
-            raise self._fail(name, f"has shape {shape}: negative dimensions or more than "
-                                  f"NumPy's {NUMPY_MAX_NDIM}")
-        nbytes = math.prod(shape) * dtype.itemsize
-        if nbytes > sys.maxsize:
-            raise self._fail(name, f"has shape {shape} of {dtype}: {nbytes} bytes, more than "
-                                  "NumPy can hold")
-        return NpyHeader(shape, dtype, fortran_order, 8 + width + length, nbytes)
+def read_npy_header(member, fail):
+    """The checked NpyHeader at the start of `member`, an open .npy stream (a zip entry).
+
+    Reads at most the header's declared length, itself bounded (numpy's own reader
+    inflates whatever length a header declares before checking it); refuses
+    non-numeric dtypes (pickle), negative sizes and more dimensions than NumPy holds.
+    `fail(problem)` makes the caller's exception from a text such as "has a damaged
+    .npy header (...)".
+    """
+    magic = _npy_bytes(member, 8, fail)
+    if magic[:6] != _NPY_MAGIC or magic[6:8] not in (b"\x01\x00", b"\x02\x00"):
+        raise fail(f"does not start with an .npy version 1 or 2 header (got {magic!r})")
+    width = 2 if magic[6] == 1 else 4
+    length_bytes = _npy_bytes(member, width, fail)
+    length = int.from_bytes(length_bytes, "little")
+    if len(length_bytes) < width or length > _NPY_MAX_HEADER:
+        raise fail(f"has an .npy header of {length} bytes; at most {_NPY_MAX_HEADER} are allowed")
+    reader = (np.lib.format.read_array_header_1_0 if width == 2
+              else np.lib.format.read_array_header_2_0)
+    text = _npy_bytes(member, length, fail)
+    try:
+        shape, fortran_order, dtype = reader(io.BytesIO(length_bytes + text))
+    except (ValueError, TypeError, SyntaxError, tokenize.TokenError, RecursionError,
+            MemoryError) as error:  # what numpy's header parser (tokenize, ast) raises
+        raise fail(f"has a damaged .npy header ({type(error).__name__}: {error})") from None
+    if dtype.hasobject or dtype.kind not in _NUMERIC_KINDS:
+        raise fail(f"holds dtype {dtype}, not numbers (bool, int or float); Python objects "
+                   "would need pickle, which passos never loads")
+    if len(shape) > NUMPY_MAX_NDIM or any(d < 0 for d in shape):
+        raise fail(f"has shape {shape}: negative dimensions or more than NumPy's "
+                   f"{NUMPY_MAX_NDIM}")
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > sys.maxsize:
+        raise fail(f"has shape {shape} of {dtype}: {nbytes} bytes, more than NumPy can hold")
+    return NpyHeader(shape, dtype, fortran_order, 8 + width + length, nbytes)
+
+
+def read_npy_array(member, header, fail):
+    """The array that `header` (read_npy_header's, checked by the caller) describes.
+
+    `member` is the entry opened again from its start; exactly header.nbytes are
+    taken, and one more read makes zipfile check the entry's CRC.
+    """
+    try:
+        read_up_to(member, header.offset)
+        data = read_up_to(member, header.nbytes)
+        extra = member.read(1)
+    except MemoryError:
+        raise fail(f"needs {header.nbytes} bytes, more memory than is free") from None
+    except DAMAGED_FILE_ERRORS as error:
+        raise fail(f"is damaged ({type(error).__name__}: {error})") from None
+    if len(data) != header.nbytes or extra:
+        fewer = "fewer" if len(data) < header.nbytes else "more"
+        raise fail(f"has {fewer} data bytes than its header's {header.nbytes}; the file is "
+                   "damaged")
+    order = "F" if header.fortran_order else "C"
+    return np.frombuffer(data, dtype=header.dtype).reshape(header.shape, order=order)
+
+
+def _npy_bytes(member, size, fail):
+    """Up to `size` bytes of an open entry, its damage reported through `fail`."""
+    try:
+        return bytes(read_up_to(member, size))
+    except DAMAGED_FILE_ERRORS as error:
+        raise fail(f"is damaged ({type(error).__name__}: {error})") from None

@@ -14,6 +14,8 @@ import zlib
 
 import numpy as np
 
+from ..io import read_npy_array, read_npy_header
+
 try:
     from lzma import LZMAError
 except ImportError:  # without lzma, zipfile refuses LZMA entries with NotImplementedError
@@ -21,24 +23,20 @@ except ImportError:  # without lzma, zipfile refuses LZMA entries with NotImplem
 
 from .saving_checks import FLOAT_DTYPES, MAX_RANK, error
 
-HEADER_BYTES = 1 << 16     # an .npy header of a plain array is about 128 bytes
 MAX_EXPANSION = 8          # stored arrays may take this many times the file's size ...
 EXPANSION_ALLOWANCE = 1 << 20   # ... plus this, for small files of zeros a zip tool compressed
 _CORRUPT = (zipfile.BadZipFile, zlib.error, LZMAError, EOFError, OSError, RuntimeError,
             NotImplementedError)
 ZIP_ERRORS = _CORRUPT + (ValueError,)
-_VERSIONS = {(1, 0): np.lib.format.read_array_header_1_0,
-             (2, 0): np.lib.format.read_array_header_2_0}
 
 
 class Stored:
-    """What an .npy entry's header declares: shape, dtype, memory order, and where data starts."""
+    """An .npy entry of the file and its checked header (shape, dtype, order, data offset)."""
 
-    def __init__(self, entry, shape, dtype, fortran, offset):
-        self.entry, self.shape, self.dtype = entry, shape, dtype
-        self.fortran, self.offset = fortran, offset
-        self.size = math.prod(shape)
-        self.nbytes = self.size * dtype.itemsize
+    def __init__(self, entry, header):
+        self.entry, self.header = entry, header
+        self.shape, self.dtype, self.nbytes = header.shape, header.dtype, header.nbytes
+        self.size = math.prod(header.shape)
 
 
 def entry_info(archive, path, entry):
@@ -49,16 +47,9 @@ def entry_info(archive, path, entry):
                           "not a passos model file)") from None
 
 
-class _Bounded:
-    """A file that yields at most `left` bytes: numpy reads a header's declared length first."""
-
-    def __init__(self, file, left):
-        self.file, self.left = file, left
-
-    def read(self, size):
-        data = self.file.read(min(size, self.left))
-        self.left -= len(data)
-        return data
+def _failure(path, entry):
+    """passos.io's readers report a problem through this: a ModelFileError naming the entry."""
+    return lambda problem: error(path, f"the entry '{entry}' {problem}")
 
 
 def read_header(archive, path, entry):
@@ -66,27 +57,21 @@ def read_header(archive, path, entry):
     info = entry_info(archive, path, entry)
     try:
         with archive.open(info) as file:
-            head = _Bounded(file, HEADER_BYTES)
-            version = np.lib.format.read_magic(head)
-            if version not in _VERSIONS:
-                raise ValueError(f"format version {version} is not one passos writes")
-            shape, fortran, dtype = _VERSIONS[version](head, max_header_size=HEADER_BYTES)
+            header = read_npy_header(file, _failure(path, entry))
     except _CORRUPT as problem:
         raise error(path, f"the entry '{entry}' is corrupt ({problem})") from None
-    except (ValueError, SyntaxError, RecursionError) as problem:
-        raise error(path, f"the entry '{entry}' is not a plain NumPy array ({problem})") from None
-    if len(shape) > MAX_RANK or any(size < 0 for size in shape):
+    shape, dtype = header.shape, header.dtype
+    if len(shape) > MAX_RANK:
         raise error(path, f"the entry '{entry}' is not a plain NumPy array: its header declares "
                           f"the shape {shape!r:.80}")
     if dtype.name not in FLOAT_DTYPES or dtype.fields is not None:
         raise error(path, f"the entry '{entry}' is not a plain NumPy array: it holds "
                           f"{dtype.name} values, and passos stores {', '.join(FLOAT_DTYPES)}")
-    stored = Stored(entry, shape, dtype, fortran, HEADER_BYTES - head.left)
-    if info.file_size != stored.offset + stored.nbytes:
+    if info.file_size != header.offset + header.nbytes:
         raise error(path, f"the entry '{entry}' holds {info.file_size} bytes, but its header "
-                          f"declares a {dtype.name} array of shape {shape} ({stored.nbytes} "
-                          f"bytes of data after {stored.offset} of header); the file is damaged")
-    return stored
+                          f"declares a {dtype.name} array of shape {shape} ({header.nbytes} "
+                          f"bytes of data after {header.offset} of header); the file is damaged")
+    return Stored(entry, header)
 
 
 def memory_limit(path):
@@ -106,18 +91,12 @@ def check_total(path, stored):
 
 
 def read_array(archive, path, stored):
-    """The array of `stored`: reads its header again and exactly its data, never more."""
+    """The array of `stored`: its entry opened again, exactly its data read, the CRC checked."""
     try:
         with archive.open(entry_info(archive, path, stored.entry)) as file:
-            file.read(stored.offset)
-            data = file.read(stored.nbytes)
-    except ZIP_ERRORS as problem:
+            return read_npy_array(file, stored.header, _failure(path, stored.entry))
+    except _CORRUPT as problem:
         raise error(path, f"the entry '{stored.entry}' is corrupt ({problem})") from None
-    if len(data) != stored.nbytes:
-        raise error(path, f"the entry '{stored.entry}' ends after {len(data)} of its "
-                          f"{stored.nbytes} bytes of data (the file is truncated)")
-    return np.frombuffer(data, stored.dtype).reshape(stored.shape,
-                                                    order="F" if stored.fortran else "C")
 
 
 class StoredWeights:
