@@ -23,13 +23,13 @@ class Symbolic:
 _SCALARS = (int, float, bool)
 
 
-def constant_input(x):
-    """A non-tensor input as an op sees it: Python scalars stay weak, the rest arrays."""
+def constant_input(x, who="tensor"):
+    """A non-tensor input to the op `who` as it sees it: Python scalars stay weak, the rest arrays."""
     if isinstance(x, np.generic):  # first: np.float64 is also a Python float
         return x.item()
     if isinstance(x, _SCALARS):
         return x
-    return as_array(x)
+    return as_array(x, who=who)
 
 
 def apply(op, *inputs, name=None):
@@ -47,7 +47,7 @@ def apply(op, *inputs, name=None):
         elif isinstance(x, Symbolic):
             return x.graph.add_op(op, inputs, name=name)
         else:
-            xs.append(constant_input(x))
+            xs.append(constant_input(x, op.kind))
     try:
         out = op.forward(*xs)
     except (ValueError, IndexError, TypeError) as error:

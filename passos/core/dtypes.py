@@ -18,14 +18,15 @@ def as_dtype(dtype):
         raise TypeError(f"unknown dtype {dtype!r}; use e.g. 'float32', 'float64', 'int64', 'bool'") from None
 
 
-def as_array(data, dtype=None):
+def as_array(data, dtype=None, who="tensor"):
     """An ndarray of numbers from `data`; Python floats and lists become float32 unless `dtype` says.
 
     Strings, objects and ragged lists are refused (a TypeError or ValueError);
-    the data is checked before any `dtype` cast, so "1.5" never becomes 1.5.
+    the data is checked before any `dtype` cast, so "1.5" never becomes 1.5;
+    the errors name `who`, the op or function that was given the data.
     """
     dtype = as_dtype(dtype)
-    array = numeric_array(data, "tensor")
+    array = numeric_array(data, who)
     if dtype is not None:
         return array.astype(dtype, copy=False)
     if array.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)):

@@ -153,7 +153,7 @@ class Graph:
             return self.capture(x) if x.requires_grad else x.data
         if x is None:  # an op without saved residuals, as a gradient node's input
             return None
-        return constant_input(x)
+        return constant_input(x, op.kind)
 
     def capture(self, tensor):
         """The node that reads an eager tensor's live value (e.g. a Keras weight) at run time.

@@ -217,6 +217,8 @@ def eager(*shape, dtype=np.float32):
     (lambda: eager(2, 3) + "a", TypeError,
      r"^operator \+: the other operand holds strings \('a'\), not numbers"),
     (lambda: "a" * eager(2, 3), TypeError, r"^operator \*: the other operand holds strings"),
+    (lambda: P.add(eager(2, 3), "a"), TypeError, r"^add: cannot make a tensor of strings \('a'\)"),
+    (lambda: P.matmul(eager(2, 3), [["x"]]), TypeError, r"^matmul: cannot make a tensor of strings"),
     (lambda: eager(2, 3) - [[1, 2], [3]], ValueError,
      r"^operator -: the other operand is a ragged nested sequence"),
     (lambda: eager(2) < {"a": 1}, TypeError, r"^operator <: the other operand is dict data"),
