@@ -68,3 +68,13 @@ def fake_fashion_mnist(monkeypatch):
         for module in (fashion_mnist, keras_fashion_mnist):
             monkeypatch.setattr(module, "load_data", load_data)
     return install
+
+
+@pytest.fixture
+def splits(monkeypatch):
+    """A list that gets one entry, the number of parts, each time an op splits over threads."""
+    from passos.core import parallel
+    counted, run_all = [], parallel.run_all
+    monkeypatch.setattr(parallel, "run_all", lambda tasks: counted.append(len(tasks)) or
+                        run_all(tasks))
+    return counted

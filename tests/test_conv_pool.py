@@ -74,15 +74,17 @@ def test_ties_give_the_gradient_to_the_first_maximum_in_row_major_order(fn):
     assert gW.item() == (FIRST_MAXIMA * TIED).sum() and gb.item() == weights.sum()
 
 
-def test_split_over_threads_gives_the_same_numbers():
+def test_split_over_threads_gives_the_same_numbers(splits):
     rng = np.random.default_rng(2)
     inputs = [rng.normal(size=(32, 14, 14, 32)).astype(np.float32),
               rng.normal(size=(3, 3, 32, 32)).astype(np.float32),
               rng.normal(size=32).astype(np.float32)]
     weights = rng.normal(size=(32, 7, 7, 32)).astype(np.float32)
     whole = values_and_grads(fused("same"), inputs, weights)
+    assert not splits
     with compute_threads(2):
         split = values_and_grads(fused("same"), inputs, weights)
+    assert splits == [2, 2]  # forward and backward each ran in two parts
     for a, b in zip(split, whole):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-3)
 
@@ -216,12 +218,8 @@ def test_pairs_that_do_not_fit_run_layer_by_layer(data_format, size):
     assert model.predict(x).shape == (2, 3)
 
 
-def test_seeded_cnn_training_split_over_threads_is_bit_identical(monkeypatch):
+def test_seeded_cnn_training_split_over_threads_is_bit_identical(splits):
     """Ops split their batch the same way every run: two seeded runs match bit for bit."""
-    from passos.core import parallel
-    splits = []
-    run_all = parallel.run_all
-    monkeypatch.setattr(parallel, "run_all", lambda tasks: splits.append(1) or run_all(tasks))
     rng = np.random.default_rng(7)
     x = rng.random((64, 14, 14, 32)).astype(np.float32)  # large enough that the conv splits
     y = np.eye(3)[rng.integers(0, 3, 64)]
