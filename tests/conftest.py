@@ -1,5 +1,6 @@
 """Fixtures shared by the test folders."""
 import math
+import os
 
 import numpy as np
 import pytest
@@ -78,3 +79,13 @@ def splits(monkeypatch):
     monkeypatch.setattr(parallel, "run_all", lambda tasks: counted.append(len(tasks)) or
                         run_all(tasks))
     return counted
+
+
+@pytest.fixture
+def real_fashion_mnist():
+    """Skip unless Fashion-MNIST is installed where load_data() looks (tests never download it)."""
+    for folder in fashion_mnist.search_dirs():
+        if all(any(os.path.isfile(os.path.join(folder, name + ext)) for ext in ("", ".gz"))
+               for name in fashion_mnist.FILES):
+            return folder
+    pytest.skip(f"Fashion-MNIST is not installed; {fashion_mnist.HOW_TO_GET}")
