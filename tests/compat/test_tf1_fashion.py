@@ -18,6 +18,7 @@ import pytest
 
 import passos
 import passos.compat.v1 as tf
+from passos.core.threads import compute_threads
 from passos.data import fashion_mnist
 from passos.keras.layers import Conv2D, Dense, Flatten, MaxPooling2D
 from passos.keras.models import Sequential
@@ -38,9 +39,14 @@ def fresh_graph():
 
 
 def _run(script, capsys):
-    """Run an example as a program: (its test accuracy, its output, its globals)."""
+    """Run an example as a program: (its test accuracy, its output, its globals).
+
+    Under compute_threads, as Keras' fit runs: a Session leaves BLAS its own
+    threads, which stall on shared cores (the CNN took 4x as long).
+    """
     passos.random.seed(0)
-    names = runpy.run_path(str(EXAMPLES / script), run_name="__main__")
+    with compute_threads():
+        names = runpy.run_path(str(EXAMPLES / script), run_name="__main__")
     out = capsys.readouterr().out
     return float(re.search(r"Test accuracy: ([0-9.]+)", out).group(1)), out, names
 
