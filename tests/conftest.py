@@ -1,5 +1,6 @@
 """Fixtures shared by the test folders."""
 import math
+import os
 
 import numpy as np
 import pytest
@@ -68,3 +69,23 @@ def fake_fashion_mnist(monkeypatch):
         for module in (fashion_mnist, keras_fashion_mnist):
             monkeypatch.setattr(module, "load_data", load_data)
     return install
+
+
+@pytest.fixture
+def splits(monkeypatch):
+    """A list that gets one entry, the number of parts, each time an op splits over threads."""
+    from passos.core import parallel
+    counted, run_all = [], parallel.run_all
+    monkeypatch.setattr(parallel, "run_all", lambda tasks: counted.append(len(tasks)) or
+                        run_all(tasks))
+    return counted
+
+
+@pytest.fixture
+def real_fashion_mnist():
+    """Skip unless Fashion-MNIST is installed where load_data() looks (tests never download it)."""
+    for folder in fashion_mnist.search_dirs():
+        if all(any(os.path.isfile(os.path.join(folder, name + ext)) for ext in ("", ".gz"))
+               for name in fashion_mnist.FILES):
+            return folder
+    pytest.skip(f"Fashion-MNIST is not installed; {fashion_mnist.HOW_TO_GET}")

@@ -5,6 +5,8 @@ float64 inputs (kept away from kinks: |x| > 0.1 for relu/abs, positive for
 log/sqrt, distinct values for max/min), the equivalent PyTorch function, and
 which input axes a graph-mode placeholder leaves unknown (None).
 
+tests/test_ties_and_bounds.py checks the ties and bounds themselves, by hand.
+
 `tests/test_gradients.py` (finite differences, eager and graph) and
 `tests/test_torch_parity.py` (values and gradients against PyTorch) both run
 every case.

@@ -7,7 +7,6 @@ import pytest
 
 import passos as P
 import passos.graph as G
-from passos.core import arguments
 from passos.ops import windows
 
 IMAGE = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3],
@@ -44,9 +43,16 @@ class Config:
         return x, rng.normal(size=(*self.k, self.x[-1], self.c_out))
 
     def pads(self):
-        """(before, after) per spatial axis, as TensorFlow pads."""
-        padding = arguments.padding(self.padding, "test", len(self.k))
-        return windows.pad_pairs(padding, self.x[1:-1], self.k, self.strides, self.dilation)
+        """(before, after) per spatial axis, as TensorFlow pads: worked out here, not by passos."""
+        if self.padding == "valid":
+            return ((0, 0),) * len(self.k)
+        if self.padding == "same":  # output ceil(i / s); the odd cell goes after
+            totals = [max((-(-i // s) - 1) * s + d * (k - 1) + 1 - i, 0) for i, k, s, d in
+                      zip(self.x[1:-1], self.k, self.strides, self.dilation)]
+            return tuple((t // 2, t - t // 2) for t in totals)
+        if isinstance(self.padding, int):
+            return ((self.padding, self.padding),) * len(self.k)
+        return self.padding
 
 
 def configs(seed, count):
@@ -156,6 +162,49 @@ def test_strided_input_gradient_paths_agree():
     fast = P.ops.conv._transposed(gy, W, (1, 1), pads, (7, 7))
     general = P.ops.conv._col2im(gy, W, (1, 1), (1, 1), pads, (7, 7))
     np.testing.assert_allclose(fast, general, atol=1e-12)
+
+
+# -- explicit (before, after) padding, by hand ------------------------------------------------
+def by_hand_conv2d(x, W, pads):
+    """y and its input gradient for an all-ones upstream gradient: np.pad, then loops."""
+    xp = np.pad(x, ((0, 0), *pads, (0, 0)))
+    kh, kw = W.shape[:2]
+    out = (xp.shape[1] - kh + 1, xp.shape[2] - kw + 1)
+    y = np.zeros((len(x), *out, W.shape[-1]))
+    gxp = np.zeros_like(xp)
+    for i in range(out[0]):
+        for j in range(out[1]):
+            y[:, i, j] = np.einsum("nabc,abcd->nd", xp[:, i:i + kh, j:j + kw], W)
+            gxp[:, i:i + kh, j:j + kw] += W.sum(-1)
+    (top, _), (left, _) = pads
+    return y, gxp[:, top:top + x.shape[1], left:left + x.shape[2]]
+
+
+@pytest.mark.parametrize("pads", [((0, 2), (1, 0)), ((2, 1), (0, 3)), ((1, 1), (2, 0))])
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_explicit_padding_pads_before_then_after(pads, data_format):
+    rng = np.random.default_rng(11)
+    x, W = rng.normal(size=(2, 5, 4, 2)), rng.normal(size=(3, 2, 2, 3))
+    expected_y, expected_gx = by_hand_conv2d(x, W, pads)
+    first = data_format == "channels_first"
+    xt = P.tensor(np.moveaxis(x, -1, 1) if first else x, requires_grad=True)
+    y = P.conv2d(xt, W, padding=pads, data_format=data_format)
+    y.sum().backward()
+    y, gx = (np.moveaxis(a, 1, -1) if first else a for a in (y.numpy(), xt.grad))
+    np.testing.assert_allclose(y, expected_y, atol=1e-12)
+    np.testing.assert_allclose(gx, expected_gx, atol=1e-12)
+
+
+def test_explicit_padding_in_one_and_three_dimensions():
+    rng = np.random.default_rng(12)
+    x1, W1 = rng.normal(size=(1, 4, 1)), rng.normal(size=(2, 1, 1))
+    y1 = P.conv1d(x1, W1, padding=[(0, 2)]).numpy()[0, :, 0]
+    xp = np.pad(x1[0, :, 0], (0, 2))
+    np.testing.assert_allclose(y1, [xp[i] * W1[0, 0, 0] + xp[i + 1] * W1[1, 0, 0]
+                                    for i in range(5)], atol=1e-12)
+    x3 = rng.normal(size=(1, 2, 2, 2, 1))
+    y3 = P.conv3d(x3, np.ones((1, 1, 1, 1, 1)), padding=[(1, 0), (0, 1), (0, 0)]).numpy()
+    np.testing.assert_array_equal(y3[..., 0], np.pad(x3[..., 0], ((0, 0), (1, 0), (0, 1), (0, 0))))
 
 
 # -- PyTorch parity ----------------------------------------------------------------------

@@ -52,25 +52,39 @@ def test_gradcheck(shape, kernel, padding, bias):
     assert P.gradcheck(fused(padding), *inputs)
 
 
-def test_ties_give_the_gradient_to_the_first_maximum_like_the_separate_ops():
-    x = np.zeros((1, 4, 4, 1))  # every window ties at the bias
-    kernel, bias = np.zeros((1, 1, 1, 1)), np.array([0.5])
+# Ties at different cells of the 2x2 windows; the first maximum in row-major order is marked.
+TIED = np.array([[2, 2, 1, 3],    # window (0, 0): cells (0,0)* (0,1) tie
+                 [1, 0, 0, 3],    # window (0, 1): cells (0,1)* (1,1) tie
+                 [0, 1, 4, 1],    # window (1, 0): cells (0,1)* (1,0) (1,1) tie
+                 [1, 1, 2, 4]])   # window (1, 1): cells (0,0)* (1,1) tie
+FIRST_MAXIMA = np.array([[1, 0, 0, 2],
+                         [0, 0, 0, 0],
+                         [0, 3, 4, 0],
+                         [0, 0, 0, 0]])  # each window's weight at its first maximum
+
+
+@pytest.mark.parametrize("fn", [fused("valid"), separate("valid")], ids=["fused", "separate"])
+def test_ties_give_the_gradient_to_the_first_maximum_in_row_major_order(fn):
+    x = TIED.reshape(1, 4, 4, 1).astype(float)
+    kernel, bias = np.ones((1, 1, 1, 1)), np.zeros(1)  # the convolution passes x through
     weights = np.arange(1.0, 5.0).reshape(1, 2, 2, 1)
-    expected = values_and_grads(separate("valid"), [x, kernel, bias], weights)
-    got = values_and_grads(fused("valid"), [x, kernel, bias], weights)
-    for a, b in zip(got, expected):
-        np.testing.assert_array_equal(a, b)
+    y, gx, gW, gb = values_and_grads(fn, [x, kernel, bias], weights)
+    np.testing.assert_array_equal(y[0, :, :, 0], [[2, 3], [1, 4]])
+    np.testing.assert_array_equal(gx[0, :, :, 0], FIRST_MAXIMA)
+    assert gW.item() == (FIRST_MAXIMA * TIED).sum() and gb.item() == weights.sum()
 
 
-def test_split_over_threads_gives_the_same_numbers():
+def test_split_over_threads_gives_the_same_numbers(splits):
     rng = np.random.default_rng(2)
     inputs = [rng.normal(size=(32, 14, 14, 32)).astype(np.float32),
               rng.normal(size=(3, 3, 32, 32)).astype(np.float32),
               rng.normal(size=32).astype(np.float32)]
     weights = rng.normal(size=(32, 7, 7, 32)).astype(np.float32)
     whole = values_and_grads(fused("same"), inputs, weights)
+    assert not splits
     with compute_threads(2):
         split = values_and_grads(fused("same"), inputs, weights)
+    assert splits == [2, 2]  # forward and backward each ran in two parts
     for a, b in zip(split, whole):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-3)
 
@@ -204,12 +218,8 @@ def test_pairs_that_do_not_fit_run_layer_by_layer(data_format, size):
     assert model.predict(x).shape == (2, 3)
 
 
-def test_seeded_cnn_training_split_over_threads_is_bit_identical(monkeypatch):
+def test_seeded_cnn_training_split_over_threads_is_bit_identical(splits):
     """Ops split their batch the same way every run: two seeded runs match bit for bit."""
-    from passos.core import parallel
-    splits = []
-    run_all = parallel.run_all
-    monkeypatch.setattr(parallel, "run_all", lambda tasks: splits.append(1) or run_all(tasks))
     rng = np.random.default_rng(7)
     x = rng.random((64, 14, 14, 32)).astype(np.float32)  # large enough that the conv splits
     y = np.eye(3)[rng.integers(0, 3, 64)]

@@ -10,7 +10,7 @@ import pytest
 import passos.keras.datasets.fashion_mnist as keras_fashion_mnist
 from passos.data import fashion_mnist
 from passos.data.fashion_mnist import FILES, label_names, load_data
-from passos.data.idx import read_idx, write_idx
+from passos.data.idx import TYPE_CODES, read_idx, write_idx
 
 DTYPES = ["uint8", "int8", "int16", "int32", "float32", "float64"]
 
@@ -23,6 +23,10 @@ def sample(dtype, shape=(3, 4, 5)):
 
 
 # --- IDX -----------------------------------------------------------------------------------
+
+def test_dtypes_are_every_idx_type_code():
+    assert sorted(DTYPES) == sorted(dtype.newbyteorder("=").name for dtype in TYPE_CODES.values())
+
 
 @pytest.mark.parametrize("ext", ["", ".gz"])
 @pytest.mark.parametrize("dtype", DTYPES)

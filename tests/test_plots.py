@@ -64,13 +64,24 @@ def test_confusion_matrix_bad_inputs(y_true, y_pred, num_classes, message):
         plots.confusion_matrix(y_true, y_pred, num_classes)
 
 
+def cell_texts(ax):
+    """{(row, column): text} of the numbers drawn on a heat map (x is the column)."""
+    cells = {}
+    for t in ax.texts:
+        x, y = t.get_position()
+        cells[(int(round(y)), int(round(x)))] = t.get_text()
+    assert len(cells) == len(ax.texts), "two numbers drawn in one cell"
+    return cells
+
+
 def test_plot_confusion_matrix_counts(tmp_path):
     path = tmp_path / "cm.png"
     fig = plots.plot_confusion_matrix(CM, class_names=["a", "b", "c"], path=path)
     assert_png(fig, path, axes=1)
     ax = fig.axes[0]
-    assert sorted(t.get_text() for t in ax.texts) == sorted(str(v) for v in CM.ravel())
+    assert cell_texts(ax) == {(i, j): str(CM[i, j]) for i in range(3) for j in range(3)}
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c"]
 
 
 def test_plot_confusion_matrix_normalised_rows_sum_to_one(tmp_path):
@@ -81,7 +92,9 @@ def test_plot_confusion_matrix_normalised_rows_sum_to_one(tmp_path):
     assert_png(fig, path, axes=1)
     shown = fig.axes[0].images[0].get_array()
     np.testing.assert_allclose(shown.sum(axis=1), [1, 1, 1, 0])
-    assert "0.33" in [t.get_text() for t in fig.axes[0].texts]
+    fractions = [[0.5, 0.5, 0, 0], [0, 2 / 3, 1 / 3, 0], [0.25, 0, 0.75, 0], [0, 0, 0, 0]]
+    assert cell_texts(fig.axes[0]) == {(i, j): f"{fractions[i][j]:.2f}"
+                                       for i in range(4) for j in range(4)}
 
 
 @pytest.mark.parametrize("cm, names, message", [

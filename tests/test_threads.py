@@ -36,7 +36,7 @@ def test_zero_threads_is_an_error():
             pass
 
 
-def test_split_ops_give_the_same_values_as_whole_ones():
+def test_split_ops_give_the_same_values_as_whole_ones(splits):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((32, 28, 28, 32))  # big enough that conv and pool split.astype(np.float32)
     kernel = rng.standard_normal((3, 3, 32, 32)).astype(np.float32)
@@ -49,8 +49,10 @@ def test_split_ops_give_the_same_values_as_whole_ones():
         (y.sum() + (at @ bt).sum()).backward()
         return [y.numpy(), xt.grad, kt.grad, at.grad, bt.grad]
     whole = run()
+    assert not splits
     with compute_threads(2):
         split = run()
+    assert len(splits) >= 4 and set(splits) == {2}  # conv, pool, matmul and their gradients
     for w, s in zip(whole, split):
         np.testing.assert_allclose(s, w, rtol=1e-4, atol=1e-3)
 

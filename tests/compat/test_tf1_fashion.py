@@ -1,11 +1,13 @@
 """TF1-style programs (tf.nn, tf.train.AdamOptimizer, Session) learn Fashion-MNIST as Keras does.
 
-The two examples run unchanged: by default on small synthetic data (fast); with
-PASSOS_LONG_TESTS=1 on all of Fashion-MNIST, next to the equivalent Keras model
-(same layers, Adam 1e-3, batch 128, same epochs), the TF1 test accuracy must be
-within one point of the Keras one, or better.
+The two examples run unchanged on small synthetic data, and on all of
+Fashion-MNIST where it is installed (skipped elsewhere). There the TF1 test
+accuracy must clear a floor of its own, so that both front ends failing alike
+cannot pass: the course's PyTorch figures with plain SGD (0.827 feedforward,
+0.800 CNN) less a margin, above what a model that only half learns reaches.
+It must also be within one point of the equivalent Keras model's (same layers,
+Adam 1e-3, batch 128, same epochs), or better.
 """
-import os
 import re
 import runpy
 import time
@@ -16,6 +18,7 @@ import pytest
 
 import passos
 import passos.compat.v1 as tf
+from passos.core.threads import compute_threads
 from passos.data import fashion_mnist
 from passos.keras.layers import Conv2D, Dense, Flatten, MaxPooling2D
 from passos.keras.models import Sequential
@@ -23,9 +26,9 @@ from passos.keras.optimizers import Adam
 from passos.keras.utils import np_utils
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
-LONG = os.environ.get("PASSOS_LONG_TESTS") == "1"
 SCRIPTS = ["tf1_softmax_classifier.py", "tf1_cnn.py"]
 EPOCHS = {"tf1_softmax_classifier.py": 5, "tf1_cnn.py": 2}
+FLOOR = {"tf1_softmax_classifier.py": 0.80, "tf1_cnn.py": 0.85}  # test accuracy, real data
 
 
 @pytest.fixture(autouse=True)
@@ -36,9 +39,14 @@ def fresh_graph():
 
 
 def _run(script, capsys):
-    """Run an example as a program: (its test accuracy, its output, its globals)."""
+    """Run an example as a program: (its test accuracy, its output, its globals).
+
+    Under compute_threads, as Keras' fit runs: a Session leaves BLAS its own
+    threads, which stall on shared cores (the CNN took 4x as long).
+    """
     passos.random.seed(0)
-    names = runpy.run_path(str(EXAMPLES / script), run_name="__main__")
+    with compute_threads():
+        names = runpy.run_path(str(EXAMPLES / script), run_name="__main__")
     out = capsys.readouterr().out
     return float(re.search(r"Test accuracy: ([0-9.]+)", out).group(1)), out, names
 
@@ -85,13 +93,8 @@ def test_tf1_program_runs_unchanged(script, capsys, fake_fashion_mnist):
     assert sum(sizes) == _keras_equivalent(script).count_params()
 
 
-@pytest.mark.skipif(not LONG, reason="full Fashion-MNIST training: set PASSOS_LONG_TESTS=1")
 @pytest.mark.parametrize("script", SCRIPTS)
-def test_tf1_program_reaches_keras_accuracy(script, capsys):
-    try:
-        fashion_mnist.load_data()
-    except FileNotFoundError as error:
-        pytest.skip(str(error))
+def test_tf1_program_reaches_keras_accuracy(script, capsys, real_fashion_mnist):
     start = time.perf_counter()
     tf1_accuracy, _, _ = _run(script, capsys)
     tf1_seconds = time.perf_counter() - start
@@ -100,4 +103,5 @@ def test_tf1_program_reaches_keras_accuracy(script, capsys):
     keras_seconds = time.perf_counter() - start
     print(f"\n{script}: TF1 test accuracy {tf1_accuracy:.4f} ({tf1_seconds:.0f} s), "
           f"Keras {keras_accuracy:.4f} ({keras_seconds:.0f} s)")
+    assert tf1_accuracy >= FLOOR[script]
     assert tf1_accuracy >= keras_accuracy - 0.01

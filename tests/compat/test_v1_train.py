@@ -69,8 +69,11 @@ def gradient(w):
     return A * w + C  # of sum(A w² / 2 + C w)
 
 
-def reference(name, steps, lr, **kw):
-    """TF1's update rules (training_ops.cc), written out."""
+def reference(name, steps, lr, moved=None, **kw):
+    """TF1's update rules (training_ops.cc), written out.
+
+    `moved` {t: value} sets w to value before step t, leaving the slots alone.
+    """
     w = np.array([1.0, -2.0, 0.5])
     a = np.zeros_like(w)
     b = np.zeros_like(w)
@@ -81,6 +84,7 @@ def reference(name, steps, lr, **kw):
         a = np.full_like(w, kw.get("initial_accumulator_value", 0.1))
     out = []
     for t in range(1, steps + 1):
+        w = (moved or {}).get(t, w)
         g = gradient(w)
         if name == "sgd":
             w = w - lr * g
@@ -146,6 +150,31 @@ def test_optimizer_matches_tf1_formula(name, make, lr, kw):
             sess.run(step)
             got.append(sess.run(w))
     np.testing.assert_allclose(np.array(got), reference(name, 12, lr, **kw), rtol=1e-12, atol=1e-14)
+
+
+MOVED = np.array([0.5, 1.0, -1.5])
+
+
+@pytest.mark.parametrize("how", ["assign", "restore"])
+@pytest.mark.parametrize("name,make,lr,kw", OPTIMIZERS)
+def test_slots_outlive_an_assign_or_restore_of_their_variable(name, make, lr, kw, how, tmp_path):
+    """As in TF1, where slots are variables of their own that neither op touches."""
+    w = tf.Variable(np.array([1.0, -2.0, 0.5]), name="w")
+    step = make().minimize(tf.reduce_sum(A * tf.square(w) / 2 + C * w))
+    saver = tf.train.Saver(var_list=[w])  # w only: the checkpoint holds no slots
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(w.assign(MOVED))
+        prefix = saver.save(sess, str(tmp_path / "w"))
+        sess.run(tf.global_variables_initializer())
+        got = []
+        for t in range(1, 7):
+            if t == 4:
+                sess.run(w.assign(MOVED)) if how == "assign" else saver.restore(sess, prefix)
+            sess.run(step)
+            got.append(sess.run(w))
+    expected = reference(name, 6, lr, moved={4: MOVED}, **kw)
+    np.testing.assert_allclose(np.array(got), expected, rtol=1e-12, atol=1e-14)
 
 
 def test_global_step_fed_learning_rate_and_reinitialised_slots():

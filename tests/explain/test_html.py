@@ -80,12 +80,31 @@ def test_the_course_sequence_forward_then_backward_then_the_three_paths(course_p
     assert "ŷ1 − y1 = 0.8129 − 1 = -0.1871" in last
 
 
+def unnumbered(step):
+    """A step's JSON without node numbers and the _1 suffixes that eager names may get."""
+    text = re.sub(r"#g-(node|edge)-[\d-]+", "#g", json.dumps(step, ensure_ascii=False))
+    return json.loads(re.sub(r"\b(matmul|log|multiply|sum)_\d+\b", r"\1", text))
+
+
 def test_the_graph_mode_course_gives_the_same_page(tmp_path, course_page):
+    """The same givens, forward steps in order, backward contributions (the two paths
+    into h may come in either order) and summary."""
     loss, feed_dict, session = backprop_graph()
     backprop_html(tmp_path / "graph.html", trace(loss, feed_dict, session))
-    graph_steps = page_data((tmp_path / "graph.html").read_text(encoding="utf-8"))["steps"]
-    eager_steps = page_data(course_page)["steps"]
+    graph_page = page_data((tmp_path / "graph.html").read_text(encoding="utf-8"))
+    eager_page = page_data(course_page)
+    rows = [sorted(re.findall(r"<tr>.*?</tr>", page["intro"])) for page in (graph_page, eager_page)]
+    assert rows[0] == rows[1] and len(rows[0]) == 4  # W, x, b, y: in either order
+    graph_steps, eager_steps = ([unnumbered(s) for s in page["steps"]]
+                                for page in (graph_page, eager_page))
     assert len(graph_steps) == len(eager_steps)
+    forward = [s for s in eager_steps if s["phase"] == "forward"]
+    assert forward and graph_steps[:len(forward)] == forward
+
+    def contributions(steps):
+        return sorted((s["title"], [edge[1:] for edge in s.get("edges", [])]) for s in steps
+                      if s["phase"] == "backward")  # an edge: [node number, input, label]
+    assert contributions(graph_steps) == contributions(eager_steps)
     assert graph_steps[-1]["panel"] == eager_steps[-1]["panel"]
 
 

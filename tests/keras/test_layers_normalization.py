@@ -81,7 +81,13 @@ def test_center_and_scale_off_drop_beta_and_gamma(center, scale, total, trainabl
 def test_trainable_false_makes_every_weight_non_trainable():
     model = Sequential([L.BatchNormalization(trainable=False, input_shape=(5,))])
     assert model.layers[0].trainable_weights == []
+    assert len(model.layers[0].non_trainable_weights) == 4  # gamma, beta and the moving stats
     assert "Trainable params: 0" in summary_lines(model)
+    gamma, beta = (w.copy() for w in model.get_weights()[:2])
+    model.compile(loss="mse", optimizer=optimizers.SGD(learning_rate=0.5))
+    model.fit(arr(8, 5), arr(8, 5), batch_size=4, epochs=1, verbose=0)
+    np.testing.assert_array_equal(model.get_weights()[0], gamma)
+    np.testing.assert_array_equal(model.get_weights()[1], beta)
 
 
 # -- output shapes --------------------------------------------------------------------------------

@@ -1,8 +1,13 @@
 """Helpers for the reliability suite: run hostile inputs in a child process under a memory cap."""
 import json
+import os
+import random
+import signal
 import subprocess
 import sys
 import textwrap
+import time
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +50,51 @@ def under_memory_cap(body, setup="import passos", allowance=64 << 20, timeout=12
 def memory_capped():
     """The under_memory_cap function, for tests of hostile files."""
     return under_memory_cap
+
+
+def kill_while_writing(write, path, is_whole, tries=10, seed=0):
+    """SIGKILL a forked child that calls write() over and over, `tries` times at random moments.
+
+    `write` is timed here first, and each kill lands within two of its
+    durations. After each kill `path` must hold nothing or a file that
+    `is_whole(bytes)` accepts. Returns how many kills left a temporary file
+    beside `path` (a kill in the middle of a write); a last write() here must
+    then leave no temporary behind. Give `path` a folder of its own: any other
+    file there counts as a leftover.
+    """
+    if not hasattr(os, "fork"):
+        pytest.skip("killing a writer at random moments uses os.fork (POSIX only)")
+    path, rng = Path(path), random.Random(seed)
+    write()  # the first write may load fonts or compile plans: time the second
+    start = time.perf_counter()
+    write()
+    window = 2 * (time.perf_counter() - start)
+    path.unlink()
+    torn = 0
+    for _ in range(tries):
+        pid = os.fork()
+        if pid == 0:  # the child: write until killed, never back into pytest
+            try:
+                while True:
+                    write()
+            finally:
+                os._exit(1)
+        time.sleep(rng.uniform(0, window))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        if path.exists():
+            assert is_whole(path.read_bytes()), f"a killed write left a partial {path.name}"
+        torn += any(f".{pid}-" in name for name in _temporaries(path))  # the child's own
+    write()
+    assert _temporaries(path) == [] and is_whole(path.read_bytes())
+    return torn
+
+
+def _temporaries(path):
+    return [p.name for p in path.parent.iterdir() if p.name != path.name]
+
+
+@pytest.fixture
+def killed_writes():
+    """The kill_while_writing function, for tests that writes leave whole files or none."""
+    return kill_while_writing

@@ -7,7 +7,7 @@ pytest.importorskip("tensorboard")
 
 import passos  # noqa: E402
 import passos.graph as g  # noqa: E402
-from passos.keras.layers import Dense, Input  # noqa: E402
+from passos.keras.layers import BatchNormalization, Dense, Input  # noqa: E402
 from passos.keras.models import Model, Sequential  # noqa: E402
 from passos.tensorboard import SummaryWriter, graph_def, trace_model  # noqa: E402
 
@@ -109,18 +109,35 @@ def test_keras_sequential_is_traced_in_model_and_layer_scopes(tmp_path, accumula
     assert shapes(nodes["tiny/out/softmax"]) == [[-1, 2]]
 
 
-def test_functional_model_and_tracing_leaves_the_model_untouched():
+def functional(seed):
+    passos.random.seed(seed)
     inputs = Input(shape=(5,))
-    outputs = Dense(1, name="head")(Dense(3, activation="tanh", name="body")(inputs))
-    model = Model(inputs, outputs, name="functional")
+    hidden = BatchNormalization(name="norm")(Dense(3, activation="tanh", name="body")(inputs))
+    model = Model(inputs, Dense(1, name="head")(hidden), name="functional")
     model.compile("sgd", "mse")
-    model.fit(np.ones((4, 5), np.float32), np.zeros((4, 1), np.float32), epochs=1, verbose=0)
-    graph = trace_model(model)
+    return model
+
+
+def test_functional_model_and_tracing_leaves_the_model_untouched():
+    """Tracing, even in training mode, changes no weight, recorded update or later training step."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(8, 5)).astype(np.float32), rng.normal(size=(8, 1)).astype(np.float32)
+    model, twin = functional(0), functional(0)  # twin: never traced
+    for m in (model, twin):
+        m.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    weights, predicted = model.get_weights(), model.predict(x)
+    updates = {layer.name: list(layer._updates) for layer in model.layers}
+    graph = trace_model(model, training=True)
     names = {n.name for n in graph.nodes}
     assert {"functional/body/matmul", "functional/body/tanh", "functional/head/add"} <= names
-    before = model.predict(np.ones((2, 5), np.float32))
-    model.fit(np.ones((4, 5), np.float32), np.zeros((4, 1), np.float32), epochs=1, verbose=0)
-    assert model.predict(np.ones((2, 5), np.float32)).shape == before.shape
+    assert {layer.name: list(layer._updates) for layer in model.layers} == updates
+    for before, after in zip(weights, model.get_weights()):
+        np.testing.assert_array_equal(after, before)
+    np.testing.assert_array_equal(model.predict(x), predicted)
+    for m in (model, twin):
+        m.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(model.get_weights(), twin.get_weights()):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_unbuilt_model_gives_a_clear_error():

@@ -4,10 +4,12 @@ Keras 2 semantics and signatures; models are written with `passos.keras.saving`
 (one zip file: architecture as JSON, weights as .npy, never pickle).
 """
 import csv
+import io
 import os
 
 import numpy as np
 
+from ...io import atomic_write
 from .base import Callback
 from .control import monitor_op, monitored_value
 
@@ -78,6 +80,8 @@ class CSVLogger(Callback):
     """Write one row per epoch to a CSV file: 'epoch' (from 0), then the log keys sorted.
 
     With append=True, rows are added to an existing file (its header kept).
+    Each epoch rewrites the whole file through passos.io.atomic_write, so a
+    crash or kill mid-write leaves the previous epoch's file, never half a row.
 
     >>> logger = CSVLogger('training.log', separator=',', append=False)
     """
@@ -85,36 +89,36 @@ class CSVLogger(Callback):
     def __init__(self, filename, separator=",", append=False):
         super().__init__()
         self.filename, self.sep, self.append = os.fspath(filename), separator, append
-        self.keys = self.writer = self.csv_file = None
+        self.keys = self.text = None
         self.append_header = True
 
     def on_train_begin(self, logs=None):
-        mode = "w"
-        if self.append:
-            if os.path.exists(self.filename):
-                with open(self.filename, newline="") as existing:
-                    self.append_header = not existing.readline()
-            mode = "a"
-        self.csv_file = open(self.filename, mode, newline="")
-        self.keys = self.writer = None
+        self.text = ""
+        if self.append and os.path.exists(self.filename):
+            with open(self.filename, newline="", encoding="utf-8") as existing:
+                self.text = existing.read()
+        self.append_header = not self.text
+        self.keys = None
+        atomic_write(self.filename, self.text)  # as Keras' open(): the file exists from here on
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         if self.keys is None:
             self.keys = sorted(logs)
-            self.writer = csv.DictWriter(self.csv_file, fieldnames=["epoch"] + self.keys,
-                                         delimiter=self.sep, lineterminator="\n")
-            if self.append_header:
-                self.writer.writeheader()
+        rows = io.StringIO(newline="")
+        writer = csv.DictWriter(rows, fieldnames=["epoch"] + self.keys, delimiter=self.sep,
+                                lineterminator="\n")
+        if self.append_header:
+            writer.writeheader()
+            self.append_header = False
         row = {"epoch": epoch}
         row.update((key, _cell(logs.get(key, "NA"))) for key in self.keys)
-        self.writer.writerow(row)
-        self.csv_file.flush()
+        writer.writerow(row)
+        self.text += rows.getvalue()
+        atomic_write(self.filename, self.text)
 
     def on_train_end(self, logs=None):
-        if self.csv_file is not None:
-            self.csv_file.close()
-        self.csv_file = self.writer = None
+        self.text = None
 
 
 def _cell(value):
