@@ -78,6 +78,17 @@ def torch_epoch(name, x, y, batch):
     return run
 
 
+def blas_kernel():
+    """The BLAS library and kernel NumPy runs (OPENBLAS_CORETYPE changes it; PERFORMANCE.md)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (pip install threadpoolctl)"
+    found = [f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')}"
+             for i in threadpool_info() if i.get("user_api") == "blas"]
+    return ", ".join(found) or "none found"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=["dfn", "cnn"], choices=["dfn", "cnn"])
@@ -98,6 +109,7 @@ def main():
         have_torch = False
         print("(PyTorch not installed: passos alone)")
     threads = f"{args.threads} thread(s) each" if args.threads else "default threads"
+    print(f"BLAS: {blas_kernel()}")
     print(f"one epoch of {len(images):,} {source}, batch {args.batch}, SGD lr 0.01, "
           f"{threads}, median of {args.rounds} rounds (samples/s)")
     print(f"{'model':<6}{'passos':>10}{'pytorch':>10}{'passos/pytorch':>16}  (per round)")
