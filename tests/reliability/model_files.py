@@ -3,16 +3,16 @@ import functools
 import io
 import json
 import os
-import struct
 import tempfile
 import zipfile
-import zlib
 
 import numpy as np
 
 from passos.keras.layers import (BatchNormalization, Conv2D, Dense, Dropout, Flatten, Input,
                                  MaxPooling2D, Reshape)
 from passos.keras.models import Model, Sequential
+
+from .bombs import raw_zip, stored
 
 
 def _saved(model):
@@ -76,42 +76,6 @@ def npy_header(shape, dtype="float32"):
     np.lib.format.write_array_header_1_0(buffer, {"descr": np.lib.format.dtype_to_descr(
         np.dtype(dtype)), "fortran_order": False, "shape": tuple(shape)})
     return buffer.getvalue()
-
-
-@functools.lru_cache(maxsize=4)
-def deflated(header, zeros):
-    """(raw deflate stream, crc, size) of `header` then `zeros` zero bytes, made a MiB at a time."""
-    packer, chunk = zlib.compressobj(9, zlib.DEFLATED, -15), bytes(1 << 20)
-    parts, crc = [packer.compress(header)], zlib.crc32(header)
-    left = zeros
-    while left:
-        piece = chunk[:min(left, len(chunk))]
-        parts.append(packer.compress(piece))
-        crc = zlib.crc32(piece, crc)
-        left -= len(piece)
-    parts.append(packer.flush())
-    return b"".join(parts), crc, len(header) + zeros
-
-
-def raw_zip(items):
-    """A zip archive written by hand, so that an entry may lie about its size.
-
-    `items`: (name, data as stored, method (0 stored, 8 deflated), crc, declared size).
-    """
-    out, central = bytearray(), bytearray()
-    for name, data, method, crc, size in items:
-        offset, encoded = len(out), name.encode()
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, crc, len(data),
-                           size, len(encoded), 0) + encoded + data
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0, crc,
-                               len(data), size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(items), len(items), len(central),
-                      len(out), 0)
-    return bytes(out + central + end)
-
-
-def stored(name, content):
-    return name, content, 0, zlib.crc32(content), len(content)
 
 
 def dense_manifest(units, inputs, initializer="glorot_uniform", weights=None):

@@ -1,10 +1,8 @@
 """tf.train.Saver on damaged and hostile checkpoints: bounded memory, ValueError, all or nothing."""
 import io
 import os
-import struct
 import warnings
 import zipfile
-import zlib
 
 import numpy as np
 import pytest
@@ -13,6 +11,8 @@ from hypothesis import strategies as st
 
 import passos.compat.v1 as tf
 from passos.compat.v1.saver import NotFoundError
+
+from .bombs import deflated, raw_zip, stored
 
 FUZZ = settings(derandomize=True, deadline=None, max_examples=200,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -167,45 +167,14 @@ def npy(shape, descr):
     return b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text
 
 
-def deflated_zeros(prefix, zeros):
-    """(raw deflate of `prefix` then `zeros` zero bytes, its CRC-32), built in a moment.
-
-    Each MiB of zeros is compressed once after a full flush, which resets the compressor,
-    so its deflate blocks repeat byte for byte.
-    """
-    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
-    head = deflate.compress(prefix) + deflate.flush(zlib.Z_FULL_FLUSH)
-    mib = bytes(1 << 20)
-    block = deflate.compress(mib) + deflate.flush(zlib.Z_FULL_FLUSH)
-    crc = zlib.crc32(prefix)
-    for _ in range(zeros >> 20):
-        crc = zlib.crc32(mib, crc)
-    return head + block * (zeros >> 20) + deflate.flush(), crc
-
-
-def handmade_zip(entries):
-    """A zip of (name, method, crc, stored bytes, size once inflated) entries, written by hand."""
-    out, central = b"", b""
-    for name, method, crc, data, size in entries:
-        name = name.encode()
-        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, method, 0, 0, crc,
-                               len(data), size, len(name), 0, 0, 0, 0, 0, len(out)) + name
-        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, method, 0, 0, crc, len(data),
-                           size, len(name), 0) + name + data
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries),
-                      len(central), len(out), 0)
-    return out + central + end
-
-
 @pytest.mark.parametrize("header", [npy("(268435456,)", "<f8"), npy("(3, 2)", "<f4")],
                          ids=["header promises 2 GiB", "zip promises 2 GiB"])
 def test_npz_bomb_is_refused_under_a_memory_cap(tmp_path, memory_capped, header):
     zeros = 2048 << 20
-    bomb, crc = deflated_zeros(header, zeros)
+    bomb, crc, size = deflated(header, zeros)
     b = npy("(3,)", "<i4") + SAVED["b"].tobytes()
     path = tmp_path / "bomb.npz"
-    path.write_bytes(handmade_zip([("b.npy", 0, zlib.crc32(b), b, len(b)),
-                                   ("w.npy", 8, crc, bomb, len(header) + zeros)]))
+    path.write_bytes(raw_zip([stored("b.npy", b), ("w.npy", bomb, 8, crc, size)]))
     assert path.stat().st_size < 2.5e6  # 2 GiB once inflated
     outcome = memory_capped(f"""
         graph = tf.Graph()

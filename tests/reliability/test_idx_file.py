@@ -1,7 +1,5 @@
 """read_idx and write_idx on damaged and hostile files: bounded memory, only ValueError."""
 import gzip
-import struct
-import zlib
 
 import numpy as np
 import pytest
@@ -9,6 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from passos.data.idx import read_idx, write_idx
+
+from .bombs import gzip_bomb
 
 FUZZ = settings(derandomize=True, deadline=None, max_examples=200,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -78,24 +78,6 @@ def test_fuzzed_files_raise_only_value_error(tmp_path, which, edits, compress):
     path = tmp_path / "fuzzed"
     path.write_bytes(data)
     only_value_errors(path)
-
-
-def gzip_bomb(header_and_data, zeros):
-    """A one-member gzip of `header_and_data` then `zeros` zero bytes, built in a moment.
-
-    Each MiB of zeros is compressed once after a full flush, which resets the compressor,
-    so its deflate blocks repeat byte for byte; the CRC is computed as a reader would.
-    """
-    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
-    head = deflate.compress(header_and_data) + deflate.flush(zlib.Z_FULL_FLUSH)
-    mib = bytes(1 << 20)
-    block = deflate.compress(mib) + deflate.flush(zlib.Z_FULL_FLUSH)
-    crc = zlib.crc32(header_and_data)
-    for _ in range(zeros >> 20):
-        crc = zlib.crc32(mib, crc)
-    size = (len(header_and_data) + zeros) & 0xFFFFFFFF
-    body = head + block * (zeros >> 20) + deflate.flush()
-    return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + body + struct.pack("<II", crc, size)
 
 
 def test_gzip_bomb_is_refused_under_a_memory_cap(tmp_path, memory_capped):

@@ -17,9 +17,9 @@ from passos.keras.layers import Dense
 from passos.keras.models import load_model
 from passos.keras.saving import ModelFileError
 
-from .model_files import (deflated, dense_manifest, entries, functional_file, manifest_of,
-                         npy_header, raw_zip, rezip, sequential_file, small_dense_file, stored,
-                         with_manifest)
+from .bombs import deflated, raw_zip, stored
+from .model_files import (dense_manifest, entries, functional_file, manifest_of, npy_header,
+                          rezip, sequential_file, small_dense_file, with_manifest)
 
 CAP = 16 << 20   # the child may grow by this much: a real small model loads within it
 SETUP = "from passos.keras.models import load_model"
