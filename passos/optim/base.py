@@ -5,7 +5,11 @@ update to every parameter, keeping per-parameter state (moments, accumulators)
 in slots it creates on first use. Learning-rate decay follows Keras 2:
 lr_t = lr / (1 + decay * iterations).
 """
+import math
+
 import numpy as np
+
+from ..core import arguments
 
 
 class Optimizer:
@@ -13,6 +17,10 @@ class Optimizer:
 
     defaults = {}  # hyperparameter name -> Keras 2 default
     options = {}   # formula variants (TF1's) -> default; kept out of get_config
+    # the values each hyperparameter may take, as PyTorch checks them: [low, high) or, with
+    # True, [low, high]; outside them the first step already gives NaN or moves the wrong way
+    ranges = {"learning_rate": (0, math.inf), "decay": (0, math.inf), "momentum": (0, math.inf),
+              "epsilon": (0, math.inf), "rho": (0, 1, True), "beta_1": (0, 1), "beta_2": (0, 1)}
 
     def __init__(self, **hyper):
         unknown = set(hyper) - set(self.defaults) - set(self.options) - {"decay"}
@@ -24,6 +32,7 @@ class Optimizer:
         for name, value in self.hyper.items():
             if value is not None and not np.isscalar(value):
                 raise TypeError(f"{type(self).__name__}: {name} must be a number, got {value!r}")
+            self._check_range(name, value)
         self.iterations = 0
         self.slots = {}
 
@@ -33,7 +42,14 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, value):
-        self.hyper["learning_rate"] = float(value)
+        self.hyper["learning_rate"] = self._check_range("learning_rate", float(value))
+
+    def _check_range(self, name, value):
+        """`value`, or a ValueError naming the optimizer when it is outside `ranges[name]`."""
+        if name in self.ranges and arguments.is_number(value):
+            low, high, *closed = self.ranges[name]
+            arguments.number(value, type(self).__name__, name, low, high, high_open=not closed)
+        return value
 
     def current_learning_rate(self):
         """The learning rate after Keras-2-style time decay."""

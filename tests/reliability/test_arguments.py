@@ -7,7 +7,7 @@ import passos as P
 import passos.compat.v1 as tf
 import passos.graph as G
 from passos.core.shapes import ShapeError
-from passos.keras import layers as L
+from passos.keras import layers as L, optimizers
 from passos.keras.models import Sequential
 
 X = np.random.default_rng(0).random((20, 4)).astype(np.float32)
@@ -319,3 +319,34 @@ def test_feeds_refuse_what_is_not_numbers(feed, value, error, message):
     with pytest.raises(error, match=message):
         feed(value)
     assert feed([[1, 2]]).tolist() == [[2.0, 4.0]]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: optimizers.Adam(beta_1=1.0), r"^Adam: beta_1 must be a number in \[0, 1\), got 1\.0$"),
+    (lambda: optimizers.Adam(beta_2=-0.1), r"^Adam: beta_2 must be a number in \[0, 1\)"),
+    (lambda: optimizers.SGD(lr=-0.01), r"^SGD: learning_rate must be a number in \[0, inf\), got -0\.01$"),
+    (lambda: optimizers.SGD(momentum=float("nan")), r"^SGD: momentum must be a number in \[0, inf\), got nan$"),
+    (lambda: optimizers.RMSprop(rho=1.5), r"^RMSprop: rho must be a number in \[0, 1\], got 1\.5$"),
+    (lambda: optimizers.Adagrad(epsilon=-1e-7), r"^Adagrad: epsilon must be a number in \[0, inf\)"),
+    (lambda: optimizers.Adam(decay=-1), r"^Adam: decay must be a number in \[0, inf\)"),
+])
+def test_optimizer_hyperparameters_outside_their_ranges(make, message):
+    """Values that give NaN or a wrong-way step at the first update are refused, as PyTorch does."""
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_tf1_optimizer_hyperparameters_are_checked_by_the_same_rules():
+    graph = tf.Graph()
+    with graph.as_default():
+        w = tf.Variable([1.0, 2.0], name="w")
+        with pytest.raises(ValueError, match=r"^Adam: beta_1 must be a number in \[0, 1\)"):
+            tf.train.AdamOptimizer(beta1=1.0).minimize(tf.reduce_sum(w * w))
+
+
+def test_a_learning_rate_set_later_is_checked_too():
+    optimizer = optimizers.SGD()
+    with pytest.raises(ValueError, match=r"^SGD: learning_rate must be a number in \[0, inf\)"):
+        optimizer.lr = -1.0
+    optimizer.lr = 0.5
+    assert optimizer.get_config()["learning_rate"] == 0.5

@@ -188,6 +188,14 @@ def test_negative_iterations(tmp_path):
         load_model(write(tmp_path, with_manifest(sequential_file(), manifest)))
 
 
+def test_optimizer_hyperparameters_that_would_turn_weights_into_nan(tmp_path):
+    manifest = manifest_of(sequential_file())
+    manifest["compile"]["optimizer"]["config"]["beta_1"] = 1.0
+    with pytest.raises(ModelFileError, match=r"the compile settings cannot be restored \(Adam: "
+                       r"beta_1 must be a number in \[0, 1\), got 1\.0\); load with compile=False"):
+        load_model(write(tmp_path, with_manifest(sequential_file(), manifest)))
+
+
 @pytest.mark.parametrize("value, slot", [(np.nan, "m"), (np.inf, "m"), (-1.0, "v")])
 def test_optimizer_slots_that_would_turn_weights_into_nan(tmp_path, value, slot):
     manifest = manifest_of(sequential_file())

@@ -144,6 +144,7 @@ class Optimizer:
         for _, v in pairs:
             if not isinstance(v, VariableSymbol):
                 raise TypeError(f"apply_gradients: '{getattr(v, 'name', v)}' is not a variable")
+        self._rule()  # hyperparameters outside their ranges fail now, as the graph is built
         graph = pairs[0][1].graph
         lr = self._learning_rate_tensor
         op = ApplyGradients(self, [v for _, v in pairs], global_step, lr is not None)
