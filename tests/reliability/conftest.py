@@ -60,7 +60,8 @@ def kill_while_writing(write, path, is_whole, tries=10, seed=0):
     `is_whole(bytes)` accepts. Returns how many kills left a temporary file
     beside `path` (a kill in the middle of a write); a last write() here must
     then leave no temporary behind. Give `path` a folder of its own: any other
-    file there counts as a leftover.
+    file there counts as a leftover. On a busy machine a child may start late,
+    so while no kill has landed mid-write, up to 4 * `tries` kills are made.
     """
     if not hasattr(os, "fork"):
         pytest.skip("killing a writer at random moments uses os.fork (POSIX only)")
@@ -70,8 +71,9 @@ def kill_while_writing(write, path, is_whole, tries=10, seed=0):
     write()
     window = 2 * (time.perf_counter() - start)
     path.unlink()
-    torn = 0
-    for _ in range(tries):
+    torn = done = 0
+    while done < tries or not torn and done < 4 * tries:
+        done += 1
         pid = os.fork()
         if pid == 0:  # the child: write until killed, never back into pytest
             try:
