@@ -7,6 +7,8 @@ a functional model is wired up), where the output shape is found by tracing
 """
 import contextlib
 import contextvars
+import functools
+import inspect
 import re
 
 import numpy as np
@@ -34,6 +36,23 @@ def weights_from(source):
         yield
     finally:
         _weight_source.reset(token)
+
+
+def call_layer(layer, x, training):
+    """layer.call(x, training=training), or layer.call(x) when its `call` takes no `training`.
+
+    Keras passes `training` only to a `call` that accepts it (by name or **kwargs),
+    so a Keras-2 custom layer written `def call(self, x):` works as it is.
+    """
+    if _takes_training(type(layer).call):
+        return layer.call(x, training=training)
+    return layer.call(x)
+
+
+@functools.lru_cache(maxsize=None)
+def _takes_training(call):
+    parameters = inspect.signature(call).parameters.values()
+    return any(p.name == "training" or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 def unique_layer_name(base):
@@ -158,11 +177,11 @@ class Layer:
         self.check_input(shape)
         if isinstance(x, Symbol):  # the nodes traced here are this layer's: errors name it
             with x.graph.origin(self.name):
-                return self.call(x, training=training)
+                return call_layer(self, x, training)
         if numerics.checking:  # eager ops, likewise
             with numerics.in_layer(self.name):
-                return self.call(x, training=training)
-        return self.call(x, training=training)
+                return call_layer(self, x, training)
+        return call_layer(self, x, training)
 
     def _build(self, shape):
         self.input_shape_built = (None,) + tuple(shape[1:])
@@ -180,7 +199,7 @@ class Layer:
     def compute_output_shape(self, input_shape):
         """Output shape for `input_shape`, found by tracing `call` on a placeholder."""
         with Graph().as_default():
-            y = self.call(placeholder(self.dtype, input_shape, name="x"), training=False)
+            y = call_layer(self, placeholder(self.dtype, input_shape, name="x"), False)
         return y.shape
 
     # -- configuration -----------------------------------------------------------

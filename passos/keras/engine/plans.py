@@ -18,6 +18,7 @@ from ...graph.session import Session
 from ...ops import arithmetic as ar, elementwise as el, reduce as rd
 from .. import losses
 from . import fusion
+from .base_layer import call_layer
 
 # Tracing writes to the layers (their update lists, lazily built state): one trace at a time
 _tracing = threading.Lock()
@@ -76,7 +77,7 @@ class Plan:
             for layer in model.layers:
                 layer._updates.clear()
             with fusion.fused():  # the plan runs fused ops; eager calls show each step
-                y_pred = model.call(self.x, training=kind == "train")
+                y_pred = call_layer(model, self.x, kind == "train")
             fetches = [y_pred]
             self.y = self.w = self.lr = None
             if kind != "predict":
