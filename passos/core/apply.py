@@ -4,7 +4,14 @@
   requires grad, record a Node for backward (eager, define-by-run).
 * A symbolic input: hand the op to that input's graph, which checks shapes with
   ``op.shape`` and records a node to run later (define-then-run).
+* While a call is traced into a graph (`tracing`), an op on eager tensors alone
+  goes to that graph too, its tensors captured live: a weight used on its own
+  (``exp(self.s)``, a reshaped bias) is read at each run and trained, never
+  frozen into the graph as the value it had at trace time.
 """
+import contextlib
+import threading
+
 import numpy as np
 
 from . import numerics
@@ -21,6 +28,23 @@ class Symbolic:
 
 
 _SCALARS = (int, float, bool)
+_traced = threading.local()  # .graph: the graph this thread is tracing a call into
+
+
+def tracing_graph():
+    """The graph this thread is tracing a call into, or None."""
+    return getattr(_traced, "graph", None)
+
+
+@contextlib.contextmanager
+def tracing(graph):
+    """Inside, ops on eager tensors are recorded in `graph`, their tensors captured live."""
+    outer = tracing_graph()
+    _traced.graph = graph
+    try:
+        yield
+    finally:
+        _traced.graph = outer
 
 
 def constant_input(x, who="tensor"):
@@ -39,15 +63,18 @@ def apply(op, *inputs, name=None):
     course labels z1, h1, H: traces, drawings and TensorBoard show it.
     """
     xs = []
-    record = False
+    record = eager = False
     for x in inputs:
         if isinstance(x, Tensor):
             xs.append(x.data)
             record = record or x.requires_grad
+            eager = True
         elif isinstance(x, Symbolic):
             return x.graph.add_op(op, inputs, name=name)
         else:
             xs.append(constant_input(x, op.kind))
+    if eager and getattr(_traced, "graph", None) is not None:
+        return _traced.graph.add_op(op, inputs, name=name)
     try:
         out = op.forward(*xs)
     except (ValueError, IndexError, TypeError) as error:

@@ -9,7 +9,7 @@ import contextlib
 import numpy as np
 
 from ..core import arguments
-from ..core.apply import Symbolic, constant_input
+from ..core.apply import Symbolic, constant_input, tracing_graph
 from ..core.arguments import numeric_array
 from ..core.dtypes import DEFAULT_FLOAT, as_dtype
 from ..core.shapes import ShapeError, describe
@@ -149,8 +149,8 @@ class Graph:
                 raise ValueError(f"{op.kind}: '{x.name}' belongs to another Graph; build "
                                  "all parts of a computation inside one graph.as_default()")
             return x
-        if isinstance(x, Tensor):
-            return self.capture(x) if x.requires_grad else x.data
+        if isinstance(x, Tensor):  # traced: every eager tensor is read live, trainable or not
+            return self.capture(x) if x.requires_grad or tracing_graph() is self else x.data
         if x is None:  # an op without saved residuals, as a gradient node's input
             return None
         return constant_input(x, op.kind)

@@ -14,6 +14,7 @@ import re
 import numpy as np
 
 from ...core import arguments, numerics
+from ...core.apply import tracing
 from ...core.shapes import describe
 from ...core.tensor import Tensor
 from ...graph.graph import Graph, Symbol, placeholder
@@ -176,7 +177,7 @@ class Layer:
         # 3. check the input against what the layer was built for, then compute
         self.check_input(shape)
         if isinstance(x, Symbol):  # the nodes traced here are this layer's: errors name it
-            with x.graph.origin(self.name):
+            with x.graph.origin(self.name), tracing(x.graph):
                 return call_layer(self, x, training)
         if numerics.checking:  # eager ops, likewise
             with numerics.in_layer(self.name):
@@ -198,7 +199,7 @@ class Layer:
 
     def compute_output_shape(self, input_shape):
         """Output shape for `input_shape`, found by tracing `call` on a placeholder."""
-        with Graph().as_default():
+        with Graph().as_default() as graph, tracing(graph):
             y = call_layer(self, placeholder(self.dtype, input_shape, name="x"), False)
         return y.shape
 
@@ -216,15 +217,6 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} '{self.name}'>"
-
-
-def weight_for(weight, x):
-    """`weight` as seen by the computation of `x`: its live graph node when x is symbolic.
-
-    Needed before applying an op to a weight alone (e.g. reshaping a bias): on
-    the eager tensor that op would run once at trace time and freeze a copy.
-    """
-    return x.graph.capture(weight) if isinstance(x, Symbol) else weight
 
 
 def _batch_input_shape(layer, input_shape, input_dim, batch_input_shape, batch_size):

@@ -11,6 +11,7 @@ import threading
 import numpy as np
 
 from ...core import numerics
+from ...core.apply import tracing
 from ...core.op import Op
 from ...graph.gradients import gradients
 from ...graph.graph import Graph, placeholder
@@ -76,7 +77,7 @@ class Plan:
             self.x = placeholder(model.input_dtype, model.input_shape, name="x")
             for layer in model.layers:
                 layer._updates.clear()
-            with fusion.fused():  # the plan runs fused ops; eager calls show each step
+            with fusion.fused(), tracing(graph):  # fused ops run; eager calls show each step
                 y_pred = call_layer(model, self.x, kind == "train")
             fetches = [y_pred]
             self.y = self.w = self.lr = None

@@ -7,7 +7,7 @@ from ...ops.movement import pad, reshape
 from ...ops.resize import crop, upsample
 from .. import activations, initializers
 from ..engine import fusion
-from ..engine.base_layer import Layer, layer_error, layer_label, weight_for
+from ..engine.base_layer import Layer, layer_error, layer_label
 
 _CONV = {1: conv_ops.conv1d, 2: conv_ops.conv2d, 3: conv_ops.conv3d}
 _SPATIAL = {1: ("steps",), 2: ("rows", "cols"), 3: ("depth", "rows", "cols")}
@@ -81,7 +81,7 @@ class _Conv(_SpatialLayer):
                              self.data_format)
         if self.use_bias:
             bias = self.bias if self.data_format == "channels_last" else \
-                reshape(weight_for(self.bias, x), (self.filters,) + (1,) * self.rank)
+                reshape(self.bias, (self.filters,) + (1,) * self.rank)
             y = y + bias
         return self.activation(y)
 

@@ -8,7 +8,7 @@ from ...graph.graph import Symbol
 from ...ops import elementwise as el, reduce as rd
 from ...ops.movement import reshape
 from .. import initializers
-from ..engine.base_layer import Layer, layer_error, layer_label, weight_for
+from ..engine.base_layer import Layer, layer_error, layer_label
 
 
 class MovingAverageUpdate(Op):
@@ -103,13 +103,13 @@ class BatchNormalization(Layer):
             self._update_moving_averages(x, reshape(mean, (-1,)), reshape(variance, (-1,)),
                                          reduce_axes)
         else:
-            mean = reshape(weight_for(self.moving_mean, x), broadcast)
-            variance = reshape(weight_for(self.moving_variance, x), broadcast)
+            mean = reshape(self.moving_mean, broadcast)
+            variance = reshape(self.moving_variance, broadcast)
         y = (x - mean) / el.sqrt(variance + self.epsilon)
         if self.scale:
-            y = y * reshape(weight_for(self.gamma, x), broadcast)
+            y = y * reshape(self.gamma, broadcast)
         if self.center:
-            y = y + reshape(weight_for(self.beta, x), broadcast)
+            y = y + reshape(self.beta, broadcast)
         return y
 
     def _update_moving_averages(self, x, mean, variance, reduce_axes):
