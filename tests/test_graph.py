@@ -366,3 +366,19 @@ def test_make_callable_runs_the_compiled_plan_with_positional_feeds():
     assert s == 5.0
     with pytest.raises(ValueError, match="placeholder 'x' has shape"):
         call([1, 2, 3])
+
+
+def test_graph_second_derivatives_are_refused_clearly_not_none():
+    """d/dx of a gradient node has no vjp yet: a clear error, never a silent None."""
+    graph = G.Graph()
+    with graph.as_default():
+        x = G.placeholder("float64", (3,), name="x")
+        (dx,) = G.gradients(P.sum(x * x * x), [x])
+        with pytest.raises(NotImplementedError, match=r"^gradients: the path to the inputs goes "
+                           r"through the gradient node '.*' \(.*\); graph-mode second "
+                           r"derivatives are not supported yet"):
+            G.gradients(P.sum(dx), [x])
+        # a gradient node as the variable itself is fine: d(sum(dx))/d(dx) = 1
+        (ones,) = G.gradients(P.sum(dx), [dx])
+    with G.Session(graph) as session:
+        np.testing.assert_array_equal(session.run(ones, {x: [1.0, 2.0, 3.0]}), np.ones(3))

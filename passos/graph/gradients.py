@@ -97,10 +97,15 @@ def _node_grads(graph, node, parts, reached, pending, done):
     for part in parts[1:]:
         g = add(g, part)
     done[id(node)] = g
-    if not node.op.differentiable:
-        return
     needs = tuple(isinstance(x, Symbol) and id(x) in reached for x in node.inputs)
     if not any(needs):
+        return
+    if isinstance(node.op, (VjpOp, OutputOf)):  # the path goes on through it: no vjp of its own
+        raise NotImplementedError(
+            f"gradients: the path to the inputs goes through the gradient node '{node.name}' "
+            f"({node.op.kind}); graph-mode second derivatives are not supported yet. Take "
+            "gradients of the original expression, or compute the second derivative by hand")
+    if not node.op.differentiable:
         return
     extra = [node, graph.add_op(SavedOf(), [node]) if node.op.saves else None]
     vjp = graph.add_op(VjpOp(node.op, needs), [g, *node.inputs, *extra])
