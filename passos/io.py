@@ -34,6 +34,11 @@ import zlib
 
 import numpy as np
 
+try:
+    from lzma import LZMAError
+except ImportError:  # without lzma, zipfile refuses LZMA entries with NotImplementedError
+    LZMAError = zlib.error
+
 _SUFFIX = ".tmp"
 
 
@@ -112,9 +117,9 @@ def _sync_folder(folder):
 # -- Reading untrusted files: bounded reads, every content error a ValueError ------------------
 
 # What damaged or hostile bytes make Python's gzip, zlib, zipfile and struct raise.
-DAMAGED_FILE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
-                       NotImplementedError, struct.error, UnicodeDecodeError, OverflowError,
-                       RecursionError)
+DAMAGED_FILE_ERRORS = (zipfile.BadZipFile, zlib.error, LZMAError, EOFError, OSError,
+                       RuntimeError, NotImplementedError, struct.error, UnicodeDecodeError,
+                       OverflowError, RecursionError)
 _CHUNK = 1 << 20
 _NPY_MAGIC = b"\x93NUMPY"
 _NPY_MAX_HEADER = 10000  # numpy's own limit for a header it will parse

@@ -9,24 +9,14 @@ refuses any weight the file does not store.
 """
 import math
 import os
-import zipfile
-import zlib
 
 import numpy as np
 
-from ..io import read_npy_array, read_npy_header
-
-try:
-    from lzma import LZMAError
-except ImportError:  # without lzma, zipfile refuses LZMA entries with NotImplementedError
-    LZMAError = zlib.error
-
+from ..io import DAMAGED_FILE_ERRORS as _CORRUPT, read_npy_array, read_npy_header
 from .saving_checks import FLOAT_DTYPES, MAX_RANK, error
 
 MAX_EXPANSION = 8          # stored arrays may take this many times the file's size ...
 EXPANSION_ALLOWANCE = 1 << 20   # ... plus this, for small files of zeros a zip tool compressed
-_CORRUPT = (zipfile.BadZipFile, zlib.error, LZMAError, EOFError, OSError, RuntimeError,
-            NotImplementedError)
 ZIP_ERRORS = _CORRUPT + (ValueError,)
 
 
