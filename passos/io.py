@@ -79,7 +79,8 @@ def _temporary_name(path):
 def remove_stale_temporaries(path):
     """Remove the temporaries that killed writes to `path` left behind (their process is gone)."""
     folder, name = os.path.split(os.path.abspath(path))
-    for temporary in glob.glob(os.path.join(glob.escape(folder), f".{glob.escape(name)}.*{_SUFFIX}")):
+    pattern = os.path.join(glob.escape(folder), f".{glob.escape(name)}.*{_SUFFIX}")
+    for temporary in glob.glob(pattern):
         owner = os.path.basename(temporary)[len(name) + 2:-len(_SUFFIX)].partition("-")[0]
         if owner.isdigit() and not _running(int(owner)):
             try:
