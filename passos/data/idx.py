@@ -144,7 +144,7 @@ def write_idx(path, array):
         known = ", ".join(d.newbyteorder("=").name for d in TYPE_CODES.values())
         raise ValueError(f"write_idx: {path}: IDX has no type for dtype {array.dtype}; it stores "
                          f"{known}; convert first, e.g. array.astype('int32')")
-    if array.ndim > 255 or any(d >= 1 << 32 for d in array.shape):
+    if any(d >= 1 << 32 for d in array.shape):  # NumPy's 64 dimensions fit IDX's 255
         raise ValueError(f"write_idx: {path}: shape {array.shape} does not fit IDX, which stores "
                          f"at most 255 dimensions, each below 2**32 = {1 << 32}; split the array "
                          f"into several files")
