@@ -11,7 +11,7 @@ array([2., 4.], dtype=float32)
 from . import ops as _ops  # installs the operators on Tensor
 from .core.autodiff import no_grad
 from .core.shapes import ShapeError
-from .core.threads import compute_threads
+from .kernels.threads import compute_threads
 from .core.tensor import Tensor, tensor
 from .gradcheck import GradientCheckError, gradcheck
 from .ops import random

@@ -74,7 +74,7 @@ def fake_fashion_mnist(monkeypatch):
 @pytest.fixture
 def splits(monkeypatch):
     """A list that gets one entry, the number of parts, each time an op splits over threads."""
-    from passos.core import parallel
+    from passos.kernels import parallel
     counted, run_all = [], parallel.run_all
     monkeypatch.setattr(parallel, "run_all", lambda tasks: counted.append(len(tasks)) or
                         run_all(tasks))

@@ -4,7 +4,7 @@ import pytest
 
 import passos as P
 from passos.core.apply import apply
-from passos.core.threads import compute_threads
+from passos.kernels.threads import compute_threads
 from passos.keras import layers as L
 from passos.keras.models import Sequential
 from passos.ops.conv import Conv

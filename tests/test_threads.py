@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 import passos
-from passos.core import parallel
-from passos.core.threads import compute_threads
+from passos.kernels import parallel
+from passos.kernels.threads import compute_threads
 
 threadpoolctl = pytest.importorskip("threadpoolctl", reason="compute_threads needs threadpoolctl")
 

@@ -1,7 +1,7 @@
 """Dtype rules: float data defaults to float32, as in PyTorch and Keras."""
 import numpy as np
 
-from .arguments import numeric_array
+from ..arguments import numeric_array
 
 DEFAULT_FLOAT = np.dtype(np.float32)
 _NAMES = {"float": DEFAULT_FLOAT, "int": np.dtype(np.int64)}

@@ -7,10 +7,7 @@ import math
 
 import numpy as np
 
-
-class ShapeError(ValueError):
-    """An op got inputs whose shapes do not fit together."""
-
+from ..arguments import ShapeError
 
 _BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 

@@ -24,7 +24,7 @@ output grid so far. The sums are the same as `passos.conv2d` and
 """
 import numpy as np
 
-from ..core import arguments
+from .. import arguments
 from ..ops.windows import same_pads
 from .values import fmt_number
 

@@ -8,9 +8,9 @@ import contextlib
 
 import numpy as np
 
-from ..core import arguments
+from .. import arguments
 from ..core.apply import Symbolic, constant_input, tracing_graph
-from ..core.arguments import numeric_array
+from ..arguments import numeric_array
 from ..core.dtypes import DEFAULT_FLOAT, as_dtype
 from ..core.shapes import ShapeError, describe
 from ..core.tensor import Tensor

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core import numerics
 from ..core.apply import _explain_failure
-from ..core.arguments import numeric_array
+from ..arguments import numeric_array
 from ..core.shapes import describe
 from .gradients import VjpOp
 from .graph import Symbol, get_default_graph

@@ -4,7 +4,8 @@ import math
 import numpy as np
 
 from ..core.apply import apply
-from ..core import arguments, parallel
+from .. import arguments
+from ..kernels import parallel
 from ..core.op import Op
 from ..core.shapes import ShapeError, describe, sum_rows
 from . import windows as win

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from ..core import parallel
+from ..kernels import parallel
 from ..core.op import Op
 from ..core.shapes import ShapeError, describe, sum_rows
 from . import windows as win

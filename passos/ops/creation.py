@@ -1,7 +1,7 @@
 """Constructors: zeros, ones, full, arange, and the *_like versions (which also build graph nodes)."""
 import numpy as np
 
-from ..core import arguments
+from .. import arguments
 from ..core.apply import apply
 from ..core.dtypes import DEFAULT_FLOAT, as_dtype
 from ..core.op import Op

@@ -1,7 +1,7 @@
 """A Dense layer's whole computation as one op: x @ W + b, then an optional ReLU."""
 import numpy as np
 
-from ..core import parallel
+from ..kernels import parallel
 from ..core.apply import apply
 from ..core.op import Op
 from ..core.shapes import ShapeError, describe, sum_rows

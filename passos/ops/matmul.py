@@ -1,7 +1,7 @@
 """Matrix product with NumPy's rules (1-D vectors, batched stacks with broadcasting)."""
 import numpy as np
 
-from ..core import parallel
+from ..kernels import parallel
 from ..core.apply import apply
 from ..core.op import Op
 from ..core.shapes import ShapeError, broadcast_shapes, describe

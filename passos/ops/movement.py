@@ -1,7 +1,7 @@
 """Ops that move values without arithmetic: reshape, transpose, slicing, concatenate, stack, pad."""
 import numpy as np
 
-from ..core import arguments
+from .. import arguments
 from ..core.apply import apply
 from ..core.op import Op
 from ..core.shapes import ShapeError, broadcast_shapes, describe, normalize_axis

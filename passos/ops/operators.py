@@ -5,7 +5,7 @@ the NumPy-style methods, all routed through the same op functions.
 """
 import numpy as np
 
-from ..core.arguments import numeric_array
+from ..arguments import numeric_array
 from . import arithmetic as ar
 from . import elementwise as el
 from . import matmul as mm

@@ -3,7 +3,8 @@ import math
 
 import numpy as np
 
-from ..core import arguments, parallel
+from .. import arguments
+from ..kernels import parallel
 from ..core.apply import apply
 from ..core.op import Op
 from . import windows as win

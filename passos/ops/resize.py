@@ -1,7 +1,7 @@
 """Spatial resizing in Keras' terms: nearest-neighbour upsampling and cropping."""
 import numpy as np
 
-from ..core import arguments
+from .. import arguments
 from ..core.apply import apply
 from ..core.op import Op
 from ..core.shapes import ShapeError, describe

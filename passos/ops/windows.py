@@ -8,7 +8,7 @@ import threading
 
 import numpy as np
 
-from ..core import arguments
+from .. import arguments
 from ..core.shapes import ShapeError, describe
 
 # Batches go through im2col in chunks of at most this many bytes: memory stays bounded,

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..core import arguments
+from .. import arguments
 
 
 class Optimizer:

@@ -18,7 +18,7 @@ import pytest
 
 import passos
 import passos.compat.v1 as tf
-from passos.core.threads import compute_threads
+from passos.kernels.threads import compute_threads
 from passos.data import fashion_mnist
 from passos.keras.layers import Conv2D, Dense, Flatten, MaxPooling2D
 from passos.keras.models import Sequential

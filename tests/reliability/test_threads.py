@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import passos
-from passos.core import parallel
-from passos.core.threads import compute_threads
+from passos.kernels import parallel
+from passos.kernels.threads import compute_threads
 from passos.ops import random as passos_random
 from passos.keras import callbacks
 from passos.keras.layers import Conv2D, Dense, Flatten, MaxPooling2D

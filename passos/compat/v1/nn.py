@@ -12,7 +12,7 @@ array([[0.09 , 0.245, 0.665]], dtype=float32)
 """
 import numpy as np
 
-from ...core import arguments
+from ... import arguments
 from ...core.op import Op
 from ...core.shapes import describe
 from ...graph.graph import Symbol, get_default_graph

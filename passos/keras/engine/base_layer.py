@@ -13,7 +13,8 @@ import re
 
 import numpy as np
 
-from ...core import arguments, numerics
+from ... import arguments
+from ...core import numerics
 from ...core.apply import tracing
 from ...core.shapes import describe
 from ...core.tensor import Tensor

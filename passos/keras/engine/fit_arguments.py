@@ -1,5 +1,5 @@
 """Checks of the arguments of fit, evaluate, predict and *_on_batch, run once per call."""
-from ...core import arguments
+from ... import arguments
 from ...core.shapes import describe
 from ...core.tensor import Tensor
 

@@ -6,8 +6,9 @@ update), and the callbacks' bookkeeping.
 """
 import numpy as np
 
-from ...core import arguments, numerics
-from ...core.threads import with_compute_threads
+from ... import arguments
+from ...core import numerics
+from ...kernels.threads import with_compute_threads
 from ...ops import random as passos_random
 from .. import callbacks as callbacks_module
 from .. import losses, metrics as metrics_module, optimizers

@@ -1,5 +1,5 @@
 """Convolution-family layers: Conv1D/2D/3D, Cropping, UpSampling and ZeroPadding (1D/2D/3D)."""
-from ...core import arguments
+from ... import arguments
 from ...core.apply import apply
 from ...core.shapes import describe
 from ...ops import conv as conv_ops

@@ -1,7 +1,7 @@
 """Core layers: Dense, Activation, Dropout, Flatten, Reshape, InputLayer."""
 import numpy as np
 
-from ...core import arguments
+from ... import arguments
 from ...core.shapes import describe
 from ...ops.dropout import dropout
 from ...ops.dense import dense

@@ -1,7 +1,7 @@
 """BatchNormalization: normalise with batch statistics while training, moving averages after."""
 import numpy as np
 
-from ...core import arguments
+from ... import arguments
 from ...core.op import Op
 from ...core.shapes import describe
 from ...graph.graph import Symbol

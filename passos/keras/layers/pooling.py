@@ -1,5 +1,5 @@
 """Pooling layers: Max/AveragePooling 1D/2D/3D and global average/max pooling."""
-from ...core import arguments
+from ... import arguments
 from ...ops import pool as pool_ops
 from ..engine.base_layer import layer_label
 from .convolutional import _SpatialLayer

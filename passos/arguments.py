@@ -12,10 +12,13 @@ ValueError: Conv2D 'conv2d_1': kernel_size must be a positive integer or 2 posit
 """
 import numpy as np
 
-from .shapes import ShapeError
 
 DATA_FORMATS = ("channels_last", "channels_first")
 NUMERIC_KINDS = "biufc"  # bool, signed, unsigned, float, complex
+
+
+class ShapeError(ValueError):
+    """An op got inputs whose shapes do not fit together."""
 
 
 def is_int(value):
