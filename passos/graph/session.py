@@ -1,8 +1,9 @@
 """`Session`: runs graphs through compiled execution plans and holds variables' values.
 
 A plan is compiled once per distinct (fetches, fed symbols) pair: the nodes
-the fetches need, in order, each bound to one function and to numbered slots,
-so a step costs one Python call per node and nothing more.
+the fetches need, in order, with chains of primitives fused (rewrite.py),
+each bound to one function and to numbered slots, so a step costs one
+Python call per node and nothing more. Plans run inside `compute_threads()`.
 """
 import numpy as np
 
@@ -10,7 +11,9 @@ from ..core import numerics
 from ..core.apply import _explain_failure
 from ..arguments import numeric_array
 from ..core.shapes import describe
+from ..kernels.threads import compute_threads
 from .gradients import VjpOp
+from .rewrite import fuse
 from .graph import Symbol, get_default_graph
 from .sources import AssignOp, CaptureOp, VariableOp
 
@@ -42,7 +45,9 @@ class Plan:
     def __init__(self, session, fetches, fed):
         # 1. the nodes the fetches need, stopping at fed symbols, in creation order
         order = required_nodes(fetches, fed)
-        # 2. one slot per value (two for ops that save residuals); constants pre-filled
+        # 2. chains of primitives swapped for fused ops (the plan's own nodes; the graph stays)
+        order, replaced, self.origins = fuse(order, fetches, fed)
+        # 3. one slot per value (two for ops that save residuals); constants pre-filled
         slots, template = {}, []
         for node in order:
             offset = getattr(node.op, "offset", None)  # another node's extra output
@@ -51,7 +56,8 @@ class Plan:
                 continue
             slots[id(node)] = len(template)
             template.extend([None] * _width(node.op))
-        # 3. one step per computed node: (function, input slots, first output slot, width, node)
+        slots.update((key, slots[id(node)]) for key, node in replaced.items())
+        # 4. one step per computed node: (function, input slots, first output slot, width, node)
         steps = []
         for node in order:
             if id(node) in fed or getattr(node.op, "offset", None) is not None:
@@ -72,8 +78,13 @@ class Plan:
         self.fed_nodes = [node for node in order if id(node) in fed]
         self.fetch_slots = [slots[id(f)] for f in fetches]
         # fetched values may alias state that later updates change in place
+        self.nodes = order  # what runs, fused
         self.writes = any(isinstance(n.op, (AssignOp, VariableOp, CaptureOp)) for n in order)
         self.captured = [n.op.tensor for n in order if isinstance(n.op, CaptureOp)]
+
+    def origin_of(self, node):
+        """(Keras layer name(s) or None, whether the node computes a gradient)."""
+        return self.origins.get(id(node)) or node.graph.origin_of(node)
 
     def run(self, feeds):
         """Fetched values, given {id(symbol): array} for the fed symbols."""
@@ -90,7 +101,7 @@ class Plan:
                 else:
                     values[out:out + width] = result
         except (ValueError, IndexError, TypeError, MemoryError) as error:
-            raise _failed(step, values, error) from error
+            raise _failed(step, values, error, self) from error
         return [values[slot] for slot in self.fetch_slots]
 
     def _start(self, feeds):
@@ -117,28 +128,28 @@ class Plan:
                     values[out] = result
                 else:
                     values[out:out + width] = result
-                _check_step(node, args, result, width)
+                _check_step(node, args, result, width, self.origin_of(node))
         except (ValueError, IndexError, TypeError, MemoryError) as error:
-            raise _failed(step, values, error) from error
+            raise _failed(step, values, error, self) from error
         return [values[slot] for slot in self.fetch_slots]
 
 
-def _failed(step, values, error):
+def _failed(step, values, error, plan):
     """The error to raise when the node of `step` failed: it names the node (and layer)."""
     node = step[4]
     args = [values[i] for i in step[1]]
     if isinstance(error, MemoryError):
         return numerics.out_of_memory(error, node.op.kind, args, node.name,
-                                      node.graph.origin_of(node)[0])
+                                      plan.origin_of(node)[0])
     explained = _explain_failure(node.op, args, error)
     return type(explained)(f"while running node '{node.name}': {explained}")
 
 
-def _check_step(node, args, result, width):
+def _check_step(node, args, result, width, origin):
     """Raise NonFiniteError if the result of `node` (or a weight it updated) is not finite."""
     op = node.op
     outputs = [result] if width == 1 else [result[0]] if op.saves else list(result)
-    layer, backward = node.graph.origin_of(node)
+    layer, backward = origin
     for value in outputs:
         found = numerics.non_finite(value)
         if not found:
@@ -225,10 +236,12 @@ class Session:
                 raise RuntimeError("Session: this session is closed")
             feeds = {k: _feed_value(n, v) for k, n, v in zip(keys, nodes, values)}
             return self._run_plan(plan, feeds)
+        call.plan = plan  # its `nodes` say what runs
         return call
 
     def _run_plan(self, plan, feeds):
-        values = plan.run(feeds)
+        with compute_threads():  # BLAS on one thread, large ops split over the cores
+            values = plan.run(feeds)
         if plan.writes:
             live = [*self.variables.values(), *(t.data for t in plan.captured)]
             values = [_detached(v, live) for v in values]

@@ -7,7 +7,6 @@ import numpy as np
 
 from ...core.shapes import describe
 from .base_layer import KerasTensor, Layer
-from . import fusion
 
 
 class Network(Layer):
@@ -56,15 +55,9 @@ class Network(Layer):
 
     def call(self, x, training=False):
         # every layer takes one input, so the nodes form one chain, each feeding the next
-        values, nodes, i = {id(self.inputs): x}, self._nodes, 0
-        layers = [node.layer for node in nodes]
-        while i < len(nodes):
-            source = values[id(nodes[i].inputs[0])]
-            fused, used = fusion.conv_pools(layers[i:], source)
-            if used:  # ReLU Conv2D and 2x2 max pooling pairs, as one op
-                values[id(nodes[i + used - 1])], i = fused, i + used
-            else:
-                values[id(nodes[i])], i = nodes[i].layer(source, training=training), i + 1
+        values = {id(self.inputs): x}
+        for node in self._nodes:
+            values[id(node)] = node.layer(values[id(node.inputs[0])], training=training)
         return values[id(self.outputs)]
 
     def check_input(self, shape):

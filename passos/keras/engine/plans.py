@@ -18,7 +18,6 @@ from ...graph.graph import Graph, placeholder
 from ...graph.session import Session
 from ...ops import arithmetic as ar, elementwise as el, reduce as rd
 from .. import losses
-from . import fusion
 from .base_layer import call_layer
 
 # Tracing writes to the layers (their update lists, lazily built state): one trace at a time
@@ -77,7 +76,7 @@ class Plan:
             self.x = placeholder(model.input_dtype, model.input_shape, name="x")
             for layer in model.layers:
                 layer._updates.clear()
-            with fusion.fused(), tracing(graph):  # fused ops run; eager calls show each step
+            with tracing(graph):
                 y_pred = call_layer(model, self.x, kind == "train")
             fetches = [y_pred]
             self.y = self.w = self.lr = None
@@ -116,6 +115,7 @@ class Plan:
         self._fed = [node is not None for node in inputs]
         self._call = self.session.make_callable(
             fetches + self.extra, [node for node in inputs if node is not None])
+        self.nodes = self._call.plan.nodes  # what runs each step: the graph, fused
 
         self.last = None    # (step number, x, y, w) of the latest training step
         self._check = None  # the loss alone, for check()

@@ -1,6 +1,5 @@
 """`Sequential`: a plain stack of layers, each feeding the next."""
 from ..layers.core import Input, InputLayer
-from .fusion import conv_pools
 from .training import Model
 
 
@@ -69,13 +68,8 @@ class Sequential(Model):
         self._rewire()
 
     def call(self, x, training=False):
-        layers, i = self._stack, 0
-        while i < len(layers):
-            fused, used = conv_pools(layers[i:], x)
-            if used:  # ReLU Conv2D and 2x2 max pooling pairs, as one op
-                x, i = fused, i + used
-            else:
-                x, i = layers[i](x, training=training), i + 1
+        for layer in self._stack:
+            x = layer(x, training=training)
         return x
 
     def get_config(self):

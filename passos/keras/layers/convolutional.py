@@ -1,12 +1,10 @@
 """Convolution-family layers: Conv1D/2D/3D, Cropping, UpSampling and ZeroPadding (1D/2D/3D)."""
 from ... import arguments
-from ...core.apply import apply
 from ...core.shapes import describe
 from ...ops import conv as conv_ops
 from ...ops.movement import pad, reshape
 from ...ops.resize import crop, upsample
 from .. import activations, initializers
-from ..engine import fusion
 from ..engine.base_layer import Layer, layer_error, layer_label
 
 _CONV = {1: conv_ops.conv1d, 2: conv_ops.conv2d, 3: conv_ops.conv3d}
@@ -71,12 +69,6 @@ class _Conv(_SpatialLayer):
                                     f"({self.data_format}), got shape {describe(shape)}")
 
     def call(self, x, training=False):
-        if fusion.active():  # a compiled plan: bias and ReLU inside the convolution
-            relu = "relu" if self.activation is activations.relu else None
-            op = conv_ops.Conv(self.rank, self.strides, self.padding, self.dilation_rate,
-                               self.data_format, activation=relu)
-            y = apply(op, x, self.kernel, *([self.bias] if self.use_bias else []))
-            return y if relu else self.activation(y)
         y = _CONV[self.rank](x, self.kernel, self.strides, self.padding, self.dilation_rate,
                              self.data_format)
         if self.use_bias:

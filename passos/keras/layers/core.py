@@ -4,11 +4,9 @@ import numpy as np
 from ... import arguments
 from ...core.shapes import describe
 from ...ops.dropout import dropout
-from ...ops.dense import dense
 from ...ops.matmul import matmul
 from ...ops.movement import reshape, transpose
 from .. import activations, initializers
-from ..engine import fusion
 from ..engine.base_layer import KerasTensor, Layer, layer_error, layer_label
 
 
@@ -41,10 +39,6 @@ class Dense(Layer):
                                     f"{describe(shape)}{hint}")
 
     def call(self, x, training=False):
-        if fusion.active():  # a compiled plan: product, bias and ReLU as one op
-            relu = "relu" if self.activation is activations.relu else None
-            y = dense(x, self.kernel, self.bias if self.use_bias else None, relu)
-            return y if relu else self.activation(y)
         y = matmul(x, self.kernel)
         if self.use_bias:
             y = y + self.bias
