@@ -130,11 +130,6 @@ class _Uses:
             elif isinstance(op, SavedOf):
                 self.saved.setdefault(id(node.inputs[0]), []).append(node)
 
-    def only(self, node):
-        """The one consumer of `node`, or None."""
-        users = self.consumers.get(id(node), [])
-        return users[0] if len(users) == 1 else None
-
     def grad_of(self, vjp, index):
         """The node holding the gradient `vjp` gives its op's input `index` (None if not run)."""
         if vjp.op.width == 1:

@@ -3,8 +3,11 @@
 A plan is compiled once per distinct (fetches, fed symbols) pair: the nodes
 the fetches need, in order, with chains of primitives fused (rewrite.py),
 each bound to one function and to numbered slots, so a step costs one
-Python call per node and nothing more. Plans run inside `compute_threads()`.
+Python call per node and nothing more. Plans with products, convolutions or
+pooling run inside `compute_threads()`, as Keras fit does.
 """
+import contextlib
+
 import numpy as np
 
 from ..core import numerics
@@ -13,6 +16,11 @@ from ..arguments import numeric_array
 from ..core.shapes import describe
 from ..kernels.threads import compute_threads
 from .gradients import VjpOp
+from ..ops.conv import Conv
+from ..ops.conv_pool import ConvPool
+from ..ops.dense import Dense
+from ..ops.matmul import MatMul
+from ..ops.pool import Pool
 from .rewrite import fuse
 from .graph import Symbol, get_default_graph
 from .sources import AssignOp, CaptureOp, VariableOp
@@ -32,6 +40,11 @@ def required_nodes(fetches, fed=()):
         if id(node) not in fed:
             stack.extend(x for x in node.inputs if isinstance(x, Symbol))
     return sorted(needed.values(), key=lambda n: n.index)
+
+
+# ops that split their work over threads and call BLAS: worth compute_threads' setup (BLAS
+# held to one thread costs ~0.3 ms a run to switch, as much as a small graph's whole run)
+_THREADED = (Conv, ConvPool, Dense, MatMul, Pool)
 
 
 def _width(op):
@@ -79,6 +92,8 @@ class Plan:
         self.fetch_slots = [slots[id(f)] for f in fetches]
         # fetched values may alias state that later updates change in place
         self.nodes = order  # what runs, fused
+        self.threaded = any(isinstance(n.op.op if isinstance(n.op, VjpOp) else n.op, _THREADED)
+                            for n in order)
         self.writes = any(isinstance(n.op, (AssignOp, VariableOp, CaptureOp)) for n in order)
         self.captured = [n.op.tensor for n in order if isinstance(n.op, CaptureOp)]
 
@@ -240,7 +255,8 @@ class Session:
         return call
 
     def _run_plan(self, plan, feeds):
-        with compute_threads():  # BLAS on one thread, large ops split over the cores
+        # BLAS on one thread, large ops split over the cores
+        with compute_threads() if plan.threaded else contextlib.nullcontext():
             values = plan.run(feeds)
         if plan.writes:
             live = [*self.variables.values(), *(t.data for t in plan.captured)]

@@ -2,8 +2,8 @@
 
 Max and ReLU commute, so this is also a ReLU convolution followed by 2x2
 max pooling, value for value and gradient for gradient: the same first
-maximum of each window takes the gradient. Keras models' compiled plans
-run such layer pairs through this op (keras/engine/fusion.py). Together, the
+maximum of each window takes the gradient. Compiled plans (Keras and TF1)
+run such chains through this op (graph/rewrite.py). Together, the
 convolution can write its output one window cell after another (for each
 image: all top-left cells, then all top-right ...), so pooling is three
 maxima over contiguous blocks instead of strided views, and the ReLU and its
