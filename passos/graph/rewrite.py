@@ -240,7 +240,7 @@ def _origin(chain):
 
 
 def _replace(pattern, chain, vjps, uses):
-    """The fused nodes for `chain`: ({id(node): new nodes placed there}, {id(old): new}, origins)."""
+    """What replaces `chain`: ({id(node): new nodes placed there}, {id(old): new}, origins)."""
     last = chain[-1]
     op = pattern.build(chain)
     # 1. the fused forward node, named as the chain's output, with its inputs in chain order
