@@ -101,10 +101,12 @@ def main():
             for name, (run, _) in contenders.items():  # interleaved rounds
                 times[name].append(run(args.steps))
         t, k = np.median(times["tf1"]), np.median(times["keras"])
-        per_round = ", ".join(f"{a / b:.2f}" for a, b in zip(times["tf1"], times["keras"]))
+        # each round's ratio compares the two under the same machine conditions
+        rounds = [a / b for a, b in zip(times["tf1"], times["keras"])]
         print(f"batch {batch}: tf1 {t * 1e3:.2f} ms/step, keras {k * 1e3:.2f} ms/step, "
-              f"tf1/keras {t / k:.2f}  (per round {per_round}; median of {args.rounds} rounds "
-              f"x {args.steps} steps)")
+              f"tf1/keras {t / k:.2f}, median round ratio {np.median(rounds):.2f}  (per round "
+              f"{', '.join(f'{r:.2f}' for r in rounds)}; medians of {args.rounds} rounds x "
+              f"{args.steps} steps)")
 
 
 if __name__ == "__main__":

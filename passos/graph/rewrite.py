@@ -31,8 +31,7 @@ def _is_matmul(node):
     if node.op.kind != "matmul":
         return False
     x, W = (_shape(i) for i in node.inputs)
-    return x is not None and len(x) >= 2 and \
-        W is not None and len(W) == 2
+    return x is not None and len(x) >= 2 and W is not None and len(W) == 2
 
 
 def _is_conv(node):

@@ -3,8 +3,8 @@
 A plan is compiled once per distinct (fetches, fed symbols) pair: the nodes
 the fetches need, in order, with chains of primitives fused (rewrite.py),
 each bound to one function and to numbered slots, so a step costs one
-Python call per node and nothing more. Plans with products, convolutions or
-pooling run inside `compute_threads()`, as Keras fit does.
+Python call per node and nothing more. Plans with convolutions or pooling run
+inside `compute_threads()`, as Keras fit does.
 """
 import contextlib
 
@@ -18,8 +18,6 @@ from ..kernels.threads import compute_threads
 from .gradients import VjpOp
 from ..ops.conv import Conv
 from ..ops.conv_pool import ConvPool
-from ..ops.dense import Dense
-from ..ops.matmul import MatMul
 from ..ops.pool import Pool
 from .rewrite import fuse
 from .graph import Symbol, get_default_graph
@@ -42,9 +40,10 @@ def required_nodes(fetches, fed=()):
     return sorted(needed.values(), key=lambda n: n.index)
 
 
-# ops that split their work over threads and call BLAS: worth compute_threads' setup (BLAS
-# held to one thread costs ~0.3 ms a run to switch, as much as a small graph's whole run)
-_THREADED = (Conv, ConvPool, Dense, MatMul, Pool)
+# plans with these ops (milliseconds a step) gain from compute_threads: BLAS on one thread,
+# the ops split over the cores. Its setup and BLAS's switch cost 0.2-0.6 ms a run, as much
+# as a whole step of a small product-only graph, which keeps BLAS's own threads instead.
+_THREADED = (Conv, ConvPool, Pool)
 
 
 def _width(op):
