@@ -1,4 +1,4 @@
-"""ConvPool (ReLU convolution + 2x2 max pooling as one op) and the Keras layers plans fuse into it."""
+"""ConvPool (ReLU convolution + 2x2 max pooling as one op) and the Keras layers plans fuse in it."""
 import numpy as np
 import pytest
 

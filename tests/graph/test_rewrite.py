@@ -1,6 +1,8 @@
 """The fusion pass (passos/graph/rewrite.py): each pattern gives the graph's values and
 gradients through one fused op, chains that others read into run as written, and Keras and
 TF1 models' plans hold the fused ops."""
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -211,3 +213,20 @@ def test_tf1_cnn_train_plan_holds_the_fused_ops():
     for _ in range(20):
         last = step(*batch)[1]
     assert last < first
+
+
+def test_plans_with_convolutions_run_inside_compute_threads(monkeypatch):
+    entered = []
+    monkeypatch.setattr(graph_session, "compute_threads",
+                        lambda: contextlib.nullcontext(entered.append(True)))
+    graph = g.Graph()
+    with graph.as_default():
+        x = g.placeholder("float32", (None, 4, 4, 1))
+        pooled = P.max_pool2d(x, 2)
+        total = (x * 2).sum()
+    session = g.Session(graph)
+    session.run(total, {x: np.ones((1, 4, 4, 1))})
+    assert not entered  # a small elementwise graph keeps BLAS's own threads
+    session.run(pooled, {x: np.ones((1, 4, 4, 1))})
+    session.make_callable([pooled], [x])(np.ones((1, 4, 4, 1)))
+    assert entered == [True, True]
