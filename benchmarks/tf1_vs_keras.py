@@ -3,11 +3,11 @@
 The TF1 model is examples/tf1_cnn.py's (tf.nn.conv2d + bias + relu + max_pool twice,
 then matmul layers, softmax cross-entropy); the Keras model is examples/course_cnn.py's
 (Conv2D + MaxPooling2D twice, Dropout, Flatten, Dense 256, Dropout, Dense 10). Both train
-with Adam (lr 1e-3) on the same images. Each round times `--steps` steps of each, in turn
-(TF1: `sess.run([train_step, loss], feed_dict)`; Keras: `fit` over as many batches); the
-median step time over the rounds, and the TF1/Keras ratio, are printed per batch size. Both
-get the same fusions (passos/graph/rewrite.py) and thread setup, so the ratio should be
-near 1.
+with Adam (lr 1e-3) on the same images. Each round times `--steps` steps of each (TF1:
+`sess.run([train_step, loss], feed_dict)`; Keras: `fit` over as many batches), which one
+goes first alternating round by round; the median step times over the rounds, their ratio
+and the median of the rounds' ratios are printed per batch size. Both get the same fusions
+(passos/graph/rewrite.py) and thread setup, so the ratio should be near 1.
 
     python benchmarks/tf1_vs_keras.py [--batches 32 128] [--rounds 5] [--steps 20]
 """
@@ -97,9 +97,9 @@ def main():
             fused = sorted({k for k in kinds if k in ("conv_pool2d", "dense", "conv2d")})
             print(f"batch {batch}: {name} plan runs {len(kinds)} nodes, fused ops {fused}")
         times = {name: [] for name in contenders}
-        for _ in range(args.rounds):
-            for name, (run, _) in contenders.items():  # interleaved rounds
-                times[name].append(run(args.steps))
+        for i in range(args.rounds):  # interleaved, each first in turn: no bias from the order
+            for name in list(contenders)[::1 if i % 2 == 0 else -1]:
+                times[name].append(contenders[name][0](args.steps))
         t, k = np.median(times["tf1"]), np.median(times["keras"])
         # each round's ratio compares the two under the same machine conditions
         rounds = [a / b for a, b in zip(times["tf1"], times["keras"])]
