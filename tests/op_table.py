@@ -324,11 +324,10 @@ CASES = [
     Case("conv2d", P.conv2d, inputs(normal(2, 5, 4, 2), normal(3, 2, 2, 3)), _torch_conv,
          free=((0,), ())),
     Case("conv3d", P.conv3d, inputs(normal(1, 3, 4, 3, 2), normal(2, 2, 2, 2, 2)), _torch_conv),
-    *[Case(f"{kind}_pool{rank}d", lambda x, kind=kind, rank=rank: getattr(P, f"{kind}_pool{rank}d")(x, 2),
-           inputs(distinct(2, *(4,) * rank, 3)),
-           lambda x, kind=kind, rank=rank: _torch_windows(
-               getattr(_F(), f"{kind}_pool{rank}d"), x, 2), free=((0,),))
-      for kind in ("max", "avg") for rank in (1, 2, 3)],
+    *[Case(pool, lambda x, pool=pool: getattr(P, pool)(x, 2), inputs(distinct(2, *(4,) * rank, 3)),
+           lambda x, pool=pool: _torch_windows(getattr(_F(), pool), x, 2), free=((0,),))
+      for pool, rank in ((f"{kind}_pool{rank}d", rank) for kind in ("max", "avg")
+                         for rank in (1, 2, 3))],
     Case("global_avg_pool", P.global_avg_pool, inputs(normal(2, 3, 4, 2)),
          lambda x: x.mean(dim=(1, 2)), free=((0,),)),
     Case("global_max_pool", P.global_max_pool, inputs(distinct(2, 3, 4, 2)),

@@ -13,7 +13,6 @@ what each node sent. Every client uses it, with its own step:
   observer writes down every local derivative and contribution.
 """
 import contextlib
-import operator
 import threading
 
 import numpy as np
@@ -98,12 +97,14 @@ def reverse_topological(root, inputs_of):
             continue
         expanded.add(id(node))
         stack.append((node, True))
-        stack.extend((x, False) for x in inputs_of(node) if id(x) not in expanded)
+        for x in inputs_of(node):
+            if id(x) not in expanded:
+                stack.append((x, False))
     order.reverse()
     return order
 
 
-def walk(order, grads, step, observe=None, add=operator.add):
+def walk(order, grads, step, observe=None):
     """The one backward walk: hand gradients from the output back through `order`.
 
     order: nodes, each before all of its inputs (the output first).
@@ -113,7 +114,7 @@ def walk(order, grads, step, observe=None, add=operator.add):
     observe(node, g, sent): after a node's gradients are summed into its
         inputs; `sent` lists (input position, input, gradient, the input's sum
         so far) per gradient sent: explain's trace, check_numerics.
-    add: sums two gradients of one value.
+    Gradients of one value are summed with `+` (arrays; graph mode's lists of parts).
     Returns the gradients that reached no node of `order`.
     """
     for node in order:
@@ -123,15 +124,16 @@ def walk(order, grads, step, observe=None, add=operator.add):
         pairs = step(node, g)
         if pairs is None:
             continue
-        sent = []
+        sent = [] if observe is not None else None
         for k, (x, gx) in enumerate(pairs):
             if gx is None:
                 continue
-            previous = grads.get(id(x))
-            total = gx if previous is None else add(previous, gx)
-            grads[id(x)] = total
-            sent.append((k, x, gx, total))
-        if observe is not None:
+            key = id(x)
+            previous = grads.get(key)
+            total = grads[key] = gx if previous is None else previous + gx
+            if sent is not None:
+                sent.append((k, x, gx, total))
+        if sent is not None:
             observe(node, g, sent)
     return grads
 

@@ -20,7 +20,7 @@ _entries = {}  # name -> Entry, in registration order
 
 
 class Entry:
-    """One public function: its name, where it appears, its TF1 node name, whether it has gradients."""
+    """One public function: its name, namespaces, TF1 node name, and whether it has gradients."""
 
     __slots__ = ("name", "function", "namespaces", "tf", "differentiable")
 

@@ -27,7 +27,7 @@ def local_formulas(op, arity):
 
 
 def local_values(op, xs, y, saved, needs):
-    """The elementwise local derivatives ∂y/∂xᵢ as arrays (None where not elementwise or not needed)."""
+    """The elementwise local derivatives ∂y/∂xᵢ as arrays (None: not elementwise, or not needed)."""
     if not op.elementwise:
         return (None,) * len(xs)
     y = np.asarray(y)

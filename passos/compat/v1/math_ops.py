@@ -81,7 +81,7 @@ REGISTERED = {e.name: wrap(e) for e in registry.entries() if e.tf is not None}
 
 
 def registered(space):
-    """{name: TF1 function} of the passos functions registered in `space` ("tf", "tf.nn", "tf.math")."""
+    """{name: TF1 function} of the passos functions registered in `space` ("tf", "tf.nn" ...)."""
     return {e.name: REGISTERED[e.name] for e in registry.entries(space)}
 
 
