@@ -230,13 +230,11 @@ def backward_pass(nodes, output, order, requires, values, saved, explain=True):
     """
     totals, steps, arrivals = {}, [], {}
 
-    def step(node, g):
+    def step(node, g):  # `order` holds the nodes that require a gradient: ops reach a vjp
         totals[node.id] = g
-        if node.is_leaf or not node.fn.differentiable:
+        if node.is_leaf:
             return None
         needs = tuple(requires[i] for i in node.inputs)
-        if not any(needs):
-            return None
         xs = tuple(values[i] for i in node.inputs)
         gxs = input_grads(node.fn, g, xs, values[node.id], saved[node.id], needs)
         return [(nodes[i], gx) for i, gx in zip(node.inputs, gxs)]
