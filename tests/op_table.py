@@ -7,9 +7,11 @@ which input axes a graph-mode placeholder leaves unknown (None).
 
 tests/test_ties_and_bounds.py checks the ties and bounds themselves, by hand.
 
-`tests/test_gradients.py` (finite differences, eager and graph) and
-`tests/test_torch_parity.py` (values and gradients against PyTorch) both run
-every case.
+`tests/test_gradients.py` (finite differences, eager and graph),
+`tests/test_torch_parity.py` (values and gradients against PyTorch) and
+`tests/explain/test_trace.py` (formula text and local values) run every case;
+`tests/core/test_registry.py` fails when a differentiable function registered
+in `passos.core.registry` has no case here (a case's name up to "[" names it).
 """
 from dataclasses import dataclass, field
 
@@ -127,6 +129,23 @@ def _torch_sparse_ce(logits, labels):
 
 def _torch_soft_ce(logits, labels, axis=-1):
     return -(labels * _t().log_softmax(logits, dim=axis)).sum(dim=axis)
+
+
+def _first_channels(x):
+    """channels_last (N, *spatial, C) as torch's (N, C, *spatial)."""
+    return x.movedim(-1, 1)
+
+
+def _torch_windows(function, x, *args, **kwargs):
+    """A torch convolution or pooling on channels_last tensors (passos' default layout)."""
+    return function(_first_channels(x), *args, **kwargs).movedim(1, -1)
+
+
+def _torch_conv(x, W):
+    """Keras-layout kernels (*kernel_size, C_in, C_out) as torch's (C_out, C_in, *kernel_size)."""
+    rank = W.ndim - 2
+    kernel = W.permute(rank + 1, rank, *range(rank))
+    return _torch_windows(getattr(_F(), f"conv{rank}d"), x, kernel)
 
 
 def _torch_pad(x, paddings, value):
@@ -299,6 +318,24 @@ CASES = [
          lambda x: x.broadcast_to(2, 3)),
     Case("broadcast_to[inner]", lambda x: P.broadcast_to(x, (2, 4, 3)), inputs(normal(4, 1)),
          lambda x: x.broadcast_to(2, 4, 3)),
+    # sliding windows, channels_last (tests/test_conv.py and test_pool.py check the geometry)
+    Case("conv1d", P.conv1d, inputs(normal(2, 6, 2), normal(3, 2, 3)), _torch_conv,
+         free=((0,), ())),
+    Case("conv2d", P.conv2d, inputs(normal(2, 5, 4, 2), normal(3, 2, 2, 3)), _torch_conv,
+         free=((0,), ())),
+    Case("conv3d", P.conv3d, inputs(normal(1, 3, 4, 3, 2), normal(2, 2, 2, 2, 2)), _torch_conv),
+    *[Case(pool, lambda x, pool=pool: getattr(P, pool)(x, 2), inputs(distinct(2, *(4,) * rank, 3)),
+           lambda x, pool=pool: _torch_windows(getattr(_F(), pool), x, 2), free=((0,),))
+      for pool, rank in ((f"{kind}_pool{rank}d", rank) for kind in ("max", "avg")
+                         for rank in (1, 2, 3))],
+    Case("global_avg_pool", P.global_avg_pool, inputs(normal(2, 3, 4, 2)),
+         lambda x: x.mean(dim=(1, 2)), free=((0,),)),
+    Case("global_max_pool", P.global_max_pool, inputs(distinct(2, 3, 4, 2)),
+         lambda x: x.amax(dim=(1, 2)), free=((0,),)),
+    Case("upsample", lambda x: P.upsample(x, (2, 3)), inputs(normal(2, 2, 3, 2)),
+         lambda x: x.repeat_interleave(2, dim=1).repeat_interleave(3, dim=2), free=((0,),)),
+    Case("crop", lambda x: P.crop(x, ((1, 0), (1, 2))), inputs(normal(2, 4, 5, 2)),
+         lambda x: x[:, 1:, 1:-2], free=((0,),)),
 ]
 
 

@@ -1,8 +1,16 @@
-"""The backward engine: reverse-mode gradients over recorded nodes, and `no_grad`.
+"""The backward engine: the one reverse-mode walk, the vjp step it runs per node, and `no_grad`.
 
-One engine serves every front end: eager `Tensor.backward()` walks the nodes
-that `apply` recorded; graph-mode `gradients()` asks `input_grads` for the
-same vjps, one node at a time.
+`walk` visits nodes in reverse topological order, hands each node's summed
+gradient to a step that returns its inputs' gradients, sums gradients where a
+value feeds several ops (the multivariable chain rule), and tells an observer
+what each node sent. Every client uses it, with its own step:
+
+* eager `Tensor.backward()` (here): the step runs the op's vjp on arrays
+  (`input_grads`, which undoes broadcasting once, in `unbroadcast`);
+* graph `gradients()` (passos.graph.gradients): the step builds a node that
+  will run that same vjp when the plan runs;
+* `passos.explain.trace`: the step runs the vjp on recorded values, and the
+  observer writes down every local derivative and contribution.
 """
 import contextlib
 import threading
@@ -71,32 +79,63 @@ def _fit(g, x):
     return g if g.shape == shape else unbroadcast(g, shape)
 
 
-def _postorder(root, tensor_type):
-    """Tensors that need gradients, each after all of its inputs (depth-first postorder)."""
+def reverse_topological(root, inputs_of):
+    """`root` and every node it is computed from, each before all of its inputs.
+
+    inputs_of(node): the nodes to go on to (those that need gradients). The
+    order is the reverse of a depth-first postorder, so every client (and a
+    trace of it) adds the same gradients in the same order.
+    """
     order, expanded = [], set()
     stack = [(root, False)]
     while stack:
-        t, done = stack.pop()
+        node, done = stack.pop()
         if done:
-            order.append(t)
+            order.append(node)
             continue
-        if id(t) in expanded:  # reached again by another path: already placed
+        if id(node) in expanded:  # reached again by another path: already placed
             continue
-        expanded.add(id(t))
-        stack.append((t, True))
-        node = t._node
-        if node is None:
-            continue
-        if node.freed:
-            raise RuntimeError(
-                f"backward: the graph through '{node.op.kind}' was already used by an "
-                "earlier backward() and its saved values were freed; call "
-                "backward(retain_graph=True) the first time to go through it again, "
-                "or recompute the forward pass")
-        for x in node.inputs:
-            if isinstance(x, tensor_type) and x.requires_grad and id(x) not in expanded:
+        expanded.add(id(node))
+        stack.append((node, True))
+        for x in inputs_of(node):
+            if id(x) not in expanded:
                 stack.append((x, False))
+    order.reverse()
     return order
+
+
+def walk(order, grads, step, observe=None):
+    """The one backward walk: hand gradients from the output back through `order`.
+
+    order: nodes, each before all of its inputs (the output first).
+    grads: {id(node): gradient}, the seeds (d output / d output); consumed.
+    step(node, g): called with each node's summed gradient `g`; returns
+        [(input, gradient or None)], or None when the node sends nothing (a leaf).
+    observe(node, g, sent): after a node's gradients are summed into its
+        inputs; `sent` lists (input position, input, gradient, the input's sum
+        so far) per gradient sent: explain's trace, check_numerics.
+    Gradients of one value are summed with `+` (arrays; graph mode's lists of parts).
+    Returns the gradients that reached no node of `order`.
+    """
+    for node in order:
+        g = grads.pop(id(node), None)
+        if g is None:
+            continue
+        pairs = step(node, g)
+        if pairs is None:
+            continue
+        sent = [] if observe is not None else None
+        for k, (x, gx) in enumerate(pairs):
+            if gx is None:
+                continue
+            key = id(x)
+            previous = grads.get(key)
+            total = grads[key] = gx if previous is None else previous + gx
+            if sent is not None:
+                sent.append((k, x, gx, total))
+        if sent is not None:
+            observe(node, g, sent)
+    return grads
 
 
 def backward(root, grad, retain_graph, tensor_type):
@@ -104,13 +143,21 @@ def backward(root, grad, retain_graph, tensor_type):
 
     Leaves, and tensors that asked for `retain_grad()`, keep their gradient.
     """
-    order = _postorder(root, tensor_type)
-    grads = {id(root): grad}
+    def inputs_of(t):
+        node = t._node
+        if node is None:
+            return ()
+        if node.freed:
+            raise RuntimeError(
+                f"backward: the graph through '{node.op.kind}' was already used by an "
+                "earlier backward() and its saved values were freed; call "
+                "backward(retain_graph=True) the first time to go through it again, "
+                "or recompute the forward pass")
+        return [x for x in node.inputs if isinstance(x, tensor_type) and x.requires_grad]
+
     stored = set()  # one vjp may hand the same array to two inputs (a + b)
-    for t in reversed(order):
-        g = grads.pop(id(t), None)
-        if g is None:
-            continue
+
+    def step(t, g):
         node = t._node
         if node is None or t._retain:
             if id(g) in stored or not g.flags.owndata:  # views may alias another .grad or be read-only
@@ -118,19 +165,19 @@ def backward(root, grad, retain_graph, tensor_type):
             stored.add(id(g))
             t.grad = g if t.grad is None else t.grad + g
         if node is None:
-            continue
+            return None
         inputs = node.inputs
         needs = tuple(isinstance(x, tensor_type) and x.requires_grad for x in inputs)
         xs = tuple(x.data if isinstance(x, tensor_type) else x for x in inputs)
         gxs = input_grads(node.op, g, xs, node.y, node.saved, needs)
-        if numerics.checking:
-            numerics.check_vjp(node.op, gxs, xs, g, t.name)
-        for x, gx in zip(inputs, gxs):
-            if gx is None:
-                continue
-            key = id(x)
-            previous = grads.get(key)
-            grads[key] = gx if previous is None else previous + gx
         if not retain_graph:
             node.saved = None
             node.freed = True
+        return zip(inputs, gxs)
+
+    def check_vjp(t, g, sent):  # inside check_numerics(): stop at the first NaN or inf
+        xs = [x.data if isinstance(x, tensor_type) else x for x in t._node.inputs]
+        numerics.check_vjp(t._node.op, [gx for _, _, gx, _ in sent], xs, g, t.name)
+
+    walk(reverse_topological(root, inputs_of), {id(root): grad}, step,
+         check_vjp if numerics.checking else None)

@@ -11,6 +11,12 @@ A subclass gives three methods side by side:
 * ``shape(*shapes)``: the output shape from input shapes (None = unknown
   dimension), raising ShapeError with the op's name and the shapes at fault.
 
+Next to the vjp, ``formulas`` holds the local derivative of each input as text
+(one text serves every input of a variadic op), which explain shows; an op
+whose ``elementwise`` is True lets explain read the local derivatives' numbers
+off its vjp of an output gradient of ones. The op's public function carries
+``@register(...)`` (`passos.core.registry`), which puts it in the namespaces.
+
 An op keeps no state on ``self`` beyond its attributes, so one instance can
 run any number of times (graph plans reuse it on every step).
 """
@@ -25,6 +31,8 @@ class Op:
     kind = "op"            # the name users see: in errors, traces and graphs
     saves = False          # forward returns (y, saved) when True
     differentiable = True  # False for comparisons, argmax, casts ...
+    formulas = ()          # explain: "∂(a+b)/∂a = 1", ... one text per input
+    elementwise = False    # each output element depends only on its own input elements
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward")
@@ -50,6 +58,8 @@ class Op:
 
 class ElementwiseOp(Op):
     """An op applied element by element, with NumPy broadcasting of its inputs."""
+
+    elementwise = True
 
     def shape(self, *shapes):
         return broadcast_shapes(self.kind, *shapes)

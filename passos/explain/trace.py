@@ -2,13 +2,14 @@
 
 `y` is a scalar result: an eager tensor that requires grad, or a graph-mode
 Symbol with a `feed_dict` (and a `session` holding initialised variables).
-The forward steps list each node with its value; the backward steps walk the
-nodes in reverse topological order, call each op's own vjp (through
-`passos.core.autodiff.input_grads`, as `backward()` and `gradients()` do) and
-show, per input, the local derivative (a formula, and its numbers where the
-op is elementwise), the contribution sent to that input, and the gradient
-accumulated there so far: where a value feeds several ops, the running sum
-shows the multivariable chain rule adding up the paths.
+The forward steps list each node with its value; the backward steps are the
+engine's own walk (`passos.core.autodiff.walk`, as `backward()` and
+`gradients()` run it), calling each op's own vjp, with an observer that
+shows, per input, the local derivative (the formula text the op keeps next
+to its vjp, and its numbers where the op is elementwise), the contribution
+sent to that input, and the gradient accumulated there so far: where a value
+feeds several ops, the running sum shows the multivariable chain rule adding
+up the paths.
 
 >>> import passos
 >>> from passos.explain import trace
@@ -50,7 +51,7 @@ import json
 
 import numpy as np
 
-from ..core.autodiff import input_grads
+from ..core.autodiff import input_grads, reverse_topological, walk
 from ..core.tensor import Tensor
 from ..graph.graph import Symbol
 from .capture import capture_eager, capture_graph
@@ -190,7 +191,7 @@ def trace(y, feed_dict=None, session=None, inputs_grad=False):
     if mode == "graph":  # reverse creation order, as gradients() walks
         order = [n.id for n in reversed(nodes) if requires[n.id]]
     else:  # the eager engine's order, so that sums add up in the same order as backward()
-        order = list(reversed(engine_order(nodes, output, requires)))
+        order = engine_order(nodes, output, requires)
     steps, grads = backward_pass(nodes, output, order, requires,
                                  [n.value for n in nodes], [n.saved for n in nodes])
     for node in nodes:
@@ -215,51 +216,45 @@ def requirements(nodes, inputs_grad=False):
 
 
 def engine_order(nodes, output, requires):
-    """The eager engine's depth-first postorder (autodiff._postorder), so sums add up alike."""
-    order, expanded, stack = [], set(), [(output, False)]
-    while stack:
-        n, done = stack.pop()
-        if done:
-            order.append(n)
-            continue
-        if n in expanded:
-            continue
-        expanded.add(n)
-        stack.append((n, True))
-        if not nodes[n].is_leaf:
-            stack.extend((i, False) for i in nodes[n].inputs if requires[i] and i not in expanded)
-    return order
+    """Node ids in the order eager backward() visits them (the same reverse topological walk)."""
+    def inputs_of(node):
+        return () if node.is_leaf else [nodes[i] for i in node.inputs if requires[i]]
+    return [n.id for n in reverse_topological(nodes[output], inputs_of)]
 
 
 def backward_pass(nodes, output, order, requires, values, saved, explain=True):
-    """Steps and {node id: gradient}: each op's vjp, in `order`, summing where paths meet."""
-    grads = {output: np.ones_like(values[output])}
-    arrivals = {}
-    steps = []
-    for n in order:
-        g, node = grads.get(n), nodes[n]
-        if g is None or node.is_leaf or not node.fn.differentiable:
-            continue
+    """Steps and {node id: gradient}: the engine's walk over `order` with each op's own vjp.
+
+    With `explain`, an observer records each step's contributions with their
+    local derivatives (formula text and, for elementwise ops, numbers).
+    """
+    totals, steps, arrivals = {}, [], {}
+
+    def step(node, g):  # `order` holds the nodes that require a gradient: ops reach a vjp
+        totals[node.id] = g
+        if node.is_leaf:
+            return None
         needs = tuple(requires[i] for i in node.inputs)
-        if not any(needs):
-            continue
         xs = tuple(values[i] for i in node.inputs)
-        gxs = input_grads(node.fn, g, xs, values[n], saved[n], needs)
-        if explain:
-            formulas = local_formulas(node.fn, len(xs))
-            local = local_values(node.fn, xs, values[n], saved[n])
+        gxs = input_grads(node.fn, g, xs, values[node.id], saved[node.id], needs)
+        return [(nodes[i], gx) for i, gx in zip(node.inputs, gxs)]
+
+    def observe(node, g, sent):
+        xs = tuple(values[i] for i in node.inputs)
+        texts = local_formulas(node.fn, len(xs))
+        needs = tuple(requires[i] for i in node.inputs)
+        local = local_values(node.fn, xs, values[node.id], saved[node.id], needs)
         contributions = []
-        for k, (i, gx) in enumerate(zip(node.inputs, gxs)):
-            if gx is None:
-                continue
-            previous = grads.get(i)
-            grads[i] = gx if previous is None else previous + gx
-            arrivals[i] = arrivals.get(i, 0) + 1
-            if explain:
-                contributions.append(Contribution(i, formulas[k], local[k], gx, grads[i],
-                                                  arrivals[i]))
-        steps.append(BackwardStep(n, g, contributions))
-    return steps, grads
+        for k, x, gx, total in sent:
+            arrivals[x.id] = arrivals.get(x.id, 0) + 1
+            contributions.append(Contribution(x.id, texts[k], local[k], gx, total,
+                                              arrivals[x.id]))
+        steps.append(BackwardStep(node.id, g, contributions))
+
+    seed = {id(nodes[output]): np.ones_like(values[output])}
+    left = walk([nodes[n] for n in order], seed, step, observe if explain else None)
+    totals.update((n.id, left[id(n)]) for n in nodes if id(n) in left)  # never visited
+    return steps, totals
 
 
 # -- formulas of the forward steps ----------------------------------------------------------

@@ -1,13 +1,14 @@
-"""Symbolic gradients: graph nodes that call the same vjps as eager backward.
+"""Symbolic gradients: the engine's one backward walk, building nodes that call the same vjps.
 
-For every node on a path from `xs` to `ys`, one `VjpOp` node asks
-`input_grads` (the engine's vjp-and-unbroadcast step) for the gradients of
-its inputs that lead to `xs`; several paths into one value are summed with
-`add` nodes.
+`gradients` runs `passos.core.autodiff.walk` over the graph in reverse
+creation order; its step, for every node on a path from `xs` to `ys`, adds
+one `VjpOp` node that asks `input_grads` (the engine's vjp-and-unbroadcast
+step) for the gradients of its inputs that lead to `xs`; several paths into
+one value are summed with `add` nodes.
 """
 import numpy as np
 
-from ..core.autodiff import input_grad, input_grads
+from ..core.autodiff import input_grad, input_grads, walk
 from ..core.op import Op
 from ..ops.arithmetic import add
 from ..ops.creation import ones_like
@@ -72,46 +73,52 @@ def gradients(ys, xs, grad_ys=None):
     graph = ys[0].graph
     grad_ys = grad_ys if isinstance(grad_ys, (list, tuple)) else [grad_ys] * len(ys)
     reached = _depends_on(ys, xs)
-    # 1. seed: dy/dy = 1 (or the given grad_ys)
-    pending = {}
+    # 1. seed: dy/dy = 1 (or the given grad_ys). Gradients travel as lists of parts, which
+    #    the walk joins (list + list); the node receiving them sums them, so that the add
+    #    nodes are marked with that node's origin
+    seeds = {}
     for y, gy in zip(ys, grad_ys):
         with graph.origin(graph.origin_of(y)[0], backward=True):
             seed = ones_like(y) if gy is None else gy
-        pending.setdefault(id(y), []).append(seed)
+        seeds.setdefault(id(y), []).append(seed)
+    done = {}
+
+    def step(node, parts):
+        if id(node) not in reached:
+            return None
+        with graph.origin(graph.origin_of(node)[0], backward=True):
+            return _node_grads(graph, node, parts, reached, done)
+
     # 2. walk nodes in reverse creation order, which is a reverse topological order
     last = max(y.index for y in ys)
-    done = {}
-    for node in reversed(graph.nodes[:last + 1]):
-        parts = pending.pop(id(node), None)
-        if parts is None or id(node) not in reached:
-            continue
-        with graph.origin(graph.origin_of(node)[0], backward=True):
-            _node_grads(graph, node, parts, reached, pending, done)
+    walk(reversed(graph.nodes[:last + 1]), seeds, step)
     result = [done.get(id(x)) for x in xs]
     return result[0] if single else result
 
 
-def _node_grads(graph, node, parts, reached, pending, done):
-    """Sum the gradient parts reaching `node`; hand its inputs their parts (one VjpOp node)."""
+def _node_grads(graph, node, parts, reached, done):
+    """Sum the gradient parts reaching `node`; its inputs' parts from one VjpOp node (or None)."""
     g = parts[0]
     for part in parts[1:]:
         g = add(g, part)
     done[id(node)] = g
     needs = tuple(isinstance(x, Symbol) and id(x) in reached for x in node.inputs)
     if not any(needs):
-        return
+        return None
     if isinstance(node.op, (VjpOp, OutputOf)):  # the path goes on through it: no vjp of its own
         raise NotImplementedError(
             f"gradients: the path to the inputs goes through the gradient node '{node.name}' "
             f"({node.op.kind}); graph-mode second derivatives are not supported yet. Take "
             "gradients of the original expression, or compute the second derivative by hand")
     if not node.op.differentiable:
-        return
+        return None
     extra = [node, graph.add_op(SavedOf(), [node]) if node.op.saves else None]
     vjp = graph.add_op(VjpOp(node.op, needs), [g, *node.inputs, *extra])
+    sent = []
     for k, i in enumerate(vjp.op.indices):
         x = node.inputs[i]
         gx = vjp if vjp.op.width == 1 else graph.add_op(
             OutputOf(k, x.shape, _grad_dtype(g.dtype, x.dtype)), [vjp],
             name=f"{vjp.name}/{i}")
-        pending.setdefault(id(x), []).append(gx)
+        sent.append((x, [gx]))
+    return sent

@@ -1,37 +1,18 @@
-"""Activation functions by Keras name: softmax, elu, relu, tanh, sigmoid, hard_sigmoid, linear."""
-from .. import ops as _ops  # noqa: F401 - installs the tensor operators
-from ..ops import elementwise, nn
+"""Activation functions by Keras name: softmax, elu, relu, tanh, sigmoid, hard_sigmoid, linear.
 
-
-def softmax(x, axis=-1):
-    return nn.softmax(x, axis)
-
-
-def elu(x, alpha=1.0):
-    return nn.elu(x, alpha)
-
-
-def relu(x):
-    return elementwise.relu(x)
-
-
-def tanh(x):
-    return elementwise.tanh(x)
-
-
-def sigmoid(x):
-    return elementwise.sigmoid(x)
-
-
-def hard_sigmoid(x):
-    return nn.hard_sigmoid(x)
+All but `linear` are the passos functions registered for "keras.activations"
+(`passos.core.registry`), so passos.relu is keras.activations.relu.
+"""
+from .. import ops as _ops  # noqa: F401 - registers the op functions
+from ..core import registry as _registry
 
 
 def linear(x):
     return x
 
 
-_BY_NAME = {f.__name__: f for f in (softmax, elu, relu, tanh, sigmoid, hard_sigmoid, linear)}
+_BY_NAME = {**_registry.namespace("keras.activations"), "linear": linear}
+globals().update(_BY_NAME)
 
 
 def get(identifier):

@@ -3,10 +3,12 @@ import numpy as np
 
 from ..core.apply import apply
 from ..core.op import ElementwiseOp, FloatElementwiseOp
+from ..core.registry import register
 
 
 class Add(ElementwiseOp):
     kind = "add"
+    formulas = ("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1")
 
     def forward(self, a, b):
         return np.add(a, b)
@@ -17,6 +19,7 @@ class Add(ElementwiseOp):
 
 class Subtract(ElementwiseOp):
     kind = "subtract"
+    formulas = ("∂(a-b)/∂a = 1", "∂(a-b)/∂b = -1")
 
     def forward(self, a, b):
         return np.subtract(a, b)
@@ -27,6 +30,7 @@ class Subtract(ElementwiseOp):
 
 class Multiply(ElementwiseOp):
     kind = "multiply"
+    formulas = ("∂(a·b)/∂a = b", "∂(a·b)/∂b = a")
 
     def forward(self, a, b):
         return np.multiply(a, b)
@@ -38,6 +42,7 @@ class Multiply(ElementwiseOp):
 
 class Divide(FloatElementwiseOp):
     kind = "divide"
+    formulas = ("∂(a/b)/∂a = 1/b", "∂(a/b)/∂b = -a/b²")
 
     def forward(self, a, b):
         return np.true_divide(a, b)
@@ -51,6 +56,7 @@ class Divide(FloatElementwiseOp):
 
 class Negative(ElementwiseOp):
     kind = "negative"
+    formulas = ("∂(-x)/∂x = -1",)
 
     def forward(self, x):
         return np.negative(x)
@@ -61,6 +67,7 @@ class Negative(ElementwiseOp):
 
 class Power(ElementwiseOp):
     kind = "power"
+    formulas = ("∂(aᵇ)/∂a = b·aᵇ⁻¹", "∂(aᵇ)/∂b = aᵇ·ln a")
 
     def forward(self, a, b):
         return np.power(a, b)
@@ -79,6 +86,8 @@ class Maximum(ElementwiseOp):
     """Elementwise maximum; where both are equal each input gets half the gradient."""
 
     kind = "maximum"
+    formulas = ("∂max(a,b)/∂a = 1 where a > b, ½ where a = b, else 0",
+                "∂max(a,b)/∂b = 1 where b > a, ½ where a = b, else 0")
 
     def forward(self, a, b):
         return np.maximum(a, b)
@@ -93,6 +102,8 @@ class Minimum(ElementwiseOp):
     """Elementwise minimum; where both are equal each input gets half the gradient."""
 
     kind = "minimum"
+    formulas = ("∂min(a,b)/∂a = 1 where a < b, ½ where a = b, else 0",
+                "∂min(a,b)/∂b = 1 where b < a, ½ where a = b, else 0")
 
     def forward(self, a, b):
         return np.minimum(a, b)
@@ -105,6 +116,8 @@ class Minimum(ElementwiseOp):
 
 class Where(ElementwiseOp):
     kind = "where"
+    formulas = ("none (a condition)", "∂where(c,a,b)/∂a = 1 where c, else 0",
+                "∂where(c,a,b)/∂b = 1 where not c, else 0")
 
     def forward(self, condition, a, b):
         return np.where(condition, a, b)
@@ -124,6 +137,7 @@ class Clip(ElementwiseOp):
     """Clip to [low, high]; the gradient passes where the value was not clipped."""
 
     kind = "clip"
+    formulas = ("∂clip(x)/∂x = 1 inside [low, high], else 0",)
 
     def __init__(self, low, high):
         self.low, self.high = low, high
@@ -166,51 +180,61 @@ COMPARE = {name: Compare(name) for name in
            ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")}
 
 
+@register("passos", "tf", "tf.math", tf="Add")
 def add(x, y, name=None):
     """x + y, elementwise with broadcasting."""
     return apply(ADD, x, y, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Sub")
 def subtract(x, y, name=None):
     """x - y, elementwise with broadcasting."""
     return apply(SUBTRACT, x, y, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Mul")
 def multiply(x, y, name=None):
     """x * y, elementwise with broadcasting."""
     return apply(MULTIPLY, x, y, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="truediv")
 def divide(x, y, name=None):
     """x / y (true division: integers give floats), elementwise with broadcasting."""
     return apply(DIVIDE, x, y, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Neg")
 def negative(x, name=None):
     """-x."""
     return apply(NEGATIVE, x, name=name)
 
 
+@register("passos")
 def power(x, y, name=None):
     """x ** y, elementwise; the gradient in y exists where x > 0."""
     return apply(POWER, x, y, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Maximum")
 def maximum(x, y, name=None):
     """Elementwise maximum (ties share the gradient equally)."""
     return apply(MAXIMUM, x, y, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Minimum")
 def minimum(x, y, name=None):
     """Elementwise minimum (ties share the gradient equally)."""
     return apply(MINIMUM, x, y, name=name)
 
 
+@register("passos")
 def where(condition, x, y, name=None):
     """x where `condition` holds, else y; the gradient flows to the chosen input."""
     return apply(WHERE, condition, x, y, name=name)
 
 
+@register("passos")
 def clip(x, min_value=None, max_value=None, name=None):
     """Limit x to [min_value, max_value]; no gradient where it was clipped."""
     if min_value is None and max_value is None:
@@ -218,31 +242,37 @@ def clip(x, min_value=None, max_value=None, name=None):
     return apply(Clip(min_value, max_value), x, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Equal", differentiable=False)
 def equal(x, y, name=None):
     """x == y, elementwise (bool, no gradient)."""
     return apply(COMPARE["equal"], x, y, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="NotEqual", differentiable=False)
 def not_equal(x, y, name=None):
     """x != y, elementwise (bool, no gradient)."""
     return apply(COMPARE["not_equal"], x, y, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Less", differentiable=False)
 def less(x, y, name=None):
     """x < y, elementwise (bool, no gradient)."""
     return apply(COMPARE["less"], x, y, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="LessEqual", differentiable=False)
 def less_equal(x, y, name=None):
     """x <= y, elementwise (bool, no gradient)."""
     return apply(COMPARE["less_equal"], x, y, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Greater", differentiable=False)
 def greater(x, y, name=None):
     """x > y, elementwise (bool, no gradient)."""
     return apply(COMPARE["greater"], x, y, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="GreaterEqual", differentiable=False)
 def greater_equal(x, y, name=None):
     """x >= y, elementwise (bool, no gradient)."""
     return apply(COMPARE["greater_equal"], x, y, name=name)

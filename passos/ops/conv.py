@@ -7,6 +7,7 @@ from ..core.apply import apply
 from .. import arguments
 from ..kernels import parallel
 from ..core.op import Op
+from ..core.registry import register
 from ..core.shapes import ShapeError, describe, sum_rows
 from . import windows as win
 from .elementwise import relu_array
@@ -43,6 +44,13 @@ class Conv(Op):
         attrs = {"strides": self.strides, "padding": self.padding,
                  "dilation_rate": self.dilation_rate, "data_format": self.data_format}
         return {**attrs, "activation": self.activation} if self.activation else attrs
+
+    @property
+    def formulas(self):  # x and W, then the fused bias; with the fused ReLU, gy is masked first
+        g = "gy·[y > 0]" if self.activation == "relu" else "gy"
+        return (f"∂conv/∂x: each window's {g}·Wᵀ added back where the window read x",
+                f"∂conv/∂W: Σ over windows of x(window) · {g} (im2col(x)ᵀ @ {g})",
+                f"∂conv/∂b: Σ of {g} over the batch and every position")
 
     def _geometry(self, x, W):
         """(padding pairs, output spatial size) for input shape `x` and kernel shape `W`."""
@@ -244,6 +252,7 @@ def _col2im(gy, W, s, d, pads, spatial):
     return gxp[win.interior(pads, spatial)]
 
 
+@register("passos")
 def conv1d(x, kernel, strides=1, padding="valid", dilation_rate=1,
            data_format="channels_last", bias=None, name=None):
     """1-D convolution (no kernel flip): x (N, W, C_in), kernel (kw, C_in, C_out) -> (N, W', C_out).
@@ -256,6 +265,7 @@ def conv1d(x, kernel, strides=1, padding="valid", dilation_rate=1,
                  *([] if bias is None else [bias]), name=name)
 
 
+@register("passos")
 def conv2d(x, kernel, strides=1, padding="valid", dilation_rate=1,
            data_format="channels_last", bias=None, name=None):
     """2-D convolution (no kernel flip): x (N, H, W, C_in), kernel (kh, kw, C_in, C_out) -> (N, H', W', C_out).
@@ -278,6 +288,7 @@ def conv2d(x, kernel, strides=1, padding="valid", dilation_rate=1,
                  *([] if bias is None else [bias]), name=name)
 
 
+@register("passos")
 def conv3d(x, kernel, strides=1, padding="valid", dilation_rate=1,
            data_format="channels_last", bias=None, name=None):
     """3-D convolution: x (N, D, H, W, C_in), kernel (kd, kh, kw, C_in, C_out) -> (N, D', H', W', C_out).

@@ -52,6 +52,19 @@ class ConvPool(Op):
             attrs["biases"] = self.biases
         return {**attrs, "pool_size": (2, 2), "activation": "relu"}
 
+    @property
+    def formulas(self):  # gy goes back through each block's ReLU and pooling first
+        biases = self.biases or (True,)  # one block: its bias is an optional third input
+        g = ("g = gy·[y > 0] at each 2x2 pool window's first maximum, else 0"
+             + (", block by block from the last" if len(biases) > 1 else ""))
+        texts = [f"∂/∂x: each window's g·Wᵀ added back where it read x, with {g}"]
+        for block, bias in enumerate(biases, start=1):
+            of = f" of block {block}" if len(biases) > 1 else ""
+            texts.append(f"∂/∂W{of}: Σ over windows of x(window) · g")
+            if bias:
+                texts.append(f"∂/∂b{of}: Σ of g over the batch and every position")
+        return tuple(texts)
+
     def _layout(self, count):
         """[(kernel index, bias index or None)] per block, in the `count` inputs after x."""
         biases = self.biases or (count == 2,)

@@ -26,6 +26,12 @@ class Dense(Op):
     def attrs(self):
         return {"activation": self.activation} if self.activation else {}
 
+    @property
+    def formulas(self):  # with the fused ReLU, gy is masked first
+        g = "gy·[y > 0]" if self.activation == "relu" else "gy"
+        return (f"∂dense/∂x = {g} @ Wᵀ", f"∂dense/∂W = xᵀ @ {g}",
+                f"∂dense/∂b = Σ of {g} over the batch")
+
     def shape(self, x, W, b=None):
         if len(W) != 2 or len(x) < 1:
             raise ShapeError(f"dense: expects inputs (..., features) and a kernel (features, "

@@ -10,6 +10,8 @@ class Dropout(Op):
     """A fresh random mask on every run (eager call or graph plan step), from `passos.random`."""
 
     kind = "dropout"
+    formulas = ("∂dropout(x)/∂x = mask: 0 where dropped, 1/(1-rate) where kept",)
+    elementwise = True
     saves = True
 
     def __init__(self, rate, noise_shape=None):

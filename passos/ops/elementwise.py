@@ -4,10 +4,12 @@ import numpy as np
 from ..core.apply import apply
 from ..core.dtypes import as_dtype
 from ..core.op import ElementwiseOp, FloatElementwiseOp
+from ..core.registry import register
 
 
 class Exp(FloatElementwiseOp):
     kind = "exp"
+    formulas = ("∂eˣ/∂x = eˣ",)
 
     def forward(self, x):
         return np.exp(x)
@@ -18,6 +20,7 @@ class Exp(FloatElementwiseOp):
 
 class Log(FloatElementwiseOp):
     kind = "log"
+    formulas = ("∂ln x/∂x = 1/x",)
 
     def forward(self, x):
         return np.log(x)
@@ -28,6 +31,7 @@ class Log(FloatElementwiseOp):
 
 class Sqrt(FloatElementwiseOp):
     kind = "sqrt"
+    formulas = ("∂√x/∂x = 1/(2√x)",)
 
     def forward(self, x):
         return np.sqrt(x)
@@ -38,6 +42,7 @@ class Sqrt(FloatElementwiseOp):
 
 class Square(ElementwiseOp):
     kind = "square"
+    formulas = ("∂x²/∂x = 2x",)
 
     def forward(self, x):
         return np.square(x)
@@ -50,6 +55,7 @@ class Abs(ElementwiseOp):
     """|x|; the gradient at 0 is 0, as in PyTorch and TensorFlow."""
 
     kind = "abs"
+    formulas = ("∂|x|/∂x = sign(x)",)
 
     def forward(self, x):
         return np.abs(x)
@@ -60,6 +66,7 @@ class Abs(ElementwiseOp):
 
 class Tanh(FloatElementwiseOp):
     kind = "tanh"
+    formulas = ("∂tanh x/∂x = 1 - tanh²x",)
 
     def forward(self, x):
         return np.tanh(x)
@@ -72,6 +79,7 @@ class Sigmoid(FloatElementwiseOp):
     """1 / (1 + e^-x), computed without overflow for large |x|."""
 
     kind = "sigmoid"
+    formulas = ("∂σ(x)/∂x = σ(x)·(1 - σ(x))",)
 
     def forward(self, x):
         e = np.exp(-np.abs(x))
@@ -85,6 +93,7 @@ class Relu(ElementwiseOp):
     """max(x, 0); the gradient at 0 is 0."""
 
     kind = "relu"
+    formulas = ("∂relu(x)/∂x = 1 where x > 0, else 0",)
 
     def forward(self, x):
         return relu_array(x)
@@ -117,6 +126,7 @@ class Cast(ElementwiseOp):
     """Convert to another dtype; the gradient flows back between float dtypes."""
 
     kind = "cast"
+    formulas = ("∂cast(x)/∂x = 1",)
 
     def __init__(self, dtype):
         self.to = as_dtype(dtype)
@@ -139,46 +149,55 @@ EXP, LOG, SQRT, SQUARE, ABS = Exp(), Log(), Sqrt(), Square(), Abs()
 TANH, SIGMOID, RELU = Tanh(), Sigmoid(), Relu()
 
 
+@register("passos", "tf", "tf.math", tf="Exp")
 def exp(x, name=None):
     """e ** x, elementwise."""
     return apply(EXP, x, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Log")
 def log(x, name=None):
     """Natural logarithm, elementwise."""
     return apply(LOG, x, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Sqrt")
 def sqrt(x, name=None):
     """Square root, elementwise."""
     return apply(SQRT, x, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Square")
 def square(x, name=None):
     """x ** 2, elementwise."""
     return apply(SQUARE, x, name=name)
 
 
+@register("passos", "tf", "tf.math", tf="Abs")
 def abs(x, name=None):  # noqa: A001 - the NumPy/PyTorch name
     """|x|, elementwise."""
     return apply(ABS, x, name=name)
 
 
+@register("passos", "keras.activations", "tf", "tf.nn", "tf.math", tf="Tanh")
 def tanh(x, name=None):
     """Hyperbolic tangent, elementwise."""
     return apply(TANH, x, name=name)
 
 
+@register("passos", "keras.activations", "tf", "tf.nn", "tf.math", tf="Sigmoid")
 def sigmoid(x, name=None):
     """The logistic function 1 / (1 + e^-x), elementwise."""
     return apply(SIGMOID, x, name=name)
 
 
+@register("passos", "keras.activations")
 def relu(x, name=None):
     """max(x, 0), elementwise."""
     return apply(RELU, x, name=name)
 
 
+@register("passos")
 def cast(x, dtype, name=None):
     """x converted to `dtype` ('float32', 'float64', 'int64', 'bool', ...)."""
     return apply(Cast(dtype), x, name=name)

@@ -4,11 +4,13 @@ import numpy as np
 from ..kernels import parallel
 from ..core.apply import apply
 from ..core.op import Op
+from ..core.registry import register
 from ..core.shapes import ShapeError, broadcast_shapes, describe
 
 
 class MatMul(Op):
     kind = "matmul"
+    formulas = ("∂(A@B)/∂A: gy @ Bᵀ", "∂(A@B)/∂B: Aᵀ @ gy")
 
     def forward(self, a, b):
         return np.matmul(a, b)
@@ -62,6 +64,7 @@ class MatMul(Op):
 MATMUL = MatMul()
 
 
+@register("passos")
 def matmul(a, b, name=None):
     """Matrix product a @ b (NumPy semantics: vectors and batched stacks)."""
     return apply(MATMUL, a, b, name=name)

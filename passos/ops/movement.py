@@ -4,6 +4,7 @@ import numpy as np
 from .. import arguments
 from ..core.apply import apply
 from ..core.op import Op
+from ..core.registry import register
 from ..core.shapes import ShapeError, broadcast_shapes, describe, normalize_axis
 
 _UNKNOWN = 1_000_003  # stands in for an unknown (None) dimension in index arithmetic
@@ -11,6 +12,7 @@ _UNKNOWN = 1_000_003  # stands in for an unknown (None) dimension in index arith
 
 class Reshape(Op):
     kind = "reshape"
+    formulas = ("∂reshape(x)/∂x = 1 (gy reshaped back)",)
 
     def __init__(self, shape):
         self.target = arguments.new_shape(shape, "reshape", "shape")
@@ -42,6 +44,7 @@ class Reshape(Op):
 
 class Transpose(Op):
     kind = "transpose"
+    formulas = ("∂xᵀ/∂x = 1 (gy transposed back)",)
 
     def __init__(self, axes=None):
         self.axes = None if axes is None else tuple(int(a) for a in axes)
@@ -74,6 +77,7 @@ class GetItem(Op):
     """x[index]: basic slicing and NumPy advanced indexing; the gradient scatters back."""
 
     kind = "getitem"
+    formulas = ("∂x[i]/∂x = 1 at the index, 0 elsewhere",)
 
     def __init__(self, index):
         self.index = index
@@ -106,6 +110,7 @@ class GetItem(Op):
 
 class Concatenate(Op):
     kind = "concatenate"
+    formulas = ("∂concat/∂xᵢ = 1 on xᵢ's own slice",)  # one text: every input
 
     def __init__(self, axis=0):
         self.axis = axis
@@ -140,6 +145,7 @@ class Concatenate(Op):
 
 class Stack(Op):
     kind = "stack"
+    formulas = ("∂stack/∂xᵢ = 1 on xᵢ's own slice",)  # one text: every input
 
     def __init__(self, axis=0):
         self.axis = axis
@@ -166,6 +172,7 @@ class Pad(Op):
     """Constant padding; `paddings` is one (before, after) pair per axis."""
 
     kind = "pad"
+    formulas = ("∂pad(x)/∂x = 1 inside (gy with the border cut off)",)
 
     def __init__(self, paddings, constant_values=0):
         self.paddings = tuple((int(b), int(a)) for b, a in paddings)
@@ -190,6 +197,7 @@ class Pad(Op):
 
 class BroadcastTo(Op):
     kind = "broadcast_to"
+    formulas = ("∂broadcast(x)/∂x = 1 (gy summed over the broadcast axes)",)
 
     def __init__(self, shape):
         self.target = arguments.new_shape(shape, "reshape", "shape")
@@ -210,16 +218,19 @@ class BroadcastTo(Op):
         return out
 
 
+@register("passos")
 def reshape(x, shape, name=None):
     """The same values in a new shape (one dimension may be -1)."""
     return apply(Reshape(shape), x, name=name)
 
 
+@register("passos")
 def transpose(x, axes=None, name=None):
     """Permute the axes (reverse them when `axes` is None)."""
     return apply(Transpose(axes), x, name=name)
 
 
+@register("passos")
 def getitem(x, index, name=None):
     """x[index], with gradient."""
     index = tuple(getattr(i, "data", i) for i in index) if isinstance(index, tuple) \
@@ -227,21 +238,25 @@ def getitem(x, index, name=None):
     return apply(GetItem(index), x, name=name)
 
 
+@register("passos")
 def concatenate(tensors, axis=0, name=None):
     """Join tensors along an existing axis."""
     return apply(Concatenate(axis), *tensors, name=name)
 
 
+@register("passos")
 def stack(tensors, axis=0, name=None):
     """Join same-shaped tensors along a new axis."""
     return apply(Stack(axis), *tensors, name=name)
 
 
+@register("passos")
 def pad(x, paddings, constant_values=0, name=None):
     """Pad with a constant; `paddings` holds one (before, after) pair per axis."""
     return apply(Pad(paddings, constant_values), x, name=name)
 
 
+@register("passos")
 def broadcast_to(x, shape, name=None):
     """x repeated along size-1 or missing leading axes to `shape`."""
     return apply(BroadcastTo(shape), x, name=name)

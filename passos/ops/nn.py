@@ -3,6 +3,7 @@ import numpy as np
 
 from ..core.apply import apply
 from ..core.op import Op
+from ..core.registry import register
 from ..core.shapes import ShapeError, broadcast_shapes, describe, normalize_axis
 from .arithmetic import add, clip, greater, minimum, multiply, where
 from .elementwise import exp
@@ -38,6 +39,7 @@ class Softmax(AxisOp):
     """exp(x) / sum(exp(x)) along `axis`, shifted by the maximum so it never overflows."""
 
     kind = "softmax"
+    formulas = ("∂sᵢ/∂xⱼ = sᵢ(δᵢⱼ - sⱼ): gy·s - s·Σ(gy·s)",)
 
     def forward(self, x):
         x = np.asarray(x)
@@ -52,6 +54,7 @@ class Softmax(AxisOp):
 
 class LogSoftmax(AxisOp):
     kind = "log_softmax"
+    formulas = ("∂log sᵢ/∂xⱼ = δᵢⱼ - sⱼ: gy - s·Σgy",)
 
     def forward(self, x):
         return _log_softmax(x, self.axis)
@@ -64,6 +67,7 @@ class SoftmaxCrossEntropy(Op):
     """-sum(labels * log_softmax(logits)) along `axis`, one value per example (fused, stable)."""
 
     kind = "softmax_cross_entropy"
+    formulas = ("∂CE/∂z = softmax(z) - y", "∂CE/∂y = -log softmax(z)")
     saves = True
 
     def __init__(self, axis=-1):
@@ -105,6 +109,7 @@ class SparseSoftmaxCrossEntropy(Op):
     """-log_softmax(logits)[label] for integer class labels along the last axis."""
 
     kind = "sparse_softmax_cross_entropy"
+    formulas = ("∂CE/∂z = softmax(z) - onehot(label)", "none (integer labels)")
     saves = True
 
     def forward(self, logits, labels):
@@ -134,31 +139,37 @@ class SparseSoftmaxCrossEntropy(Op):
         return np.dtype(logits)
 
 
+@register("passos", "keras.activations")
 def softmax(x, axis=-1, name=None):
     """exp(x) / sum(exp(x)) along `axis` (stable for large values)."""
     return apply(Softmax(axis), x, name=name)
 
 
+@register("passos")
 def log_softmax(x, axis=-1, name=None):
     """log(softmax(x)) along `axis`, computed without underflow."""
     return apply(LogSoftmax(axis), x, name=name)
 
 
+@register("passos")
 def softmax_cross_entropy(logits, labels, axis=-1, name=None):
     """Cross-entropy of softmax(logits) against one-hot or soft `labels`, per example."""
     return apply(SoftmaxCrossEntropy(axis), logits, labels, name=name)
 
 
+@register("passos")
 def sparse_softmax_cross_entropy(logits, labels, name=None):
     """Cross-entropy of softmax(logits) against integer class `labels`, per example."""
     return apply(SparseSoftmaxCrossEntropy(), logits, labels, name=name)
 
 
+@register("passos", "keras.activations")
 def elu(x, alpha=1.0):
     """x where x > 0, else alpha * (e^x - 1)."""
     return where(greater(x, 0), x, multiply(alpha, add(exp(minimum(x, 0)), -1)))
 
 
+@register("passos", "keras.activations")
 def hard_sigmoid(x):
     """clip(0.2 x + 0.5, 0, 1), Keras' piecewise-linear sigmoid."""
     return clip(add(multiply(x, 0.2), 0.5), 0, 1)

@@ -7,6 +7,7 @@ from .. import arguments
 from ..kernels import parallel
 from ..core.apply import apply
 from ..core.op import Op
+from ..core.registry import register
 from . import windows as win
 from .reduce import max as reduce_max
 from .reduce import mean
@@ -57,6 +58,7 @@ class MaxPool(Pool):
     """
 
     name = "max"
+    formulas = ("∂maxpool/∂x = 1 at each window's first maximum, else 0",)
 
     def forward(self, x):
         pads, out = self._geometry(x.shape)
@@ -95,6 +97,7 @@ class AvgPool(Pool):
     """Mean of each window; with "same" padding, over the window's cells inside the input (as TF)."""
 
     name = "avg"
+    formulas = ("∂avgpool/∂x = 1/(cells in the window), spread over the window",)
 
     def dtype(self, x):
         return x if np.dtype(x).kind in "fc" else np.dtype(np.float64)
@@ -160,11 +163,13 @@ def _lowest(dtype):
     return -np.inf if dtype.kind in "fc" else np.iinfo(dtype).min
 
 
+@register("passos")
 def max_pool1d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
     """Largest value per window: (N, W, C) -> (N, W', C); strides default to pool_size (Keras)."""
     return apply(MaxPool(1, pool_size, strides, padding, data_format), x, name=name)
 
 
+@register("passos")
 def max_pool2d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
     """Largest value per window: (N, H, W, C) -> (N, H', W', C); strides default to pool_size.
 
@@ -182,31 +187,37 @@ def max_pool2d(x, pool_size, strides=None, padding="valid", data_format="channel
     return apply(MaxPool(2, pool_size, strides, padding, data_format), x, name=name)
 
 
+@register("passos")
 def max_pool3d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
     """Largest value per window: (N, D, H, W, C) -> (N, D', H', W', C); as `max_pool2d`."""
     return apply(MaxPool(3, pool_size, strides, padding, data_format), x, name=name)
 
 
+@register("passos")
 def avg_pool1d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
     """Mean per window: (N, W, C) -> (N, W', C); "same" averages only cells inside the input (TF)."""
     return apply(AvgPool(1, pool_size, strides, padding, data_format), x, name=name)
 
 
+@register("passos")
 def avg_pool2d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
     """Mean per window: (N, H, W, C) -> (N, H', W', C); "same" averages only cells inside the input (TF)."""
     return apply(AvgPool(2, pool_size, strides, padding, data_format), x, name=name)
 
 
+@register("passos")
 def avg_pool3d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
     """Mean per window: (N, D, H, W, C) -> (N, D', H', W', C); as `avg_pool2d`."""
     return apply(AvgPool(3, pool_size, strides, padding, data_format), x, name=name)
 
 
+@register("passos")
 def global_avg_pool(x, data_format="channels_last", name=None):
     """Mean over all spatial axes: (N, *spatial, C) -> (N, C)."""
     return mean(x, axis=win.spatial_axes("global_avg_pool", x, data_format), name=name)
 
 
+@register("passos")
 def global_max_pool(x, data_format="channels_last", name=None):
     """Largest value over all spatial axes: (N, *spatial, C) -> (N, C).
 

@@ -3,6 +3,7 @@ import numpy as np
 
 from ..core.apply import apply
 from ..core.op import Op
+from ..core.registry import register
 from ..core.shapes import normalize_axis, reduced_shape
 
 
@@ -27,6 +28,7 @@ class Reduction(Op):
 
 class Sum(Reduction):
     kind = "sum"
+    formulas = ("∂sum(x)/∂x = 1 (broadcast)",)
 
     def forward(self, x):
         return np.sum(x, axis=self.axis, keepdims=self.keepdims)
@@ -38,6 +40,7 @@ class Sum(Reduction):
 
 class Mean(Reduction):
     kind = "mean"
+    formulas = ("∂mean(x)/∂x = 1/n (broadcast)",)
 
     def forward(self, x):
         x = np.asarray(x)
@@ -67,6 +70,11 @@ class Extreme(Reduction):
 
     def attrs(self):
         return {"axis": self.axis, "keepdims": self.keepdims}
+
+    @property
+    def formulas(self):
+        extreme = "maximum" if self.kind == "max" else "minimum"
+        return (f"∂{self.kind}(x)/∂x = 1 at the {extreme} (tied {extreme[:3]}ima share), else 0",)
 
     def forward(self, x):
         return self.reduce(x, axis=self.axis, keepdims=self.keepdims)
@@ -104,31 +112,37 @@ class ArgExtreme(Op):
         return np.dtype(np.int64)
 
 
+@register("passos")
 def sum(x, axis=None, keepdims=False, name=None):  # noqa: A001 - the NumPy name
     """Sum over `axis` (an int, a tuple, or None for all)."""
     return apply(Sum(axis, keepdims), x, name=name)
 
 
+@register("passos")
 def mean(x, axis=None, keepdims=False, name=None):
     """Mean over `axis` (an int, a tuple, or None for all)."""
     return apply(Mean(axis, keepdims), x, name=name)
 
 
+@register("passos")
 def max(x, axis=None, keepdims=False, name=None):  # noqa: A001 - the NumPy name
     """Largest value over `axis`; tied maxima share the gradient."""
     return apply(Extreme("max", axis, keepdims), x, name=name)
 
 
+@register("passos")
 def min(x, axis=None, keepdims=False, name=None):  # noqa: A001 - the NumPy name
     """Smallest value over `axis`; tied minima share the gradient."""
     return apply(Extreme("min", axis, keepdims), x, name=name)
 
 
+@register("passos", differentiable=False)
 def argmax(x, axis=None, name=None):
     """Index of the largest value along `axis` (flattened when None)."""
     return apply(ArgExtreme("argmax", axis), x, name=name)
 
 
+@register("passos", differentiable=False)
 def argmin(x, axis=None, name=None):
     """Index of the smallest value along `axis` (flattened when None)."""
     return apply(ArgExtreme("argmin", axis), x, name=name)

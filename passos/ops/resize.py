@@ -4,6 +4,7 @@ import numpy as np
 from .. import arguments
 from ..core.apply import apply
 from ..core.op import Op
+from ..core.registry import register
 from ..core.shapes import ShapeError, describe
 from . import windows as win
 from .movement import getitem
@@ -13,6 +14,7 @@ class Upsample(Op):
     """Each spatial cell repeated `size` times along its axis (nearest neighbour)."""
 
     kind = "upsample"
+    formulas = ("∂upsample(x)/∂x = 1 (gy summed over each repeated block)",)
 
     def __init__(self, size, data_format="channels_last"):
         self.size = size
@@ -44,6 +46,7 @@ class Upsample(Op):
         return (win.from_channels_last(g, self.data_format),)
 
 
+@register("passos")
 def upsample(x, size, data_format="channels_last", name=None):
     """Nearest-neighbour upsampling: (N, *spatial, C) -> (N, *(spatial * size), C) (Keras UpSampling).
 
@@ -58,6 +61,7 @@ def upsample(x, size, data_format="channels_last", name=None):
                  name=name)
 
 
+@register("passos")
 def crop(x, cropping, data_format="channels_last", name=None):
     """Remove cells from the ends of each spatial axis (Keras Cropping): (N, *spatial, C) -> smaller.
 

@@ -10,7 +10,9 @@ from passos.core.op import Op
 from passos.course import backprop
 from passos.explain import trace
 from passos.explain.course import backprop_eager, backprop_graph
-from passos.explain.formulas import FORMULAS, family, local_formulas
+from passos.core.shapes import unbroadcast
+from passos.explain.formulas import local_formulas
+from op_table import CASES, case_inputs, is_float
 
 
 def course_traces():
@@ -220,47 +222,41 @@ def test_errors_say_what_to_do():
         trace(3.0)
 
 
-def all_op_kinds():
-    """Every differentiable op kind in passos.ops, by instantiating each op class."""
-    from passos.ops import (arithmetic, conv, dropout, elementwise, matmul, movement, nn, pool,
-                            reduce, resize)
-    ops = [arithmetic.ADD, arithmetic.SUBTRACT, arithmetic.MULTIPLY, arithmetic.DIVIDE,
-           arithmetic.NEGATIVE, arithmetic.POWER, arithmetic.MAXIMUM, arithmetic.MINIMUM,
-           arithmetic.WHERE, arithmetic.Clip(0, 1), elementwise.EXP, elementwise.LOG,
-           elementwise.SQRT, elementwise.SQUARE, elementwise.ABS, elementwise.TANH,
-           elementwise.SIGMOID, elementwise.RELU, elementwise.Cast("float64"), matmul.MATMUL,
-           reduce.Sum(), reduce.Mean(), reduce.Extreme("max"), reduce.Extreme("min"),
-           movement.Reshape((1,)), movement.Transpose(), movement.GetItem(0),
-           movement.Concatenate(), movement.Stack(), movement.Pad(((0, 0),)),
-           movement.BroadcastTo((1,)), nn.Softmax(), nn.LogSoftmax(), nn.SoftmaxCrossEntropy(),
-           nn.SparseSoftmaxCrossEntropy(), dropout.Dropout(0.5), resize.Upsample((2,))]
-    ops += [conv.Conv(r) for r in (1, 2, 3)]
-    ops += [cls(r, 2) for cls in (pool.MaxPool, pool.AvgPool) for r in (1, 2, 3)]
-    return ops
+@pytest.mark.parametrize("case", CASES, ids=repr)
+def test_every_op_of_the_table_explains_its_local_derivatives(case):
+    """The op table (which covers every registered differentiable function, tests/core) traced:
+    every op has formula text next to its vjp, and an op declared elementwise shows numbers
+    that are its local derivatives: the contribution is local value × incoming gradient."""
+    xs = [passos.tensor(x, requires_grad=is_float(x)) for x in case_inputs(case)]
+    t = trace(passos.sum(case.fn(*xs)))
+    assert t.backward
+    for s in t.backward:
+        op = t.nodes[s.node].fn
+        for c in s.contributions:
+            assert not c.local.startswith("vjp of"), (op.kind, c.local)
+            assert (c.local_value is not None) == op.elementwise, op.kind
+            if op.elementwise:
+                product = unbroadcast(c.local_value * s.incoming, t.nodes[c.input].shape)
+                np.testing.assert_allclose(product, c.contribution, rtol=1e-12, atol=1e-15)
 
 
-def test_formula_table_covers_every_op_kind():
-    arities = {"add": 2, "subtract": 2, "multiply": 2, "divide": 2, "power": 2, "maximum": 2,
-               "minimum": 2, "where": 3, "matmul": 2, "softmax_cross_entropy": 2,
-               "sparse_softmax_cross_entropy": 2, "conv": 2}
-    for op in all_op_kinds():
-        assert family(op.kind) in FORMULAS, op.kind
-        n = arities.get(family(op.kind), 1)
-        assert all(not f.startswith("vjp of") for f in local_formulas(op, n)), op.kind
-    assert local_formulas(movement_concat(), 3) == ("∂concat/∂xᵢ = 1 on xᵢ's own slice",) * 3
-    from passos.ops.conv_pool import ConvPool
-    chain = local_formulas(ConvPool("same", "same", biases=(True, False)), 4)
-    assert [f.split(":")[0] for f in chain] == ["∂/∂x", "∂/∂W of block 1", "∂/∂b of block 1",
-                                                "∂/∂W of block 2"]
+def test_formula_lookup_rules():
+    from passos.ops.movement import Concatenate
+    assert local_formulas(Concatenate(), 3) == ("∂concat/∂xᵢ = 1 on xᵢ's own slice",) * 3
+    from passos.ops.dense import Dense
+    assert local_formulas(Dense("relu"), 2) == ("∂dense/∂x = gy·[y > 0] @ Wᵀ",
+                                                "∂dense/∂W = xᵀ @ gy·[y > 0]")
 
     class Mystery(Op):
         kind = "mystery"
     assert local_formulas(Mystery(), 2) == ("vjp of mystery", "vjp of mystery")
 
 
-def movement_concat():
-    from passos.ops.movement import Concatenate
-    return Concatenate()
+def test_conv_pool_formulas_name_every_block():
+    from passos.ops.conv_pool import ConvPool
+    chain = local_formulas(ConvPool("same", "same", biases=(True, False)), 4)
+    assert [f.split(":")[0] for f in chain] == ["∂/∂x", "∂/∂W of block 1", "∂/∂b of block 1",
+                                                "∂/∂W of block 2"]
 
 
 @pytest.mark.parametrize("name,fn,inputs,local", [

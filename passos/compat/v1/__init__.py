@@ -25,7 +25,7 @@ import types as _types
 
 from ...graph import Symbol as _Symbol, VariableSymbol as _VariableSymbol
 from ...graph.graph import Graph, get_default_graph, group, reset_default_graph
-from . import dtypes, framework as _framework, losses, nn, train
+from . import dtypes, framework as _framework, losses, math_ops as _math_ops, nn, train
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)
@@ -38,14 +38,12 @@ from .init_ops import (constant_initializer, glorot_normal_initializer, glorot_u
                        ones_initializer, orthogonal_initializer, random_normal_initializer,
                        random_uniform_initializer, truncated_normal_initializer,
                        variance_scaling_initializer, zeros_initializer)
-from .math_ops import (abs, add, add_n, argmax, argmin, cast, ceil, clip_by_global_norm,
-                       clip_by_norm, clip_by_value, count_nonzero, div, divide, equal, exp, floor,
-                       floordiv, floormod, global_norm, greater, greater_equal, less, less_equal,
-                       log, log1p, logical_and, logical_not, logical_or, logical_xor, matmul,
-                       maximum, minimum, mod, multiply, negative, not_equal, pow, reciprocal,
-                       reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
-                       reduce_min, reduce_sum, round, rsqrt, sigmoid, sign, sqrt, square,
-                       squared_difference, subtract, tanh, to_float, to_int32, to_int64, truediv)
+from .math_ops import (add_n, argmax, argmin, cast, ceil, clip_by_global_norm, clip_by_norm,
+                       clip_by_value, count_nonzero, div, floor, floordiv, floormod, global_norm,
+                       log1p, logical_and, logical_not, logical_or, logical_xor, matmul, mod, pow,
+                       reciprocal, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
+                       reduce_mean, reduce_min, reduce_sum, round, rsqrt, sign,
+                       squared_difference, to_float, to_int32, to_int64, truediv)
 from .random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions,
                       Session, get_default_session)
@@ -55,14 +53,14 @@ from .variables import (AUTO_REUSE, Variable, VariableScope, assign, assign_add,
                         initialize_all_variables, local_variables_initializer, placeholder,
                         placeholder_with_default, variable_scope, variables_initializer)
 
-math = _types.SimpleNamespace(**{n: globals()[n] for n in (
-    "abs", "add", "add_n", "argmax", "argmin", "ceil", "count_nonzero", "divide", "equal", "exp",
-    "floor", "floordiv", "floormod", "greater", "greater_equal", "less", "less_equal", "log",
-    "log1p", "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum",
-    "multiply", "negative", "not_equal", "pow", "reciprocal", "reduce_all", "reduce_any",
-    "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_sum", "round",
-    "rsqrt", "sigmoid", "sign", "sqrt", "square", "squared_difference", "subtract", "tanh",
-    "truediv")}, softmax=nn.softmax, log_softmax=nn.log_softmax)
+# tf.add, tf.exp, tf.math.sigmoid ...: the passos functions registered for TF1 (core.registry)
+globals().update(_math_ops.registered("tf"))
+math = _types.SimpleNamespace(**_math_ops.registered("tf.math"), **{n: globals()[n] for n in (
+    "add_n", "argmax", "argmin", "ceil", "count_nonzero", "floor", "floordiv", "floormod",
+    "log1p", "logical_and", "logical_not", "logical_or", "logical_xor", "pow", "reciprocal",
+    "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min",
+    "reduce_sum", "round", "rsqrt", "sign", "squared_difference", "truediv")},
+    softmax=nn.softmax, log_softmax=nn.log_softmax)
 random = _types.SimpleNamespace(normal=random_normal, uniform=random_uniform,
                                 truncated_normal=truncated_normal, set_random_seed=set_random_seed)
 initializers = _types.SimpleNamespace(

@@ -134,6 +134,9 @@ class Const(Op):
 class Identity(Op):
     """The input itself; `stop_gradient` is the same with no gradient."""
 
+    formulas = ("∂x/∂x = 1",)
+    elementwise = True
+
     def __init__(self, differentiable=True):
         self.differentiable = differentiable
         self.kind = "identity" if differentiable else "stop_gradient"

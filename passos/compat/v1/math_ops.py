@@ -12,6 +12,7 @@ axis 0; a float32 tensor times a Python float stays float32.
 """
 import numpy as np
 
+from ...core import registry
 from ...core.op import ElementwiseOp
 from ...graph.graph import Symbol, get_default_graph
 from ...ops import arithmetic as ar, elementwise as el, matmul as mm, movement as mv
@@ -63,33 +64,36 @@ def _no_grad(kind, ufunc, default, doc, to=None, arity=1):
     return (_unary if arity == 1 else _binary)(lambda *xs: _apply(op, *xs), default, doc)
 
 
-add = _binary(ar.add, "Add", "x + y, elementwise with broadcasting.")
-subtract = _binary(ar.subtract, "Sub", "x - y, elementwise with broadcasting.")
-multiply = _binary(ar.multiply, "Mul", "x * y, elementwise with broadcasting.")
-divide = truediv = _binary(ar.divide, "truediv", "x / y; integers give floats (as Python 3's /).")
+def wrap(entry):
+    """tf.<name>: the passos function registered for TF1 (same name and inputs), with name=."""
+    function = entry.function
+    arity = function.__code__.co_argcount - len(function.__defaults__ or ())
+    if arity not in (1, 2):
+        raise TypeError(f"{entry.name}: registered for TF1 with {arity} inputs; passos.compat.v1 "
+                        "wraps functions of one or two tensors")
+    fn = (_unary if arity == 1 else _binary)(function, entry.tf, function.__doc__)
+    fn.__name__ = fn.__qualname__ = entry.name
+    return fn
+
+
+# tf.add, tf.exp, tf.sigmoid ...: the registered passos functions (passos.core.registry)
+REGISTERED = {e.name: wrap(e) for e in registry.entries() if e.tf is not None}
+
+
+def registered(space):
+    """{name: TF1 function} of the passos functions registered in `space` ("tf", "tf.nn" ...)."""
+    return {e.name: REGISTERED[e.name] for e in registry.entries(space)}
+
+
+globals().update(REGISTERED)
+truediv = REGISTERED["divide"]
 floordiv = _no_grad("floordiv", np.floor_divide, "floordiv", "x // y, rounded down.", arity=2)
 floormod = mod = _no_grad("floormod", np.mod, "FloorMod", "x % y, with the sign of y.", arity=2)
-maximum = _binary(ar.maximum, "Maximum", "The larger of x and y, elementwise.")
-minimum = _binary(ar.minimum, "Minimum", "The smaller of x and y, elementwise.")
 pow = _binary(ar.power, "Pow", "x ** y, elementwise.")  # noqa: A001 - the TF1 name
-equal = _binary(ar.equal, "Equal", "x == y, elementwise (bool).")
-not_equal = _binary(ar.not_equal, "NotEqual", "x != y, elementwise (bool).")
-less = _binary(ar.less, "Less", "x < y, elementwise (bool).")
-less_equal = _binary(ar.less_equal, "LessEqual", "x <= y, elementwise (bool).")
-greater = _binary(ar.greater, "Greater", "x > y, elementwise (bool).")
-greater_equal = _binary(ar.greater_equal, "GreaterEqual", "x >= y, elementwise (bool).")
 logical_and = _no_grad("logical_and", np.logical_and, "LogicalAnd", "x and y.", bool, 2)
 logical_or = _no_grad("logical_or", np.logical_or, "LogicalOr", "x or y.", bool, 2)
 logical_xor = _no_grad("logical_xor", np.logical_xor, "LogicalXor", "x xor y.", bool, 2)
 logical_not = _no_grad("logical_not", np.logical_not, "LogicalNot", "not x.", bool)
-negative = _unary(ar.negative, "Neg", "-x.")
-square = _unary(el.square, "Square", "x², elementwise.")
-sqrt = _unary(el.sqrt, "Sqrt", "Square root, elementwise.")
-exp = _unary(el.exp, "Exp", "e ** x, elementwise.")
-log = _unary(el.log, "Log", "Natural logarithm, elementwise.")
-abs = _unary(el.abs, "Abs", "|x|, elementwise.")  # noqa: A001 - the TF1 name
-sigmoid = _unary(el.sigmoid, "Sigmoid", "1 / (1 + e^-x), elementwise.")
-tanh = _unary(el.tanh, "Tanh", "Hyperbolic tangent, elementwise.")
 floor = _no_grad("floor", np.floor, "Floor", "Largest integer not above x (no gradient).")
 ceil = _no_grad("ceil", np.ceil, "Ceil", "Smallest integer not below x (no gradient).")
 round = _no_grad("round", np.round, "Round", "x rounded, halves to even (no gradient).")  # noqa: A001
@@ -101,7 +105,7 @@ def div(x, y, name=None):
     x, y = inputs(x, y)
     kinds = {np.asarray(v).dtype.kind if not isinstance(v, Symbol) else v.dtype.kind
              for v in (x, y) if not isinstance(v, (int, float))}
-    return (floordiv if kinds <= set("iu") else divide)(x, y, name=name)
+    return (floordiv if kinds <= set("iu") else truediv)(x, y, name=name)
 
 
 def reciprocal(x, name=None):

@@ -19,7 +19,9 @@ from ...graph.graph import Symbol, get_default_graph
 from ...ops import arithmetic as ar, conv as cv, elementwise as el, nn as pn, pool as pl
 from ...ops import random as passos_random, reduce as rd
 from .framework import inputs, named, stop_gradient
-from .math_ops import sigmoid, tanh  # noqa: F401 - tf.nn.sigmoid, tf.nn.tanh
+from .math_ops import registered as _registered
+
+globals().update(_registered("tf.nn"))  # tf.nn.sigmoid, tf.nn.tanh: as tf.sigmoid, tf.tanh
 
 
 def relu(features, name=None):
