@@ -233,7 +233,7 @@ def all_op_kinds():
            movement.Reshape((1,)), movement.Transpose(), movement.GetItem(0),
            movement.Concatenate(), movement.Stack(), movement.Pad(((0, 0),)),
            movement.BroadcastTo((1,)), nn.Softmax(), nn.LogSoftmax(), nn.SoftmaxCrossEntropy(),
-           nn.SparseSoftmaxCrossEntropy(), dropout.Dropout(0.5), resize.Upsample((2,))]
+           nn.SparseSoftmaxCrossEntropy(), dropout.Dropout(), resize.Upsample((2,))]
     ops += [conv.Conv(r) for r in (1, 2, 3)]
     ops += [cls(r, 2) for cls in (pool.MaxPool, pool.AvgPool) for r in (1, 2, 3)]
     return ops
