@@ -62,11 +62,11 @@ class Dropout(Op):
         return gy * saved, None
 
     def shape(self, x, rate):
-        if rate is not None and len(rate) != 0:
+        if len(rate) != 0:
             raise ShapeError(f"dropout: the rate (or keep_prob) must be a scalar, got shape "
                              f"{describe(rate)}")
         noise = self.noise_shape
-        if x is not None and noise is not None and (len(noise) != len(x) or any(
+        if noise is not None and (len(noise) != len(x) or any(
                 n not in (None, 1) and d is not None and n != d for d, n in zip(x, noise))):
             raise ShapeError(f"dropout: noise_shape {describe(noise)} does not fit inputs of "
                              f"shape {describe(x)}; use 1 (shared) or None (from x) per axis")

@@ -38,8 +38,8 @@ class MovingAverageUpdate(Op):
         return average
 
     def shape(self, average, value, x=None):
-        if average is not None and value is not None and (len(value) != len(average) or any(
-                a is not None and b is not None and a != b for a, b in zip(average, value))):
+        if len(value) != len(average) or any(
+                a is not None and b is not None and a != b for a, b in zip(average, value)):
             raise ShapeError(f"{self.kind}: the average has shape {describe(average)}, the "
                              f"value has shape {describe(value)}")
         return average

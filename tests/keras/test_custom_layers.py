@@ -1,4 +1,4 @@
-"""Keras-2 custom layers as tutorials write them: `call` gets `training` only when it takes it."""
+"""Keras-2 custom layers as tutorials write them: `call` may omit `training`; weights alone train."""
 import numpy as np
 import pytest
 
