@@ -1,4 +1,4 @@
-"""Keras-2 custom layers as tutorials write them: `call` gets `training` only when it takes it."""
+"""Keras-2 custom layers as tutorials write them: `call` may omit `training`; weights alone train."""
 import numpy as np
 import pytest
 
@@ -73,53 +73,95 @@ def test_training_reaches_a_call_that_takes_it_by_name_or_by_kwargs():
 
 
 class WeightAlone(Layer):
-    """y = x * use(s): an op applies to the weight s alone before it meets the input."""
+    """y = combine(x, use(w)): an op applies to the weight w (2, 3) alone before it meets x."""
 
     def __init__(self, use, **kwargs):
         super().__init__(**kwargs)
         self.use = use
 
     def build(self, input_shape):
-        self.s = self.add_weight("s", (3,), "ones")
-        self.s.data[:] = [0.5, -0.25, 1.0]
+        self.w = self.add_weight("w", (2, 3), "zeros")
+        self.w.data[:] = [[0.5, -0.25, 1.0], [0.75, -1.5, 0.25]]
 
     def call(self, x):
-        return x * self.use(self.s)
+        return self.use(x, self.w)
 
 
+# x has shape (batch, 2, 3); each use reads the weight through one op of its own first
 USES = {
-    "exp": passos.exp,
-    "reshape": lambda s: passos.reshape(s, (1, 3)),
-    "transpose": lambda s: passos.transpose(passos.reshape(s, (3, 1))),
-    "indexing": lambda s: s[::-1],
-    "reduction": lambda s: passos.sum(s * s),
+    "exp": lambda x, w: x * passos.exp(w),
+    "transpose": lambda x, w: passos.matmul(x, passos.transpose(w)),
+    "reshape": lambda x, w: passos.matmul(x, passos.reshape(w, (3, 2))),
+    "row w[0]": lambda x, w: x * w[0],
+    "column w[:, 1]": lambda x, w: x[:, :, 0] * w[:, 1],
+    "reversed": lambda x, w: x * w[::-1],
+    "sum": lambda x, w: x * passos.sum(w * w),
+    "mean": lambda x, w: x * passos.mean(w, axis=0),
 }
 
 
+def eager_loss(layer, x, target):
+    return passos.mean(passos.square(layer(passos.tensor(x, dtype="float64")) - target))
+
+
 @pytest.mark.parametrize("use", USES.values(), ids=USES.keys())
-def test_a_weight_used_alone_trains_with_the_eager_gradient(use):
-    """Traced into a plan, the op on the weight alone reads it live (not a frozen copy)."""
+def test_a_weight_used_alone_trains_under_fit_with_the_eager_gradient(use):
+    """Traced into a plan, the op on the weight alone reads it live (not a frozen copy).
+
+    One fit step with SGD(lr=1) moves w by minus the plan's gradient, which must equal
+    the eager gradient of the same batch and a float64 central finite difference.
+    """
     rng = np.random.default_rng(3)
-    x, target = rng.normal(size=(8, 3)), rng.normal(size=(8, 3))
-    layer = WeightAlone(use, input_shape=(3,), dtype="float64")
-    model = Sequential([layer])
+    x = rng.normal(size=(8, 2, 3))
+    inputs = Input(shape=(2, 3), dtype="float64")  # a float64 plan, for a float64 comparison
+    layer = WeightAlone(use, dtype="float64")
+    model = Model(inputs, layer(inputs))
     model.compile(optimizers.SGD(lr=1.0), "mse")
-    # the eager gradient of the same loss, and a central finite difference of it
-    s = layer.s
-    loss = passos.mean(passos.square(layer(passos.tensor(x, dtype="float64")) - target))
+    w, start = layer.w, layer.w.data.copy()
+    # targets that float32 holds exactly (fit feeds targets as float32)
+    target = rng.normal(size=use(passos.tensor(x), passos.tensor(start)).shape)
+    target = target.astype(np.float32).astype(np.float64)
+    # 1. the eager gradient of the loss, and a central finite difference of it
+    loss = eager_loss(layer, x, target)
     loss.backward()
-    eager = s.grad.copy()
-    s.grad = None
+    eager, w.grad = w.grad.copy(), None
 
     def loss_at(values):
-        saved = s.data.copy()
-        s.data[:] = values
-        value = float(np.mean((x * use(passos.tensor(s.data)).numpy() - target) ** 2))
-        s.data[:] = saved
-        return value
-    step, start = 1e-6, s.data.copy()
-    numeric = [(loss_at(start + step * e) - loss_at(start - step * e)) / (2 * step)
-               for e in np.eye(3)]
+        w.data[:] = values
+        return float(eager_loss(layer, x, target).numpy())
+    step, numeric = 1e-6, np.zeros_like(start)
+    for i in np.ndindex(start.shape):
+        e = np.zeros_like(start)
+        e[i] = step
+        numeric[i] = (loss_at(start + e) - loss_at(start - e)) / (2 * step)
+    w.data[:] = start
+    assert np.abs(eager).max() > 1e-3  # the case has a gradient to check
     np.testing.assert_allclose(eager, numeric, rtol=1e-6, atol=1e-9)
-    model.train_on_batch(x, target)  # SGD with lr 1: s moves by minus its gradient
-    np.testing.assert_allclose(start - s.data, eager, rtol=1e-6)
+    # 2. one step of fit (one batch of 8): the weight moves by minus the plan's gradient
+    history = model.fit(x, target, epochs=1, batch_size=8, verbose=0)
+    assert history.history["loss"][0] == pytest.approx(float(loss.numpy()), rel=1e-6)
+    np.testing.assert_allclose(start - w.data, eager, rtol=1e-9, atol=1e-12)
+    # 3. predict and evaluate read the moved weight, not the value it had when traced
+    moved = use(passos.tensor(x), passos.tensor(w.data)).numpy()
+    np.testing.assert_allclose(model.predict(x), moved, rtol=1e-12)
+    assert model.evaluate(x, target, verbose=0) == pytest.approx(
+        float(np.mean((moved - target) ** 2)), rel=1e-12)
+
+
+def test_a_custom_layer_without_training_works_in_summary_and_a_functional_model():
+    """Keras 2's usual custom layer: a weight and `def call(self, x):`, wired functionally."""
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(16, 2, 3)), rng.normal(size=(16, 2, 3))
+    inputs = Input(shape=(2, 3), dtype="float64")
+    layer = WeightAlone(USES["exp"], dtype="float64", name="scaled")
+    model = Model(inputs, layer(inputs))
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert any("scaled (WeightAlone)" in line and "(None, 2, 3)" in line and "6" in line
+               for line in lines)
+    model.compile(optimizers.SGD(lr=0.1), "mse")
+    before, start = model.evaluate(x, y, verbose=0), layer.w.data.copy()
+    model.fit(x, y, epochs=3, batch_size=4, verbose=0)
+    assert not np.allclose(layer.w.data, start)
+    assert model.evaluate(x, y, verbose=0) < before
+    np.testing.assert_allclose(model.predict(x), x * np.exp(layer.w.data), rtol=1e-12)

@@ -260,6 +260,40 @@ def test_compiled_train_step_after_conv_counts_every_cell_in_the_variance():
     assert not np.allclose(gamma, 1) and not np.allclose(beta, 0)
 
 
+def test_the_moving_average_update_is_one_op_eager_and_in_plans():
+    """No graph branch: the same update op runs now (eager) and as a plan's update node."""
+    from passos.graph.graph import Graph, placeholder
+    from passos.graph.session import Session
+    from passos.ops.moving_average import MovingAverageUpdate
+    x = arr(8, 3, mean=1.0)
+    bn = L.BatchNormalization(momentum=0.5)
+    for _ in range(3):  # eager: the weights move now, nothing is kept for plans
+        bn(P.tensor(x), training=True)
+    assert bn._updates == []
+    np.testing.assert_allclose(bn.moving_mean.data, 0.875 * x.mean(0), rtol=1e-6)
+    with Graph().as_default() as graph:
+        bn(placeholder("float32", (None, 3)), training=True)
+    assert [type(u.op) for u in bn._updates] == [MovingAverageUpdate] * 2
+    # the updates read the layer's weights live: each run moves them again
+    session, feed = Session(graph), {graph.get_tensor_by_name("placeholder"): x}
+    mean, _ = session.run(bn._updates, feed)
+    np.testing.assert_allclose(bn.moving_mean.data, 0.9375 * x.mean(0), rtol=1e-6)
+    # a fetched value is a copy: later updates do not change it under the caller
+    assert not np.shares_memory(mean, bn.moving_mean.data)
+    session.run(bn._updates, feed)
+    np.testing.assert_allclose(mean, 0.9375 * x.mean(0), rtol=1e-6)
+    np.testing.assert_allclose(bn.moving_mean.data, 0.96875 * x.mean(0), rtol=1e-6)
+
+
+def test_moving_average_update_checks_shapes():
+    from passos.graph.graph import Graph, placeholder
+    from passos.ops.moving_average import moving_average_update
+    with Graph().as_default():
+        with pytest.raises(P.ShapeError, match=r"moving_average_update: the average has shape "
+                                               r"\(3,\), the value has shape \(4,\)"):
+            moving_average_update(P.tensor(np.zeros(3)), placeholder("float32", (4,)), 0.9)
+
+
 # -- gradients ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("shape,axis,training", [((5, 3), -1, True), ((5, 3), -1, False),
                                                  ((2, 2, 3, 2), 1, True),

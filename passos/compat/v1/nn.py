@@ -13,12 +13,11 @@ array([[0.09 , 0.245, 0.665]], dtype=float32)
 import numpy as np
 
 from ... import arguments
-from ...core.op import Op
 from ...core.shapes import describe
 from ...graph.graph import Symbol, get_default_graph
-from ...ops import arithmetic as ar, conv as cv, elementwise as el, nn as pn, pool as pl
-from ...ops import random as passos_random, reduce as rd
-from .framework import inputs, named, stop_gradient
+from ...ops import arithmetic as ar, conv as cv, dropout as pd, elementwise as el, nn as pn
+from ...ops import pool as pl, reduce as rd
+from .framework import inputs, named, state, stop_gradient
 from .math_ops import registered as _registered
 
 globals().update(_registered("tf.nn"))  # tf.nn.sigmoid, tf.nn.tanh: as tf.sigmoid, tf.tanh
@@ -152,49 +151,28 @@ def xw_plus_b(x, weights, biases, name=None):
 
 
 # -- dropout ----------------------------------------------------------------------------------------
-class _Dropout(Op):
-    """Keep each value with probability keep_prob (a fed tensor or a number) and scale it by 1/keep_prob."""
-
-    kind = "dropout"
-    saves = True
-
-    def forward(self, x, keep_prob):
-        keep_prob = float(keep_prob)
-        if not 0 < keep_prob <= 1:
-            raise ValueError(f"dropout: keep_prob must be in (0, 1], got {keep_prob}")
-        if keep_prob == 1:
-            return x, None
-        keep = passos_random.generator().random(np.shape(x), dtype=np.float32) < keep_prob
-        mask = keep * np.asarray(1 / keep_prob, dtype=np.asarray(x).dtype)
-        return x * mask, mask
-
-    def vjp(self, gy, xs, y, saved, needs):
-        return (gy if saved is None else gy * saved), None
-
-    def shape(self, x, keep_prob):
-        return x
-
-    def dtype(self, x, keep_prob):
-        return x
-
-
-DROPOUT = _Dropout()
-
-
 def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
-    """x with each value zeroed with probability 1 - keep_prob (or `rate`), the rest scaled up.
+    """x with each value zeroed with probability `rate` (or 1 - keep_prob), the rest scaled up.
 
-    Applied whenever it runs (TF1 has no training flag): feed keep_prob=1.0 to evaluate.
+    Applied whenever it runs (TF1 has no training flag): feed keep_prob=1.0 to
+    evaluate, which passes the values through exactly. It is the op behind
+    keras.layers.Dropout: the same `seed` gives the same masks.
     """
     if (keep_prob is None) == (rate is None):
         raise ValueError("dropout: give exactly one of keep_prob and rate")
-    if keep_prob is None:
-        keep_prob = ar.subtract(1.0, rate) if isinstance(rate, Symbol) else 1.0 - rate
-    if noise_shape is not None:
-        raise NotImplementedError("dropout: noise_shape is not supported by passos.compat.v1")
+    if keep_prob is not None and not isinstance(keep_prob, Symbol):
+        if not arguments.is_number(keep_prob) or not 0 < keep_prob <= 1:
+            raise ValueError(f"dropout: keep_prob must be a number in (0, 1], got {keep_prob!r}")
+        keep_prob, rate = None, 1.0 - float(keep_prob)
+    elif rate is not None and not isinstance(rate, Symbol):
+        rate = arguments.number(rate, "dropout", "rate", 0, 1)
+    graph_seed = state().seed
+    if seed is not None and graph_seed is not None:  # as TF1: the graph seed, then the op's
+        seed = (graph_seed, int(seed))
+
     def build():
-        values = inputs(x, keep_prob)
-        out = get_default_graph().add_op(DROPOUT, values)
+        values = inputs(x, rate if keep_prob is None else ar.subtract(1.0, keep_prob))
+        out = get_default_graph().add_op(pd.Dropout(noise_shape, seed), values)
         if out.shape is None and isinstance(values[0], Symbol):
             out.shape = values[0].shape  # a keep_prob placeholder of unknown shape hides nothing
         return out

@@ -154,8 +154,12 @@ class Layer:
         return int(sum(w.data.size for w in self.weights))
 
     def add_update(self, update):
-        """Record a graph-mode state update (e.g. BatchNormalization's moving averages)."""
-        self._updates.append(update)
+        """Record a traced state update (e.g. BatchNormalization's moving averages) for plans.
+
+        An eager update has already happened, so only graph nodes are kept.
+        """
+        if isinstance(update, Symbol):
+            self._updates.append(update)
 
     # -- building and calling --------------------------------------------------
     def build(self, input_shape):

@@ -2,8 +2,9 @@
 import numpy as np
 
 from ... import arguments
+from ...core.apply import apply
 from ...core.shapes import describe
-from ...ops.dropout import dropout
+from ...ops import dropout as dropout_op
 from ...ops.matmul import matmul
 from ...ops.movement import reshape, transpose
 from .. import activations, initializers
@@ -74,11 +75,13 @@ class Dropout(Layer):
         self.noise_shape = None if noise_shape is None else arguments.shape(
             noise_shape, layer_label(self), "noise_shape")
         self.seed = seed
+        # one op for the layer's life: with a seed, its masks follow one sequence
+        self._dropout = dropout_op.Dropout(self.noise_shape, seed)
 
     def call(self, x, training=False):
         if not training or self.rate == 0:
             return x
-        return dropout(x, self.rate, self.noise_shape)
+        return apply(self._dropout, x, self.rate)
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate,

@@ -1,56 +1,11 @@
 """BatchNormalization: normalise with batch statistics while training, moving averages after."""
-import numpy as np
-
 from ... import arguments
-from ...core.op import Op
 from ...core.shapes import describe
-from ...graph.graph import Symbol
 from ...ops import elementwise as el, reduce as rd
 from ...ops.movement import reshape
+from ...ops.moving_average import moving_average_update
 from .. import initializers
 from ..engine.base_layer import Layer, layer_error, layer_label
-
-
-class MovingAverageUpdate(Op):
-    """Graph node: average = momentum * average + (1 - momentum) * value, in place.
-
-    With `unbias_axes`, the value (a variance over those axes of the second
-    input) is first scaled by n / (n - 1), n being counted at run time.
-    """
-
-    kind = "moving_average_update"
-    differentiable = False
-
-    def __init__(self, average, momentum, unbias_axes=None):
-        self.average, self.momentum, self.unbias_axes = average, momentum, unbias_axes
-
-    def attrs(self):
-        return {"average": self.average.name, "momentum": self.momentum}
-
-    def shape(self, *shapes):
-        return ()
-
-    def dtype(self, *dtypes):
-        return np.dtype(bool)
-
-    def bind(self, session, node):
-        average, momentum, axes = self.average, self.momentum, self.unbias_axes
-
-        def update(value, x=None):
-            if axes is not None:
-                value = _unbiased(value, np.shape(x), axes)
-            _moving_average(average, value, momentum)
-        return update
-
-
-def _unbiased(variance, shape, axes):
-    n = int(np.prod([shape[i] for i in axes]))
-    return variance * (n / max(n - 1, 1))
-
-
-def _moving_average(average, value, momentum):
-    average.data *= momentum
-    average.data += (1 - momentum) * np.asarray(value, average.dtype)
 
 
 class BatchNormalization(Layer):
@@ -113,17 +68,14 @@ class BatchNormalization(Layer):
         return y
 
     def _update_moving_averages(self, x, mean, variance, reduce_axes):
-        """Moving averages of the mean and the unbiased variance, as Keras 2 keeps them."""
-        if isinstance(x, Symbol):
-            graph = x.graph
-            self.add_update(graph.add_op(MovingAverageUpdate(self.moving_mean, self.momentum),
-                                         [mean]))
-            self.add_update(graph.add_op(MovingAverageUpdate(
-                self.moving_variance, self.momentum, reduce_axes), [variance, x]))
-        else:  # concrete: a Tensor or a NumPy array called eagerly
-            _moving_average(self.moving_mean, mean.data, self.momentum)
-            _moving_average(self.moving_variance,
-                            _unbiased(variance.data, np.shape(x), reduce_axes), self.momentum)
+        """Moving averages of the mean and the unbiased variance, as Keras 2 keeps them.
+
+        The same ops eagerly (the weights change now) and traced (a plan's
+        update nodes change them at each training step).
+        """
+        self.add_update(moving_average_update(self.moving_mean, mean, self.momentum))
+        self.add_update(moving_average_update(self.moving_variance, variance, self.momentum,
+                                              x, unbias_axes=reduce_axes))
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
