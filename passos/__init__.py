@@ -8,7 +8,6 @@ The eager API lives here; the graph API in `passos.graph`.
 >>> x.grad
 array([2., 4.], dtype=float32)
 """
-from . import ops as _ops  # installs the operators on Tensor
 from .core.autodiff import no_grad
 from .core.shapes import ShapeError
 from .kernels.threads import compute_threads

@@ -1,5 +1,4 @@
 """Activation functions by Keras name: softmax, elu, relu, tanh, sigmoid, hard_sigmoid, linear."""
-from .. import ops as _ops  # noqa: F401 - installs the tensor operators
 from ..ops import elementwise, nn
 
 
