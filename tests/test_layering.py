@@ -7,6 +7,8 @@ below; a higher layer extends a lower one through a hook the lower one declares.
 """
 import ast
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
@@ -184,3 +186,20 @@ def test_the_checks_catch_what_they_look_for():
     assert cycles(graph) == [["passos.core.tensor", "passos.keras.models"]]
     with pytest.raises(LookupError, match="no layer"):
         layer_of("elsewhere.module")
+
+
+def test_front_ends_patch_no_core_class():
+    """Front ends extend the core through declared hooks: importing them changes no core class."""
+    code = """if True:
+        import passos, passos.graph as g
+        from passos.core.tensor import Tensor
+        classes = [Tensor, g.Symbol, g.VariableSymbol, g.Graph, g.Session]
+        before = [dict(vars(c)) for c in classes]
+        import passos.compat.v1, passos.keras, passos.explain
+        changed = [f"{c.__name__}.{name}" for c, old in zip(classes, before)
+                   for name in set(old) | set(vars(c)) if old.get(name) is not vars(c).get(name)]
+        print(sorted(changed))
+    """
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=PACKAGE.parent, check=True).stdout
+    assert out.strip() == "[]", f"importing the front ends changed core classes: {out}"
