@@ -31,9 +31,17 @@ LAYERS = [
                "passos.course"]),
 ]
 
-# Violations found in files owned by other engineers of issue 12, each with its
-# reason; (importer, imported) pairs. Empty this list as they are fixed.
-PENDING = {}
+# Known violations, each with its reason: {(importer, imported): why}. Both sit in
+# files other engineers of issue 12 are rewriting; empty this table as they land.
+PENDING = {
+    ("passos.keras.layers.convolutional", "passos.keras.engine.fusion"):
+        "Conv.call asks fusion.active() and fusion.py matches layer classes (a cycle through "
+        "keras.layers.pooling); fusion becomes a plan rewrite pass (issue 12, point 2)",
+    ("passos.keras.engine.training", "passos.keras.saving"):
+        "Model.save/save_weights/load_weights import keras.saving when called, and keras.saving "
+        "imports the engine to rebuild models: load_model should find Sequential and Model "
+        "through a registry the engine declares (keras/engine, rewritten under point 1-2)",
+}
 
 
 def layer_of(module):
@@ -69,17 +77,23 @@ def imports(module, path, known):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")
-                anchor = anchor[:len(anchor) - (node.level - 1)]
-                base = ".".join(anchor + ([base] if base else []))
+            base = resolve(node, package)
             for alias in node.names:
                 # `from pkg import name` imports the submodule pkg.name when there is one.
                 sub = f"{base}.{alias.name}"
                 found.append((node.lineno, sub if sub in known else base))
     return [(line, name) for line, name in found
             if name == "passos" or name.startswith("passos.")]
+
+
+def resolve(node, package):
+    """The absolute module name a `from ... import` statement in `package` imports from."""
+    base = node.module or ""
+    if not node.level:
+        return base
+    anchor = package.split(".")
+    anchor = anchor[:len(anchor) - (node.level - 1)]
+    return ".".join(anchor + ([base] if base else []))
 
 
 def import_graph():
@@ -203,3 +217,35 @@ def test_front_ends_patch_no_core_class():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=PACKAGE.parent, check=True).stdout
     assert out.strip() == "[]", f"importing the front ends changed core classes: {out}"
+
+
+def side_effect_imports():
+    """`file:line: module` for each passos module a module imports (at module level) and never uses.
+
+    Such an import is there for its side effect only. Imports inside functions are left
+    out: there a bare import checks that an optional extra is installed, failing early.
+    """
+    known, found = modules(), []
+    for module, path in known.items():
+        if path.name == "__init__.py":  # a package's imports are its namespace
+            continue
+        tree = ast.parse(path.read_text(), str(path))
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        package = module.rpartition(".")[0]
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                bound = [(a.asname or a.name.partition(".")[0], a.name) for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = resolve(node, package)
+                bound = [(a.asname or a.name, f"{base}.{a.name}") for a in node.names]
+            else:
+                continue
+            found += [f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {imported}"
+                      for name, imported in bound if imported in known and name not in used]
+    return found
+
+
+def test_no_module_is_imported_for_its_side_effect():
+    found = side_effect_imports()
+    assert not found, ("modules imported only for their side effect (declare the mechanism "
+                       "instead):\n" + "\n".join(found))
