@@ -33,11 +33,18 @@ def extend(cls, **methods):
     """
     if cls not in (Symbol, VariableSymbol, Graph):
         raise TypeError(f"extend(): {cls.__name__} is not Symbol, VariableSymbol or Graph")
-    taken = sorted(n for n in methods if hasattr(cls, n) and n not in OPERATOR_HOOKS)
+    taken = sorted(n for n in methods if not _open(cls, n))
     if taken:
         raise ValueError(f"extend({cls.__name__}): {taken} belong to the core; a front end adds "
-                         "methods under new names")
+                         "methods under new names (or the operators in OPERATOR_HOOKS)")
     _EXTRA.setdefault(cls, {}).update(methods)
+
+
+def _open(cls, name):
+    """Whether a front end may define `name` on `cls`: a new name, or an operator hook of nodes."""
+    if name.startswith("__"):
+        return name in OPERATOR_HOOKS and issubclass(cls, Symbol)
+    return not hasattr(cls, name)
 
 
 def _extra(obj, name):
@@ -59,6 +66,20 @@ class Extensible:
         if found is None:
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         return found.__get__(self)
+
+
+def _operator_hook(name):
+    """The operator `name` of nodes: a front end's, or unsupported (NotImplemented)."""
+    def method(self, *other):
+        found = _extra(self, name)
+        if found is not None:
+            return found(self, *other)
+        if other:
+            return NotImplemented
+        raise TypeError(f"bad operand type for {name}: '{self.name}' (no front end defines it; "
+                        "passos.compat.v1 does)")
+    method.__name__ = name
+    return method
 
 
 class Symbol(Extensible, Symbolic):
@@ -105,21 +126,9 @@ class Symbol(Extensible, Symbolic):
                             f"(shape {describe(self.shape)}); use tf.unstack(x, num=...)")
         return (self[i] for i in range(self.shape[0]))
 
-
-def _operator_hook(name):
-    def method(self, *other):
-        found = _extra(self, name)
-        if found is not None:
-            return found(self, *other)
-        if other:
-            return NotImplemented
-        raise TypeError(f"bad operand type for {name}: '{self.name}' (passos.compat.v1 defines it)")
-    method.__name__ = name
-    return method
-
-
-for _name in OPERATOR_HOOKS:
-    setattr(Symbol, _name, _operator_hook(_name))
+    # operators left to front ends (see extend)
+    (__floordiv__, __rfloordiv__, __mod__, __rmod__, __and__, __rand__, __or__, __ror__,
+     __xor__, __rxor__, __invert__) = (_operator_hook(n) for n in OPERATOR_HOOKS)
 
 
 class VariableSymbol(Symbol):

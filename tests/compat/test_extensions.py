@@ -37,6 +37,8 @@ def test_tf1_methods_work_on_every_graph(make):
 def test_extend_adds_names_and_never_replaces_the_core():
     with pytest.raises(ValueError, match=r"\['name'\] belong to the core"):
         extend(g.Symbol, name=lambda self: "mine")
+    with pytest.raises(ValueError, match=r"\['__add__'\] belong to the core"):
+        extend(g.Symbol, __add__=lambda a, b: 0)
     with pytest.raises(TypeError, match="not Symbol"):
         extend(np.ndarray, eval=lambda self: 0)
 
@@ -46,3 +48,4 @@ def test_operators_without_a_front_end_method_stay_unsupported():
         x = g.placeholder("float32", (2,), name="x")
     with pytest.raises(TypeError, match="unsupported operand"):
         [1, 2] ^ x  # noqa: B018 - tf registers __xor__, not the reflected __rxor__
+    assert g.Symbol.__xor__.__name__ == "__xor__" and "__xor__" in vars(g.Symbol)
