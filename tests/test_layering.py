@@ -2,9 +2,11 @@
 
 Every module of `passos` is read with `ast` (imports at module level and inside
 functions alike, relative ones resolved) and placed in a layer by `LAYERS`, the
-table `docs/architecture.md` cites. A module may import from its own layer or
-below; a higher layer extends a lower one through a hook the lower one declares.
+one table of which module sits where (the architecture notes cite it). A module
+may import from its own layer or below; a higher layer extends a lower one
+through a hook the lower one declares (e.g. `passos.graph.extend`).
 """
+import functools
 import ast
 import pathlib
 import subprocess
@@ -25,7 +27,7 @@ LAYERS = [
     ("graph", ["passos.graph"]),
     ("library", ["passos.optim", "passos.initializers", "passos.data", "passos.info",
                  "passos.tensorboard", "passos.io",
-                 "passos"]),  # the package itself: eager API re-exports (ops, gradcheck, info)
+                 "passos"]),  # the package's own __init__ (eager API re-exports), not its modules
     ("front ends", ["passos.keras", "passos.compat"]),
     ("tools", ["passos.cli", "passos.explain", "passos.plots", "passos.train_command",
                "passos.course"]),
@@ -49,7 +51,8 @@ def layer_of(module):
     best = None
     for index, (name, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if module == prefix or module.startswith(prefix + "."):
+            inside = prefix != "passos" and module.startswith(prefix + ".")
+            if module == prefix or inside:
                 if best is None or len(prefix) > best[0]:
                     best = (len(prefix), index, name)
     if best is None:
@@ -57,6 +60,7 @@ def layer_of(module):
     return best[1], best[2]
 
 
+@functools.lru_cache(maxsize=None)
 def modules():
     """{dotted name: path} of every module of the package."""
     found = {}
@@ -107,7 +111,7 @@ def import_graph():
                 name = name.rpartition(".")[0]
             if name != module:
                 edges.append((line, name))
-        graph[module] = edges
+        graph[module] = list(dict.fromkeys(edges))  # `from m import a, b`: one edge
     return graph
 
 
@@ -198,8 +202,10 @@ def test_the_checks_catch_what_they_look_for():
     graph = {"passos.core.tensor": [(3, "passos.keras.models")],
              "passos.keras.models": [(5, "passos.core.tensor")]}
     assert cycles(graph) == [["passos.core.tensor", "passos.keras.models"]]
+    assert upward_imports(graph) == ["passos/core/tensor.py:3: passos.core.tensor (core) imports "
+                                     "passos.keras.models (front ends)"]
     with pytest.raises(LookupError, match="no layer"):
-        layer_of("elsewhere.module")
+        layer_of("passos.unplaced_module")
 
 
 def test_front_ends_patch_no_core_class():
