@@ -17,6 +17,15 @@ whose ``elementwise`` is True lets explain read the local derivatives' numbers
 off its vjp of an output gradient of ones. The op's public function carries
 ``@register(...)`` (`passos.core.registry`), which puts it in the namespaces.
 
+The graph plan also reads three attributes, declared here with their defaults:
+
+* ``width``: plan slots one run fills: 1, or 2 when the op ``saves`` (output and
+  saved); an op with several outputs sets it to their number.
+* ``bind``: None, or ``bind(session, node)`` for an op with per-session state
+  (variables, captured tensors): the function the plan calls instead of forward.
+* ``offset``: None, or, for a stand-in for another node's extra output, which
+  slot after that node's first one holds it (the plan never runs such a node).
+
 An op keeps no state on ``self`` beyond its attributes, so one instance can
 run any number of times (graph plans reuse it on every step).
 """
@@ -33,6 +42,15 @@ class Op:
     differentiable = True  # False for comparisons, argmax, casts ...
     formulas = ()          # explain: "∂(a+b)/∂a = 1", ... one text per input
     elementwise = False    # each output element depends only on its own input elements
+
+    width = 1              # plan slots a run fills (2 for an op that saves, by default)
+    bind = None            # bind(session, node) -> the function a plan calls for a stateful op
+    offset = None          # stands for the output this many slots after its input's first
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "width" not in vars(cls):  # an op that saves fills a second slot with what it saved
+            cls.width = 2 if cls.saves else 1
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward")

@@ -7,7 +7,6 @@ chain rule summed over the paths that reach b1.
 """
 import numpy as np
 
-from .. import ops as _ops  # noqa: F401 - installs the tensor operators
 from ..core.tensor import tensor
 from ..ops.elementwise import exp, log
 from ..ops.matmul import matmul

@@ -151,7 +151,7 @@ def _up(x):
 def _run(node, xs):
     """(value, saved) of one op node on float64 inputs."""
     fn = node.fn
-    if hasattr(fn, "bind"):  # state-touching graph ops: keep the value the session gave
+    if fn.bind is not None:  # state-touching graph ops: keep the value the session gave
         return _up(np.asarray(node.value)), node.saved
     if node.op == "dropout":  # keep the trace's random mask, so the function stays fixed
         mask = np.asarray(node.saved, np.float64)

@@ -1,8 +1,6 @@
 """Name-scope clusters for the layered layout: bands per layer, boxes, and pushing siblings apart."""
 from collections import defaultdict
 
-from . import layout
-
 
 def cluster_spans(n, scopes, layer):
     """{cluster path: (first layer, last layer)} over the real nodes inside it."""
@@ -81,8 +79,10 @@ def consistent(rows, scope_of, n):
     return keys
 
 
-def separate_clusters(cross, keys, scope_of, n, layer, breadth, thick, layer_pos, pads):
+def separate_clusters(cross, keys, scope_of, n, layer, breadth, thick, layer_pos, pads, gap):
     """Push sibling items (clusters, or a node beside a cluster) apart where their boxes overlap.
+
+    `gap`: the room wanted between neighbouring boxes (half of it between siblings).
 
     Innermost clusters first; within a parent, items in key order; an item that
     overlaps an earlier one moves right together with everything after it.
@@ -110,7 +110,7 @@ def separate_clusters(cross, keys, scope_of, n, layer, breadth, thick, layer_pos
         done = []
         for i, key in enumerate(order):
             box, cluster = items[key]
-            need = max([b[3] + layout.NODE_GAP / 2 - box[1] for b, c in done
+            need = max([b[3] + gap / 2 - box[1] for b, c in done
                         if (c or cluster) and b[0] < box[2] and box[0] < b[2]], default=0.0)
             if need > 0:
                 for v in inside:

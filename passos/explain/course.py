@@ -5,7 +5,6 @@ with the numbers of `passos.course.backprop` (x = [0.2, 0.7], y = [1, 0]).
 """
 import numpy as np
 
-from .. import ops as _ops  # noqa: F401 - installs the tensor operators
 from ..core.tensor import tensor
 from ..course import backprop
 from ..ops.arithmetic import add, divide, multiply, negative

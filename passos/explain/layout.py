@@ -119,7 +119,8 @@ def layered_layout(sizes, edges, scopes=None, rankdir="TB", sweeps=4, label_size
     cross = _cross(rows, gaps, up, down, dummy, offset, sweeps)
     layer_pos, layer_thick = scope_clusters.layer_positions(rows, thick_of, n, scopes, layer, pads,
                                               LAYER_GAP / 2 if labelled else LAYER_GAP)
-    scope_clusters.separate_clusters(cross, keys, scope_of, n, layer, breadth, thick, layer_pos, pads)
+    scope_clusters.separate_clusters(cross, keys, scope_of, n, layer, breadth, thick, layer_pos, pads,
+                                     NODE_GAP)
     # 5. back to x, y; edges; clusters; canvas
     return _finish(n, sizes, chains, cross, layer_pos, layer_of, layer_thick, breadth_of,
                    thick_of, scopes, layer, pads, tb, label_of)

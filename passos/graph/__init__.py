@@ -13,7 +13,6 @@
 ...     s.run(dw, {x: [[1, 2], [3, 4]]}).ravel().tolist()
 [4.0, 6.0]
 """
-from .. import ops as _ops  # noqa: F401 - installs the shared operators
 from ..ops import operators
 from .gradients import gradients
 from .graph import (Graph, Symbol, Variable, VariableSymbol, get_default_graph,

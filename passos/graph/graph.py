@@ -16,8 +16,73 @@ from ..core.shapes import ShapeError, describe
 from ..core.tensor import Tensor
 from .sources import AssignOp, CaptureOp, GroupOp, PlaceholderOp, VariableOp
 
+# The extension point of front ends: `extend(Symbol, eval=...)` registers methods that
+# nodes (or variables, or graphs) of every graph then have; a class looks them up
+# here (`__getattr__` and the operator hooks below), so no front end patches a class.
+_EXTRA = {}  # class -> {name: function}
+# operators the core leaves to front ends (TF1's //, %, ~, &, |, ^ on graph tensors)
+OPERATOR_HOOKS = ("__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__and__",
+                  "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__invert__")
 
-class Symbol(Symbolic):
+
+def extend(cls, **methods):
+    """Give instances of `cls` (Symbol, VariableSymbol or Graph) a front end's extra methods.
+
+    Only names the class leaves open (or lists in OPERATOR_HOOKS) are accepted,
+    so a front end adds behaviour and never replaces the core's.
+    """
+    if cls not in (Symbol, VariableSymbol, Graph):
+        raise TypeError(f"extend(): {cls.__name__} is not Symbol, VariableSymbol or Graph")
+    taken = sorted(n for n in methods if not _open(cls, n))
+    if taken:
+        raise ValueError(f"extend({cls.__name__}): {taken} belong to the core; a front end adds "
+                         "methods under new names (or the operators in OPERATOR_HOOKS)")
+    _EXTRA.setdefault(cls, {}).update(methods)
+
+
+def _open(cls, name):
+    """Whether a front end may define `name` on `cls`: a new name, or an operator hook of nodes."""
+    if name.startswith("__"):
+        return name in OPERATOR_HOOKS and issubclass(cls, Symbol)
+    return not hasattr(cls, name)
+
+
+def _extra(obj, name):
+    """The front-end method `name` registered for `obj`'s class or a base, or None."""
+    for cls in type(obj).__mro__:
+        found = _EXTRA.get(cls, {}).get(name)
+        if found is not None:
+            return found
+    return None
+
+
+class Extensible:
+    """Finds the methods front ends registered with `extend` (only reached for missing names)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        found = _extra(self, name)
+        if found is None:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        return found.__get__(self)
+
+
+def _operator_hook(name):
+    """The operator `name` of nodes: a front end's, or unsupported (NotImplemented)."""
+    def method(self, *other):
+        found = _extra(self, name)
+        if found is not None:
+            return found(self, *other)
+        if other:
+            return NotImplemented
+        raise TypeError(f"bad operand type for {name}: '{self.name}' (no front end defines it; "
+                        "passos.compat.v1 does)")
+    method.__name__ = name
+    return method
+
+
+class Symbol(Extensible, Symbolic):
     """A value a graph will compute: the output of one node.
 
     `shape` holds None for dimensions known only at run time (None when even
@@ -50,6 +115,21 @@ class Symbol(Symbolic):
                             f"(shape {describe(self.shape)})")
         return self.shape[0]
 
+    def __iter__(self):
+        """The slices along the first axis, which must be known."""
+        if self.shape is None:
+            raise TypeError(f"Cannot iterate over '{self.name}': its shape is unknown")
+        if not self.shape:
+            raise TypeError(f"Cannot iterate over the scalar tensor '{self.name}'")
+        if self.shape[0] is None:
+            raise TypeError(f"Cannot iterate over '{self.name}' with unknown first dimension "
+                            f"(shape {describe(self.shape)}); use tf.unstack(x, num=...)")
+        return (self[i] for i in range(self.shape[0]))
+
+    # operators left to front ends (see extend)
+    (__floordiv__, __rfloordiv__, __mod__, __rmod__, __and__, __rand__, __or__, __ror__,
+     __xor__, __rxor__, __invert__) = (_operator_hook(n) for n in OPERATOR_HOOKS)
+
 
 class VariableSymbol(Symbol):
     """A graph variable: its value lives in each Session, set by its `initializer`."""
@@ -67,7 +147,7 @@ class VariableSymbol(Symbol):
         return self.graph.add_op(AssignOp(self, "assign_sub"), [delta])
 
 
-class Graph:
+class Graph(Extensible):
     """A container of nodes, built once and run many times by Sessions."""
 
     def __init__(self):
@@ -78,6 +158,7 @@ class Graph:
         self._captured = {}  # id(eager tensor) -> its node
         self._origin = None  # (Keras layer name or None, part of a gradient) of new nodes
         self.origins = {}    # node index -> its origin, where one was set
+        self.front_ends = {}  # what a front end keeps per graph (TF1: collections), by its name
 
     @contextlib.contextmanager
     def as_default(self):
@@ -93,7 +174,7 @@ class Graph:
         """Prefix the names of nodes created inside with `name/`."""
         self._scopes.append(name)
         try:
-            yield self._prefix()
+            yield self.prefix()
         finally:
             self._scopes.pop()
 
@@ -113,12 +194,23 @@ class Graph:
         """(layer name or None, whether the node computes a gradient)."""
         return self.origins.get(node.index, (None, False))
 
-    def _prefix(self):
+    @contextlib.contextmanager
+    def absolute_name_scope(self, prefix):
+        """Name nodes under exactly `prefix` ('a/b/' or ''), whatever scopes are open."""
+        saved = self._scopes
+        self._scopes = [prefix[:-1]] if prefix else []
+        try:
+            yield prefix
+        finally:
+            self._scopes = saved
+
+    def prefix(self):
+        """The current name-scope prefix ('outer/inner/' or '')."""
         return "".join(s + "/" for s in self._scopes)
 
     def unique_name(self, base):
         """`base` prefixed with the current scope, with _1, _2 ... added when taken."""
-        name = self._prefix() + base
+        name = self.prefix() + base
         count = self._counts.get(name, 0)
         self._counts[name] = count + 1
         return name if count == 0 else f"{name}_{count}"
@@ -134,7 +226,7 @@ class Graph:
             try:
                 shape = op.shape(*shapes)
             except ShapeError as error:
-                raise ShapeError(f"{error} (building node '{self._prefix()}{name or op.kind}' "
+                raise ShapeError(f"{error} (building node '{self.prefix()}{name or op.kind}' "
                                  f"from {_describe_inputs(converted)})") from None
         node = Symbol(self, op, converted, shape, np.dtype(op.dtype(*dtypes)),
                       self.unique_name(name or op.kind))
@@ -244,7 +336,7 @@ def Variable(initial_value, name=None, dtype=None, trainable=True):  # noqa: N80
     var.trainable = trainable
     graph.nodes.append(var)
     graph.variables.append(var)
-    own_name = var.name[len(graph._prefix()):]  # the scope prefix is added again below
+    own_name = var.name[len(graph.prefix()):]  # the scope prefix is added again below
     var.initializer = graph.add_op(AssignOp(var, "assign"), [initial_value],
                                    name=f"{own_name}/initializer")
     return var

@@ -48,7 +48,7 @@ _THREADED = (Conv, ConvPool, Pool)
 
 def _width(op):
     """How many slots an op's run fills: its outputs (and what it saves for its gradient)."""
-    return getattr(op, "width", 2 if op.saves else 1)
+    return op.width
 
 
 class Plan:
@@ -62,7 +62,7 @@ class Plan:
         # 3. one slot per value (two for ops that save residuals); constants pre-filled
         slots, template = {}, []
         for node in order:
-            offset = getattr(node.op, "offset", None)  # another node's extra output
+            offset = node.op.offset  # another node's extra output
             if offset is not None and id(node) not in fed:
                 slots[id(node)] = slots[id(node.inputs[0])] + offset
                 continue
@@ -72,7 +72,7 @@ class Plan:
         # 4. one step per computed node: (function, input slots, first output slot, width, node)
         steps = []
         for node in order:
-            if id(node) in fed or getattr(node.op, "offset", None) is not None:
+            if id(node) in fed or node.op.offset is not None:
                 continue
             inputs = []
             for x in node.inputs:
@@ -81,7 +81,7 @@ class Plan:
                 else:
                     inputs.append(len(template))
                     template.append(x)
-            bind = getattr(node.op, "bind", None)
+            bind = node.op.bind
             function = bind(session, node) if bind else node.op.forward
             steps.append((function, tuple(inputs), slots[id(node)], _width(node.op), node))
         self.template = template

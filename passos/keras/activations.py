@@ -3,7 +3,6 @@
 All but `linear` are the passos functions registered for "keras.activations"
 (`passos.core.registry`), so passos.relu is keras.activations.relu.
 """
-from .. import ops as _ops  # noqa: F401 - registers the op functions
 from ..core import registry as _registry
 
 

@@ -6,7 +6,6 @@ backends do: log(softmax) never underflows to -inf.
 """
 import numpy as np
 
-from .. import ops as _ops  # noqa: F401 - installs the tensor operators
 from ..core.tensor import Tensor
 from ..graph.graph import Symbol
 from ..ops import arithmetic as ar, elementwise as el, nn, reduce as rd

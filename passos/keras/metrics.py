@@ -3,7 +3,6 @@
 'accuracy' (or 'acc') resolves, as in Keras, to categorical, sparse
 categorical or binary accuracy from the loss and the output shape.
 """
-from .. import ops as _ops  # noqa: F401 - installs the tensor operators
 from ..ops import arithmetic as ar, elementwise as el, nn, reduce as rd
 from ..ops.movement import reshape
 from . import losses

@@ -80,7 +80,9 @@ _METHODS = {
 
 
 def install(cls):
-    """Give `cls` the shared operators and methods; keeps it hashable by identity."""
+    """Give `cls` the shared operators and methods (once); keeps it hashable by identity."""
+    if cls in _TENSORS:
+        return cls
     for name, method in _METHODS.items():
         setattr(cls, name, method)
     _TENSORS.append(cls)

@@ -97,7 +97,7 @@ def test_merge_collections_and_scope_filter():
         b = summary.scalar("b", 2.0)
         hidden = summary.scalar("hidden", 3.0, collections=[])
         extra = summary.scalar("extra", 4.0, collections=["mine"])
-        assert graph._summaries == [a, b]
+        assert summary.summary_collection(graph) == [a, b]
         only_b = summary.merge_all(scope="b")
         mine = summary.merge_all(key="mine")
         pair = summary.merge([a, hidden])
@@ -108,7 +108,7 @@ def test_merge_collections_and_scope_filter():
         return [v.tag for v in summary_pb2.Summary.FromString(sess.run(node)).value]
     with g.Session(graph) as sess:
         assert tags(only_b) == ["b"]
-        assert tags(mine) == ["extra"] and extra in graph._summary_collections["mine"]
+        assert tags(mine) == ["extra"] and extra in summary.summary_collection(graph, "mine")
         assert tags(pair) == ["a", "hidden"]
         assert tags(everything) == ["a", "b"]
     with g.Graph().as_default():

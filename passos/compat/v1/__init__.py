@@ -23,9 +23,9 @@ passos.tensorboard is installed.
 """
 import types as _types
 
-from ...graph import Symbol as _Symbol, VariableSymbol as _VariableSymbol
+from ...graph import Symbol as _Symbol
 from ...graph.graph import Graph, get_default_graph, group, reset_default_graph
-from . import dtypes, framework as _framework, losses, math_ops as _math_ops, nn, train
+from . import dtypes, extensions as _extensions, losses, math_ops as _math_ops, nn, train
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)
@@ -76,7 +76,7 @@ Tensor = Operation = _Symbol
 newaxis = None
 sub, mul, neg = subtract, multiply, negative  # TF 0.x names still found in course material
 
-_framework.install(_Symbol, _VariableSymbol)
+_extensions.register()
 
 
 def no_op(name=None):

@@ -9,9 +9,8 @@ import contextlib
 import numpy as np
 
 from ...core.op import Op
-from ...core.shapes import describe
 from ...core.tensor import Tensor
-from ...graph.graph import Graph, Symbol, get_default_graph
+from ...graph.graph import Symbol, get_default_graph
 from . import dtypes
 
 
@@ -45,27 +44,16 @@ class GraphState:
 def state(graph=None):
     """The TF1 bookkeeping of `graph` (the default graph when None), created on first use."""
     graph = graph or get_default_graph()
-    found = graph.__dict__.get("_compat_v1")
+    found = graph.front_ends.get("compat.v1")
     if found is None:
-        found = graph._compat_v1 = GraphState()
+        found = graph.front_ends["compat.v1"] = GraphState()
     return found
 
 
 # -- names ------------------------------------------------------------------------------
 def scope_prefix(graph):
     """The current name-scope prefix of `graph` ('outer/inner/' or '')."""
-    return graph._prefix()
-
-
-@contextlib.contextmanager
-def absolute_scope(graph, prefix):
-    """Name nodes under exactly `prefix` ('a/b/' or ''), whatever scopes are open."""
-    saved = graph._scopes
-    graph._scopes = [prefix[:-1]] if prefix else []
-    try:
-        yield
-    finally:
-        graph._scopes = saved
+    return graph.prefix()
 
 
 @contextlib.contextmanager
@@ -77,11 +65,11 @@ def name_scope(name, default_name=None, values=None):
     graph = get_default_graph()
     name = name if name is not None else default_name
     if not name:
-        with absolute_scope(graph, ""):
+        with graph.absolute_name_scope(""):
             yield ""
         return
     if name.endswith("/"):
-        with absolute_scope(graph, name):
+        with graph.absolute_name_scope(name):
             yield name
         return
     full = graph.unique_name(name)
@@ -263,13 +251,7 @@ def get_collection(key, scope=None):
         return global_variables(scope)
     if key == GraphKeys.TRAINABLE_VARIABLES:
         return trainable_variables(scope)
-    graph = get_default_graph()
-    items = list(state(graph).collections.get(key, []))
-    # tf.summary keeps its own lists on the graph (see summary.py)
-    if key == GraphKeys.SUMMARIES:
-        items += list(graph.__dict__.get("_summaries", []))
-    items += list(graph.__dict__.get("_summary_collections", {}).get(key, []))
-    return _filter(items, scope)
+    return _filter(list(state().collections.get(key, [])), scope)
 
 
 def add_to_collection(name, value):
@@ -280,7 +262,7 @@ def get_collection_ref(key):
     return state().collections.setdefault(key, [])
 
 
-# -- what TF1 tensors, variables and graphs have beyond passos symbols -----------------------------
+# -- shapes -------------------------------------------------------------------------------------
 class TensorShape(tuple):
     """A static shape: a tuple of ints (None where unknown) with TF1's helper methods."""
 
@@ -303,59 +285,3 @@ class TensorShape(tuple):
 
     def __repr__(self):
         return f"TensorShape({list(self)})"
-
-
-def _get_shape(self):
-    if self.shape is None:
-        raise ValueError(f"'{self.name}' has an unknown rank; its shape is only known when run")
-    return TensorShape(self.shape)
-
-
-def _eval(self, feed_dict=None, session=None):
-    """The value of this tensor, computed by `session` or the default session."""
-    from .session import default_session_for
-    return default_session_for(self, session, "eval").run(self, feed_dict)
-
-
-def _run(self, feed_dict=None, session=None):
-    """Run this operation in `session` or the default session (returns None)."""
-    from .session import default_session_for
-    default_session_for(self, session, "run").run(self, feed_dict)
-
-
-def _iter(self):
-    """The slices along the first axis, which must be known (TF1 graph tensors)."""
-    if self.shape is None:
-        raise TypeError(f"Cannot iterate over '{self.name}': its shape is unknown")
-    if not self.shape:
-        raise TypeError(f"Cannot iterate over the scalar tensor '{self.name}'")
-    if self.shape[0] is None:
-        raise TypeError(f"Cannot iterate over '{self.name}' with unknown first dimension "
-                        f"(shape {describe(self.shape)}); use tf.unstack(x, num=...)")
-    return (self[i] for i in range(self.shape[0]))
-
-
-def install(symbol_class, variable_class):
-    """Give passos graph symbols the TF1 methods: eval, run, get_shape, //, %, ~, &, |, iteration."""
-    from . import math_ops as mo, variables as vs
-    symbol_class.__iter__ = _iter
-    symbol_class.eval = _eval
-    symbol_class.run = _run
-    symbol_class.get_shape = _get_shape
-    symbol_class.__floordiv__ = lambda a, b: mo.floordiv(a, b)
-    symbol_class.__rfloordiv__ = lambda a, b: mo.floordiv(b, a)
-    symbol_class.__mod__ = lambda a, b: mo.floormod(a, b)
-    symbol_class.__rmod__ = lambda a, b: mo.floormod(b, a)
-    symbol_class.__invert__ = lambda a: mo.logical_not(a)
-    symbol_class.__and__ = lambda a, b: mo.logical_and(a, b)
-    symbol_class.__or__ = lambda a, b: mo.logical_or(a, b)
-    symbol_class.__xor__ = lambda a, b: mo.logical_xor(a, b)
-    variable_class.load = vs.load
-    variable_class.value = variable_class.read_value = lambda v: v
-    Graph.get_operation_by_name = Graph.get_tensor_by_name
-    Graph.get_collection = lambda graph, key, scope=None: _graph_collection(graph, key, scope)
-
-
-def _graph_collection(graph, key, scope):
-    with graph.as_default():
-        return get_collection(key, scope)

@@ -9,7 +9,7 @@ NumPy array; random ones draw from `passos.random` unless given a `seed`.
 """
 import numpy as np
 
-from ...keras import initializers as keras_init
+from ... import initializers as shared
 from . import dtypes
 
 
@@ -57,37 +57,37 @@ class constant_initializer(Initializer):  # noqa: N801
 
 
 class _Wrapped(Initializer):
-    """A TF1 initializer drawing with one of passos.keras.initializers."""
+    """A TF1 initializer drawing with one of passos.initializers."""
 
-    def __init__(self, keras_initializer, dtype):
+    def __init__(self, initializer, dtype):
         super().__init__(dtype)
-        self._keras = keras_initializer
+        self._shared = initializer
 
     def get_config(self):
-        return self._keras.get_config()
+        return self._shared.get_config()
 
     def __call__(self, shape, dtype=None, partition_info=None):
-        return self._keras(tuple(shape), self._dtype(dtype))
+        return self._shared(tuple(shape), self._dtype(dtype))
 
 
 class random_normal_initializer(_Wrapped):  # noqa: N801
     def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
-        super().__init__(keras_init.RandomNormal(mean, stddev, seed), dtype)
+        super().__init__(shared.RandomNormal(mean, stddev, seed), dtype)
 
 
 class truncated_normal_initializer(_Wrapped):  # noqa: N801
     """Normal samples redrawn until within two standard deviations of the mean."""
 
     def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
-        super().__init__(keras_init.TruncatedNormal(mean, stddev, seed), dtype)
+        super().__init__(shared.TruncatedNormal(mean, stddev, seed), dtype)
 
 
 class random_uniform_initializer(_Wrapped):  # noqa: N801
     """Uniform in [minval, maxval); maxval defaults to 1 (TF1)."""
 
     def __init__(self, minval=0, maxval=None, seed=None, dtype=dtypes.float32):
-        super().__init__(keras_init.RandomUniform(minval, 1.0 if maxval is None else maxval,
-                                                  seed), dtype)
+        super().__init__(shared.RandomUniform(minval, 1.0 if maxval is None else maxval,
+                                              seed), dtype)
 
 
 class variance_scaling_initializer(_Wrapped):  # noqa: N801
@@ -95,12 +95,12 @@ class variance_scaling_initializer(_Wrapped):  # noqa: N801
 
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
                  dtype=dtypes.float32):
-        super().__init__(keras_init.VarianceScaling(scale, mode, distribution, seed), dtype)
+        super().__init__(shared.VarianceScaling(scale, mode, distribution, seed), dtype)
 
 
 class orthogonal_initializer(_Wrapped):  # noqa: N801
     def __init__(self, gain=1.0, seed=None, dtype=dtypes.float32):
-        super().__init__(keras_init.Orthogonal(gain, seed), dtype)
+        super().__init__(shared.Orthogonal(gain, seed), dtype)
 
 
 def glorot_uniform_initializer(seed=None, dtype=dtypes.float32):

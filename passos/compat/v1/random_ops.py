@@ -8,7 +8,7 @@ import numpy as np
 
 from ...core.op import Op
 from ...graph.graph import get_default_graph
-from ...keras.initializers import _truncated_normal
+from ... import initializers
 from ...ops import random as passos_random
 from . import dtypes
 from .framework import state
@@ -36,7 +36,7 @@ class RandomOp(Op):
         if self.kind == "random_normal":
             values = rng.normal(p["mean"], p["stddev"], self.target)
         elif self.kind == "truncated_normal":
-            values = _truncated_normal(rng, p["mean"], p["stddev"], self.target)
+            values = initializers.truncated_normal(rng, p["mean"], p["stddev"], self.target)
         elif self.to.kind in "iu":
             values = rng.integers(p["minval"], p["maxval"], self.target)
         else:

@@ -2,8 +2,8 @@
 
 A summary op is a graph node whose value, when a Session runs it, is a
 serialized `Summary` protobuf (bytes). Each one joins its graph's summary
-collection (``graph._summaries``, made on first use), which `merge_all()` reads;
-other collection names go to ``graph._summary_collections[key]``.
+collection (TF1's `GraphKeys.SUMMARIES`), which `merge_all()` reads, or the
+collections named in `collections=`.
 Writing needs the optional tensorboard package: ``pip install 'passos[tensorboard]'``.
 
 >>> import tempfile, passos.graph as g
@@ -22,6 +22,7 @@ import numpy as np
 
 from passos.core.op import Op  # absolute: importable before passos/compat has its __init__
 from passos.core.shapes import ShapeError, describe
+from passos.compat.v1.framework import state
 from passos.graph.graph import Symbol, get_default_graph
 
 SUMMARIES = "summaries"  # tf.GraphKeys.SUMMARIES
@@ -143,15 +144,8 @@ def _add(op, inputs, name, collections, family=None):
 
 
 def summary_collection(graph=None, key=SUMMARIES):
-    """The list of summary nodes kept under `key` in `graph` (created when first asked)."""
-    graph = graph or get_default_graph()
-    if key == SUMMARIES:
-        if not hasattr(graph, "_summaries"):
-            graph._summaries = []
-        return graph._summaries
-    if not hasattr(graph, "_summary_collections"):
-        graph._summary_collections = {}
-    return graph._summary_collections.setdefault(key, [])
+    """The list of summary nodes kept under `key` in `graph`: its TF1 collection of that name."""
+    return state(graph).collections.setdefault(key, [])
 
 
 def scalar(name, tensor, collections=None, family=None):

@@ -11,6 +11,7 @@
 """
 import contextlib
 import inspect
+import weakref
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from ...graph import graph as passos_graph
 from ...graph.graph import Symbol, VariableSymbol, get_default_graph
 from ...graph.sources import GroupOp
 from . import dtypes, init_ops
-from .framework import (GraphKeys, absolute_scope, add_to_collection, as_array, global_variables,
+from .framework import (GraphKeys, add_to_collection, as_array, global_variables,
                         name_scope, state)
 
 
@@ -273,10 +274,10 @@ def get_variable(name=None, shape=None, dtype=None, initializer=None, regularize
         if initializer is None:
             initializer = (init_ops.glorot_uniform_initializer() if want.kind == "f"
                            else init_ops.zeros_initializer())
-        with absolute_scope(graph, (full or prefix + "Variable") + "/Initializer/"):
+        with graph.absolute_name_scope((full or prefix + "Variable") + "/Initializer/"):
             value = graph.add_op(_RunInitializer(initializer, shape, want), [], name="value")
     # 3. the variable, named exactly after the variable scope (not the name scope)
-    with absolute_scope(graph, prefix):
+    with graph.absolute_name_scope(prefix):
         var = Variable(value, trainable=True if trainable is None else trainable,
                        name=name or "Variable", dtype=want, collections=collections)
     st.store[var.name] = var
@@ -317,9 +318,12 @@ class _ResetSlots(Op):
         return reset
 
 
+_OPTIMIZER_STATES = weakref.WeakKeyDictionary()  # kept beside each Session, never inside it
+
+
 def optimizer_states(session):
     """The per-session state of the graph's optimizers, by apply-gradients node."""
-    return session.__dict__.setdefault("_compat_v1_optimizers", {})
+    return _OPTIMIZER_STATES.setdefault(session, {})
 
 
 def variables_initializer(var_list, name="init"):

@@ -4,4 +4,4 @@ from .progbar import Progbar, ProgbarLogger
 from .control import EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, TerminateOnNaN
 from .checkpoint import CSVLogger, ModelCheckpoint
 from .tensorboard import TensorBoard
-from ...explain.health import GradientHealth
+from .health import GradientHealth, GradientHealthWarning

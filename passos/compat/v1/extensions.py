@@ -1,0 +1,45 @@
+"""What TF1 graph tensors, variables and graphs have beyond passos's: x.eval(), op.run(), x // y ...
+
+`register()` adds them through `passos.graph.extend`, the extension point the
+graph layer declares, so they work on nodes of every graph (the default one and
+`tf.Graph()` alike) and no core class is patched.
+"""
+from ...graph.graph import Graph, Symbol, VariableSymbol, extend
+from . import math_ops as mo, variables as vs
+from .framework import TensorShape, get_collection
+from .session import default_session_for
+
+
+def _get_shape(self):
+    if self.shape is None:
+        raise ValueError(f"'{self.name}' has an unknown rank; its shape is only known when run")
+    return TensorShape(self.shape)
+
+
+def _eval(self, feed_dict=None, session=None):
+    """The value of this tensor, computed by `session` or the default session."""
+    return default_session_for(self, session, "eval").run(self, feed_dict)
+
+
+def _run(self, feed_dict=None, session=None):
+    """Run this operation in `session` or the default session (returns None)."""
+    default_session_for(self, session, "run").run(self, feed_dict)
+
+
+def _graph_collection(graph, key, scope=None):
+    """The items in collection `key` of `graph`."""
+    with graph.as_default():
+        return get_collection(key, scope)
+
+
+def register():
+    """Give graph nodes, variables and graphs the TF1 methods (once is enough; again is harmless)."""
+    extend(Symbol, eval=_eval, run=_run, get_shape=_get_shape,
+           __floordiv__=lambda a, b: mo.floordiv(a, b),
+           __rfloordiv__=lambda a, b: mo.floordiv(b, a),
+           __mod__=lambda a, b: mo.floormod(a, b), __rmod__=lambda a, b: mo.floormod(b, a),
+           __invert__=lambda a: mo.logical_not(a), __and__=lambda a, b: mo.logical_and(a, b),
+           __or__=lambda a, b: mo.logical_or(a, b), __xor__=lambda a, b: mo.logical_xor(a, b))
+    extend(VariableSymbol, load=vs.load, value=lambda v: v, read_value=lambda v: v)
+    extend(Graph, get_operation_by_name=Graph.get_tensor_by_name,
+           get_collection=_graph_collection)
