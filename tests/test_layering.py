@@ -35,15 +35,7 @@ LAYERS = [
 
 # Known violations, each with its reason: {(importer, imported): why}. Both sit in
 # files other engineers of issue 12 are rewriting; empty this table as they land.
-PENDING = {
-    ("passos.keras.layers.convolutional", "passos.keras.engine.fusion"):
-        "Conv.call asks fusion.active() and fusion.py matches layer classes (a cycle through "
-        "keras.layers.pooling); fusion becomes a plan rewrite pass (issue 12, point 2)",
-    ("passos.keras.engine.training", "passos.keras.saving"):
-        "Model.save/save_weights/load_weights import keras.saving when called, and keras.saving "
-        "imports the engine to rebuild models: load_model should find Sequential and Model "
-        "through a registry the engine declares (keras/engine, rewritten under point 1-2)",
-}
+PENDING = {}
 
 
 def layer_of(module):

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import passos
-from passos.keras.saving import FORMAT_VERSION, ModelFileError
+from passos.keras.model_file import FORMAT_VERSION
+from passos.keras.saving import ModelFileError
 from passos.keras.layers import Dense, Dropout, Flatten, Input, Layer, Reshape
 from passos.keras.models import Model, Sequential, load_model
 

@@ -13,6 +13,8 @@ class Sequential(Model):
     (None, 2)
     """
 
+    saved_by_config = True  # model.save writes its config; a subclass must save weights only
+
     def __init__(self, layers=None, name=None):
         super().__init__(name=name)
         self._stack = []

@@ -11,7 +11,7 @@ from ...core import numerics
 from ...kernels.threads import with_compute_threads
 from ...ops import random as passos_random
 from .. import callbacks as callbacks_module
-from .. import losses, metrics as metrics_module, optimizers
+from .. import losses, metrics as metrics_module, model_file, optimizers
 from . import fit_arguments as checks
 from .access import reads, writes
 from .network import Network
@@ -24,6 +24,8 @@ class Model(Network):
     Threads: predict and evaluate may run on one model from many threads at
     once; fit and train_on_batch run alone, one after another (see access.py).
     """
+
+    saved_by_config = True  # model.save writes its config; a subclass must save weights only
 
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
         super().__init__(inputs=inputs, outputs=outputs, name=name, **kwargs)
@@ -251,18 +253,15 @@ class Model(Network):
         x, _, _ = self._prepare(x, who="predict_on_batch", targets=False)
         return self._plan("predict").run(x)[0]
 
-    # -- saving (keras.saving imports this module, so it is imported when first needed) ----
+    # -- saving (keras/model_file.py; keras/saving.py rebuilds a model from a file) ----------
     def save(self, filepath, include_optimizer=True):
         """Write architecture, weights, compile settings and optimizer state to one file."""
-        from .. import saving
-        saving.save_model(self, filepath, include_optimizer)
+        model_file.save_model(self, filepath, include_optimizer)
 
     def save_weights(self, filepath):
         """Write only the weights; read them back with load_weights."""
-        from .. import saving
-        saving.save_weights(self, filepath)
+        model_file.save_weights(self, filepath)
 
     def load_weights(self, filepath):
         """Set the weights from a file written by save_weights or save (same architecture)."""
-        from .. import saving
-        saving.load_weights(self, filepath)
+        model_file.load_weights(self, filepath)
