@@ -20,12 +20,11 @@ import math
 
 import numpy as np
 
-from ..kernels import parallel
 from ..core.op import Op
-from ..core.shapes import ShapeError, describe, sum_rows
-from . import windows as win
-from .conv import Conv, _blank_columns, _total, _transposed, _work
-from .elementwise import relu_array
+from ..core.shapes import ShapeError, describe
+from ..kernels import conv_pool as kernels
+from ..kernels import im2col, parallel
+from .conv import Conv, _total
 
 
 class ConvPool(Op):
@@ -99,12 +98,12 @@ class ConvPool(Op):
             blocks.append((pads, W.shape[:2], out, W2, b is not None, cells, peak))
             inputs.append(np.empty_like(peak))
             # pooling and ReLU are one pass over `cells`, worth splitting even when the product is not
-            work += _work(cells.size, W2.shape[0], 1, 0) + cells.size * parallel.PASS
+            work += im2col.work(cells.size, W2.shape[0], 1, 0) + cells.size * parallel.PASS
 
         def part(first, last):  # images first..last-1 through every block
             for (pads, k, out, W2, bias, cells, peak), x, y in zip(blocks, inputs, inputs[1:]):
-                _forward_block(x[first:last], pads, k, out, W2, bias,
-                               cells[first:last], peak[first:last], y[first:last])
+                kernels.forward_block(x[first:last], pads, k, out, W2, bias,
+                                      (cells[first:last], peak[first:last], y[first:last]))
         parallel.split(len(x), work, part)
         return inputs[-1], (inputs[1:-1], [block[-2:] for block in blocks])
 
@@ -116,13 +115,13 @@ class ConvPool(Op):
         gx = np.empty(x.shape, dtype) if needs[0] else None
         wanted = [(needs[1 + w], b is not None and needs[1 + b])  # kernel, bias gradient?
                   for w, b in self._layout(len(xs) - 1)]
-        kernels = [W.astype(dtype, copy=False) for W, _ in blocks]
+        kernels_ = [W.astype(dtype, copy=False) for W, _ in blocks]
         geometry = [self._geometry(conv, inputs[b].shape, W.shape)
-                    for b, (conv, W) in enumerate(zip(self.convs, kernels))]
+                    for b, (conv, W) in enumerate(zip(self.convs, kernels_))]
         work = 0
-        for b, (W, (cells, _), (need_W, _)) in enumerate(zip(kernels, states, wanted)):
+        for b, (W, (cells, _), (need_W, _)) in enumerate(zip(kernels_, states, wanted)):
             need_x = b > 0 or needs[0]
-            work += _work(cells.size, math.prod(W.shape[:-1]), need_x + need_W, 0) + \
+            work += im2col.work(cells.size, math.prod(W.shape[:-1]), need_x + need_W, 0) + \
                 cells.size * 4 * parallel.PASS  # handing the gradient to the maxima: ~4 passes
 
         def part(first, last):  # images first..last-1 back through every block, last first
@@ -134,8 +133,8 @@ class ConvPool(Op):
                     target = np.empty(x.shape, dtype)
                 else:
                     target = gx[first:last] if needs[0] else None
-                grads.append(_block_vjp(g, x, kernels[b], pads, out, cells[first:last],
-                                        peak[first:last], need_W, need_b, target))
+                grads.append(kernels.block_vjp(g, x, kernels_[b], pads, out, cells[first:last],
+                                               peak[first:last], need_W, need_b, target))
                 g = target
             return grads[::-1]
         parts = parallel.split(len(x), work, part)
@@ -146,78 +145,3 @@ class ConvPool(Op):
             if bias is not None:
                 grads.append(gb)
         return tuple(grads)
-
-
-def _forward_block(x, pads, k, out, W2, bias, cells, peak, y):
-    """One block on a share of the images: the convolution into `cells`, its maxima
-    into `peak`, and their ReLU into `y`, a batch chunk at a time."""
-    for start, stop, cols in _cell_columns(x, pads, k, out, W2.dtype, ones=bias):
-        chunk, top = cells[start:stop], peak[start:stop]
-        np.matmul(cols, W2, out=chunk.reshape(-1, W2.shape[1]))
-        np.maximum(chunk[:, 0], chunk[:, 1], out=top)
-        np.maximum(top, chunk[:, 2], out=top)
-        np.maximum(top, chunk[:, 3], out=top)
-        relu_array(top, out=y[start:stop])
-
-
-def _block_vjp(gy, x, W, pads, out, cells, peak, need_W, need_b, gx):
-    """One block's gradients on a share of the images: (kernel, bias) gradients, each None
-    when not needed, and the input gradient written into `gx` unless that is None."""
-    g = gy * (peak > 0)  # through the ReLU
-    gcells = _unpool(g, cells, peak)
-    gW = gb = None
-    channels = W.shape[-1]
-    if need_W:
-        gW = np.zeros((math.prod(W.shape[:-1]) + need_b, channels), W.dtype)
-        for start, stop, cols in _cell_columns(x, pads, W.shape[:2], out, W.dtype, ones=need_b):
-            gW += cols.T @ gcells[start:stop].reshape(-1, channels)
-        gW, gb = (gW[:-1], gW[-1]) if need_b else (gW, None)
-    elif need_b:
-        gb = sum_rows(gcells.reshape(-1, channels))
-    if gx is not None:  # the usual input gradient, from the gradient in standard layout
-        h, w = out[0] // 2, out[1] // 2
-        gfull = gcells.reshape(-1, 2, 2, h, w, channels).transpose(0, 3, 1, 4, 2, 5)
-        gfull = gfull.reshape(-1, *out, channels)
-        _transposed(gfull, W, (1, 1), pads, x.shape[1:3], gx)
-    return gW, gb
-
-
-def _unpool(g, cells, peak):
-    """Each window's gradient g, handed to its first cell that holds the maximum (as PyTorch).
-
-    All four cells at once, in a few large NumPy calls: a cell-by-cell loop
-    made three times the calls, and two threads slow each other down on small
-    calls (each hands the GIL over).
-    """
-    hit = win.scratch("conv_pool_hit", cells.shape, bool)
-    np.equal(cells, peak[:, None], out=hit)
-    before = win.scratch("conv_pool_before", (len(cells), 3, *cells.shape[2:]), bool)
-    np.copyto(before[:, 0], hit[:, 0])  # before[:, c]: a maximum among cells 0..c
-    np.logical_or(before[:, 0], hit[:, 1], out=before[:, 1])
-    np.logical_or(before[:, 1], hit[:, 2], out=before[:, 2])
-    np.greater(hit[:, 1:], before, out=hit[:, 1:])  # a maximum with none before it
-    gcells = win.scratch("conv_pool_g", cells.shape, np.result_type(g, cells))
-    return np.multiply(g[:, None], hit, out=gcells)
-
-
-def _cell_columns(x, pads, k, out, dtype, ones=False):
-    """(first item, last item, im2col matrix) per batch chunk, rows in cell-major order.
-
-    Rows run image by image; within one, over window cells (0,0), (0,1),
-    (1,0), (1,1) of the 2x2 pooling, then over the pooled positions.
-    With `ones`, a last column of ones multiplies a bias row.
-    """
-    c = x.shape[-1]
-    width = math.prod(k) * c
-    h, w = out[0] // 2, out[1] // 2
-    for start, stop, xp, matrix in _blank_columns(x, pads, math.prod(out), width, dtype, ones,
-                                                  c == 1):
-        n = stop - start
-        windows = win.windows(xp, k, (1, 1), (1, 1), out).reshape(n, h, 2, w, 2, *k, c)
-        if c == 1:  # one channel: one copy, along output rows, into the matrix column by column
-            target = matrix[:, :width].T.reshape(*k, n, 2, 2, h, w)
-            np.copyto(target, windows[..., 0].transpose(5, 6, 0, 2, 4, 1, 3))
-        else:
-            target = matrix[:, :width].reshape(n, 2, 2, h, w, *k, c)
-            np.copyto(target, windows.transpose(0, 2, 4, 1, 3, 5, 6, 7))
-        yield start, stop, matrix

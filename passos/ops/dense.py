@@ -4,8 +4,9 @@ import numpy as np
 from ..kernels import parallel
 from ..core.apply import apply
 from ..core.op import Op
-from ..core.shapes import ShapeError, describe, sum_rows
-from .elementwise import relu_array
+from ..core.shapes import ShapeError, describe
+from ..kernels.arrays import relu as relu_array
+from ..kernels.arrays import sum_rows
 
 
 class Dense(Op):
