@@ -13,6 +13,12 @@ A subclass gives three methods side by side:
 
 An op keeps no state on ``self`` beyond its attributes, so one instance can
 run any number of times (graph plans reuse it on every step).
+
+Scheduling is declared, never done, by an op: with ``batch_inputs = m``
+its first m inputs, output and saved values share a batch axis that a plan
+may split over threads; with ``split_grads`` its input gradients are
+independent products a plan may compute apart. ``work`` tells how large a
+call is, so only large ones split (see kernels/schedule.py).
 """
 import numpy as np
 
@@ -25,6 +31,8 @@ class Op:
     kind = "op"            # the name users see: in errors, traces and graphs
     saves = False          # forward returns (y, saved) when True
     differentiable = True  # False for comparisons, argmax, casts ...
+    batch_inputs = 0       # leading inputs whose axis 0 a plan may split over threads
+    split_grads = False    # True: a plan may compute the input gradients on separate threads
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward")
@@ -34,6 +42,10 @@ class Op:
 
     def shape(self, *shapes):
         raise NotImplementedError(f"{type(self).__name__}.shape")
+
+    def work(self, xs, needs=None):
+        """Multiply-adds of forward on arrays `xs` (needs None) or of the vjp for `needs`."""
+        return 0
 
     def dtype(self, *dtypes):
         """Output dtype from input dtypes (Python scalars stay weak, as in NumPy)."""

@@ -4,12 +4,16 @@ A plan is compiled once per distinct (fetches, fed symbols) pair: the nodes
 the fetches need, in order, each bound to one function and to numbered slots,
 so a step costs one Python call per node and nothing more.
 """
+import functools
+
 import numpy as np
 
 from ..core import numerics
+from ..core.autodiff import input_grads
 from ..core.apply import _explain_failure
 from ..arguments import numeric_array
 from ..core.shapes import describe
+from ..kernels import schedule
 from .gradients import VjpOp
 from .graph import Symbol, get_default_graph
 from .sources import AssignOp, CaptureOp, VariableOp
@@ -64,7 +68,7 @@ class Plan:
                     inputs.append(len(template))
                     template.append(x)
             bind = getattr(node.op, "bind", None)
-            function = bind(session, node) if bind else node.op.forward
+            function = bind(session, node) if bind else _scheduled(node.op)
             steps.append((function, tuple(inputs), slots[id(node)], _width(node.op), node))
         self.template = template
         self.steps = steps
@@ -91,7 +95,7 @@ class Plan:
                     values[out:out + width] = result
         except (ValueError, IndexError, TypeError, MemoryError) as error:
             raise _failed(step, values, error) from error
-        return [values[slot] for slot in self.fetch_slots]
+        return [schedule.whole(values[slot]) for slot in self.fetch_slots]
 
     def _start(self, feeds):
         values = self.template.copy()
@@ -120,7 +124,18 @@ class Plan:
                 _check_step(node, args, result, width)
         except (ValueError, IndexError, TypeError, MemoryError) as error:
             raise _failed(step, values, error) from error
-        return [values[slot] for slot in self.fetch_slots]
+        return [schedule.whole(values[slot]) for slot in self.fetch_slots]
+
+
+def _scheduled(op):
+    """What a plan step calls to run `op` (or the vjp of a VjpOp's op): split over the
+    compute threads where the op declares it can be (kernels/schedule.py)."""
+    if isinstance(op, VjpOp):
+        inner = op.op
+        if inner.batch_inputs or inner.split_grads:
+            return schedule.vjp(inner, op.needs, functools.partial(input_grads, inner))
+        return op.forward
+    return schedule.forward(op) if op.batch_inputs else op.forward
 
 
 def _failed(step, values, error):

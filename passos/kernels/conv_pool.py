@@ -15,18 +15,17 @@ from .arrays import relu, sum_rows
 from .im2col import blank_columns, transposed
 
 
-def forward_block(x, pads, k, out, W2, bias, into=None):
+def forward_block(x, pads, k, out, W2, bias):
     """(cells, peak, y) of one block: the convolution (N, 4, H/2, W/2, C_out) cell by cell,
     each window's maximum and its ReLU (N, H/2, W/2, C_out), a batch chunk at a time.
 
     W2 is the kernel as a (cells * C_in, C_out) matrix, with the bias as one
-    more row when `bias`. The three arrays are written into `into` when given.
+    more row when `bias`.
     """
     n, half, channels = len(x), (out[0] // 2, out[1] // 2), W2.shape[1]
-    if into is None:
-        peak = np.empty((n, *half, channels), W2.dtype)
-        into = np.empty((n, 4, *half, channels), W2.dtype), peak, np.empty_like(peak)
-    cells, peak, y = into
+    cells = np.empty((n, 4, *half, channels), W2.dtype)
+    peak = np.empty((n, *half, channels), W2.dtype)
+    y = np.empty_like(peak)
     for start, stop, cols in cell_columns(x, pads, k, out, W2.dtype, ones=bias):
         chunk, top = cells[start:stop], peak[start:stop]
         np.matmul(cols, W2, out=chunk.reshape(-1, channels))

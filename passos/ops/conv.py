@@ -7,7 +7,7 @@ from .. import arguments
 from ..core.apply import apply
 from ..core.op import Op
 from ..core.shapes import ShapeError, describe
-from ..kernels import im2col, parallel
+from ..kernels import im2col
 from ..kernels.arrays import sum_rows
 from ..kernels.windows import scratch
 from . import windows as win
@@ -27,6 +27,8 @@ class Conv(Op):
     the bias rides in the product (a column of ones in the im2col matrix), and
     the ReLU runs on each chunk of the output while it is still in cache.
     """
+
+    batch_inputs = 1  # x splits over the batch; the kernel and bias are shared
 
     def __init__(self, rank, strides=1, padding="valid", dilation_rate=1,
                  data_format="channels_last", activation=None):
@@ -73,18 +75,21 @@ class Conv(Op):
                              f"got shape {describe(b)}")
         return win.join(x[0], out, W[-1], self.data_format)
 
+    def work(self, xs, needs=None):
+        x, W = xs[:2]
+        outputs, terms = math.prod(self.shape(x.shape, W.shape)), math.prod(W.shape[:-1])
+        if needs is None:  # a bias is one more term; a fused ReLU one more pass
+            return im2col.work(outputs, terms + (len(xs) == 3), 1, self.activation == "relu")
+        return im2col.work(outputs, terms, needs[0] + needs[1], 2)
+
     def forward(self, x, W, b=None):
         pads, out = self._geometry(x.shape, W.shape)
         dtype = np.result_type(x, W) if b is None else np.result_type(x, W, b)
         W2 = W.reshape(-1, W.shape[-1]).astype(dtype, copy=False)  # TF's order: cells, then C_in
         bias = None if b is None else np.asarray(b, dtype)
-        xl = win.channels_last(x, self.data_format)
-        y = np.empty((len(x), *out, W.shape[-1]), dtype)
-        k, s, d, relu = W.shape[:-2], self.strides, self.dilation_rate, self.activation == "relu"
-
-        def part(first, last):  # batch items first..last-1
-            im2col.correlate(xl[first:last], pads, W2, k, s, d, out, bias, relu, y[first:last])
-        parallel.split(len(x), im2col.work(y.size, W2.shape[0], 1, relu), part)
+        y = im2col.correlate(win.channels_last(x, self.data_format), pads, W2, W.shape[:-2],
+                             self.strides, self.dilation_rate, out, bias,
+                             self.activation == "relu")
         return win.from_channels_last(y, self.data_format)
 
     def vjp(self, gy, xs, y, saved, needs):
@@ -92,46 +97,27 @@ class Conv(Op):
         pads, out = self._geometry(x.shape, W.shape)
         k, s, d = W.shape[:-2], self.strides, self.dilation_rate
         fmt, dtype = self.data_format, y.dtype
-        xl, yl = win.channels_last(x, fmt), win.channels_last(y, fmt)
-        gyl = win.channels_last(np.broadcast_to(gy, y.shape), fmt)
-        spatial = win.split(x.shape, fmt)[1]
-        Wd = W.astype(dtype, copy=False)
-        transposed = im2col.transposable(k, s, d, pads)
-        gxl = np.empty(xl.shape, dtype) if needs[0] else None
+        g = win.channels_last(np.broadcast_to(gy, y.shape), fmt)
+        if self.activation == "relu":  # through the fused ReLU first
+            masked = scratch("conv_relu_grad", g.shape, np.result_type(g, dtype))
+            g = np.multiply(g, win.channels_last(y, fmt) > 0, out=masked)
+        xl = win.channels_last(x, fmt)
         bias = len(xs) == 3 and needs[2]
-
-        def part(first, last):  # everything for batch items first..last-1, on one thread
-            g = gyl[first:last]
-            if self.activation == "relu":  # through the fused ReLU first
-                masked = scratch("conv_relu_grad", g.shape, np.result_type(g, dtype))
-                g = np.multiply(g, yl[first:last] > 0, out=masked)
-            gW = gb = None
-            if needs[1]:  # with a bias, its gradient comes out of the same product
-                gW = im2col.kernel_grad(xl[first:last], pads, g, k, s, d, out, dtype, ones=bias)
-                gW, gb = (gW[:-1], gW[-1]) if bias else (gW, None)
-            elif bias:
-                gb = sum_rows(g.reshape(-1, g.shape[-1]))
-            if needs[0] and transposed:
-                im2col.transposed(g, Wd, d, pads, spatial, gxl[first:last])
-            elif needs[0]:
-                gxl[first:last] = im2col.col2im(g, Wd, s, d, pads, spatial)
-            return gW, gb
-        work = im2col.work(gyl.size, math.prod(W.shape[:-1]), needs[0] + needs[1], 2)
-        parts = parallel.split(len(x), work, part)
-        gW = _total([p[0] for p in parts])
-        gb = _total([p[1] for p in parts])
-        gx = None if gxl is None else win.from_channels_last(gxl, fmt)
-        return (gx, None if gW is None else gW.reshape(W.shape)) + ((gb,) if len(xs) == 3 else ())
-
-
-def _total(partials):
-    """The sum of per-part arrays (None when the parts computed none)."""
-    if partials[0] is None:
-        return None
-    total = partials[0]
-    for other in partials[1:]:
-        total += other
-    return total
+        gx = gW = gb = None
+        if needs[1]:  # with a bias, its gradient comes out of the same product
+            gW = im2col.kernel_grad(xl, pads, g, k, s, d, out, dtype, ones=bias)
+            gW, gb = (gW[:-1], gW[-1]) if bias else (gW, None)
+            gW = gW.reshape(W.shape)
+        elif bias:
+            gb = sum_rows(g.reshape(-1, g.shape[-1]))
+        if needs[0]:
+            Wd, spatial = W.astype(dtype, copy=False), xl.shape[1:-1]
+            if im2col.transposable(k, s, d, pads):
+                gx = im2col.transposed(g, Wd, d, pads, spatial)
+            else:
+                gx = im2col.col2im(g, Wd, s, d, pads, spatial)
+            gx = win.from_channels_last(gx, fmt)
+        return (gx, gW) + ((gb,) if len(xs) == 3 else ())
 
 
 def conv1d(x, kernel, strides=1, padding="valid", dilation_rate=1,

@@ -10,11 +10,11 @@ maxima over contiguous blocks instead of strided views, and the ReLU and its
 gradient cover the pooled output, a quarter of the size. Stride 1, no
 dilation, channels_last only.
 
-One op can also run several blocks in a row (the course's CNN has two). Its
-batch then splits over the compute threads once, not once per block: each
-thread carries its share of the images through every block (and back
-through every block's gradient), with no hand-over or wait in between, and
-the block outputs it passes on stay in its core's cache.
+One op can also run several blocks in a row (the course's CNN has two). A
+plan then splits its batch over the compute threads once, not once per
+block: each thread carries its share of the images through every block (and
+back through every block's gradient), with no hand-over or wait in between,
+and the block outputs it passes on stay in its core's cache.
 """
 import math
 
@@ -24,7 +24,7 @@ from ..core.op import Op
 from ..core.shapes import ShapeError, describe
 from ..kernels import conv_pool as kernels
 from ..kernels import im2col, parallel
-from .conv import Conv, _total
+from .conv import Conv
 
 
 class ConvPool(Op):
@@ -36,6 +36,7 @@ class ConvPool(Op):
     """
 
     kind = "conv_pool2d"
+    batch_inputs = 1  # each thread carries its share of the images through every block and back
     saves = True  # each block's input, and its convolution's output (cell by cell) and maxima
 
     def __init__(self, *paddings, biases=None):
@@ -84,64 +85,47 @@ class ConvPool(Op):
             x = (x[0], None if h is None else h // 2, None if w is None else w // 2, W[-1])
         return x
 
+    def work(self, xs, needs=None):
+        shape, total = xs[0].shape, 0
+        for b, (conv, (w, bias)) in enumerate(zip(self.convs, self._layout(len(xs) - 1))):
+            W = xs[1 + w].shape
+            _, out = self._geometry(conv, shape, W)
+            cells, terms = shape[0] * math.prod(out) * W[-1], math.prod(W[:-1])
+            if needs is None:  # pooling and ReLU: one pass over the cells, worth splitting
+                total += im2col.work(cells, terms + (bias is not None), 1, 0) + \
+                    cells * parallel.PASS
+            else:  # handing the gradient to the maxima: ~4 passes
+                products = (b > 0 or needs[0]) + needs[1 + w]
+                total += im2col.work(cells, terms, products, 0) + cells * 4 * parallel.PASS
+            shape = (shape[0], out[0] // 2, out[1] // 2, W[-1])
+        return total
+
     def forward(self, x, *params):
         dtype = np.result_type(x, *params)
-        blocks, inputs, work = [], [x], 0
+        inputs, states = [x], []
         for conv, (W, b) in zip(self.convs, self._params(params)):
             pads, out = self._geometry(conv, inputs[-1].shape, W.shape)
             W2 = W.reshape(-1, W.shape[-1]).astype(dtype, copy=False)
             if b is not None:
                 W2 = np.concatenate([W2, np.asarray(b, dtype)[None]])
-            n, half = len(x), (out[0] // 2, out[1] // 2)
-            cells = np.empty((n, 4, *half, W.shape[-1]), dtype)  # conv output, cell-major
-            peak = np.empty((n, *half, W.shape[-1]), dtype)       # each window's maximum
-            blocks.append((pads, W.shape[:2], out, W2, b is not None, cells, peak))
-            inputs.append(np.empty_like(peak))
-            # pooling and ReLU are one pass over `cells`, worth splitting even when the product is not
-            work += im2col.work(cells.size, W2.shape[0], 1, 0) + cells.size * parallel.PASS
-
-        def part(first, last):  # images first..last-1 through every block
-            for (pads, k, out, W2, bias, cells, peak), x, y in zip(blocks, inputs, inputs[1:]):
-                kernels.forward_block(x[first:last], pads, k, out, W2, bias,
-                                      (cells[first:last], peak[first:last], y[first:last]))
-        parallel.split(len(x), work, part)
-        return inputs[-1], (inputs[1:-1], [block[-2:] for block in blocks])
+            cells, peak, y = kernels.forward_block(inputs[-1], pads, W.shape[:2], out, W2,
+                                                   b is not None)
+            states.append((cells, peak))
+            inputs.append(y)
+        return inputs[-1], (inputs[1:-1], states)
 
     def vjp(self, gy, xs, y, saved, needs):
-        x, blocks = xs[0], self._params(xs[1:])
+        blocks, layout = self._params(xs[1:]), self._layout(len(xs) - 1)
         hidden, states = saved
-        inputs, dtype = [x, *hidden], y.dtype
-        gy = np.broadcast_to(gy, y.shape)
-        gx = np.empty(x.shape, dtype) if needs[0] else None
-        wanted = [(needs[1 + w], b is not None and needs[1 + b])  # kernel, bias gradient?
-                  for w, b in self._layout(len(xs) - 1)]
-        kernels_ = [W.astype(dtype, copy=False) for W, _ in blocks]
-        geometry = [self._geometry(conv, inputs[b].shape, W.shape)
-                    for b, (conv, W) in enumerate(zip(self.convs, kernels_))]
-        work = 0
-        for b, (W, (cells, _), (need_W, _)) in enumerate(zip(kernels_, states, wanted)):
-            need_x = b > 0 or needs[0]
-            work += im2col.work(cells.size, math.prod(W.shape[:-1]), need_x + need_W, 0) + \
-                cells.size * 4 * parallel.PASS  # handing the gradient to the maxima: ~4 passes
-
-        def part(first, last):  # images first..last-1 back through every block, last first
-            g, grads = gy[first:last], []
-            for b in reversed(range(len(blocks))):
-                (cells, peak), (need_W, need_b), (pads, out) = states[b], wanted[b], geometry[b]
-                x = inputs[b][first:last]
-                if b > 0:  # the gradient of the block before: kept by this thread only
-                    target = np.empty(x.shape, dtype)
-                else:
-                    target = gx[first:last] if needs[0] else None
-                grads.append(kernels.block_vjp(g, x, kernels_[b], pads, out, cells[first:last],
-                                               peak[first:last], need_W, need_b, target))
-                g = target
-            return grads[::-1]
-        parts = parallel.split(len(x), work, part)
-        grads = [gx]
-        for b, (W, bias) in enumerate(blocks):
-            gW, gb = (_total([p[b][j] for p in parts]) for j in (0, 1))
-            grads.append(None if gW is None else gW.reshape(W.shape))
-            if bias is not None:
-                grads.append(gb)
-        return tuple(grads)
+        inputs, dtype = [xs[0], *hidden], y.dtype
+        g, grads = np.broadcast_to(gy, y.shape), []
+        for b in reversed(range(len(blocks))):  # last block first
+            (w, bias), W = layout[b], blocks[b][0].astype(dtype, copy=False)
+            pads, out = self._geometry(self.convs[b], inputs[b].shape, W.shape)
+            gx = np.empty(inputs[b].shape, dtype) if b > 0 or needs[0] else None
+            gW, gb = kernels.block_vjp(g, inputs[b], W, pads, out, *states[b], needs[1 + w],
+                                       bias is not None and needs[1 + bias], gx)
+            gW = None if gW is None else gW.reshape(W.shape)
+            grads[:0] = [gW] if bias is None else [gW, gb]
+            g = gx
+        return (g, *grads)

@@ -52,6 +52,7 @@ class MaxPool(Pool):
     """
 
     name = "max"
+    batch_inputs = 1
 
     def forward(self, x):
         pads, out = self._geometry(x.shape)
@@ -59,17 +60,16 @@ class MaxPool(Pool):
                              self.strides, out)
         return win.from_channels_last(y, self.data_format)
 
+    def work(self, xs, needs=None):
+        # forward, a few maxima over memory, runs whole; the vjp makes ~4 passes per cell
+        return 0 if needs is None else xs[0].size * parallel.PASS
+
     def vjp(self, gy, xs, y, saved, needs):
         x = xs[0]
         pads, out = self._geometry(x.shape)
-        fmt, k, s = self.data_format, self.pool_size, self.strides
-        xl, yl, gyl = (win.channels_last(v, fmt) for v in (x, y, gy))
-        gx = np.empty(xl.shape, np.result_type(gy, x))
-
-        def part(first, last):
-            gx[first:last] = pooling.max_pool_grad(xl[first:last], pads, k, s, out,
-                                                   yl[first:last], gyl[first:last])
-        parallel.split(len(x), x.size * parallel.PASS, part)  # ~4 passes per cell, on 1/cells
+        fmt = self.data_format
+        gx = pooling.max_pool_grad(win.channels_last(x, fmt), pads, self.pool_size, self.strides,
+                                   out, win.channels_last(y, fmt), win.channels_last(gy, fmt))
         return (win.from_channels_last(gx, fmt),)
 
 
