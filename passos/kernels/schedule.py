@@ -58,10 +58,10 @@ def vjp(op, needs, grads):
         xs, y, saved = rest[:arity], rest[arity], rest[arity + 1]
         if m:
             result = _batch_vjp(op, whole, m, gy, xs, y, saved, needs)
-        elif len(wanted) > 1 and parallel.parts(op.work(xs, needs)) > 1:
-            result = _apart(whole, wanted, parallel.parts(op.work(xs, needs)), gy, xs, y, saved)
         else:
-            result = whole(gy, xs, y, saved)
+            k = parallel.parts(op.work(xs, needs)) if len(wanted) > 1 else 1
+            result = _apart(whole, wanted, k, gy, xs, y, saved) if k > 1 else \
+                whole(gy, xs, y, saved)
         return result[wanted[0]] if len(wanted) == 1 else [result[i] for i in wanted]
     return run
 
