@@ -7,6 +7,7 @@ import pytest
 
 import passos as P
 import passos.graph as G
+from passos.kernels import windows as kernel_windows
 from passos.ops import windows
 
 IMAGE = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3],
@@ -152,18 +153,6 @@ def test_graph_matches_eager(config):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
-def test_strided_input_gradient_paths_agree():
-    """Stride 1 takes the transposed-convolution path, larger strides col2im: same numbers."""
-    rng = np.random.default_rng(3)
-    x, W = rng.normal(size=(2, 7, 7, 3)), rng.normal(size=(3, 3, 3, 2))
-    op = P.ops.conv.Conv(2, 1, "same")
-    gy = rng.normal(size=(2, 7, 7, 2))
-    pads, _ = op._geometry(x.shape, W.shape)
-    fast = P.ops.conv._transposed(gy, W, (1, 1), pads, (7, 7))
-    general = P.ops.conv._col2im(gy, W, (1, 1), (1, 1), pads, (7, 7))
-    np.testing.assert_allclose(fast, general, atol=1e-12)
-
-
 # -- explicit (before, after) padding, by hand ------------------------------------------------
 def by_hand_conv2d(x, W, pads):
     """y and its input gradient for an all-ones upstream gradient: np.pad, then loops."""
@@ -257,7 +246,7 @@ def test_chunks_change_nothing(monkeypatch):
     x, W = config.arrays(rng)
     weights = rng.normal(size=config.fn(x, W).shape)
     whole = eager_grads(config, x, W, weights)
-    monkeypatch.setattr(windows, "CHUNK_BYTES", 1)  # one item per chunk
+    monkeypatch.setattr(kernel_windows, "CHUNK_BYTES", 1)  # one item per chunk
     for a, b in zip(whole, eager_grads(config, x, W, weights)):
         np.testing.assert_allclose(a, b, atol=1e-12)
 
@@ -277,8 +266,8 @@ def test_memory_stays_bounded():
     finally:
         tracemalloc.stop()
     # forward: the output (13 MB) and chunk buffers; backward adds gy, dx and dW
-    assert forward_peak < y.numpy().nbytes + 3 * windows.CHUNK_BYTES < im2col / 2
-    assert peak < 3 * y.numpy().nbytes + 3 * windows.CHUNK_BYTES < im2col
+    assert forward_peak < y.numpy().nbytes + 3 * kernel_windows.CHUNK_BYTES < im2col / 2
+    assert peak < 3 * y.numpy().nbytes + 3 * kernel_windows.CHUNK_BYTES < im2col
 
 
 # -- errors ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 
 import passos as P
 import passos.graph as G
+from passos.kernels import windows as kernel_windows
 from passos.ops import windows
 
 IMAGE = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3],
@@ -194,8 +195,8 @@ def test_chunks_change_nothing(monkeypatch):
     x = rng.integers(0, 3, size=(5, 6, 6, 2)).astype(np.float64)  # many ties
     for fn in (lambda t: P.max_pool2d(t, 2), lambda t: P.max_pool2d(t, 3, 1, "same")):
         grads = []
-        for budget in (windows.CACHE_BYTES, 1):
-            monkeypatch.setattr(windows, "CACHE_BYTES", budget)
+        for budget in (kernel_windows.CACHE_BYTES, 1):
+            monkeypatch.setattr(kernel_windows, "CACHE_BYTES", budget)
             xt = P.tensor(x, requires_grad=True)
             fn(xt).sum().backward()
             grads.append(xt.grad)

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import passos
+import passos.graph as G
 from passos.kernels import parallel
 from passos.kernels.threads import compute_threads
 
@@ -38,20 +39,22 @@ def test_zero_threads_is_an_error():
 
 def test_split_ops_give_the_same_values_as_whole_ones(splits):
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((32, 28, 28, 32))  # big enough that conv and pool split.astype(np.float32)
+    x = rng.standard_normal((32, 28, 28, 32)).astype(np.float32)  # big enough to split
     kernel = rng.standard_normal((3, 3, 32, 32)).astype(np.float32)
     a = rng.standard_normal((64, 1568)).astype(np.float32)
     b = rng.standard_normal((1568, 256)).astype(np.float32)
-
-    def run():
-        xt, kt, at, bt = (passos.tensor(v, requires_grad=True) for v in (x, kernel, a, b))
-        y = passos.max_pool2d(passos.conv2d(xt, kt, padding="same"), 2)
-        (y.sum() + (at @ bt).sum()).backward()
-        return [y.numpy(), xt.grad, kt.grad, at.grad, bt.grad]
-    whole = run()
-    assert not splits
-    with compute_threads(2):
-        split = run()
+    graph = G.Graph()
+    with graph.as_default():  # a plan splits; eager ops run whole
+        inputs = [G.placeholder("float32", v.shape) for v in (x, kernel, a, b)]
+        xs, ks, as_, bs = inputs
+        y = passos.max_pool2d(passos.conv2d(xs, ks, padding="same"), 2)
+        fetches = [y, *G.gradients(y.sum() + (as_ @ bs).sum(), inputs)]
+    feed = dict(zip(inputs, (x, kernel, a, b)))
+    with G.Session(graph) as session:
+        whole = session.run(fetches, feed)
+        assert not splits
+        with compute_threads(2):
+            split = session.run(fetches, feed)
     assert len(splits) >= 4 and set(splits) == {2}  # conv, pool, matmul and their gradients
     for w, s in zip(whole, split):
         np.testing.assert_allclose(s, w, rtol=1e-4, atol=1e-3)

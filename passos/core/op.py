@@ -28,6 +28,12 @@ The graph plan also reads three attributes, declared here with their defaults:
 
 An op keeps no state on ``self`` beyond its attributes, so one instance can
 run any number of times (graph plans reuse it on every step).
+
+Scheduling is declared, never done, by an op: with ``batch_inputs = m``
+its first m inputs, output and saved values share a batch axis that a plan
+may split over threads; with ``split_grads`` its input gradients are
+independent products a plan may compute apart. ``work`` tells how large a
+call is, so only large ones split (see kernels/schedule.py).
 """
 import numpy as np
 
@@ -51,6 +57,8 @@ class Op:
         super().__init_subclass__(**kwargs)
         if "width" not in vars(cls):  # an op that saves fills a second slot with what it saved
             cls.width = 2 if cls.saves else 1
+    batch_inputs = 0       # leading inputs whose axis 0 a plan may split over threads
+    split_grads = False    # True: a plan may compute the input gradients on separate threads
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward")
@@ -60,6 +68,10 @@ class Op:
 
     def shape(self, *shapes):
         raise NotImplementedError(f"{type(self).__name__}.shape")
+
+    def work(self, xs, needs=None):
+        """Multiply-adds of forward on arrays `xs` (needs None) or of the vjp for `needs`."""
+        return 0
 
     def dtype(self, *dtypes):
         """Output dtype from input dtypes (Python scalars stay weak, as in NumPy)."""

@@ -7,13 +7,16 @@ Python call per node and nothing more. Plans with convolutions or pooling run
 inside `compute_threads()`, as Keras fit does.
 """
 import contextlib
+import functools
 
 import numpy as np
 
 from ..core import numerics
+from ..core.autodiff import input_grads
 from ..core.apply import _explain_failure
 from ..arguments import numeric_array
 from ..core.shapes import describe
+from ..kernels import schedule
 from ..kernels.threads import compute_threads
 from .gradients import VjpOp
 from ..ops.conv import Conv
@@ -82,7 +85,7 @@ class Plan:
                     inputs.append(len(template))
                     template.append(x)
             bind = node.op.bind
-            function = bind(session, node) if bind else node.op.forward
+            function = bind(session, node) if bind else _scheduled(node.op)
             steps.append((function, tuple(inputs), slots[id(node)], _width(node.op), node))
         self.template = template
         self.steps = steps
@@ -116,7 +119,7 @@ class Plan:
                     values[out:out + width] = result
         except (ValueError, IndexError, TypeError, MemoryError) as error:
             raise _failed(step, values, error, self) from error
-        return [values[slot] for slot in self.fetch_slots]
+        return [schedule.whole(values[slot]) for slot in self.fetch_slots]
 
     def _start(self, feeds):
         values = self.template.copy()
@@ -145,7 +148,18 @@ class Plan:
                 _check_step(node, args, result, width, self.origin_of(node))
         except (ValueError, IndexError, TypeError, MemoryError) as error:
             raise _failed(step, values, error, self) from error
-        return [values[slot] for slot in self.fetch_slots]
+        return [schedule.whole(values[slot]) for slot in self.fetch_slots]
+
+
+def _scheduled(op):
+    """What a plan step calls to run `op` (or the vjp of a VjpOp's op): split over the
+    compute threads where the op declares it can be (kernels/schedule.py)."""
+    if isinstance(op, VjpOp):
+        inner = op.op
+        if inner.batch_inputs or inner.split_grads:
+            return schedule.vjp(inner, op.needs, functools.partial(input_grads, inner))
+        return op.forward
+    return schedule.forward(op) if op.batch_inputs else op.forward
 
 
 def _failed(step, values, error, plan):

@@ -3,8 +3,8 @@
 At the course's batch sizes most products are small: one OpenBLAS thread
 is as fast as two, and BLAS's own threads spin between calls and stall
 when the other core is shared or busy. So inside `compute_threads` BLAS is
-held to one thread, and the large ops (convolutions, pooling, a product's
-two gradients) split their work over the cores instead (see parallel.py).
+held to one thread, and plans split the large ops (convolutions, pooling, a
+product's two gradients) over the cores instead (see schedule.py).
 Holding BLAS needs the optional `threadpoolctl` package (pip install
 'passos[speed]'); without it, BLAS keeps its own setting and ops run whole.
 """

@@ -1,11 +1,13 @@
 """A Dense layer's whole computation as one op: x @ W + b, then an optional ReLU."""
+import math
+
 import numpy as np
 
-from ..kernels import parallel
 from ..core.apply import apply
 from ..core.op import Op
-from ..core.shapes import ShapeError, describe, sum_rows
-from .elementwise import relu_array
+from ..core.shapes import ShapeError, describe
+from ..kernels.arrays import relu as relu_array
+from ..kernels.arrays import sum_rows
 
 
 class Dense(Op):
@@ -17,6 +19,7 @@ class Dense(Op):
     """
 
     kind = "dense"
+    split_grads = True  # g @ W.T and x.T @ g: two independent products
 
     def __init__(self, activation=None):
         if activation not in (None, "relu"):
@@ -44,6 +47,13 @@ class Dense(Op):
                              f"for the kernel of shape {describe(W)}; got shape {describe(b)}")
         return (*x[:-1], W[1])
 
+    def work(self, xs, needs=None):
+        # forward: rows sharing one weight matrix mostly move memory, and ran slower split
+        x, W = (np.shape(v) for v in xs[:2])
+        if needs is None or not (needs[0] and needs[1]):
+            return 0
+        return math.prod(x) * W[1]
+
     def forward(self, x, W, b=None):
         flat = x.ndim != 2  # (..., features) runs as a (rows, features) matrix
         y = np.matmul(x.reshape(-1, x.shape[-1]) if flat else x, W)
@@ -65,12 +75,8 @@ class Dense(Op):
         gb = sum_rows(g) if len(xs) == 3 and needs[2] else None
         # g @ W.T computed as (W @ g.T).T: OpenBLAS does the transposed problem (many rows,
         # few columns) up to 1.5x faster at small batches; the result is a transposed view
-        if needs[0] and needs[1] and parallel.parts(g.size * W.shape[0]) > 1:
-            # two independent products: one each on two threads
-            gx, gW = parallel.run_all([lambda: (W @ g.T).T, lambda: x2.T @ g])
-        else:
-            gx = (W @ g.T).T if needs[0] else None
-            gW = x2.T @ g if needs[1] else None
+        gx = (W @ g.T).T if needs[0] else None
+        gW = x2.T @ g if needs[1] else None
         if gx is not None and flat:
             gx = gx.reshape(x.shape)
         return (gx, gW) + ((gb,) if len(xs) == 3 else ())

@@ -1,7 +1,6 @@
 """Matrix product with NumPy's rules (1-D vectors, batched stacks with broadcasting)."""
 import numpy as np
 
-from ..kernels import parallel
 from ..core.apply import apply
 from ..core.op import Op
 from ..core.registry import register
@@ -11,6 +10,13 @@ from ..core.shapes import ShapeError, broadcast_shapes, describe
 class MatMul(Op):
     kind = "matmul"
     formulas = ("∂(A@B)/∂A: gy @ Bᵀ", "∂(A@B)/∂B: Aᵀ @ gy")
+    split_grads = True  # gy @ b.T and a.T @ gy: two independent products
+
+    def work(self, xs, needs=None):
+        a, b = (np.shape(x) for x in xs)
+        if needs is None or not all(needs) or len(a) != 2 or len(b) != 2:
+            return 0
+        return a[0] * a[1] * b[1]
 
     def forward(self, a, b):
         return np.matmul(a, b)
@@ -18,9 +24,6 @@ class MatMul(Op):
     def vjp(self, gy, xs, y, saved, needs):
         a, b = xs
         if a.ndim == 2 and b.ndim == 2:  # the common case, kept cheap
-            if needs[0] and needs[1] and parallel.parts(gy.size * a.shape[1]) > 1:
-                # two independent products: one each on two threads
-                return tuple(parallel.run_all([lambda: gy @ b.T, lambda: a.T @ gy]))
             return (gy @ b.T if needs[0] else None), (a.T @ gy if needs[1] else None)
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b

@@ -1,13 +1,11 @@
 """Max and average pooling over 1, 2 or 3 spatial axes (Keras conventions), and global pooling."""
-import math
-
 import numpy as np
 
 from .. import arguments
-from ..kernels import parallel
 from ..core.apply import apply
 from ..core.op import Op
 from ..core.registry import register
+from ..kernels import parallel, pooling
 from . import windows as win
 from .reduce import max as reduce_max
 from .reduce import mean
@@ -40,9 +38,6 @@ class Pool(Op):
         return pads, win.output_spatial(self.kind, x, spatial, self.pool_size, self.strides,
                                         ones, pads, f"pool_size {self.pool_size}")
 
-    def _cells(self, out):
-        return win.offsets(self.pool_size, self.strides, (1,) * self.rank, out)
-
     def shape(self, x):
         _, out = self._geometry(x)
         batch, _, channels = win.split(x, self.data_format)
@@ -59,38 +54,25 @@ class MaxPool(Pool):
 
     name = "max"
     formulas = ("∂maxpool/∂x = 1 at each window's first maximum, else 0",)
+    batch_inputs = 1
 
     def forward(self, x):
         pads, out = self._geometry(x.shape)
-        xp = win.pad_spatial(win.channels_last(x, self.data_format), pads, _lowest(x.dtype))
-        cells = self._cells(out)
-        y = xp[next(cells)[1]].copy()
-        for _, index in cells:
-            np.maximum(y, xp[index], out=y)
+        y = pooling.max_pool(win.channels_last(x, self.data_format), pads, self.pool_size,
+                             self.strides, out)
         return win.from_channels_last(y, self.data_format)
+
+    def work(self, xs, needs=None):
+        # forward, a few maxima over memory, runs whole; the vjp makes ~4 passes per cell
+        return 0 if needs is None else xs[0].size * parallel.PASS
 
     def vjp(self, gy, xs, y, saved, needs):
         x = xs[0]
         pads, out = self._geometry(x.shape)
-        xp = win.pad_spatial(win.channels_last(x, self.data_format), pads, _lowest(x.dtype))
-        yl, gyl = win.channels_last(y, self.data_format), win.channels_last(gy, self.data_format)
-        gxp = np.zeros(xp.shape, np.result_type(gy, x))
-        cells = list(self._cells(out))
-        disjoint = all(s >= k for s, k in zip(self.strides, self.pool_size))
-
-        def part(first, last):
-            for start, stop in win.batches(last - first, xp[:1].nbytes, win.CACHE_BYTES):
-                start, stop = first + start, first + stop
-                xc, yc, gc, g = xp[start:stop], yl[start:stop], gxp[start:stop], gyl[start:stop]
-                hits = first_maxima((xc[index] for _, index in cells), yc)
-                for (_, index), hit in zip(cells, hits):
-                    if disjoint:  # no other window wrote here: store instead of adding
-                        np.multiply(g, hit, out=gc[index])
-                    else:
-                        gc[index] += g * hit
-        parallel.split(len(xp), xp.size * parallel.PASS, part)  # ~4 passes per cell, on 1/cells
-        spatial = win.split(x.shape, self.data_format)[1]
-        return (win.from_channels_last(gxp[win.interior(pads, spatial)], self.data_format),)
+        fmt = self.data_format
+        gx = pooling.max_pool_grad(win.channels_last(x, fmt), pads, self.pool_size, self.strides,
+                                   out, win.channels_last(y, fmt), win.channels_last(gy, fmt))
+        return (win.from_channels_last(gx, fmt),)
 
 
 class AvgPool(Pool):
@@ -102,65 +84,18 @@ class AvgPool(Pool):
     def dtype(self, x):
         return x if np.dtype(x).kind in "fc" else np.dtype(np.float64)
 
-    def _counts(self, pads, out, spatial, dtype):
-        """Cells of each window inside the input, shaped to broadcast over (N, *out, C)."""
-        if not any(b or a for b, a in pads):
-            return math.prod(self.pool_size)
-        counts = np.ones((1,) * (self.rank + 2), np.int64)
-        for axis, (i, k, s, (b, _), o) in enumerate(
-                zip(spatial, self.pool_size, self.strides, pads, out)):
-            start = np.arange(o) * s - b
-            inside = np.minimum(start + k, i) - np.maximum(start, 0)
-            counts = counts * inside.reshape((-1,) + (1,) * (self.rank - axis))
-        return counts.astype(dtype)
-
     def forward(self, x):
         pads, out = self._geometry(x.shape)
-        dtype = self.dtype(x.dtype)
-        xp = win.pad_spatial(win.channels_last(x, self.data_format).astype(dtype, copy=False), pads)
-        cells = self._cells(out)
-        y = xp[next(cells)[1]].copy()
-        for _, index in cells:
-            y += xp[index]
-        y /= self._counts(pads, out, win.split(x.shape, self.data_format)[1], dtype)
+        xl = win.channels_last(x, self.data_format).astype(self.dtype(x.dtype), copy=False)
+        y = pooling.avg_pool(xl, pads, self.pool_size, self.strides, out)
         return win.from_channels_last(y, self.data_format)
 
     def vjp(self, gy, xs, y, saved, needs):
-        x = xs[0]
-        pads, out = self._geometry(x.shape)
-        spatial = win.split(x.shape, self.data_format)[1]
-        g = win.channels_last(gy, self.data_format) / self._counts(pads, out, spatial, y.dtype)
-        gxp = np.zeros((x.shape[0], *(i + b + a for i, (b, a) in zip(spatial, pads)),
-                        g.shape[-1]), g.dtype)
-        for _, index in self._cells(out):
-            gxp[index] += g
-        return (win.from_channels_last(gxp[win.interior(pads, spatial)], self.data_format),)
-
-
-def first_maxima(candidates, peak):
-    """For each window cell in turn, a mask of the windows whose first maximum it holds.
-
-    `candidates` gives the cells' values in row-major window order, each
-    shaped like `peak`, the windows' maxima; a tie goes to the earlier cell (as
-    PyTorch). The mask is one reused buffer: use it before taking the next.
-    """
-    hit = win.scratch("pool_hit", peak.shape, bool)
-    taken = win.scratch("pool_taken", peak.shape, bool)  # windows whose maximum is handed out
-    for t, values in enumerate(candidates):
-        np.equal(values, peak, out=hit)
-        if t:
-            np.greater(hit, taken, out=hit)  # hit and not taken: later ties get nothing
-            taken |= hit
-        else:
-            np.copyto(taken, hit)
-        yield hit
-
-
-def _lowest(dtype):
-    """The value that never wins a max: -inf, the smallest integer, or False (a max is an any)."""
-    if dtype.kind == "b":
-        return False
-    return -np.inf if dtype.kind in "fc" else np.iinfo(dtype).min
+        pads, out = self._geometry(xs[0].shape)
+        spatial = win.split(xs[0].shape, self.data_format)[1]
+        gx = pooling.avg_pool_grad(win.channels_last(gy, self.data_format), spatial, pads,
+                                   self.pool_size, self.strides, out)
+        return (win.from_channels_last(gx, self.data_format),)
 
 
 @register("passos")
