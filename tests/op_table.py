@@ -5,10 +5,10 @@ float64 inputs (kept away from kinks: |x| > 0.1 for relu/abs, positive for
 log/sqrt, distinct values for max/min), the equivalent PyTorch function, and
 which input axes a graph-mode placeholder leaves unknown (None).
 
-tests/test_ties_and_bounds.py checks the ties and bounds themselves, by hand.
+tests/ops/test_ties_and_bounds.py checks the ties and bounds themselves, by hand.
 
-`tests/test_gradients.py` (finite differences, eager and graph),
-`tests/test_torch_parity.py` (values and gradients against PyTorch) and
+`tests/ops/test_gradients.py` (finite differences, eager and graph),
+`tests/ops/test_torch_parity.py` (values and gradients against PyTorch) and
 `tests/explain/test_trace.py` (formula text and local values) run every case;
 `tests/core/test_registry.py` fails when a differentiable function registered
 in `passos.core.registry` has no case here (a case's name up to "[" names it).
@@ -318,7 +318,7 @@ CASES = [
          lambda x: x.broadcast_to(2, 3)),
     Case("broadcast_to[inner]", lambda x: P.broadcast_to(x, (2, 4, 3)), inputs(normal(4, 1)),
          lambda x: x.broadcast_to(2, 4, 3)),
-    # sliding windows, channels_last (tests/test_conv.py and test_pool.py check the geometry)
+    # sliding windows, channels_last (tests/ops/test_conv.py and test_pool.py check the geometry)
     Case("conv1d", P.conv1d, inputs(normal(2, 6, 2), normal(3, 2, 3)), _torch_conv,
          free=((0,), ())),
     Case("conv2d", P.conv2d, inputs(normal(2, 5, 4, 2), normal(3, 2, 2, 3)), _torch_conv,

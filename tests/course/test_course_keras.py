@@ -13,7 +13,7 @@ import pytest
 
 import passos
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 PYTORCH_ACCURACY = {"course_dfn.py": 0.827, "course_cnn.py": 0.800}
 
 
