@@ -22,11 +22,11 @@ PACKAGE = pathlib.Path(passos.__file__).parent
 # listed; each top-level module sits in the layer its imports call for.
 LAYERS = [
     ("kernels", ["passos.kernels", "passos.arguments"]),
-    ("core", ["passos.core", "passos.gradcheck", "passos.debug"]),
+    ("core", ["passos.core", "passos.gradcheck"]),
     ("ops", ["passos.ops"]),
     ("graph", ["passos.graph"]),
     ("library", ["passos.optim", "passos.initializers", "passos.data", "passos.info",
-                 "passos.tensorboard", "passos.io",
+                 "passos.tensorboard", "passos.io", "passos.debug",
                  "passos"]),  # the package's own __init__ (eager API re-exports), not its modules
     ("front ends", ["passos.keras", "passos.compat"]),
     ("tools", ["passos.cli", "passos.explain", "passos.plots", "passos.train_command",

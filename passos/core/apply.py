@@ -8,13 +8,18 @@
   goes to that graph too, its tensors captured live: a weight used on its own
   (``exp(self.s)``, a reshaped bias) is read at each run and trained, never
   frozen into the graph as the value it had at trace time.
+
+Hook: `observers` holds functions `(op, input arrays, output array, name)` told of
+each eager forward after it ran; debug tools (`passos.debug.check_numerics`)
+register them, so the core carries no debugging code and, with none set, pays
+one test of an empty list per op.
 """
 import contextlib
+import math
 import threading
 
 import numpy as np
 
-from . import numerics
 from .autodiff import Node, grad_mode
 from .dtypes import as_array
 from .shapes import ShapeError, describe
@@ -29,6 +34,7 @@ class Symbolic:
 
 _SCALARS = (int, float, bool)
 _traced = threading.local()  # .graph: the graph this thread is tracing a call into
+observers = []  # functions (op, xs, out, name) called after each eager forward
 
 
 def tracing_graph():
@@ -80,14 +86,15 @@ def apply(op, *inputs, name=None):
     except (ValueError, IndexError, TypeError) as error:
         raise _explain_failure(op, xs, error) from error
     except MemoryError as error:
-        raise numerics.out_of_memory(error, op.kind, xs, name) from error
+        raise out_of_memory(error, op.kind, xs, name) from error
     saved = None
     if op.saves:
         out, saved = out
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    if numerics.checking:
-        numerics.check_apply(op, xs, out, name)
+    if observers:
+        for observe in observers:
+            observe(op, xs, out, name)
     result = Tensor(out, name=name)
     if record and grad_mode.enabled and op.differentiable:
         result.requires_grad = True
@@ -110,3 +117,17 @@ def _explain_failure(op, xs, error):
     listed = ", ".join(describe(s) for s in shapes)
     base = next(c for c in (IndexError, TypeError, ValueError) if isinstance(error, c))
     return base(f"{op.kind}: failed on inputs of shapes {listed}: {error}")
+
+
+def out_of_memory(error, op, xs, node=None, layer=None):
+    """A MemoryError naming `op` (its node and layer when known) and the bytes it asked for."""
+    shape, dtype = getattr(error, "shape", None), getattr(error, "dtype", None)
+    asked = ""
+    if shape is not None and dtype is not None:
+        size = math.prod(shape) * np.dtype(dtype).itemsize
+        asked = f" asking for {size} bytes ({size / 2**30:.3g} GiB, shape {describe(shape)} {dtype})"
+    where = f"'{op}'" + (f" (node '{node}')" if node else "") + (
+        f" in layer '{layer}'" if layer else "")
+    inputs = ", ".join(describe(np.shape(x)) for x in xs)
+    return MemoryError(f"{where} ran out of memory{asked}; its inputs have shapes {inputs}: "
+                       f"use smaller batches or inputs ({error})")

@@ -11,13 +11,15 @@ what each node sent. Every client uses it, with its own step:
   will run that same vjp when the plan runs;
 * `passos.explain.trace`: the step runs the vjp on recorded values, and the
   observer writes down every local derivative and contribution.
+
+Hook: `observers` holds walk observers `(tensor, g, sent)` for eager backward;
+debug tools (`passos.debug.check_numerics`) register them while they need them.
 """
 import contextlib
 import threading
 
 import numpy as np
 
-from . import numerics
 from .shapes import unbroadcast
 
 
@@ -28,6 +30,7 @@ class _GradMode(threading.local):
 
 
 grad_mode = _GradMode()
+observers = []  # walk observers (tensor, g, sent) of every eager backward
 
 
 @contextlib.contextmanager
@@ -113,7 +116,7 @@ def walk(order, grads, step, observe=None):
         [(input, gradient or None)], or None when the node sends nothing (a leaf).
     observe(node, g, sent): after a node's gradients are summed into its
         inputs; `sent` lists (input position, input, gradient, the input's sum
-        so far) per gradient sent: explain's trace, check_numerics.
+        so far) per gradient sent: explain's trace, debug tools (`observers`).
     Gradients of one value are summed with `+` (arrays; graph mode's lists of parts).
     Returns the gradients that reached no node of `order`.
     """
@@ -175,9 +178,10 @@ def backward(root, grad, retain_graph, tensor_type):
             node.freed = True
         return zip(inputs, gxs)
 
-    def check_vjp(t, g, sent):  # inside check_numerics(): stop at the first NaN or inf
-        xs = [x.data if isinstance(x, tensor_type) else x for x in t._node.inputs]
-        numerics.check_vjp(t._node.op, [gx for _, _, gx, _ in sent], xs, g, t.name)
-
     walk(reverse_topological(root, inputs_of), {id(root): grad}, step,
-         check_vjp if numerics.checking else None)
+         _tell_observers if observers else None)
+
+
+def _tell_observers(t, g, sent):
+    for observe in observers:
+        observe(t, g, sent)

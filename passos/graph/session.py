@@ -5,15 +5,19 @@ the fetches need, in order, with chains of primitives fused (rewrite.py),
 each bound to one function and to numbered slots, so a step costs one
 Python call per node and nothing more. Plans with convolutions or pooling run
 inside `compute_threads()`, as Keras fit does.
+
+Hook: `observers` holds functions `(plan, feeds)` called as each plan run starts;
+each returns None or a callback `(node, input values, result)` told of every step
+of that run. Debug tools (`passos.debug.check_numerics`) check values this way,
+in the same loop as every run; with none set, a step pays one `is None` test.
 """
 import contextlib
 import functools
 
 import numpy as np
 
-from ..core import numerics
 from ..core.autodiff import input_grads
-from ..core.apply import _explain_failure
+from ..core.apply import _explain_failure, out_of_memory
 from ..arguments import numeric_array
 from ..core.shapes import describe
 from ..kernels import schedule
@@ -25,6 +29,8 @@ from ..ops.pool import Pool
 from .rewrite import fuse
 from .graph import Symbol, get_default_graph
 from .sources import AssignOp, CaptureOp, VariableOp
+
+observers = []  # functions (plan, feeds) -> None or a step callback (node, args, result)
 
 
 def required_nodes(fetches, fed=()):
@@ -105,36 +111,10 @@ class Plan:
 
     def run(self, feeds):
         """Fetched values, given {id(symbol): array} for the fed symbols."""
-        if numerics.checking and numerics.enabled():
-            return self._run_checked(feeds)
-        values = self._start(feeds)
-        step = None
-        try:
-            for step in self.steps:
-                function, inputs, out, width, _ = step
-                result = function(*[values[i] for i in inputs])
-                if width == 1:
-                    values[out] = result
-                else:
-                    values[out:out + width] = result
-        except (ValueError, IndexError, TypeError, MemoryError) as error:
-            raise _failed(step, values, error, self) from error
-        return [schedule.whole(values[slot]) for slot in self.fetch_slots]
-
-    def _start(self, feeds):
+        observe = _observer(self, feeds) if observers else None
         values = self.template.copy()
         for key, slot in self.feed_slots:
             values[slot] = feeds[key]
-        return values
-
-    def _run_checked(self, feeds):
-        """run() that stops at the first node giving NaN or inf (inside check_numerics)."""
-        values = self._start(feeds)
-        for node in self.fed_nodes:
-            found = numerics.non_finite(feeds[id(node)])
-            if found:
-                raise numerics.failure("feed", found, "forward",
-                                       [(f"'{node.name}'", feeds[id(node)])], node=node.name)
         step = None
         try:
             for step in self.steps:
@@ -145,10 +125,17 @@ class Plan:
                     values[out] = result
                 else:
                     values[out:out + width] = result
-                _check_step(node, args, result, width, self.origin_of(node))
+                if observe is not None:
+                    observe(node, args, result)
         except (ValueError, IndexError, TypeError, MemoryError) as error:
             raise _failed(step, values, error, self) from error
         return [schedule.whole(values[slot]) for slot in self.fetch_slots]
+
+
+def _observer(plan, feeds):
+    """One step callback for this run of `plan`: those the run observers return, or None."""
+    calls = [c for c in (start(plan, feeds) for start in observers) if c is not None]
+    return (lambda *step: [call(*step) for call in calls]) if calls else None
 
 
 def _scheduled(op):
@@ -167,39 +154,9 @@ def _failed(step, values, error, plan):
     node = step[4]
     args = [values[i] for i in step[1]]
     if isinstance(error, MemoryError):
-        return numerics.out_of_memory(error, node.op.kind, args, node.name,
-                                      plan.origin_of(node)[0])
+        return out_of_memory(error, node.op.kind, args, node.name, plan.origin_of(node)[0])
     explained = _explain_failure(node.op, args, error)
     return type(explained)(f"while running node '{node.name}': {explained}")
-
-
-def _check_step(node, args, result, width, origin):
-    """Raise NonFiniteError if the result of `node` (or a weight it updated) is not finite."""
-    op = node.op
-    outputs = [result] if width == 1 else [result[0]] if op.saves else list(result)
-    layer, backward = origin
-    for value in outputs:
-        found = numerics.non_finite(value)
-        if not found:
-            continue
-        if isinstance(op, VjpOp):  # inputs: output gradient, the op's inputs, its output, saved
-            forward = node.inputs[len(op.needs) + 1]
-            labelled = [(_label(x), v) for x, v in zip(node.inputs[1:-2], args[1:-2])]
-            raise numerics.failure(op.op.kind, found, "backward", labelled,
-                                   node=forward.name, layer=layer, grad=args[0])
-        labelled = [(_label(x), v) for x, v in zip(node.inputs, args)]
-        raise numerics.failure(op.kind, found, "backward" if backward else "forward", labelled,
-                               node=node.name, layer=layer)
-    for weight in getattr(op, "weights", ()):  # an optimizer's in-place update
-        found = numerics.non_finite(weight.data)
-        if found:
-            raise numerics.failure(op.kind, found, "update", list(zip(
-                [f"gradient of '{w.name}'" for w in op.weights], args)), node=weight.name,
-                layer=weight.name.rpartition("/")[0] or None)
-
-
-def _label(x):
-    return f"'{x.name}'" if isinstance(x, Symbol) else "a constant"
 
 
 class Session:

@@ -5,6 +5,7 @@ import pytest
 import passos
 import passos.graph as g
 from passos.explain import trace
+from passos.core import apply, autodiff
 from passos.core.autodiff import reverse_topological, walk
 
 
@@ -67,6 +68,17 @@ def test_eager_graph_and_trace_walks_agree_bit_for_bit():
         (grad,) = g.gradients(passos.sum(hv * passos.exp(hv) + hv), [v])
     np.testing.assert_array_equal(t.grad(0), w.grad)
     np.testing.assert_array_equal(g.Session(graph).run(grad, {v: w0}), w.grad)
+
+
+def test_debug_hooks_see_each_eager_forward_and_backward_step(monkeypatch):
+    forward, backward = [], []
+    monkeypatch.setattr(apply, "observers", [lambda op, xs, out, name: forward.append(name)])
+    monkeypatch.setattr(autodiff, "observers", [
+        lambda t, g, sent: backward.append((t.name, [gx.tolist() for _, _, gx, _ in sent]))])
+    x = passos.tensor([3.0], requires_grad=True, name="x")
+    passos.sum(passos.square(x, name="sq"), name="total").backward()
+    assert forward == ["sq", "total"]
+    assert backward == [("total", [[1.0]]), ("sq", [[6.0]])]
 
 
 def test_check_numerics_is_an_observer_of_the_eager_walk():

@@ -94,6 +94,19 @@ def test_plan_is_compiled_once_per_fetches_and_feeds(graph):
     assert len(s._plans) == 3
 
 
+def test_run_observers_see_every_step_of_the_plan_loop(graph, monkeypatch):
+    x = G.placeholder("float32", (None,), name="x")
+    y = P.exp(x * 2, name="y")
+    seen = []
+
+    def start(plan, feeds):  # a debug tool's hook: called as a run starts
+        seen.append(("start", [n.name for n in plan.fed_nodes]))
+        return lambda node, args, result: seen.append((node.name, result.tolist()))
+    monkeypatch.setattr(G.session, "observers", [start])
+    G.Session(graph).run(y, {x: [0.0]})
+    assert seen == [("start", ["x"]), ("multiply", [0.0]), ("y", [1.0])]
+
+
 def test_plan_runs_only_what_the_fetches_need(graph):
     x = G.placeholder("float32", (None,), name="x")
     unused = G.placeholder("float32", (None,), name="unused")

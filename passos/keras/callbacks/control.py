@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from ...core.numerics import NonFiniteError
+from ...debug import NonFiniteError
 from ...ops import random as passos_random
 from ..engine.plans import latest_training_step
 from .base import Callback

@@ -14,10 +14,10 @@ import re
 import numpy as np
 
 from ... import arguments
-from ...core import numerics
 from ...core.apply import tracing
 from ...core.shapes import describe
 from ...core.tensor import Tensor
+from ...debug import numerics
 from ...graph.graph import Graph, Symbol, placeholder
 from .. import initializers as initializers_module
 

@@ -10,9 +10,9 @@ import threading
 
 import numpy as np
 
-from ...core import numerics
 from ...core.apply import tracing
 from ...core.op import Op
+from ...debug import numerics
 from ...graph.gradients import gradients
 from ...graph.graph import Graph, placeholder
 from ...graph.session import Session

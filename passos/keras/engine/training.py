@@ -7,7 +7,7 @@ update), and the callbacks' bookkeeping.
 import numpy as np
 
 from ... import arguments
-from ...core import numerics
+from ...debug import numerics
 from ...kernels.threads import with_compute_threads
 from ...ops import random as passos_random
 from .. import callbacks as callbacks_module
