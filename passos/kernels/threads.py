@@ -13,7 +13,7 @@ import functools
 import os
 import threading
 
-from . import parallel
+from . import memory, parallel
 
 _current = threading.local()  # .count: this thread's innermost compute_threads count
 
@@ -58,8 +58,10 @@ def compute_threads(n=None):
     the threads BLAS itself would use (all cores, unless OPENBLAS_NUM_THREADS
     or OMP_NUM_THREADS say fewer). Safe in several threads at once: the count
     is the calling thread's, and BLAS gets its own count back when the last
-    open block (of any thread) ends.
+    open block (of any thread) ends. The first block also keeps large freed
+    buffers in the process (memory.py), for good.
     """
+    memory.keep_freed_buffers()
     if not _blas_controllers():
         yield
         return
