@@ -7,6 +7,7 @@ Either way each node becomes a `TraceNode` (leaves: "input", "parameter",
 """
 import numpy as np
 
+from ..core.autodiff import reverse_topological
 from ..core.tensor import Tensor
 from ..graph.graph import Symbol
 from ..graph.session import Session, required_nodes
@@ -56,28 +57,20 @@ def _scope_of(name):
 
 def capture_eager(y):
     """Nodes of an eager computation, in topological order (inputs left to right), y last."""
-    nodes, ids, expanded, namer = [], {}, set(), _Namer()
+    nodes, ids, namer = [], {}, _Namer()
 
     def add(**fields):
         node = TraceNode(len(nodes), **fields)
         nodes.append(node)
         return node.id
 
-    stack = [(y, False)]
-    while stack:
-        t, done = stack.pop()
-        if done:
-            ids[id(t)] = _eager_node(t, add, ids, namer, nodes)
-            continue
-        if id(t) in expanded:
-            continue
-        expanded.add(id(t))
-        stack.append((t, True))
-        if t._node is not None:  # computed inputs first, then leaves, each left to right,
-            # so that a leaf shows up just before the op that uses it
-            fresh = [x for x in t._node.inputs if isinstance(x, Tensor) and id(x) not in expanded]
-            stack.extend((x, False) for x in reversed(fresh) if x._node is None)
-            stack.extend((x, False) for x in reversed(fresh) if x._node is not None)
+    def inputs_of(t):  # visited: computed inputs first, then leaves, each left to right,
+        # so that a leaf shows up just before the op that uses it
+        xs = [x for x in reversed(t._node.inputs if t._node else ()) if isinstance(x, Tensor)]
+        return [x for x in xs if x._node is None] + [x for x in xs if x._node is not None]
+
+    for t in reversed(reverse_topological(y, inputs_of)):
+        ids[id(t)] = _eager_node(t, add, ids, namer, nodes)
     return nodes
 
 

@@ -8,6 +8,7 @@ each layer's box). Name scopes and Keras layers become clusters.
 
 import numpy as np
 
+from ..core.autodiff import reverse_topological
 from ..io import atomic_write
 from .render import check_show, render_dot, render_svg, shape_text
 from .values import summary
@@ -97,21 +98,8 @@ def _scope(name):
 def eager_picture(y):
     """Values (and any .grad already there) of everything an eager tensor was computed from."""
     from ..core.tensor import Tensor
-    ids, nodes, stack = {}, [], [(y, False)]
-    constants = []
-    while stack:  # depth-first postorder: inputs get their ids first
-        t, done = stack.pop()
-        if done:
-            if id(t) not in ids:
-                ids[id(t)] = len(ids)
-                nodes.append(t)
-            continue
-        if id(t) in ids:
-            continue
-        stack.append((t, True))
-        if t._node is not None:
-            stack.extend((x, False) for x in reversed(t._node.inputs) if isinstance(x, Tensor))
-    out = []
+    nodes = eager_postorder(y)  # inputs get their ids first
+    ids, constants, out = {id(t): i for i, t in enumerate(nodes)}, [], []
     for t in nodes:
         inputs = []
         if t._node is None:
@@ -130,6 +118,16 @@ def eager_picture(y):
                     "scope": _scope(name)})
     _number_constants(out, constants, len(out))
     return {"output": ids[id(y)], "nodes": out, "forward": [], "backward": []}
+
+
+def eager_postorder(y):
+    """`y` and every tensor it was computed from, inputs first (left to right), `y` last."""
+    from ..core.tensor import Tensor
+
+    def inputs_of(t):
+        return [] if t._node is None else [x for x in reversed(t._node.inputs)
+                                           if isinstance(x, Tensor)]
+    return reverse_topological(y, inputs_of)[::-1]
 
 
 def _number_constants(nodes, constants, first):

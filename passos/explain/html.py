@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape
 
 from ..io import atomic_write
 from .page import GRAPH_SCRIPT, GRID_SCRIPT, page
-from .render import LEAVES, grad_label, render_svg, short_name, summary_lines, summary_text
+from .render import (LEAVES, by_id, contributions, grad_label, render_svg, short_name,
+                     summary_lines, summary_text)
 from .values import fmt_number
 
 INTERVAL_MS = 900
@@ -36,7 +37,7 @@ def html(y, path, feed_dict=None, session=None, title=None, extra_steps=(), rank
         for key in step.get("edges", ()):
             labels[tuple(key[:2])] = key[2]
     svg = render_svg(picture, "both", rankdir, interactive=True, prefix="g", labels=labels)
-    name = short_name(_nodes(picture)[picture["output"]])
+    name = short_name(by_id(picture)[picture["output"]])
     data = {"steps": steps, "intro": _intro(picture), "interval": INTERVAL_MS}
     text = page(title or f"passos: forward and backward through {name}", svg, data,
                 GRAPH_SCRIPT, [s["title"] for s in steps])
@@ -60,10 +61,6 @@ def _write(path, text):
     return path
 
 
-def _nodes(picture):
-    return {n["id"]: n for n in picture["nodes"]}
-
-
 def node_selector(node_id, part=None, prefix="g"):
     """CSS selector of a node's group, or of its 'value' / 'grad' text."""
     base = f"#{prefix}-node-{node_id}"
@@ -79,7 +76,7 @@ def edge_selector(dst, k, label=False, prefix="g"):
 # -- the steps ---------------------------------------------------------------------
 def graph_steps(picture):
     """Forward steps (one per computed node), the seed, then one step per contribution."""
-    nodes = _nodes(picture)
+    nodes = by_id(picture)
     steps = []
     forward = picture.get("forward") or [
         {"node": n["id"], "formula": f"{n['name']} = {n['op']}(...)", "value": n["value"]}
@@ -109,15 +106,11 @@ def graph_steps(picture):
     for s in backward:
         for c in s.get("contributions") or []:
             arrivals[c["input"]] = arrivals.get(c["input"], 0) + 1
-    seen, used = {}, {}
+    seen, edge_of = {}, {id(c): k for (_, k), c in contributions(picture).items()}
     for s in backward:
         node = nodes[s["node"]]
-        inputs = list(node.get("inputs") or [])
         for c in s.get("contributions") or []:
-            k = next(i for i, u in enumerate(inputs) if u == c["input"]
-                     and i not in used.setdefault(node["id"], set()))
-            used[node["id"]].add(k)
-            target = nodes[c["input"]]
+            k, target = edge_of[id(c)], nodes[c["input"]]
             seen[target["id"]] = seen.get(target["id"], 0) + 1
             count = (seen[target["id"]], arrivals[target["id"]])
             text = _edge_text(c, s)
@@ -236,7 +229,7 @@ def three_paths_step(picture):
 
 def _between(picture, source, target):
     """Selectors of the nodes and edges on every path from `source` to `target`."""
-    by_id = _nodes(picture)
+    nodes = by_id(picture)
     reach = {source}
     for node in picture["nodes"]:  # nodes come in topological order
         if any(i in reach for i in node.get("inputs") or []):
@@ -247,7 +240,7 @@ def _between(picture, source, target):
         if v in back:
             continue
         back.add(v)
-        stack.extend(by_id[v].get("inputs") or [])
+        stack.extend(nodes[v].get("inputs") or [])
     on = reach & back
     edges = [edge_selector(n["id"], k) for n in picture["nodes"] if n["id"] in on
              for k, u in enumerate(n.get("inputs") or []) if u in on]

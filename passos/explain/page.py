@@ -64,9 +64,17 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 430px; gap: 0; align
 
 # The step engine: `steps[i].set` lists [selector, lines] pairs; each step remembers what
 # it overwrote, so Previous undoes exactly one step.
-# Stop, Play and the controls' buttons and keys, shared by both step-through engines (each
-# defines next, prev, reset, show, `at`, `total`, `timer` and `data`).
-PLAYER = """  function stop() {
+# Stop, Play, the controls' state, buttons and keys, shared by both step-through engines
+# (each defines next, prev, reset, show, `at`, `total`, `timer` and `data`).
+PLAYER = """  function showControls(name, cls) {
+    const counter = $('#step-counter'), phase = $('#phase');
+    counter.textContent = 'step ' + at + ' / ' + total;
+    counter.dataset.step = at; counter.dataset.total = total;
+    phase.textContent = name; phase.className = cls;
+    $('#prev').disabled = at === 0;
+    $('#next').disabled = at === total;
+  }
+  function stop() {
     if (timer) { clearInterval(timer); timer = null; }
     $('#play').textContent = 'Play';
   }
@@ -132,15 +140,8 @@ GRAPH_SCRIPT = """
         first.scrollIntoView({block: 'nearest', inline: 'nearest'});
       }
     }
-    const counter = $('#step-counter');
-    counter.textContent = 'step ' + at + ' / ' + total;
-    counter.dataset.step = at;
-    counter.dataset.total = total;
-    const phase = $('#phase');
     const name = step ? step.phase : 'given';
-    phase.textContent = name; phase.className = name;
-    $('#prev').disabled = at === 0;
-    $('#next').disabled = at === total;
+    showControls(name, name);
     // only the list items between the last shown step and this one change
     const lo = Math.max(0, Math.min(shownAt, at) - 1);
     const hi = Math.min(items.length, Math.max(shownAt, at) + 1);
@@ -207,13 +208,7 @@ GRID_SCRIPT = """
       cell('output-grid', f.row, f.col).classList.add('current');
     }
     $('#panel-body').innerHTML = f ? f.panel : data.intro;
-    const counter = $('#step-counter');
-    counter.textContent = 'step ' + at + ' / ' + total;
-    counter.dataset.step = at; counter.dataset.total = total;
-    const phase = $('#phase');
-    phase.textContent = f ? 'window' : 'given'; phase.className = f ? 'forward' : 'given';
-    $('#prev').disabled = at === 0;
-    $('#next').disabled = at === total;
+    showControls(f ? 'window' : 'given', f ? 'forward' : 'given');
   }
   function next() { if (at < total) { at += 1; show(); } }
   function prev() { if (at > 0) { at -= 1; show(); } }

@@ -102,12 +102,12 @@ def short_name(node):
 
 def grad_label(picture, node):
     """∂L/∂z when both names are short, else 'grad'."""
-    out = _by_id(picture).get(picture.get("output"))
+    out = by_id(picture).get(picture.get("output"))
     top, name = (short_name(out) if out else "L"), short_name(node)
     return f"∂{top}/∂{name}" if len(top) <= 6 and len(name) <= 12 else "grad"
 
 
-def _by_id(picture):
+def by_id(picture):
     return {n["id"]: n for n in picture["nodes"]}
 
 
@@ -151,10 +151,10 @@ def edges_of(picture):
 
 def contributions(picture):
     """{(dst, k): contribution entry} matched from the backward list (k-th input of dst)."""
-    by_id, out = _by_id(picture), {}
+    nodes, out = by_id(picture), {}
     for step in picture.get("backward") or []:
         dst = step["node"]
-        inputs = list(by_id.get(dst, {}).get("inputs") or [])
+        inputs = list(nodes.get(dst, {}).get("inputs") or [])
         used = set()
         for c in step.get("contributions") or []:
             for k, u in enumerate(inputs):

@@ -53,19 +53,15 @@ def get(identifier):
     if identifier in _FUNCTIONS.values():
         return identifier()
     if isinstance(identifier, dict):
-        name, config = identifier["class_name"], identifier.get("config", {})
-        found = _CLASSES.get(name) or _ALIASES.get(name)
-        if found is not None:
-            return found(**config)
-        if name in _FUNCTIONS:
-            return _FUNCTIONS[name](**config)
-        raise ValueError(f"unknown initializer class {name!r}")
+        name = identifier["class_name"]
+        found = _CLASSES.get(name) or _ALIASES.get(name) or _FUNCTIONS.get(name)
+        if found is None:
+            raise ValueError(f"unknown initializer class {name!r}")
+        return found(**identifier.get("config", {}))
     if isinstance(identifier, str):
-        found = _CLASSES.get(identifier) or _ALIASES.get(identifier)
+        found = _CLASSES.get(identifier) or _ALIASES.get(identifier) or _FUNCTIONS.get(identifier)
         if found is not None:
             return found()
-        if identifier in _FUNCTIONS:
-            return _FUNCTIONS[identifier]()
     elif callable(identifier):  # a user's function(shape, dtype)
         return identifier
     raise ValueError(f"unknown initializer {identifier!r}; use e.g. 'glorot_uniform', "

@@ -55,8 +55,7 @@ def sparse_categorical_crossentropy(y_true, y_pred):
     classes = y_pred.shape[-1]
     one_hot = el.cast(ar.equal(reshape(labels, (-1,) + inner + (1,)), arange(classes)),
                       y_pred.dtype)
-    y_pred = y_pred / rd.sum(y_pred, axis=-1, keepdims=True)  # Keras 2 renormalises, as above
-    return -rd.sum(one_hot * el.log(ar.clip(y_pred, EPSILON, 1 - EPSILON)), axis=-1)
+    return categorical_crossentropy(one_hot, y_pred)  # Keras 2 renormalises and clips
 
 
 def binary_crossentropy(y_true, y_pred):

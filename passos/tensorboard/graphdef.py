@@ -22,6 +22,7 @@ import numpy as np
 from tensorboard.compat.proto import (attr_value_pb2, graph_pb2, node_def_pb2, tensor_pb2,
                                       tensor_shape_pb2, types_pb2, versions_pb2)
 
+from ..core.autodiff import reverse_topological
 from ..core.tensor import Tensor
 from ..graph.graph import Graph, Symbol
 
@@ -140,19 +141,8 @@ def _from_tensor(result):
     if result._node is None:
         raise ValueError("add_graph: this tensor recorded no ops; eager mode records them "
                          "only for tensors computed from inputs with requires_grad=True")
-    order, seen, stack = [], set(), [(result, False)]
-    while stack:
-        t, expanded = stack.pop()
-        if expanded:
-            order.append(t)
-            continue
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        stack.append((t, True))
-        if t._node is not None:
-            stack.extend((x, False) for x in reversed(t._node.inputs)
-                         if isinstance(x, Tensor) and id(x) not in seen)
+    order = reverse_topological(result, lambda t: [] if t._node is None else [
+        x for x in reversed(t._node.inputs) if isinstance(x, Tensor)])[::-1]
     names, given, specs = _Names(), {}, []
     for t in order:
         if t._node is None:

@@ -40,15 +40,17 @@ def _float(x):
     return x
 
 
-def _check(who, labels, predictions):
-    shapes = [v.shape if isinstance(v, Symbol) else None for v in (labels, predictions)]
-    a, b = shapes
+def _floats(who, labels, predictions):
+    """Both as float32, after checking that their shapes match."""
+    labels, predictions = _float(labels), _float(predictions)
+    a, b = [v.shape if isinstance(v, Symbol) else None for v in (labels, predictions)]
     if a is None or b is None:
-        return
+        return labels, predictions
     if len(a) != len(b) or any(x is not None and y is not None and x != y for x, y in zip(a, b)):
         raise ValueError(f"{who}: labels of shape {describe(a)} and predictions of shape "
                          f"{describe(b)} are incompatible; reshape one so both match (e.g. "
                          "tf.reshape(labels, [-1, 1]))")
+    return labels, predictions
 
 
 def _number(x):
@@ -95,8 +97,7 @@ def mean_squared_error(labels, predictions, weights=1.0, scope=None,
                        reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """(predictions - labels)², weighted and reduced."""
     def build():
-        y, p = _float(labels), _float(predictions)
-        _check("mean_squared_error", y, p)
+        y, p = _floats("mean_squared_error", labels, predictions)
         return el.square(ar.subtract(p, y))
     return _loss("mean_squared_error", build, scope, weights, loss_collection, reduction)
 
@@ -106,8 +107,7 @@ def absolute_difference(labels, predictions, weights=1.0, scope=None,
                         reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """|predictions - labels|, weighted and reduced."""
     def build():
-        y, p = _float(labels), _float(predictions)
-        _check("absolute_difference", y, p)
+        y, p = _floats("absolute_difference", labels, predictions)
         return el.abs(ar.subtract(p, y))
     return _loss("absolute_difference", build, scope, weights, loss_collection, reduction)
 
@@ -116,8 +116,7 @@ def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None,
                loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """0.5 e² where |e| <= delta, else delta (|e| - 0.5 delta), e = predictions - labels."""
     def build():
-        y, p = _float(labels), _float(predictions)
-        _check("huber_loss", y, p)
+        y, p = _floats("huber_loss", labels, predictions)
         error = el.abs(ar.subtract(p, y))
         quadratic = ar.minimum(error, delta)
         linear = ar.subtract(error, quadratic)
@@ -129,8 +128,7 @@ def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None,
              loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """-labels log(predictions + eps) - (1 - labels) log(1 - predictions + eps)."""
     def build():
-        y, p = _float(labels), _float(predictions)
-        _check("log_loss", y, p)
+        y, p = _floats("log_loss", labels, predictions)
         positive = ar.multiply(y, el.log(ar.add(p, epsilon)))
         negative = ar.multiply(ar.subtract(1.0, y), el.log(ar.add(ar.subtract(1.0, p), epsilon)))
         return ar.negative(ar.add(positive, negative))
@@ -141,8 +139,7 @@ def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection=GraphKey
                reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """max(0, 1 - (2 labels - 1) logits) for 0/1 labels."""
     def build():
-        y, z = _float(labels), _float(logits)
-        _check("hinge_loss", y, z)
+        y, z = _floats("hinge_loss", labels, logits)
         return el.relu(ar.subtract(1.0, ar.multiply(ar.subtract(ar.multiply(y, 2.0), 1.0), z)))
     return _loss("hinge_loss", build, scope, weights, loss_collection, reduction)
 
@@ -152,8 +149,7 @@ def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0,
                           reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
     """Cross-entropy of softmax(logits) against one-hot labels (smoothed toward uniform if asked)."""
     def build():
-        y, z = _float(onehot_labels), _float(logits)
-        _check("softmax_cross_entropy", y, z)
+        y, z = _floats("softmax_cross_entropy", onehot_labels, logits)
         if label_smoothing:
             classes = z.shape[-1]
             y = ar.add(ar.multiply(y, 1.0 - label_smoothing), label_smoothing / classes)
@@ -179,8 +175,7 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
     from .nn import sigmoid_cross_entropy_with_logits
 
     def build():
-        y, z = _float(multi_class_labels), _float(logits)
-        _check("sigmoid_cross_entropy", y, z)
+        y, z = _floats("sigmoid_cross_entropy", multi_class_labels, logits)
         if label_smoothing:
             y = ar.add(ar.multiply(y, 1.0 - label_smoothing), 0.5 * label_smoothing)
         return sigmoid_cross_entropy_with_logits(labels=y, logits=z)

@@ -24,15 +24,17 @@ from .framework import inputs, named
 def _unary(passos_fn, default, doc):
     def fn(x, name=None):
         return named(name or default, lambda: passos_fn(*inputs(x)))
-    fn.__name__ = fn.__qualname__ = default.lower()
-    fn.__doc__ = doc
-    return fn
+    return _called(fn, default.lower(), doc)
 
 
 def _binary(passos_fn, default, doc):
     def fn(x, y, name=None):
         return named(name or default, lambda: passos_fn(*inputs(x, y)))
-    fn.__name__ = fn.__qualname__ = default.lower()
+    return _called(fn, default.lower(), doc)
+
+
+def _called(fn, name, doc):
+    fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
     return fn
 
@@ -72,8 +74,7 @@ def wrap(entry):
         raise TypeError(f"{entry.name}: registered for TF1 with {arity} inputs; passos.compat.v1 "
                         "wraps functions of one or two tensors")
     fn = (_unary if arity == 1 else _binary)(function, entry.tf, function.__doc__)
-    fn.__name__ = fn.__qualname__ = entry.name
-    return fn
+    return _called(fn, entry.name, function.__doc__)
 
 
 # tf.add, tf.exp, tf.sigmoid ...: the registered passos functions (passos.core.registry)
@@ -130,12 +131,14 @@ def squared_difference(x, y, name=None):
 
 def add_n(inputs_, name=None):
     """The sum of a list of same-shaped tensors."""
-    def build():
-        total = inputs(inputs_[0])[0]
-        for x in inputs_[1:]:
-            total = ar.add(total, x)
-        return total
-    return named(name or "AddN", build)
+    return named(name or "AddN", lambda: _total(inputs(inputs_[0]) + list(inputs_[1:])))
+
+
+def _total(parts):
+    total = parts[0]
+    for x in parts[1:]:
+        total = ar.add(total, x)
+    return total
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
@@ -192,9 +195,7 @@ def _reduction(passos_fn, default, doc, integer_mean=False):
                 y = el.cast(y, x.dtype)
             return y
         return named(name or default, build)
-    fn.__name__ = fn.__qualname__ = "reduce_" + default.lower()
-    fn.__doc__ = doc
-    return fn
+    return _called(fn, "reduce_" + default.lower(), doc)
 
 
 class _BoolReduction(rd.Reduction):
@@ -255,21 +256,22 @@ def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, na
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
     """Index of the largest value along `axis` (axis 0 when not given, as in TF1)."""
-    axis = dimension if axis is None else axis
-    return named(name or "ArgMax", lambda: _index(rd.argmax(*inputs(input), 0 if axis is None else axis),
-                                               output_type))
+    return _index(rd.argmax, input, axis, dimension, output_type, name or "ArgMax")
 
 
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
     """Index of the smallest value along `axis` (axis 0 when not given, as in TF1)."""
+    return _index(rd.argmin, input, axis, dimension, output_type, name or "ArgMin")
+
+
+def _index(passos_fn, x, axis, dimension, output_type, name):
     axis = dimension if axis is None else axis
-    return named(name or "ArgMin", lambda: _index(rd.argmin(*inputs(input), 0 if axis is None else axis),
-                                               output_type))
 
-
-def _index(y, output_type):
-    to = dtypes.as_dtype(output_type).dtype
-    return y if y.dtype == to else el.cast(y, to)
+    def build():
+        y = passos_fn(*inputs(x), 0 if axis is None else axis)
+        to = dtypes.as_dtype(output_type).dtype
+        return y if y.dtype == to else el.cast(y, to)
+    return named(name, build)
 
 
 # -- clipping ---------------------------------------------------------------------------------
@@ -285,13 +287,8 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 
 def global_norm(t_list, name=None):
     """sqrt of the sum of squares of all values in the tensors of `t_list` (None entries skipped)."""
-    def build():
-        parts = [rd.sum(el.square(t)) for t in t_list if t is not None]
-        total = parts[0]
-        for p in parts[1:]:
-            total = ar.add(total, p)
-        return el.sqrt(total)
-    return named(name or "global_norm", build)
+    return named(name or "global_norm", lambda: el.sqrt(_total(
+        [rd.sum(el.square(t)) for t in t_list if t is not None])))
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):

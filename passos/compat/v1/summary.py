@@ -47,12 +47,8 @@ class SummaryOp(Op):
 
     def forward(self, *xs):
         from passos.tensorboard import summaries
-        return _serialize(self.values(summaries, *xs))
-
-
-def _serialize(values):
-    from tensorboard.compat.proto import summary_pb2
-    return summary_pb2.Summary(value=values).SerializeToString()
+        from tensorboard.compat.proto import summary_pb2
+        return summary_pb2.Summary(value=self.values(summaries, *xs)).SerializeToString()
 
 
 class ScalarSummary(SummaryOp):

@@ -295,11 +295,7 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, stair
                       name=None):
     """learning_rate * decay_rate ** (global_step / decay_steps) (floored with staircase=True)."""
     def build():
-        step = el.cast(global_step, "float32")
-        p = ar.divide(step, float(decay_steps))
-        if staircase:
-            from .math_ops import floor
-            p = floor(p)
+        p = _progress(global_step, decay_steps, staircase)
         return ar.multiply(float(learning_rate), ar.power(float(decay_rate), p))
     return named(name or "ExponentialDecay", build)
 
@@ -308,12 +304,18 @@ def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, stai
                        name=None):
     """learning_rate / (1 + decay_rate * global_step / decay_steps)."""
     def build():
-        p = ar.divide(el.cast(global_step, "float32"), float(decay_steps))
-        if staircase:
-            from .math_ops import floor
-            p = floor(p)
+        p = _progress(global_step, decay_steps, staircase)
         return ar.divide(float(learning_rate), ar.add(1.0, ar.multiply(float(decay_rate), p)))
     return named(name or "InverseTimeDecay", build)
+
+
+def _progress(global_step, decay_steps, staircase):
+    """global_step / decay_steps, floored with staircase=True."""
+    p = ar.divide(el.cast(global_step, "float32"), float(decay_steps))
+    if staircase:
+        from .math_ops import floor
+        p = floor(p)
+    return p
 
 
 __all__ = ["GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",

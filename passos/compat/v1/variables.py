@@ -218,14 +218,6 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
             st.var_scopes.pop()
 
 
-def _exists_error(full):
-    return ValueError(
-        f"Variable {full} already exists, disallowed. Did you mean to set reuse=True or "
-        "reuse=tf.AUTO_REUSE in VarScope? (If you ran the code that builds the graph a second "
-        "time, e.g. a notebook cell, call tf.reset_default_graph() first or build it inside "
-        "`with tf.Graph().as_default():`.)")
-
-
 def get_variable(name=None, shape=None, dtype=None, initializer=None, regularizer=None,
                  trainable=None, collections=None, caching_device=None, partitioner=None,
                  validate_shape=True, use_resource=None, custom_getter=None, constraint=None,
@@ -248,7 +240,11 @@ def get_variable(name=None, shape=None, dtype=None, initializer=None, regularize
     if full is not None and full in st.store:
         var = st.store[full]
         if scope.reuse is False:
-            raise _exists_error(full)
+            raise ValueError(
+                f"Variable {full} already exists, disallowed. Did you mean to set reuse=True or "
+                "reuse=tf.AUTO_REUSE in VarScope? (If you ran the code that builds the graph a "
+                "second time, e.g. a notebook cell, call tf.reset_default_graph() first or build "
+                "it inside `with tf.Graph().as_default():`.)")
         if shape is not None and shape != var.shape:
             raise ValueError(f"Trying to share variable {full}, but specified shape "
                              f"{describe(shape)} and found shape {describe(var.shape)}.")
