@@ -13,6 +13,8 @@ arguments (`tf` gives its default node name; passos.compat.v1 adds name=).
 themselves from `namespace(...)`; the op-coverage tests enumerate `entries()`,
 so a registered differentiable function without a gradient check fails a test.
 """
+from .apply import apply
+
 NAMESPACES = ("passos", "keras.activations", "tf", "tf.nn", "tf.math")
 _TF1 = ("tf", "tf.nn", "tf.math")
 
@@ -67,3 +69,33 @@ def namespace(name):
     if name not in NAMESPACES:
         raise ValueError(f"namespace: unknown namespace {name!r}; choose from {NAMESPACES}")
     return {e.name: e.function for e in entries(name)}
+
+
+def unary(op, doc, *namespaces, tf=None, differentiable=True):
+    """The registered function `<op.kind>(x, name=None)` that applies `op`; the same as writing::
+
+        @register("passos", "tf", "tf.math", tf="Exp")
+        def exp(x, name=None):
+            "e ** x, elementwise."
+            return apply(EXP, x, name=name)
+
+    as `exp = unary(EXP, "e ** x, elementwise.", "passos", "tf", "tf.math", tf="Exp")`.
+    """
+    def function(x, name=None):
+        return apply(op, x, name=name)
+    return _published(function, op, doc, register(*namespaces, tf=tf, differentiable=differentiable))
+
+
+def binary(op, doc, *namespaces, tf=None, differentiable=True):
+    """The registered function `<op.kind>(x, y, name=None)` that applies `op`, as `unary`."""
+    def function(x, y, name=None):
+        return apply(op, x, y, name=name)
+    return _published(function, op, doc, register(*namespaces, tf=tf, differentiable=differentiable))
+
+
+def _published(function, op, doc, registration):
+    """`function` named after the op's kind, in the module of the op's class, registered."""
+    function.__name__ = function.__qualname__ = op.kind
+    function.__module__ = type(op).__module__
+    function.__doc__ = doc
+    return registration(function)

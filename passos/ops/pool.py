@@ -98,10 +98,17 @@ class AvgPool(Pool):
         return (win.from_channels_last(gx, self.data_format),)
 
 
-@register("passos")
-def max_pool1d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
-    """Largest value per window: (N, W, C) -> (N, W', C); strides default to pool_size (Keras)."""
-    return apply(MaxPool(1, pool_size, strides, padding, data_format), x, name=name)
+def _pooling(op_class, rank, doc):
+    """The registered function `<name>_pool<rank>d`: as `max_pool2d`, for `op_class` and `rank`."""
+    def pool(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
+        return apply(op_class(rank, pool_size, strides, padding, data_format), x, name=name)
+    pool.__name__ = pool.__qualname__ = f"{op_class.name}_pool{rank}d"
+    pool.__doc__ = doc
+    return register("passos")(pool)
+
+
+max_pool1d = _pooling(MaxPool, 1, "Largest value per window: (N, W, C) -> (N, W', C); "
+                                  "strides default to pool_size (Keras).")
 
 
 @register("passos")
@@ -122,28 +129,14 @@ def max_pool2d(x, pool_size, strides=None, padding="valid", data_format="channel
     return apply(MaxPool(2, pool_size, strides, padding, data_format), x, name=name)
 
 
-@register("passos")
-def max_pool3d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
-    """Largest value per window: (N, D, H, W, C) -> (N, D', H', W', C); as `max_pool2d`."""
-    return apply(MaxPool(3, pool_size, strides, padding, data_format), x, name=name)
-
-
-@register("passos")
-def avg_pool1d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
-    """Mean per window: (N, W, C) -> (N, W', C); "same" averages only cells inside the input (TF)."""
-    return apply(AvgPool(1, pool_size, strides, padding, data_format), x, name=name)
-
-
-@register("passos")
-def avg_pool2d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
-    """Mean per window: (N, H, W, C) -> (N, H', W', C); "same" averages only cells inside the input (TF)."""
-    return apply(AvgPool(2, pool_size, strides, padding, data_format), x, name=name)
-
-
-@register("passos")
-def avg_pool3d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
-    """Mean per window: (N, D, H, W, C) -> (N, D', H', W', C); as `avg_pool2d`."""
-    return apply(AvgPool(3, pool_size, strides, padding, data_format), x, name=name)
+max_pool3d = _pooling(MaxPool, 3, "Largest value per window: (N, D, H, W, C) -> (N, D', H', W', C); "
+                                  "as `max_pool2d`.")
+avg_pool1d = _pooling(AvgPool, 1, "Mean per window: (N, W, C) -> (N, W', C); "
+                                  '"same" averages only cells inside the input (TF).')
+avg_pool2d = _pooling(AvgPool, 2, "Mean per window: (N, H, W, C) -> (N, H', W', C); "
+                                  '"same" averages only cells inside the input (TF).')
+avg_pool3d = _pooling(AvgPool, 3, "Mean per window: (N, D, H, W, C) -> (N, D', H', W', C); "
+                                  "as `avg_pool2d`.")
 
 
 @register("passos")
