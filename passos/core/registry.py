@@ -6,6 +6,9 @@ op class (which carries the vjp and the formula text explain shows)::
     @register("passos", "tf", "tf.math", tf="Exp")
     def exp(x, name=None): ...
 
+or, for a function of one or two tensors and nothing else, `unary` or `binary`
+writes it: `exp = unary(EXP, "e ** x, elementwise.", "passos", "tf", "tf.math", tf="Exp")`.
+
 Namespaces: "passos" (the top level), "keras.activations", and TensorFlow 1's
 "tf", "tf.nn" and "tf.math" where the TF1 function has the passos name and
 arguments (`tf` gives its default node name; passos.compat.v1 adds name=).
@@ -72,30 +75,27 @@ def namespace(name):
 
 
 def unary(op, doc, *namespaces, tf=None, differentiable=True):
-    """The registered function `<op.kind>(x, name=None)` that applies `op`; the same as writing::
+    """The registered function `<op.kind>(x, name=None)` that applies `op` (in the op's module).
 
-        @register("passos", "tf", "tf.math", tf="Exp")
-        def exp(x, name=None):
-            "e ** x, elementwise."
-            return apply(EXP, x, name=name)
-
-    as `exp = unary(EXP, "e ** x, elementwise.", "passos", "tf", "tf.math", tf="Exp")`.
+    `exp = unary(EXP, "e ** x.", "passos", tf="Exp")` is the same as `@register("passos", tf="Exp")`
+    on `def exp(x, name=None): return apply(EXP, x, name=name)` with that docstring.
     """
     def function(x, name=None):
         return apply(op, x, name=name)
-    return _published(function, op, doc, register(*namespaces, tf=tf, differentiable=differentiable))
+    function.__module__ = type(op).__module__
+    return published(function, op.kind, doc, *namespaces, tf=tf, differentiable=differentiable)
 
 
 def binary(op, doc, *namespaces, tf=None, differentiable=True):
-    """The registered function `<op.kind>(x, y, name=None)` that applies `op`, as `unary`."""
+    """The function `<op.kind>(x, y, name=None)` that applies `op`, as `unary`."""
     def function(x, y, name=None):
         return apply(op, x, y, name=name)
-    return _published(function, op, doc, register(*namespaces, tf=tf, differentiable=differentiable))
-
-
-def _published(function, op, doc, registration):
-    """`function` named after the op's kind, in the module of the op's class, registered."""
-    function.__name__ = function.__qualname__ = op.kind
     function.__module__ = type(op).__module__
+    return published(function, op.kind, doc, *namespaces, tf=tf, differentiable=differentiable)
+
+
+def published(function, name, doc, *namespaces, tf=None, differentiable=True):
+    """`function` (made by a factory) given its public `name` and `doc`, and registered."""
+    function.__name__ = function.__qualname__ = name
     function.__doc__ = doc
-    return registration(function)
+    return register(*namespaces, tf=tf, differentiable=differentiable)(function)

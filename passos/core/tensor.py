@@ -28,10 +28,7 @@ class Tensor:
     dtype = property(lambda self: self.data.dtype)
     ndim = property(lambda self: self.data.ndim)
     size = property(lambda self: self.data.size)
-
-    @property
-    def is_leaf(self):
-        return self._node is None
+    is_leaf = property(lambda self: self._node is None)
 
     def __len__(self):
         return len(self.data)

@@ -4,7 +4,7 @@ import numpy as np
 from .. import arguments
 from ..core.apply import apply
 from ..core.op import Op
-from ..core.registry import register
+from ..core.registry import published, register
 from ..kernels import parallel, pooling
 from . import windows as win
 from .reduce import max as reduce_max
@@ -102,9 +102,7 @@ def _pooling(op_class, rank, doc):
     """The registered function `<name>_pool<rank>d`: as `max_pool2d`, for `op_class` and `rank`."""
     def pool(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
         return apply(op_class(rank, pool_size, strides, padding, data_format), x, name=name)
-    pool.__name__ = pool.__qualname__ = f"{op_class.name}_pool{rank}d"
-    pool.__doc__ = doc
-    return register("passos")(pool)
+    return published(pool, f"{op_class.name}_pool{rank}d", doc, "passos")
 
 
 max_pool1d = _pooling(MaxPool, 1, "Largest value per window: (N, W, C) -> (N, W', C); "
