@@ -6,6 +6,9 @@ op class (which carries the vjp and the formula text explain shows)::
     @register("passos", "tf", "tf.math", tf="Exp")
     def exp(x, name=None): ...
 
+or, for a function of one or two tensors and nothing else, `unary` or `binary`
+writes it: `exp = unary(EXP, "e ** x, elementwise.", "passos", "tf", "tf.math", tf="Exp")`.
+
 Namespaces: "passos" (the top level), "keras.activations", and TensorFlow 1's
 "tf", "tf.nn" and "tf.math" where the TF1 function has the passos name and
 arguments (`tf` gives its default node name; passos.compat.v1 adds name=).
@@ -13,6 +16,8 @@ arguments (`tf` gives its default node name; passos.compat.v1 adds name=).
 themselves from `namespace(...)`; the op-coverage tests enumerate `entries()`,
 so a registered differentiable function without a gradient check fails a test.
 """
+from .apply import apply
+
 NAMESPACES = ("passos", "keras.activations", "tf", "tf.nn", "tf.math")
 _TF1 = ("tf", "tf.nn", "tf.math")
 
@@ -67,3 +72,30 @@ def namespace(name):
     if name not in NAMESPACES:
         raise ValueError(f"namespace: unknown namespace {name!r}; choose from {NAMESPACES}")
     return {e.name: e.function for e in entries(name)}
+
+
+def unary(op, doc, *namespaces, tf=None, differentiable=True):
+    """The registered function `<op.kind>(x, name=None)` that applies `op` (in the op's module).
+
+    `exp = unary(EXP, "e ** x.", "passos", tf="Exp")` is the same as `@register("passos", tf="Exp")`
+    on `def exp(x, name=None): return apply(EXP, x, name=name)` with that docstring.
+    """
+    def function(x, name=None):
+        return apply(op, x, name=name)
+    function.__module__ = type(op).__module__
+    return published(function, op.kind, doc, *namespaces, tf=tf, differentiable=differentiable)
+
+
+def binary(op, doc, *namespaces, tf=None, differentiable=True):
+    """The function `<op.kind>(x, y, name=None)` that applies `op`, as `unary`."""
+    def function(x, y, name=None):
+        return apply(op, x, y, name=name)
+    function.__module__ = type(op).__module__
+    return published(function, op.kind, doc, *namespaces, tf=tf, differentiable=differentiable)
+
+
+def published(function, name, doc, *namespaces, tf=None, differentiable=True):
+    """`function` (made by a factory) given its public `name` and `doc`, and registered."""
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return register(*namespaces, tf=tf, differentiable=differentiable)(function)

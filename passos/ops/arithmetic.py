@@ -3,7 +3,7 @@ import numpy as np
 
 from ..core.apply import apply
 from ..core.op import ElementwiseOp, FloatElementwiseOp
-from ..core.registry import register
+from ..core.registry import binary, register, unary
 
 
 class Add(ElementwiseOp):
@@ -180,52 +180,20 @@ COMPARE = {name: Compare(name) for name in
            ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")}
 
 
-@register("passos", "tf", "tf.math", tf="Add")
-def add(x, y, name=None):
-    """x + y, elementwise with broadcasting."""
-    return apply(ADD, x, y, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="Sub")
-def subtract(x, y, name=None):
-    """x - y, elementwise with broadcasting."""
-    return apply(SUBTRACT, x, y, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="Mul")
-def multiply(x, y, name=None):
-    """x * y, elementwise with broadcasting."""
-    return apply(MULTIPLY, x, y, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="truediv")
-def divide(x, y, name=None):
-    """x / y (true division: integers give floats), elementwise with broadcasting."""
-    return apply(DIVIDE, x, y, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="Neg")
-def negative(x, name=None):
-    """-x."""
-    return apply(NEGATIVE, x, name=name)
-
-
-@register("passos")
-def power(x, y, name=None):
-    """x ** y, elementwise; the gradient in y exists where x > 0."""
-    return apply(POWER, x, y, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="Maximum")
-def maximum(x, y, name=None):
-    """Elementwise maximum (ties share the gradient equally)."""
-    return apply(MAXIMUM, x, y, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="Minimum")
-def minimum(x, y, name=None):
-    """Elementwise minimum (ties share the gradient equally)."""
-    return apply(MINIMUM, x, y, name=name)
+# The public functions, each named after its op's kind (see registry.unary and binary).
+add = binary(ADD, "x + y, elementwise with broadcasting.", "passos", "tf", "tf.math", tf="Add")
+subtract = binary(SUBTRACT, "x - y, elementwise with broadcasting.",
+                  "passos", "tf", "tf.math", tf="Sub")
+multiply = binary(MULTIPLY, "x * y, elementwise with broadcasting.",
+                  "passos", "tf", "tf.math", tf="Mul")
+divide = binary(DIVIDE, "x / y (true division: integers give floats), elementwise with broadcasting.",
+                "passos", "tf", "tf.math", tf="truediv")
+negative = unary(NEGATIVE, "-x.", "passos", "tf", "tf.math", tf="Neg")
+power = binary(POWER, "x ** y, elementwise; the gradient in y exists where x > 0.", "passos")
+maximum = binary(MAXIMUM, "Elementwise maximum (ties share the gradient equally).",
+                 "passos", "tf", "tf.math", tf="Maximum")
+minimum = binary(MINIMUM, "Elementwise minimum (ties share the gradient equally).",
+                 "passos", "tf", "tf.math", tf="Minimum")
 
 
 @register("passos")
@@ -242,37 +210,15 @@ def clip(x, min_value=None, max_value=None, name=None):
     return apply(Clip(min_value, max_value), x, name=name)
 
 
-@register("passos", "tf", "tf.math", tf="Equal", differentiable=False)
-def equal(x, y, name=None):
-    """x == y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["equal"], x, y, name=name)
+def _comparison(kind, text, tf):
+    """The comparison function named `kind`: bool, no gradient."""
+    return binary(COMPARE[kind], f"{text}, elementwise (bool, no gradient).",
+                  "passos", "tf", "tf.math", tf=tf, differentiable=False)
 
 
-@register("passos", "tf", "tf.math", tf="NotEqual", differentiable=False)
-def not_equal(x, y, name=None):
-    """x != y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["not_equal"], x, y, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="Less", differentiable=False)
-def less(x, y, name=None):
-    """x < y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["less"], x, y, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="LessEqual", differentiable=False)
-def less_equal(x, y, name=None):
-    """x <= y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["less_equal"], x, y, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="Greater", differentiable=False)
-def greater(x, y, name=None):
-    """x > y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["greater"], x, y, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="GreaterEqual", differentiable=False)
-def greater_equal(x, y, name=None):
-    """x >= y, elementwise (bool, no gradient)."""
-    return apply(COMPARE["greater_equal"], x, y, name=name)
+equal = _comparison("equal", "x == y", "Equal")
+not_equal = _comparison("not_equal", "x != y", "NotEqual")
+less = _comparison("less", "x < y", "Less")
+less_equal = _comparison("less_equal", "x <= y", "LessEqual")
+greater = _comparison("greater", "x > y", "Greater")
+greater_equal = _comparison("greater_equal", "x >= y", "GreaterEqual")

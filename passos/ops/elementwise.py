@@ -4,7 +4,7 @@ import numpy as np
 from ..core.apply import apply
 from ..core.dtypes import as_dtype
 from ..core.op import ElementwiseOp, FloatElementwiseOp
-from ..core.registry import register
+from ..core.registry import register, unary
 from ..kernels.arrays import relu as relu_array
 
 
@@ -130,52 +130,17 @@ EXP, LOG, SQRT, SQUARE, ABS = Exp(), Log(), Sqrt(), Square(), Abs()
 TANH, SIGMOID, RELU = Tanh(), Sigmoid(), Relu()
 
 
-@register("passos", "tf", "tf.math", tf="Exp")
-def exp(x, name=None):
-    """e ** x, elementwise."""
-    return apply(EXP, x, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="Log")
-def log(x, name=None):
-    """Natural logarithm, elementwise."""
-    return apply(LOG, x, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="Sqrt")
-def sqrt(x, name=None):
-    """Square root, elementwise."""
-    return apply(SQRT, x, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="Square")
-def square(x, name=None):
-    """x ** 2, elementwise."""
-    return apply(SQUARE, x, name=name)
-
-
-@register("passos", "tf", "tf.math", tf="Abs")
-def abs(x, name=None):  # noqa: A001 - the NumPy/PyTorch name
-    """|x|, elementwise."""
-    return apply(ABS, x, name=name)
-
-
-@register("passos", "keras.activations", "tf", "tf.nn", "tf.math", tf="Tanh")
-def tanh(x, name=None):
-    """Hyperbolic tangent, elementwise."""
-    return apply(TANH, x, name=name)
-
-
-@register("passos", "keras.activations", "tf", "tf.nn", "tf.math", tf="Sigmoid")
-def sigmoid(x, name=None):
-    """The logistic function 1 / (1 + e^-x), elementwise."""
-    return apply(SIGMOID, x, name=name)
-
-
-@register("passos", "keras.activations")
-def relu(x, name=None):
-    """max(x, 0), elementwise."""
-    return apply(RELU, x, name=name)
+# The public functions, each named after its op's kind (see registry.unary).
+exp = unary(EXP, "e ** x, elementwise.", "passos", "tf", "tf.math", tf="Exp")
+log = unary(LOG, "Natural logarithm, elementwise.", "passos", "tf", "tf.math", tf="Log")
+sqrt = unary(SQRT, "Square root, elementwise.", "passos", "tf", "tf.math", tf="Sqrt")
+square = unary(SQUARE, "x ** 2, elementwise.", "passos", "tf", "tf.math", tf="Square")
+abs = unary(ABS, "|x|, elementwise.", "passos", "tf", "tf.math", tf="Abs")  # noqa: A001 - NumPy's name
+tanh = unary(TANH, "Hyperbolic tangent, elementwise.",
+             "passos", "keras.activations", "tf", "tf.nn", "tf.math", tf="Tanh")
+sigmoid = unary(SIGMOID, "The logistic function 1 / (1 + e^-x), elementwise.",
+                "passos", "keras.activations", "tf", "tf.nn", "tf.math", tf="Sigmoid")
+relu = unary(RELU, "max(x, 0), elementwise.", "passos", "keras.activations")
 
 
 @register("passos")

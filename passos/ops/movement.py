@@ -10,15 +10,19 @@ from ..core.shapes import ShapeError, broadcast_shapes, describe, normalize_axis
 _UNKNOWN = 1_000_003  # stands in for an unknown (None) dimension in index arithmetic
 
 
-class Reshape(Op):
-    kind = "reshape"
-    formulas = ("∂reshape(x)/∂x = 1 (gy reshaped back)",)
+class ToShape(Op):
+    """An op that takes its input to a `target` shape (reshape, broadcast_to)."""
 
     def __init__(self, shape):
         self.target = arguments.new_shape(shape, "reshape", "shape")
 
     def attrs(self):
         return {"shape": self.target}
+
+
+class Reshape(ToShape):
+    kind = "reshape"
+    formulas = ("∂reshape(x)/∂x = 1 (gy reshaped back)",)
 
     def forward(self, x):
         return np.reshape(x, self.target)
@@ -195,15 +199,9 @@ class Pad(Op):
         return tuple(None if d is None else d + b + a for d, (b, a) in zip(x, self.paddings))
 
 
-class BroadcastTo(Op):
+class BroadcastTo(ToShape):
     kind = "broadcast_to"
     formulas = ("∂broadcast(x)/∂x = 1 (gy summed over the broadcast axes)",)
-
-    def __init__(self, shape):
-        self.target = arguments.new_shape(shape, "reshape", "shape")
-
-    def attrs(self):
-        return {"shape": self.target}
 
     def forward(self, x):
         return np.broadcast_to(x, self.target)

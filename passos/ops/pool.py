@@ -4,7 +4,7 @@ import numpy as np
 from .. import arguments
 from ..core.apply import apply
 from ..core.op import Op
-from ..core.registry import register
+from ..core.registry import published, register
 from ..kernels import parallel, pooling
 from . import windows as win
 from .reduce import max as reduce_max
@@ -98,10 +98,15 @@ class AvgPool(Pool):
         return (win.from_channels_last(gx, self.data_format),)
 
 
-@register("passos")
-def max_pool1d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
-    """Largest value per window: (N, W, C) -> (N, W', C); strides default to pool_size (Keras)."""
-    return apply(MaxPool(1, pool_size, strides, padding, data_format), x, name=name)
+def _pooling(op_class, rank, doc):
+    """The registered function `<name>_pool<rank>d`: as `max_pool2d`, for `op_class` and `rank`."""
+    def pool(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
+        return apply(op_class(rank, pool_size, strides, padding, data_format), x, name=name)
+    return published(pool, f"{op_class.name}_pool{rank}d", doc, "passos")
+
+
+max_pool1d = _pooling(MaxPool, 1, "Largest value per window: (N, W, C) -> (N, W', C); "
+                                  "strides default to pool_size (Keras).")
 
 
 @register("passos")
@@ -122,28 +127,14 @@ def max_pool2d(x, pool_size, strides=None, padding="valid", data_format="channel
     return apply(MaxPool(2, pool_size, strides, padding, data_format), x, name=name)
 
 
-@register("passos")
-def max_pool3d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
-    """Largest value per window: (N, D, H, W, C) -> (N, D', H', W', C); as `max_pool2d`."""
-    return apply(MaxPool(3, pool_size, strides, padding, data_format), x, name=name)
-
-
-@register("passos")
-def avg_pool1d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
-    """Mean per window: (N, W, C) -> (N, W', C); "same" averages only cells inside the input (TF)."""
-    return apply(AvgPool(1, pool_size, strides, padding, data_format), x, name=name)
-
-
-@register("passos")
-def avg_pool2d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
-    """Mean per window: (N, H, W, C) -> (N, H', W', C); "same" averages only cells inside the input (TF)."""
-    return apply(AvgPool(2, pool_size, strides, padding, data_format), x, name=name)
-
-
-@register("passos")
-def avg_pool3d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
-    """Mean per window: (N, D, H, W, C) -> (N, D', H', W', C); as `avg_pool2d`."""
-    return apply(AvgPool(3, pool_size, strides, padding, data_format), x, name=name)
+max_pool3d = _pooling(MaxPool, 3, "Largest value per window: (N, D, H, W, C) -> (N, D', H', W', C); "
+                                  "as `max_pool2d`.")
+avg_pool1d = _pooling(AvgPool, 1, "Mean per window: (N, W, C) -> (N, W', C); "
+                                  '"same" averages only cells inside the input (TF).')
+avg_pool2d = _pooling(AvgPool, 2, "Mean per window: (N, H, W, C) -> (N, H', W', C); "
+                                  '"same" averages only cells inside the input (TF).')
+avg_pool3d = _pooling(AvgPool, 3, "Mean per window: (N, D, H, W, C) -> (N, D', H', W', C); "
+                                  "as `avg_pool2d`.")
 
 
 @register("passos")
