@@ -4,17 +4,23 @@ Both frameworks train the same architecture with the same optimizer (SGD, lr
 0.01) and batch size on the same images, alternating framework by framework
 for a few rounds; samples/second medians, the passos/PyTorch ratio of the
 medians and each round's ratio are printed (the speed of this kind of VM
-drifts by up to 1.7x between rounds, for both frameworks alike). Uses the real data when installed (dataset-fashion-mnist), else
-random images of the same shape.
+drifts by up to 1.7x between rounds, for both frameworks alike). Uses the real data
+when installed (dataset-fashion-mnist), else random images of the same shape.
 
     python benchmarks/train.py [--models dfn cnn] [--batch 32] [--samples 12000] [--rounds 3]
-                               [--threads N]
+                               [--threads N] [--against OLD_CHECKOUT]
+
+Each contender runs in a process of its own; --against DIR adds the passos of another
+checkout (e.g. `git worktree add --detach ../old <commit>`), timed in the same rounds.
 
 --threads N gives both frameworks N threads (passos through $PASSOS_THREADS,
 PyTorch through torch.set_num_threads); by default both use every core.
 """
 import argparse
 import os
+import pathlib
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -89,6 +95,57 @@ def blas_kernel():
     return ", ".join(found) or "none found"
 
 
+def worker(args):
+    """One contender in its own process: warm up, print "ready", then one epoch per "run" line.
+
+    Each framework runs in a process of its own, as its users run it: passos changes
+    process-wide settings (malloc thresholds, BLAS threads) that would otherwise speed
+    up or slow down the peer measured in the same process.
+    """
+    if args.threads:
+        os.environ["PASSOS_THREADS"] = str(args.threads)
+    images, labels, _ = load(args.samples)
+    x, y = fashion.prepare(images, labels, args.models[0])
+    if args.worker == "pytorch":
+        import torch
+        if args.threads:
+            torch.set_num_threads(args.threads)
+        run = torch_epoch(args.models[0], x, y, args.batch)
+    else:
+        run = passos_epoch(args.models[0], x, y, args.batch)
+    print("ready", flush=True)
+    for _ in sys.stdin:
+        print(run(), flush=True)
+
+
+def start_worker(contender, name, args, tree):
+    """A worker process for `contender` ("pytorch", or passos from the checkout `tree`)."""
+    command = [sys.executable, __file__, "--worker", "pytorch" if contender == "pytorch" else "passos",
+               "--models", name, "--batch", str(args.batch), "--samples", str(args.samples)]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [tree, os.environ.get("PYTHONPATH")])))
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    if process.stdout.readline().strip() != "ready":
+        raise SystemExit(f"the {contender} worker for {name} failed to start")
+    return process
+
+
+def epoch(process):
+    process.stdin.write("run\n")
+    process.stdin.flush()
+    return float(process.stdout.readline())
+
+
+def have_torch():
+    try:
+        import torch  # noqa: F401
+        return True
+    except ImportError:
+        print("(PyTorch not installed: passos alone)")
+        return False
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=["dfn", "cnn"], choices=["dfn", "cnn"])
@@ -96,38 +153,39 @@ def main():
     parser.add_argument("--samples", type=int, default=12000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, help="CPU threads for both")
+    parser.add_argument("--against", metavar="DIR",
+                        help="also time the passos of another checkout (an older commit)")
+    parser.add_argument("--worker", choices=["passos", "pytorch"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.threads:
-        os.environ["PASSOS_THREADS"] = str(args.threads)
-    images, labels, source = load(args.samples)
-    try:
-        import torch
-        if args.threads:
-            torch.set_num_threads(args.threads)
-        have_torch = True
-    except ImportError:
-        have_torch = False
-        print("(PyTorch not installed: passos alone)")
+    if args.worker:
+        return worker(args)
+    here = str(pathlib.Path(__file__).resolve().parent.parent)
+    trees = {"passos": here, **({"passos@old": args.against} if args.against else {})}
+    contenders = [*trees, *(["pytorch"] if have_torch() else [])]
+    _, _, source = load(args.samples)
     threads = f"{args.threads} thread(s) each" if args.threads else "default threads"
     print(f"BLAS: {blas_kernel()}")
-    print(f"one epoch of {len(images):,} {source}, batch {args.batch}, SGD lr 0.01, "
-          f"{threads}, median of {args.rounds} rounds (samples/s)")
-    print(f"{'model':<6}{'passos':>10}{'pytorch':>10}{'passos/pytorch':>16}  (per round)")
+    print(f"one epoch of {args.samples:,} {source}, batch {args.batch}, SGD lr 0.01, {threads}, "
+          f"each contender in its own process, median of {args.rounds} interleaved rounds (samples/s)")
     for name in args.models:
-        x, y = fashion.prepare(images, labels, name)
-        contenders = {"passos": passos_epoch(name, x, y, args.batch)}
-        if have_torch:
-            contenders["pytorch"] = torch_epoch(name, x, y, args.batch)
-        speeds = {k: [] for k in contenders}
+        processes = {c: start_worker(c, name, args, trees.get(c)) for c in contenders}
+        speeds = {c: [] for c in contenders}
         for _ in range(args.rounds):
-            for key, run in contenders.items():  # interleaved rounds
-                speeds[key].append(run())
-        p = np.median(speeds["passos"])
-        t = np.median(speeds["pytorch"]) if have_torch else float("nan")
-        # each round's ratio compares the two under the same machine conditions
-        rounds = [a / b for a, b in zip(speeds["passos"], speeds.get("pytorch", []))]
-        per_round = ", ".join(f"{r:.2f}" for r in rounds)
-        print(f"{name:<6}{p:10.0f}{t:10.0f}{p / t:16.2f}  ({per_round})")
+            for contender, process in processes.items():
+                speeds[contender].append(epoch(process))
+        for process in processes.values():
+            process.stdin.close()
+            process.wait()
+        print(f"{name}: " + ", ".join(f"{c} {np.median(s):,.0f}" for c, s in speeds.items()))
+        for c in trees:
+            if "pytorch" in speeds:  # each round's ratio compares the two under the same conditions
+                rounds = [a / b for a, b in zip(speeds[c], speeds["pytorch"])]
+                print(f"  {c}/pytorch {np.median(speeds[c]) / np.median(speeds['pytorch']):.2f}"
+                      f"  (per round: {', '.join(f'{r:.2f}' for r in rounds)})")
+        if args.against:
+            rounds = [a / b for a, b in zip(speeds["passos"], speeds["passos@old"])]
+            print(f"  passos/passos@old {np.median(speeds['passos']) / np.median(speeds['passos@old']):.3f}"
+                  f"  (per round: {', '.join(f'{r:.3f}' for r in rounds)})")
 
 
 if __name__ == "__main__":
