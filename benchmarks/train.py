@@ -17,6 +17,7 @@ checkout (e.g. `git worktree add --detach ../old <commit>`), timed in the same r
 PyTorch through torch.set_num_threads); by default both use every core.
 """
 import argparse
+import importlib.util
 import os
 import pathlib
 import subprocess
@@ -138,12 +139,10 @@ def epoch(process):
 
 
 def have_torch():
-    try:
-        import torch  # noqa: F401
-        return True
-    except ImportError:
+    if importlib.util.find_spec("torch") is None:
         print("(PyTorch not installed: passos alone)")
         return False
+    return True
 
 
 def main():
