@@ -17,9 +17,8 @@ Build a graph of placeholders, variables and ops, then run it in a Session:
 ...     sess.run(yhat, feed_dict={x: np.ones([10, 1])}).ravel().tolist()
 [1.0, 1.0]
 
-(The softmax runs over the last axis, of size 1 here, as in TensorFlow.)
-Modules: tf.nn, tf.losses, tf.train, tf.dtypes, and tf.summary where
-passos.tensorboard is installed.
+(The softmax runs over the last axis, of size 1 here, as in TensorFlow.) Modules: tf.nn,
+tf.losses, tf.train, tf.dtypes, and tf.summary where passos.tensorboard is installed.
 """
 import types as _types
 

@@ -32,7 +32,6 @@ def _node(op, *xs, name):
     return get_default_graph().add_op(op, list(inputs(*xs)), name=name)
 
 
-# -- shapes ------------------------------------------------------------------------------
 def reshape(tensor, shape, name=None):
     """The same values in `shape` (a list of ints; one may be -1)."""
     shape = [int(d) for d in _static(shape, "reshape")]
@@ -123,7 +122,6 @@ def rank(input, name=None):  # noqa: A002
     return _node(_ShapeOf("rank", np.dtype(np.int32)), input, name=name or "Rank")
 
 
-# -- joining and splitting -------------------------------------------------------------------------
 def concat(values, axis, name="concat"):
     """Join tensors along an existing axis."""
     return named(name, lambda: mv.concatenate(inputs(*values), axis))
@@ -135,9 +133,7 @@ def stack(values, axis=0, name="stack"):
 
 
 def _take(x, axis, index):
-    ndim = len(x.shape)
-    axis %= ndim
-    return mv.getitem(x, (builtins.slice(None),) * axis + (index,))
+    return mv.getitem(x, (builtins.slice(None),) * (axis % len(x.shape)) + (index,))
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
@@ -189,7 +185,6 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     return named(name or "Pad", lambda: mv.pad(*inputs(tensor), paddings, constant_values))
 
 
-# -- filled tensors ----------------------------------------------------------------------------------
 def zeros(shape, dtype=dtypes.float32, name=None):
     """A constant of zeros."""
     return constant(np.zeros(_static(shape, "zeros"), dtypes.as_dtype(dtype).dtype), name=name or "zeros")
@@ -234,7 +229,6 @@ def eye(num_rows, num_columns=None, dtype=dtypes.float32, name=None):
                     name=name or "eye")
 
 
-# -- indices ------------------------------------------------------------------------------------
 class _OneHot(Op):
     kind = "one_hot"
     differentiable = False

@@ -20,54 +20,22 @@ class DType:
     def __init__(self, dtype):
         self._np = np.dtype(dtype)
 
-    @property
-    def dtype(self):
-        return self._np
-
-    @property
-    def as_numpy_dtype(self):
-        return self._np.type
-
-    @property
-    def name(self):
-        return self._np.name
-
-    @property
-    def base_dtype(self):
-        return self
-
-    @property
-    def is_floating(self):
-        return self._np.kind == "f"
-
-    @property
-    def is_integer(self):
-        return self._np.kind in "iu"
-
-    @property
-    def is_bool(self):
-        return self._np.kind == "b"
-
-    @property
-    def size(self):
-        return self._np.itemsize
-
-    @property
-    def min(self):
-        return np.finfo(self._np).min if self.is_floating else np.iinfo(self._np).min
-
-    @property
-    def max(self):
-        return np.finfo(self._np).max if self.is_floating else np.iinfo(self._np).max
+    dtype = property(lambda self: self._np)
+    as_numpy_dtype = property(lambda self: self._np.type)
+    name = property(lambda self: self._np.name)
+    base_dtype = property(lambda self: self)
+    is_floating = property(lambda self: self._np.kind == "f")
+    is_integer = property(lambda self: self._np.kind in "iu")
+    is_bool = property(lambda self: self._np.kind == "b")
+    size = property(lambda self: self._np.itemsize)
+    min = property(lambda self: (np.finfo if self.is_floating else np.iinfo)(self._np).min)
+    max = property(lambda self: (np.finfo if self.is_floating else np.iinfo)(self._np).max)
 
     def __eq__(self, other):
         try:
             return self._np == _numpy_dtype(other)
         except TypeError:
             return False
-
-    def __ne__(self, other):
-        return not self == other
 
     def __hash__(self):
         return hash(self._np)

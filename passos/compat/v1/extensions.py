@@ -1,8 +1,7 @@
 """What TF1 graph tensors, variables and graphs have beyond passos's: x.eval(), op.run(), x // y ...
 
-`register()` adds them through `passos.graph.extend`, the extension point the
-graph layer declares, so they work on nodes of every graph (the default one and
-`tf.Graph()` alike) and no core class is patched.
+`register()` adds them through `passos.graph.extend`, so they work on nodes of every graph
+and no core class is patched.
 """
 from ...graph.graph import Graph, Symbol, VariableSymbol, extend
 from . import math_ops as mo, variables as vs
@@ -34,12 +33,10 @@ def _graph_collection(graph, key, scope=None):
 
 def register():
     """Give graph nodes, variables and graphs the TF1 methods (once is enough; again is harmless)."""
-    extend(Symbol, eval=_eval, run=_run, get_shape=_get_shape,
-           __floordiv__=lambda a, b: mo.floordiv(a, b),
-           __rfloordiv__=lambda a, b: mo.floordiv(b, a),
-           __mod__=lambda a, b: mo.floormod(a, b), __rmod__=lambda a, b: mo.floormod(b, a),
-           __invert__=lambda a: mo.logical_not(a), __and__=lambda a, b: mo.logical_and(a, b),
-           __or__=lambda a, b: mo.logical_or(a, b), __xor__=lambda a, b: mo.logical_xor(a, b))
+    extend(Symbol, eval=_eval, run=_run, get_shape=_get_shape, __floordiv__=mo.floordiv,
+           __rfloordiv__=lambda a, b: mo.floordiv(b, a), __mod__=mo.floormod,
+           __rmod__=lambda a, b: mo.floormod(b, a), __invert__=mo.logical_not,
+           __and__=mo.logical_and, __or__=mo.logical_or, __xor__=mo.logical_xor)
     extend(VariableSymbol, load=vs.load, value=lambda v: v, read_value=lambda v: v)
     extend(Graph, get_operation_by_name=Graph.get_tensor_by_name,
            get_collection=_graph_collection)

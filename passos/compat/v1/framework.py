@@ -1,8 +1,7 @@
 """The TensorFlow-1 layer over passos.graph: per-graph bookkeeping, names, constants, collections.
 
-TF1 code builds every value as a graph node, names nodes 'scope/name' (with
-_1, _2 ... when taken) and turns Python and NumPy values into constant nodes;
-this module does that over the passos Graph, adding nothing to the core.
+TF1 names nodes 'scope/name' (with _1, _2 ... when taken) and turns Python and NumPy values
+into constant nodes; this module does that over the passos Graph, adding nothing to the core.
 """
 import contextlib
 
@@ -43,49 +42,30 @@ class GraphState:
 
 def state(graph=None):
     """The TF1 bookkeeping of `graph` (the default graph when None), created on first use."""
-    graph = graph or get_default_graph()
-    found = graph.front_ends.get("compat.v1")
-    if found is None:
-        found = graph.front_ends["compat.v1"] = GraphState()
-    return found
-
-
-# -- names ------------------------------------------------------------------------------
-def scope_prefix(graph):
-    """The current name-scope prefix of `graph` ('outer/inner/' or '')."""
-    return graph.prefix()
+    return (graph or get_default_graph()).front_ends.setdefault("compat.v1", GraphState())
 
 
 @contextlib.contextmanager
 def name_scope(name, default_name=None, values=None):
-    """Prefix the names of nodes created inside with 'name/' (made unique: 'name_1/' ...).
-
-    A name ending in '/' re-enters that exact scope; the context yields the prefix.
-    """
+    """Prefix the names of nodes made inside with 'name/' (made unique: 'name_1/' ...), yielding
+    the prefix; a name ending in '/' re-enters that exact scope."""
     graph = get_default_graph()
-    name = name if name is not None else default_name
-    if not name:
-        with graph.absolute_name_scope(""):
-            yield ""
-        return
-    if name.endswith("/"):
+    name = (name if name is not None else default_name) or ""
+    if not name or name.endswith("/"):
         with graph.absolute_name_scope(name):
             yield name
         return
     full = graph.unique_name(name)
-    with graph.name_scope(full[len(scope_prefix(graph)):]):
+    with graph.name_scope(full[len(graph.prefix()):]):
         yield full + "/"
 
 
 def named(name, build):
-    """Run `build()` (which adds nodes) so its result is called `name` and its inner nodes 'name/...'.
-
-    As in TF1: the result takes the unique name, helpers go under it.
-    """
+    """Run `build()` (which adds nodes) so its result takes the unique `name`, helpers 'name/...'."""
     graph = get_default_graph()
     full = graph.unique_name(name)
     start = len(graph.nodes)
-    with graph.name_scope(full[len(scope_prefix(graph)):]):
+    with graph.name_scope(full[len(graph.prefix()):]):
         out = build()
         if isinstance(out, Symbol) and out.index < start:  # nothing new: TF1 still makes a node
             out = identity(out)
@@ -94,7 +74,6 @@ def named(name, build):
     return out
 
 
-# -- constants and conversion ---------------------------------------------------------------
 class Const(Op):
     """A constant node: returns its (read-only) value."""
 
@@ -197,11 +176,8 @@ def convert_to_tensor(value, dtype=None, name=None):
 
 
 def inputs(*values):
-    """Values ready for a passos op in graph mode: constants become nodes when no input is one.
-
-    With a node among them, plain values stay constants (Python scalars weak,
-    so float32 * 2.0 stays float32) and arrays take the node's dtype when of the same kind.
-    """
+    """Values ready for a passos op in graph mode: constants become nodes when no input is one;
+    beside a node, Python scalars stay weak and arrays take its dtype when of the same kind."""
     symbols = [v for v in values if isinstance(v, Symbol)]
     if not symbols:
         return [convert_to_tensor(v) for v in values]
@@ -218,17 +194,14 @@ def inputs(*values):
 
 def identity(x, name=None):
     """A new node with the value of `x`."""
-    (x,) = inputs(x)
-    return get_default_graph().add_op(IDENTITY, [x], name=name or "Identity")
+    return get_default_graph().add_op(IDENTITY, inputs(x), name=name or "Identity")
 
 
 def stop_gradient(x, name=None):
     """The value of `x`, with no gradient flowing back through it."""
-    (x,) = inputs(x)
-    return get_default_graph().add_op(STOP_GRADIENT, [x], name=name or "StopGradient")
+    return get_default_graph().add_op(STOP_GRADIENT, inputs(x), name=name or "StopGradient")
 
 
-# -- collections ----------------------------------------------------------------------------
 def global_variables(scope=None):
     """The variables of the default graph, in creation order (optionally those under `scope`)."""
     return _filter(list(get_default_graph().variables), scope)
@@ -262,20 +235,14 @@ def get_collection_ref(key):
     return state().collections.setdefault(key, [])
 
 
-# -- shapes -------------------------------------------------------------------------------------
 class TensorShape(tuple):
     """A static shape: a tuple of ints (None where unknown) with TF1's helper methods."""
 
     def as_list(self):
         return list(self)
 
-    @property
-    def ndims(self):
-        return len(self)
-
-    @property
-    def dims(self):
-        return list(self)
+    ndims = property(len)
+    dims = property(as_list)
 
     def num_elements(self):
         return None if None in self else int(np.prod(self, dtype=np.int64))

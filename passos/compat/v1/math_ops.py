@@ -1,8 +1,7 @@
 """TF1 math: elementwise arithmetic, reductions, comparisons, casts, clipping; every function takes name=.
 
-Semantics follow TF1: `divide` of integers gives floats, `floordiv` (//)
-floors; reduce_mean of integers stays integer; argmax without an axis uses
-axis 0; a float32 tensor times a Python float stays float32.
+Semantics follow TF1: `divide` of integers gives floats, `floordiv` (//) floors; reduce_mean of
+integers stays integer; argmax uses axis 0 by default; float32 times a Python float is float32.
 
 >>> import passos.compat.v1 as tf
 >>> with tf.Graph().as_default():
@@ -10,6 +9,8 @@ axis 0; a float32 tensor times a Python float stays float32.
 ...     tf.Session().run([tf.reduce_sum(x, axis=1), tf.argmax(x), tf.constant(7) // 2])
 [array([3., 7.], dtype=float32), array([1, 1]), np.int32(3)]
 """
+import functools
+
 import numpy as np
 
 from ...core import registry
@@ -18,19 +19,21 @@ from ...graph.graph import Symbol, get_default_graph
 from ...ops import arithmetic as ar, elementwise as el, matmul as mm, movement as mv
 from ...ops import reduce as rd
 from . import dtypes
-from .framework import inputs, named
+from .framework import inputs, name_scope, named, stop_gradient
 
 
-def _unary(passos_fn, default, doc):
+def _unary(passos_fn, default, doc, public=None):
+    """tf.<public>(x, name=None): `passos_fn` of x in a node named `default` unless name= says."""
     def fn(x, name=None):
         return named(name or default, lambda: passos_fn(*inputs(x)))
-    return _called(fn, default.lower(), doc)
+    return _called(fn, public or default.lower(), doc)
 
 
-def _binary(passos_fn, default, doc):
+def _binary(passos_fn, default, doc, public=None):
+    """tf.<public>(x, y, name=None), as `_unary`."""
     def fn(x, y, name=None):
         return named(name or default, lambda: passos_fn(*inputs(x, y)))
-    return _called(fn, default.lower(), doc)
+    return _called(fn, public or default.lower(), doc)
 
 
 def _called(fn, name, doc):
@@ -73,8 +76,7 @@ def wrap(entry):
     if arity not in (1, 2):
         raise TypeError(f"{entry.name}: registered for TF1 with {arity} inputs; passos.compat.v1 "
                         "wraps functions of one or two tensors")
-    fn = (_unary if arity == 1 else _binary)(function, entry.tf, function.__doc__)
-    return _called(fn, entry.name, function.__doc__)
+    return (_unary if arity == 1 else _binary)(function, entry.tf, function.__doc__, entry.name)
 
 
 # tf.add, tf.exp, tf.sigmoid ...: the registered passos functions (passos.core.registry)
@@ -99,6 +101,11 @@ floor = _no_grad("floor", np.floor, "Floor", "Largest integer not above x (no gr
 ceil = _no_grad("ceil", np.ceil, "Ceil", "Smallest integer not below x (no gradient).")
 round = _no_grad("round", np.round, "Round", "x rounded, halves to even (no gradient).")  # noqa: A001
 sign = _no_grad("sign", np.sign, "Sign", "-1, 0 or 1 (no gradient).")
+reciprocal = _unary(lambda x: ar.divide(1.0, x), "Reciprocal", "1 / x.")
+rsqrt = _unary(lambda x: ar.divide(1.0, el.sqrt(x)), "Rsqrt", "1 / sqrt(x).")
+log1p = _unary(lambda x: el.log(ar.add(x, 1.0)), "Log1p", "log(1 + x).")
+squared_difference = _binary(lambda x, y: el.square(ar.subtract(x, y)), "SquaredDifference",
+                             "(x - y)², elementwise.", "squared_difference")
 
 
 def div(x, y, name=None):
@@ -109,36 +116,10 @@ def div(x, y, name=None):
     return (floordiv if kinds <= set("iu") else truediv)(x, y, name=name)
 
 
-def reciprocal(x, name=None):
-    """1 / x."""
-    return named(name or "Reciprocal", lambda: ar.divide(1.0, *inputs(x)))
-
-
-def rsqrt(x, name=None):
-    """1 / sqrt(x)."""
-    return named(name or "Rsqrt", lambda: ar.divide(1.0, el.sqrt(*inputs(x))))
-
-
-def log1p(x, name=None):
-    """log(1 + x)."""
-    return named(name or "Log1p", lambda: el.log(ar.add(*inputs(x), 1.0)))
-
-
-def squared_difference(x, y, name=None):
-    """(x - y)², elementwise."""
-    return named(name or "SquaredDifference", lambda: el.square(ar.subtract(*inputs(x, y))))
-
-
 def add_n(inputs_, name=None):
     """The sum of a list of same-shaped tensors."""
-    return named(name or "AddN", lambda: _total(inputs(inputs_[0]) + list(inputs_[1:])))
-
-
-def _total(parts):
-    total = parts[0]
-    for x in parts[1:]:
-        total = ar.add(total, x)
-    return total
+    return named(name or "AddN",
+                 lambda: functools.reduce(ar.add, inputs(inputs_[0]) + list(inputs_[1:])))
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
@@ -176,13 +157,12 @@ def to_int64(x, name=None):
     return cast(x, dtypes.int64, name or "ToInt64")
 
 
-# -- reductions ----------------------------------------------------------------------------
 def _axis(axis, reduction_indices):
     axis = reduction_indices if axis is None else axis
     return list(axis) if isinstance(axis, (list, tuple)) else axis
 
 
-def _reduction(passos_fn, default, doc, integer_mean=False):
+def _reduction(passos_fn, default, doc, integer_mean=False, public=None):
     def fn(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
            keep_dims=None):
         keep = bool(keepdims if keepdims is not None else keep_dims)
@@ -195,7 +175,7 @@ def _reduction(passos_fn, default, doc, integer_mean=False):
                 y = el.cast(y, x.dtype)
             return y
         return named(name or default, build)
-    return _called(fn, "reduce_" + default.lower(), doc)
+    return _called(fn, public or "reduce_" + default.lower(), doc)
 
 
 class _BoolReduction(rd.Reduction):
@@ -223,25 +203,18 @@ reduce_all = _reduction(lambda x, a, k: _apply(_BoolReduction("all", a, k), x), 
                         "True where all values over `axis` are true.")
 
 
-def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
-                     keep_dims=None):
-    """log(sum(exp(x))) over `axis`, shifted by the maximum so it never overflows."""
-    from .framework import stop_gradient
-    keep = bool(keepdims if keepdims is not None else keep_dims)
-    where = _axis(axis, reduction_indices)
-
-    def build():
-        (x,) = inputs(input_tensor)
-        top = stop_gradient(rd.max(x, where, True))
-        total = el.log(rd.sum(el.exp(ar.subtract(x, top)), where, True))
-        out = ar.add(total, top)
-        return out if keep else mv.reshape(out, _reduced(x.shape, where))
-    return named(name or "ReduceLogSumExp", build)
+def _logsumexp(x, axis, keep):
+    top = stop_gradient(rd.max(x, axis, True))
+    out = ar.add(el.log(rd.sum(el.exp(ar.subtract(x, top)), axis, True)), top)
+    if keep:
+        return out
+    axes = range(len(x.shape)) if axis is None else [a % len(x.shape) for a in np.atleast_1d(axis)]
+    return mv.reshape(out, [-1 if d is None else d for i, d in enumerate(x.shape) if i not in axes])
 
 
-def _reduced(shape, axis):
-    axes = range(len(shape)) if axis is None else [a % len(shape) for a in np.atleast_1d(axis)]
-    return [-1 if d is None else d for i, d in enumerate(shape) if i not in axes]
+reduce_logsumexp = _reduction(_logsumexp, "ReduceLogSumExp", "log(sum(exp(x))) over `axis`, "
+                              "shifted by the maximum so it never overflows.",
+                              public="reduce_logsumexp")
 
 
 def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
@@ -254,27 +227,24 @@ def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, na
     return named(name or "count_nonzero", build)
 
 
-def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
-    """Index of the largest value along `axis` (axis 0 when not given, as in TF1)."""
-    return _index(rd.argmax, input, axis, dimension, output_type, name or "ArgMax")
+def _index(passos_fn, default, doc):
+    def fn(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+        axis = dimension if axis is None else axis
+
+        def build():
+            y = passos_fn(*inputs(input), 0 if axis is None else axis)
+            to = dtypes.as_dtype(output_type).dtype
+            return y if y.dtype == to else el.cast(y, to)
+        return named(name or default, build)
+    return _called(fn, default.lower(), doc)
 
 
-def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
-    """Index of the smallest value along `axis` (axis 0 when not given, as in TF1)."""
-    return _index(rd.argmin, input, axis, dimension, output_type, name or "ArgMin")
+argmax = _index(rd.argmax, "ArgMax", "Index of the largest value along `axis` (axis 0 when not "
+                "given, as in TF1).")
+argmin = _index(rd.argmin, "ArgMin", "Index of the smallest value along `axis` (axis 0 when not "
+                "given, as in TF1).")
 
 
-def _index(passos_fn, x, axis, dimension, output_type, name):
-    axis = dimension if axis is None else axis
-
-    def build():
-        y = passos_fn(*inputs(x), 0 if axis is None else axis)
-        to = dtypes.as_dtype(output_type).dtype
-        return y if y.dtype == to else el.cast(y, to)
-    return named(name, build)
-
-
-# -- clipping ---------------------------------------------------------------------------------
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """t limited to [clip_value_min, clip_value_max]."""
     def build():
@@ -287,8 +257,8 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 
 def global_norm(t_list, name=None):
     """sqrt of the sum of squares of all values in the tensors of `t_list` (None entries skipped)."""
-    return named(name or "global_norm", lambda: el.sqrt(_total(
-        [rd.sum(el.square(t)) for t in t_list if t is not None])))
+    return named(name or "global_norm", lambda: el.sqrt(functools.reduce(
+        ar.add, [rd.sum(el.square(t)) for t in t_list if t is not None])))
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
@@ -303,7 +273,6 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
 def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     """(t_list scaled by clip_norm / max(global_norm, clip_norm), global_norm)."""
     norm = use_norm if use_norm is not None else global_norm(t_list)
-    from .framework import name_scope
     with name_scope(name, "clip_by_global_norm"):
         scale = ar.divide(clip_norm, ar.maximum(norm, clip_norm))
         clipped = [None if t is None else ar.multiply(t, scale) for t in t_list]

@@ -1,7 +1,6 @@
 """tf.nn: activations, softmax and cross-entropies, dropout, conv2d, pooling, bias_add.
 
-Layouts follow TF1: NHWC by default (NCHW accepted), kernels (kh, kw, C_in,
-C_out), strides and window sizes as 4-lists [1, s, s, 1].
+Layouts follow TF1: NHWC (or NCHW), kernels (kh, kw, C_in, C_out), strides and ksize [1, s, s, 1].
 
 >>> import numpy as np, passos.compat.v1 as tf
 >>> with tf.Graph().as_default():
@@ -16,21 +15,31 @@ from ... import arguments
 from ...core.shapes import describe
 from ...graph.graph import Symbol, get_default_graph
 from ...ops import arithmetic as ar, conv as cv, dropout as pd, elementwise as el, nn as pn
-from ...ops import pool as pl, reduce as rd
+from ...ops import matmul as mm, movement as mv, pool as pl, reduce as rd
+from .array_ops import gather as _gather
 from .framework import inputs, named, state, stop_gradient
-from .math_ops import registered as _registered
+from .math_ops import _called, registered as _registered
 
 globals().update(_registered("tf.nn"))  # tf.nn.sigmoid, tf.nn.tanh: as tf.sigmoid, tf.tanh
 
 
-def relu(features, name=None):
-    """max(x, 0)."""
-    return named(name or "Relu", lambda: el.relu(*inputs(features)))
+def _activation(function, default, doc):
+    """tf.nn.<name>(features, name=None): `function` of one tensor."""
+    def fn(features, name=None):
+        return named(name or default, lambda: function(*inputs(features)))
+    return _called(fn, default.lower(), doc)
 
 
-def relu6(features, name=None):
-    """min(max(x, 0), 6)."""
-    return named(name or "Relu6", lambda: ar.clip(*inputs(features), 0, 6))
+def _log1p_exp_minus_abs(x):
+    """log(1 + e^-|x|), which never overflows."""
+    return el.log(ar.add(el.exp(ar.negative(el.abs(x))), 1.0))
+
+
+relu = _activation(el.relu, "Relu", "max(x, 0).")
+relu6 = _activation(lambda x: ar.clip(x, 0, 6), "Relu6", "min(max(x, 0), 6).")
+elu = _activation(pn.elu, "Elu", "x where x > 0, else e^x - 1.")
+softplus = _activation(lambda x: ar.add(el.relu(x), _log1p_exp_minus_abs(x)), "Softplus",
+                       "log(1 + e^x), computed without overflow.")
 
 
 def leaky_relu(features, alpha=0.2, name=None):
@@ -39,19 +48,6 @@ def leaky_relu(features, alpha=0.2, name=None):
         (x,) = inputs(features)
         return ar.maximum(x, ar.multiply(x, alpha))
     return named(name or "LeakyRelu", build)
-
-
-def elu(features, name=None):
-    """x where x > 0, else e^x - 1."""
-    return named(name or "Elu", lambda: pn.elu(*inputs(features)))
-
-
-def softplus(features, name=None):
-    """log(1 + e^x), computed without overflow."""
-    def build():
-        (x,) = inputs(features)
-        return ar.add(el.relu(x), el.log(ar.add(el.exp(ar.negative(el.abs(x))), 1.0)))
-    return named(name or "Softplus", build)
 
 
 def softmax(logits, axis=None, name=None, dim=None):
@@ -68,10 +64,8 @@ def log_softmax(logits, axis=None, name=None, dim=None):
 
 def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=None, dim=-1,
                                          name=None, axis=None):
-    """-sum(labels * log_softmax(logits)) along the last axis: one loss per example.
-
-    Gradients flow into both logits and labels.
-    """
+    """-sum(labels * log_softmax(logits)) along the last axis: one loss per example; gradients
+    flow into both logits and labels."""
     _keywords_only(_sentinel, "softmax_cross_entropy_with_logits_v2")
     axis = dim if axis is None else axis
     return named(name or "softmax_cross_entropy_with_logits",
@@ -82,11 +76,11 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
                                       name=None, axis=None):
     """As the _v2 version, but no gradient flows into `labels` (TF1's original)."""
     _keywords_only(_sentinel, "softmax_cross_entropy_with_logits")
-    axis = dim if axis is None else axis
 
     def build():
         z, y = inputs(logits, labels)
-        return pn.softmax_cross_entropy(z, stop_gradient(y) if isinstance(y, Symbol) else y, axis)
+        y = stop_gradient(y) if isinstance(y, Symbol) else y
+        return pn.softmax_cross_entropy(z, y, dim if axis is None else axis)
     return named(name or "softmax_cross_entropy_with_logits", build)
 
 
@@ -104,8 +98,7 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
 
     def build():
         x, z = inputs(logits, labels)
-        return ar.add(ar.subtract(el.relu(x), ar.multiply(x, z)),
-                      el.log(ar.add(el.exp(ar.negative(el.abs(x))), 1.0)))
+        return ar.add(ar.subtract(el.relu(x), ar.multiply(x, z)), _log1p_exp_minus_abs(x))
     return named(name or "logistic_loss", build)
 
 
@@ -140,24 +133,17 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
 
 def embedding_lookup(params, ids, partition_strategy="mod", name=None):
     """Rows of `params` (a 2-D embedding matrix) for integer `ids`."""
-    from .array_ops import gather
-    return gather(params, ids, name=name or "embedding_lookup")
+    return _gather(params, ids, name=name or "embedding_lookup")
 
 
 def xw_plus_b(x, weights, biases, name=None):
     """x @ weights + biases."""
-    from ...ops.matmul import matmul
-    return named(name or "xw_plus_b", lambda: ar.add(matmul(*inputs(x, weights)), biases))
+    return named(name or "xw_plus_b", lambda: ar.add(mm.matmul(*inputs(x, weights)), biases))
 
 
-# -- dropout ----------------------------------------------------------------------------------------
 def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
-    """x with each value zeroed with probability `rate` (or 1 - keep_prob), the rest scaled up.
-
-    Applied whenever it runs (TF1 has no training flag): feed keep_prob=1.0 to
-    evaluate, which passes the values through exactly. It is the op behind
-    keras.layers.Dropout: the same `seed` gives the same masks.
-    """
+    """x with each value zeroed with probability `rate` (or 1 - keep_prob), the rest scaled up;
+    applied on every run (TF1 has no training flag): feed keep_prob=1.0 to evaluate."""
     if (keep_prob is None) == (rate is None):
         raise ValueError("dropout: give exactly one of keep_prob and rate")
     if keep_prob is not None and not isinstance(keep_prob, Symbol):
@@ -179,30 +165,30 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
     return named(name or "dropout", build)
 
 
-# -- convolution and pooling -------------------------------------------------------------------------
 _FORMATS = {"NHWC": "channels_last", "NCHW": "channels_first"}
 
 
 def _spatial(values, data_format, what, op_name):
     """The two spatial entries of a 4-list (or the int / pair given directly)."""
-    if isinstance(values, (list, tuple)) and len(values) not in (2, 4):
+    four = isinstance(values, (list, tuple)) and len(values) == 4
+    if isinstance(values, (list, tuple)) and not four and len(values) != 2:
         raise ValueError(f"{op_name}: {what} must have 4 entries ([1, h, w, 1] for NHWC), "
                          f"got {list(values)}")
-    four = isinstance(values, (list, tuple)) and len(values) == 4
-    values = list(arguments.int_tuple(values, 4 if four else 2, op_name, what))
-    if len(values) == 2:
-        return tuple(values)
-    batch, channel = (0, 3) if data_format == "NHWC" else (0, 1)
-    if values[batch] != 1 or values[channel] != 1:
-        raise ValueError(f"{op_name}: {what} {values}: passos (like TF1) does not support "
+    values = arguments.int_tuple(values, 4 if four else 2, op_name, what)
+    if not four:
+        return values
+    if values[0] != 1 or values[3 if data_format == "NHWC" else 1] != 1:
+        raise ValueError(f"{op_name}: {what} {list(values)}: passos (like TF1) does not support "
                          f"{what} in the batch and depth dimensions; use [1, h, w, 1]")
-    return tuple(values[1:3]) if data_format == "NHWC" else tuple(values[2:4])
+    return values[1:3] if data_format == "NHWC" else values[2:4]
 
 
-def _format(data_format, op_name):
+def _window(strides, padding, data_format, op_name):
+    """The spatial strides, the checked padding and the passos layout of a conv or pool."""
+    s = _spatial(strides, data_format, "strides", op_name)
     if data_format not in _FORMATS:
         raise ValueError(f"{op_name}: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
-    return _FORMATS[data_format]
+    return s, arguments.padding(padding, op_name), _FORMATS[data_format]
 
 
 def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,  # noqa: A002
@@ -211,19 +197,15 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
     kernel = filter if filter is not None else filters
     if kernel is None or strides is None or padding is None:
         raise TypeError("conv2d: input, filter, strides and padding are required")
-    s = _spatial(strides, data_format, "strides", "conv2d")
+    s, padding, layout = _window(strides, padding, data_format, "conv2d")
     d = _spatial(dilations, data_format, "dilations", "conv2d")
-    layout = _format(data_format, "conv2d")
-    padding = arguments.padding(padding, "conv2d")
     return named(name or "Conv2D", lambda: cv.conv2d(*inputs(input, kernel), s, padding,
                                                      d, layout))
 
 
 def _pool(function, default, value, ksize, strides, padding, data_format, name):
     k = _spatial(ksize, data_format, "ksize", default)
-    s = _spatial(strides, data_format, "strides", default)
-    layout = _format(data_format, default)
-    padding = arguments.padding(padding, default)
+    s, padding, layout = _window(strides, padding, data_format, default)
     return named(name or default, lambda: function(*inputs(value), k, s, padding, layout))
 
 
@@ -253,7 +235,6 @@ def bias_add(value, bias, data_format=None, name=None):
             raise ValueError(f"bias_add: value of shape {describe(x_shape)} has "
                              f"{x_shape[channel]} channels but bias has {b_shape[0]} values")
         if data_format == "NCHW":
-            from ...ops.movement import reshape
-            b = reshape(b, [-1] + [1] * (len(x_shape) - 2))
+            b = mv.reshape(b, [-1] + [1] * (len(x_shape) - 2))
         return ar.add(x, b)
     return named(name or "BiasAdd", build)

@@ -1,8 +1,7 @@
 """TF1 random ops: nodes that draw fresh values on every run (random_normal, random_uniform ...).
 
-Draws come from `passos.random`'s generator, so `tf.set_random_seed(n)` (which
-seeds it) makes a script reproducible; an op built with `seed=` (or after
-tf.set_random_seed) gets its own generator per session, restarting with each session.
+Draws come from `passos.random`, which `tf.set_random_seed(n)` seeds; an op built with `seed=`
+(or after tf.set_random_seed) gets its own generator, restarting with each session.
 """
 import numpy as np
 
@@ -63,19 +62,17 @@ def _node(kind, shape, dtype, params, seed, name):
         seed = (graph_seed or 0, int(seed) if seed is not None else len(graph.nodes))
     shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(d) for d in shape)
     op = RandomOp(kind, shape, dtypes.as_dtype(dtype).dtype, params, seed)
-    return graph.add_op(op, [], name=name)
+    return graph.add_op(op, [], name=name or kind)
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Samples of N(mean, stddev²), fresh on every run."""
-    return _node("random_normal", shape, dtype, {"mean": mean, "stddev": stddev}, seed,
-                 name or "random_normal")
+    return _node("random_normal", shape, dtype, {"mean": mean, "stddev": stddev}, seed, name)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal samples redrawn until within two standard deviations of the mean."""
-    return _node("truncated_normal", shape, dtype, {"mean": mean, "stddev": stddev}, seed,
-                 name or "truncated_normal")
+    return _node("truncated_normal", shape, dtype, {"mean": mean, "stddev": stddev}, seed, name)
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
@@ -84,5 +81,4 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         if dtypes.as_dtype(dtype).is_integer:
             raise ValueError("random_uniform: maxval must be given for integer dtypes")
         maxval = 1.0
-    return _node("random_uniform", shape, dtype, {"minval": minval, "maxval": maxval}, seed,
-                 name or "random_uniform")
+    return _node("random_uniform", shape, dtype, {"minval": minval, "maxval": maxval}, seed, name)

@@ -1,10 +1,7 @@
 """tf.train.Saver: save and restore variables' values, safely (.npz, no pickle) and atomically.
 
-`save(sess, "dir/model.ckpt")` writes "dir/model.ckpt.npz" (one array per
-variable, keyed by its name) through passos.io.atomic_write, and
-records it in "dir/checkpoint" as TF1 does, so latest_checkpoint(dir) finds it.
-`restore(sess, "dir/model.ckpt")` reads it without pickle, within the sizes its entries'
-headers promise, and changes the variables only once every entry has been checked.
+`save(sess, "dir/model.ckpt")` writes "dir/model.ckpt.npz" (one array per variable, keyed by
+its name) and lists it in "dir/checkpoint" as TF1 does, so latest_checkpoint(dir) finds it.
 """
 import os
 import re
@@ -25,22 +22,15 @@ _TIMESTAMP_KEYS = ("all_model_checkpoint_timestamps", "last_preserved_timestamp"
 
 
 class Saver:
-    """Saves and restores the variables in `var_list` (all global variables when None).
-
-    `var_list` may be a list of variables or a dict {checkpoint name: variable}.
-    """
+    """Saves and restores `var_list`: variables, a dict {checkpoint name: variable}, or None (all)."""
 
     def __init__(self, var_list=None, reshape=False, sharded=False, max_to_keep=5,
                  keep_checkpoint_every_n_hours=10000.0, name=None, restore_sequentially=False,
                  saver_def=None, builder=None, defer_build=False, allow_empty=False,
                  write_version=2, pad_step_number=False, save_relative_paths=False,
                  filename=None):
-        if var_list is None:
-            var_list = global_variables()
-        if isinstance(var_list, dict):
-            self.variables = dict(var_list)
-        else:
-            self.variables = {v.name: v for v in var_list}
+        var_list = global_variables() if var_list is None else var_list
+        self.variables = dict(var_list) if isinstance(var_list, dict) else {v.name: v for v in var_list}
         for key, var in self.variables.items():
             if not isinstance(var, VariableSymbol):
                 raise TypeError(f"Saver: '{key}' is not a variable ({var!r:.60})")
@@ -67,9 +57,7 @@ class Saver:
 
     def _record(self, save_path, folder, state_file):
         """Keep the newest max_to_keep checkpoints, and list them in the folder's state file."""
-        if save_path in self._kept:
-            self._kept.remove(save_path)
-        self._kept.append(save_path)
+        self._kept = [p for p in self._kept if p != save_path] + [save_path]
         if self.max_to_keep and len(self._kept) > self.max_to_keep:
             for old in self._kept[:-self.max_to_keep]:
                 if os.path.exists(old + SUFFIX):
@@ -77,22 +65,15 @@ class Saver:
             self._kept = self._kept[-self.max_to_keep:]
         lines = [f'model_checkpoint_path: "{_relative(save_path, folder)}"']
         lines += [f'all_model_checkpoint_paths: "{_relative(p, folder)}"' for p in self._kept]
-        text = "\n".join(lines) + "\n"
-        atomic_write(os.path.join(folder, state_file), text)
+        atomic_write(os.path.join(folder, state_file), "\n".join(lines) + "\n")
 
     def restore(self, sess, save_path):
-        """Set the variables in `sess` to the values saved at `save_path` (no initializer needed).
-
-        Every entry is read and checked (name, numeric dtype equal to the variable's, shape,
-        size) before any variable changes, so a restore that fails changes nothing. Failures
-        are ValueErrors naming the file; a missing key is a NotFoundError (also a KeyError).
-        """
+        """Set the variables in `sess` to the values saved at `save_path`; a failed restore sets none."""
         path = save_path if save_path.endswith(SUFFIX) else save_path + SUFFIX
         if not os.path.exists(path):
             raise ValueError(f"The passed save_path is not a valid checkpoint: {save_path} "
                              f"(no file {path})")
-        values = self._read(path)
-        sess.variables.update(values)  # only now, with every entry read and checked
+        sess.variables.update(self._read(path))  # only now, with every entry read and checked
 
     def _read(self, path):
         """{variable: its value} from the checkpoint at `path`, every entry checked first."""
@@ -117,9 +98,7 @@ class Saver:
             return {var: npz.read(key, headers[key]).astype(var.dtype, copy=False)
                     for key, var in self.variables.items()}
 
-    @property
-    def last_checkpoints(self):
-        return list(self._kept)
+    last_checkpoints = property(lambda self: list(self._kept))
 
 
 class NotFoundError(ValueError, KeyError):
@@ -130,10 +109,8 @@ class NotFoundError(ValueError, KeyError):
 
 def _same_shape(found, expected):
     """Whether a saved shape fits a variable's (None: a dimension or the rank known only later)."""
-    if expected is None:
-        return True
-    return len(found) == len(expected) and all(e is None or f == e
-                                               for f, e in zip(found, expected))
+    return expected is None or len(found) == len(expected) and all(
+        e is None or f == e for f, e in zip(found, expected))
 
 
 def _relative(path, folder):
@@ -141,11 +118,8 @@ def _relative(path, folder):
 
 
 def get_checkpoint_state(checkpoint_dir, latest_filename=None):
-    """{'model_checkpoint_path': ..., 'all_model_checkpoint_paths': [...]} from the state file.
-
-    As in TF 1.15: None when there is no state file, or (with a warning) when it cannot be
-    parsed; a ValueError when it parses but names no model_checkpoint_path.
-    """
+    """The state file's {'model_checkpoint_path': ..., 'all_model_checkpoint_paths': [...]}, or None
+    when there is none or (with a warning, as in TF 1.15) when it cannot be parsed."""
     path = os.path.join(checkpoint_dir, latest_filename or STATE_FILE)
     if not os.path.exists(path):
         return None

@@ -1,8 +1,7 @@
 """TF1 sessions: `Session` (a context manager that is also the default session), InteractiveSession.
 
-`Tensor.eval()` and `Operation.run()` use the default session: the innermost
-`with tf.Session() as sess:` or `sess.as_default()` block, else the open
-InteractiveSession.
+`Tensor.eval()` and `Operation.run()` use the default session: the innermost `with tf.Session()`
+or `sess.as_default()` block, else the open InteractiveSession.
 """
 import contextlib
 
@@ -23,11 +22,7 @@ GPUOptions = RunOptions = RunMetadata = ConfigProto
 
 
 class Session(graph_session.Session):
-    """Runs nodes of one graph (the default graph when None) and holds its variables' values.
-
-    `run(fetches, feed_dict)` takes a node, a list, tuple or dict of them,
-    nested, and returns values of the same structure (None for operations).
-    """
+    """Runs nodes of one graph (the default graph when None) and holds its variables' values."""
 
     def __init__(self, target="", graph=None, config=None):
         if isinstance(target, Graph) and graph is None:  # tf.Session(g): meant as the graph

@@ -1,9 +1,7 @@
 """TensorFlow 1's `tf.summary`: summary ops in the graph, merged and written by a FileWriter.
 
-A summary op is a graph node whose value, when a Session runs it, is a
-serialized `Summary` protobuf (bytes). Each one joins its graph's summary
-collection (TF1's `GraphKeys.SUMMARIES`), which `merge_all()` reads, or the
-collections named in `collections=`.
+A summary op is a graph node whose value is a serialized `Summary` protobuf (bytes); it joins
+the graph's SUMMARIES collection, which `merge_all()` reads, or those named in `collections=`.
 Writing needs the optional tensorboard package: ``pip install 'passos[tensorboard]'``.
 
 >>> import tempfile, passos.graph as g
@@ -35,9 +33,6 @@ class SummaryOp(Op):
 
     def __init__(self, tag=None):
         self.tag = tag  # the node's scoped, unique name; set once the node exists
-
-    def attrs(self):
-        return {"tag": self.tag}
 
     def dtype(self, *dtypes):
         return np.dtype(object)
@@ -80,9 +75,6 @@ class ImageSummary(SummaryOp):
         super().__init__(tag)
         self.max_outputs = int(max_outputs)
 
-    def attrs(self):
-        return {"tag": self.tag, "max_outputs": self.max_outputs}
-
     def shape(self, x):
         if len(x) != 4 or x[3] not in (None, 1, 3, 4):
             raise ShapeError(f"summary.image '{self.tag}': expected images [batch, height, "
@@ -91,13 +83,11 @@ class ImageSummary(SummaryOp):
 
     def values(self, summaries, images):
         from tensorboard.compat.proto import summary_pb2
-        images = np.asarray(images)[:self.max_outputs]
         values = []
-        for i, image in enumerate(images):
+        for i, image in enumerate(np.asarray(images)[:self.max_outputs]):
             tag = f"{self.tag}/image" if self.max_outputs == 1 else f"{self.tag}/image/{i}"
-            pixels = _tf1_pixels(image)
             values.append(summary_pb2.Summary.Value(
-                tag=tag, image=summaries.image_proto(pixels, "HWC", tag)))
+                tag=tag, image=summaries.image_proto(_tf1_pixels(image), "HWC", tag)))
         return values
 
 
@@ -127,8 +117,6 @@ class MergeSummary(SummaryOp):
         return b"".join(bytes(s) for s in summaries)
 
 
-# -- the tf.summary functions ------------------------------------------------------
-
 def _add(op, inputs, name, collections, family=None):
     import passos.tensorboard  # noqa: F401 - fail now, with the extra to install, not at run time
     graph = next((x.graph for x in inputs if isinstance(x, Symbol)), None) or get_default_graph()
@@ -155,11 +143,8 @@ def histogram(name, values, collections=None, family=None):
 
 
 def image(name, tensor, max_outputs=3, collections=None, family=None):
-    """PNG summaries of up to `max_outputs` images [batch, height, width, channels].
-
-    uint8 images are written as they are; float ones are rescaled as TF1 does.
-    Tags are 'name/image/0', 'name/image/1' ... ('name/image' when max_outputs=1).
-    """
+    """PNG summaries of up to `max_outputs` images [batch, height, width, channels], float ones
+    rescaled as TF1 does; tags 'name/image/0' ... ('name/image' when max_outputs=1)."""
     return _add(ImageSummary(max_outputs=max_outputs), [tensor], name, collections, family)
 
 
@@ -168,10 +153,7 @@ def merge(inputs, collections=None, name=None):
     inputs = list(inputs)
     if not inputs:
         raise ValueError("summary.merge: give at least one summary op")
-    node = _add(MergeSummary(), inputs, name or "Merge/MergeSummary", collections=[])
-    for key in collections or ():
-        summary_collection(node.graph, key).append(node)
-    return node
+    return _add(MergeSummary(), inputs, name or "Merge/MergeSummary", collections or [])
 
 
 def merge_all(key=SUMMARIES, scope=None, name=None):
@@ -183,10 +165,7 @@ def merge_all(key=SUMMARIES, scope=None, name=None):
 
 
 class FileWriter:
-    """Writes Summaries and graphs to an event file in `logdir` (tf.summary.FileWriter).
-
-    `graph` (e.g. ``sess.graph``) is written at once when given.
-    """
+    """Writes Summaries and graphs to an event file in `logdir`; `graph` (sess.graph) at once."""
 
     def __init__(self, logdir, graph=None, max_queue=10, flush_secs=120, filename_suffix=None,
                  session=None, graph_def=None):

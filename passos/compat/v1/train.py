@@ -1,9 +1,8 @@
 """tf.train: TF1's optimizers over passos.optim's update rules, the global step, decays, Saver.
 
-`minimize(loss)` adds the gradient nodes and one apply-gradients node; each
-run of that node updates the variables' arrays in place in the session, with
-the optimizer's slots (moments, accumulators) kept per session and reset by
-global_variables_initializer(), as TF1's slot variables are.
+`minimize(loss)` adds the gradient nodes and one apply-gradients node, whose runs update the
+variables' arrays in place, with the optimizer's slots (moments, accumulators) kept per session
+and reset by global_variables_initializer(), as TF1's slot variables are.
 
 >>> import passos.compat.v1 as tf
 >>> with tf.Graph().as_default():
@@ -16,6 +15,7 @@ global_variables_initializer(), as TF1's slot variables are.
 1.5
 """
 import contextlib
+import functools
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from ...graph.gradients import gradients as _gradients
 from ...graph.graph import Symbol, VariableSymbol, get_default_graph
 from ...ops import arithmetic as ar, elementwise as el
 from .framework import GraphKeys, add_to_collection, get_collection, name_scope, named, state
+from .math_ops import floor as _floor
 from .saver import Saver, checkpoint_exists, get_checkpoint_state, latest_checkpoint  # noqa: F401
 from .variables import get_variable, optimizer_states
 
@@ -69,10 +70,9 @@ class ApplyGradients(Op):
                                    "tf.global_variables_initializer() first") from None
 
         def apply(*inputs):
-            entry = states.get(node)
-            if entry is None:
-                entry = states[node] = (make(), [None] * n)
-            rule, last = entry
+            if node not in states:
+                states[node] = (make(), [None] * n)
+            rule, last = states[node]
             if lr_fed:
                 rule.hyper["learning_rate"] = float(inputs[n])
             params = []
@@ -101,23 +101,23 @@ def _graph_of(node):
 class Optimizer:
     """Base of TF1's optimizers: compute_gradients, apply_gradients, minimize."""
 
+    _learning_rate_tensor = None
+    _make = None  # a subclass's passos.optim rule with its hyperparameters (see _uses)
+
     def __init__(self, use_locking=False, name=None):
         self._name = name or type(self).__name__.replace("Optimizer", "")
-        self._hyper = {}
 
-    def _value(self, key, value):
-        """A hyperparameter: a number, or a tensor fed to the update on each run (learning rate only)."""
-        if isinstance(value, Symbol):
-            if key != "learning_rate":
-                raise TypeError(f"{type(self).__name__}: {key} must be a number")
-            self._learning_rate_tensor = value
-            return 0.0
-        return float(value)
-
-    _learning_rate_tensor = None
+    def _uses(self, rule, learning_rate, **hyper):
+        """Update with passos.optim `rule`; learning_rate is a number or a tensor fed on each run."""
+        if isinstance(learning_rate, Symbol):
+            self._learning_rate_tensor, learning_rate = learning_rate, 0.0
+        self._make = functools.partial(rule, learning_rate=float(learning_rate), **hyper)
 
     def _rule(self):
-        raise NotImplementedError
+        if self._make is None:
+            raise NotImplementedError(f"{type(self).__name__} has no update rule: its __init__ "
+                                      "should call self._uses(rule, learning_rate, ...)")
+        return self._make()
 
     def get_name(self):
         return self._name
@@ -174,10 +174,7 @@ class GradientDescentOptimizer(Optimizer):
 
     def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
         super().__init__(use_locking, name)
-        self._lr = self._value("learning_rate", learning_rate)
-
-    def _rule(self):
-        return optim.SGD(learning_rate=self._lr)
+        self._uses(optim.SGD, learning_rate)
 
 
 class MomentumOptimizer(Optimizer):
@@ -186,12 +183,8 @@ class MomentumOptimizer(Optimizer):
     def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum",
                  use_nesterov=False):
         super().__init__(use_locking, name)
-        self._lr, self._momentum = self._value("learning_rate", learning_rate), float(momentum)
-        self._nesterov = bool(use_nesterov)
-
-    def _rule(self):
-        return optim.SGD(learning_rate=self._lr, momentum=self._momentum, nesterov=self._nesterov,
-                         momentum_of_gradients=True)
+        self._uses(optim.SGD, learning_rate, momentum=float(momentum),
+                   nesterov=bool(use_nesterov), momentum_of_gradients=True)
 
 
 class AdamOptimizer(Optimizer):
@@ -200,11 +193,8 @@ class AdamOptimizer(Optimizer):
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
                  use_locking=False, name="Adam"):
         super().__init__(use_locking, name)
-        self._lr = self._value("learning_rate", learning_rate)
-        self._args = dict(beta_1=float(beta1), beta_2=float(beta2), epsilon=float(epsilon))
-
-    def _rule(self):
-        return optim.Adam(learning_rate=self._lr, **self._args)
+        self._uses(optim.Adam, learning_rate, beta_1=float(beta1), beta_2=float(beta2),
+                   epsilon=float(epsilon))
 
 
 class RMSPropOptimizer(Optimizer):
@@ -213,13 +203,9 @@ class RMSPropOptimizer(Optimizer):
     def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, use_locking=False,
                  centered=False, name="RMSProp"):
         super().__init__(use_locking, name)
-        self._lr = self._value("learning_rate", learning_rate)
-        self._args = dict(rho=float(decay), epsilon=float(epsilon), momentum=float(momentum),
-                          centered=bool(centered))
-
-    def _rule(self):
-        return optim.RMSprop(learning_rate=self._lr, initial_accumulator_value=1.0,
-                             epsilon_inside_sqrt=True, **self._args)
+        self._uses(optim.RMSprop, learning_rate, rho=float(decay), epsilon=float(epsilon),
+                   momentum=float(momentum), centered=bool(centered), initial_accumulator_value=1.0,
+                   epsilon_inside_sqrt=True)
 
 
 class AdagradOptimizer(Optimizer):
@@ -231,12 +217,8 @@ class AdagradOptimizer(Optimizer):
         if initial_accumulator_value <= 0:
             raise ValueError(f"initial_accumulator_value must be positive: "
                              f"{initial_accumulator_value}")
-        self._lr = self._value("learning_rate", learning_rate)
-        self._initial = float(initial_accumulator_value)
-
-    def _rule(self):
-        return optim.Adagrad(learning_rate=self._lr, epsilon=0.0,
-                             initial_accumulator_value=self._initial)
+        self._uses(optim.Adagrad, learning_rate, epsilon=0.0,
+                   initial_accumulator_value=float(initial_accumulator_value))
 
 
 class AdadeltaOptimizer(Optimizer):
@@ -245,18 +227,12 @@ class AdadeltaOptimizer(Optimizer):
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-8, use_locking=False,
                  name="Adadelta"):
         super().__init__(use_locking, name)
-        self._lr = self._value("learning_rate", learning_rate)
-        self._args = dict(rho=float(rho), epsilon=float(epsilon))
-
-    def _rule(self):
-        return optim.Adadelta(learning_rate=self._lr, **self._args)
+        self._uses(optim.Adadelta, learning_rate, rho=float(rho), epsilon=float(epsilon))
 
 
-# -- the global step and learning-rate schedules ----------------------------------------------------
 def get_global_step(graph=None):
     """The graph's global step variable, or None."""
-    found = get_collection(GraphKeys.GLOBAL_STEP) if graph is None else graph.get_collection(
-        GraphKeys.GLOBAL_STEP)
+    found = (get_collection if graph is None else graph.get_collection)(GraphKeys.GLOBAL_STEP)
     return found[0] if found else None
 
 
@@ -266,8 +242,12 @@ def create_global_step(graph=None):
     with graph.as_default():
         if get_global_step() is not None:
             raise ValueError("\"global_step\" already exists.")
-        with _root():
+        st = state()
+        saved, st.var_scopes = st.var_scopes, []  # at the root scope, never 'scope/global_step'
+        try:
             step = get_variable("global_step", initializer=np.int64(0), trainable=False)
+        finally:
+            st.var_scopes = saved
         add_to_collection(GraphKeys.GLOBAL_STEP, step)
     return step
 
@@ -280,42 +260,24 @@ def get_or_create_global_step(graph=None):
         return step if step is not None else create_global_step(graph)
 
 
-class _root:
-    """Build at the root variable scope (the global step is never 'scope/global_step')."""
-
-    def __enter__(self):
-        self.st = state()
-        self.saved, self.st.var_scopes = self.st.var_scopes, []
-
-    def __exit__(self, *exc):
-        self.st.var_scopes = self.saved
-
-
 def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
                       name=None):
     """learning_rate * decay_rate ** (global_step / decay_steps) (floored with staircase=True)."""
-    def build():
-        p = _progress(global_step, decay_steps, staircase)
-        return ar.multiply(float(learning_rate), ar.power(float(decay_rate), p))
-    return named(name or "ExponentialDecay", build)
+    return named(name or "ExponentialDecay", lambda: ar.multiply(float(learning_rate), ar.power(
+        float(decay_rate), _progress(global_step, decay_steps, staircase))))
 
 
 def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
                        name=None):
     """learning_rate / (1 + decay_rate * global_step / decay_steps)."""
-    def build():
-        p = _progress(global_step, decay_steps, staircase)
-        return ar.divide(float(learning_rate), ar.add(1.0, ar.multiply(float(decay_rate), p)))
-    return named(name or "InverseTimeDecay", build)
+    return named(name or "InverseTimeDecay", lambda: ar.divide(float(learning_rate), ar.add(
+        1.0, ar.multiply(float(decay_rate), _progress(global_step, decay_steps, staircase)))))
 
 
 def _progress(global_step, decay_steps, staircase):
     """global_step / decay_steps, floored with staircase=True."""
     p = ar.divide(el.cast(global_step, "float32"), float(decay_steps))
-    if staircase:
-        from .math_ops import floor
-        p = floor(p)
-    return p
+    return _floor(p) if staircase else p
 
 
 __all__ = ["GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",

@@ -21,8 +21,9 @@ from ...graph import graph as passos_graph
 from ...graph.graph import Symbol, VariableSymbol, get_default_graph
 from ...graph.sources import GroupOp
 from . import dtypes, init_ops
-from .framework import (GraphKeys, add_to_collection, as_array, global_variables,
+from .framework import (Const, GraphKeys, add_to_collection, as_array, global_variables,
                         name_scope, state)
+from .session import default_session_for
 
 
 class _ReuseMode:
@@ -33,17 +34,15 @@ class _ReuseMode:
 AUTO_REUSE = _ReuseMode()
 
 
-# -- placeholders ----------------------------------------------------------------------------
 def placeholder(dtype, shape=None, name=None):
     """A graph input fed at run time: `feed_dict={x: value}`; None in `shape` means any size."""
     return passos_graph.placeholder(dtypes.as_dtype(dtype).dtype, shape, name or "Placeholder")
 
 
-class _Default(Op):
-    """A placeholder that yields `value` when not fed."""
+class _Default(Const):
+    """A placeholder that yields `value` (the caller's array, not a copy) when not fed."""
 
     kind = "placeholder_with_default"
-    differentiable = False
 
     def __init__(self, value, declared):
         self.value, self.declared = value, declared
@@ -51,14 +50,8 @@ class _Default(Op):
     def attrs(self):
         return {"shape": self.declared}
 
-    def forward(self):
-        return self.value
-
     def shape(self):
         return self.declared
-
-    def dtype(self):
-        return self.value.dtype
 
 
 def placeholder_with_default(input, shape, name=None):  # noqa: A002 - the TF1 name
@@ -73,42 +66,34 @@ def placeholder_with_default(input, shape, name=None):  # noqa: A002 - the TF1 n
                                       name=name or "PlaceholderWithDefault")
 
 
-# -- variables --------------------------------------------------------------------------------
 class _VariableType(type):
     def __instancecheck__(cls, obj):
         return isinstance(obj, VariableSymbol)
 
 
 class Variable(metaclass=_VariableType):
-    """A variable holding `initial_value` (a value, an array, a node or a callable) once initialised.
-
-    Python floats give float32 and Python ints int32; NumPy arrays keep their dtype.
-    `tf.Variable(...)` returns a passos VariableSymbol, and isinstance(v, tf.Variable) holds for it.
-    """
+    """A variable holding `initial_value` (a value, array, node or callable) once initialised:
+    a passos VariableSymbol, for which isinstance(v, tf.Variable) holds."""
 
     def __new__(cls, initial_value=None, trainable=True, collections=None, validate_shape=True,
                 caching_device=None, name=None, variable_def=None, dtype=None,
                 expected_shape=None, import_scope=None, constraint=None, use_resource=None,
                 synchronization=None, aggregation=None, shape=None):
-        return _variable(initial_value, trainable, collections, name, dtype)
-
-
-def _variable(initial_value, trainable, collections, name, dtype):
-    if initial_value is None:
-        raise ValueError("Variable: initial_value must be given")
-    if callable(initial_value):
-        initial_value = initial_value()
-    if isinstance(initial_value, Symbol):
-        value = initial_value
-        dtype = dtypes.as_dtype(dtype).dtype if dtype is not None else None
-    else:
-        value = as_array(initial_value, dtype)
-        dtype = value.dtype
-    var = passos_graph.Variable(value, name=name or "Variable", dtype=dtype, trainable=trainable)
-    for key in collections or ():
-        if key not in (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES):
-            add_to_collection(key, var)
-    return var
+        if initial_value is None:
+            raise ValueError("Variable: initial_value must be given")
+        if callable(initial_value):
+            initial_value = initial_value()
+        if isinstance(initial_value, Symbol):
+            value = initial_value
+            dtype = dtypes.as_dtype(dtype).dtype if dtype is not None else None
+        else:
+            value = as_array(initial_value, dtype)
+            dtype = value.dtype
+        var = passos_graph.Variable(value, name=name or "Variable", dtype=dtype, trainable=trainable)
+        for key in collections or ():
+            if key not in (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES):
+                add_to_collection(key, var)
+        return var
 
 
 class _RunInitializer(Op):
@@ -176,14 +161,9 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
                    regularizer=None, caching_device=None, partitioner=None, custom_getter=None,
                    reuse=None, dtype=None, use_resource=None, constraint=None,
                    auxiliary_name_scope=True):
-    """Prefix get_variable names with 'scope/' and decide whether existing ones may be reused.
-
-    reuse=True: get_variable returns existing variables (and fails for new ones);
-    tf.AUTO_REUSE: returns them when they exist, creates them otherwise; None
-    (or False): inherit the enclosing scope's choice (the root scope creates).
-    """
-    graph = get_default_graph()
-    st = state(graph)
+    """Prefix get_variable names with 'scope/'; reuse=True: only existing variables, AUTO_REUSE:
+    existing ones else new ones, None (or False): the enclosing scope's choice (the root creates)."""
+    st = state()
     parent = get_variable_scope()
     reopened = isinstance(name_or_scope, VariableScope)
     if reopened:
@@ -198,9 +178,9 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
             st.scope_counts[base] = count + 1
             name = default_name if count == 0 else f"{default_name}_{count}"
         full = f"{parent.name}/{name}" if parent.name else name
-    if reuse is None or reuse is False:
-        reuse = name_or_scope.reuse if reopened else parent.reuse
     template = name_or_scope if reopened else parent
+    if reuse is None or reuse is False:
+        reuse = template.reuse
     with contextlib.ExitStack() as stack:
         if not auxiliary_name_scope:
             prefix = ""
@@ -222,13 +202,8 @@ def get_variable(name=None, shape=None, dtype=None, initializer=None, regularize
                  trainable=None, collections=None, caching_device=None, partitioner=None,
                  validate_shape=True, use_resource=None, custom_getter=None, constraint=None,
                  synchronization=None, aggregation=None):
-    """The variable 'scope/name': created, or (in a reusing scope) the existing one.
-
-    `initializer` is a value or array (then leave out `shape`), an initializer
-    object such as tf.zeros_initializer(), or None: the scope's initializer,
-    else Glorot uniform for floats and zeros otherwise. Without a name, a new
-    variable gets an automatic one ('Variable', 'Variable_1' ...).
-    """
+    """The variable 'scope/name', created from `initializer` (a value, an initializer object, or
+    None: the scope's, else Glorot uniform or zeros) or, in a reusing scope, the existing one."""
     graph = get_default_graph()
     st = state(graph)
     scope = get_variable_scope()
@@ -286,7 +261,6 @@ def get_variable(name=None, shape=None, dtype=None, initializer=None, regularize
     return var
 
 
-# -- initialisation and assignment -------------------------------------------------------------
 class _ResetSlots(Op):
     """Forget the optimizers' slots (moments, accumulators) in the session, as TF1's initializer does."""
 
@@ -361,17 +335,12 @@ def assign_sub(ref, value, use_locking=None, name=None):
 
 def load(var, value, session=None):
     """Store `value` in `var` within `session` (or the default session), without adding a node."""
-    from .session import default_session_for
     session = default_session_for(var, session, "run")
     array = np.array(value, dtype=var.dtype)
     if var.shape is not None and array.shape != var.shape:
         raise ValueError(f"load: variable '{var.name}' has shape {describe(var.shape)}, got a "
                          f"value of shape {describe(array.shape)}")
     session.variables[var] = array
-
-
-def is_variable(x):
-    return isinstance(x, VariableSymbol)
 
 
 __all__ = ["AUTO_REUSE", "placeholder", "placeholder_with_default", "Variable", "VariableScope",
