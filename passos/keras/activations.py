@@ -1,12 +1,11 @@
-"""Activation functions by Keras name: softmax, elu, relu, tanh, sigmoid, hard_sigmoid, linear.
-
-All but `linear` are the passos functions registered for "keras.activations"
-(`passos.core.registry`), so passos.relu is keras.activations.relu.
+"""Activations by Keras name: `linear` and the passos functions registered for "keras.activations"
+(softmax, elu, relu, tanh, sigmoid, hard_sigmoid), so passos.relu is keras.activations.relu.
 """
 from ..core import registry as _registry
 
 
 def linear(x):
+    """The identity: no activation."""
     return x
 
 

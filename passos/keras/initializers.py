@@ -1,47 +1,35 @@
-"""Weight initialisers with Keras 2's names and defaults; by name, class, instance or config.
-
-The initializers themselves live in `passos.initializers`, shared with
-`passos.compat.v1`; this module adds Keras's functions (`glorot_uniform` ...),
-names and serialization.
+"""Keras 2's initializer names, functions (`glorot_uniform` ...) and serialization over
+`passos.initializers` (shared with `passos.compat.v1`): `get` by name, class, instance or config.
 """
 from ..initializers import (Constant, Identity, Initializer, Ones, Orthogonal,  # noqa: F401
                             RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, Zeros,
                             compute_fans)
 
 
-def lecun_uniform(seed=None):
-    return VarianceScaling(1.0, "fan_in", "uniform", seed)
+def _variance_scaling(name, scale, mode, distribution):
+    """Keras's function `name(seed=None)`: a VarianceScaling with these settings."""
+    def initializer(seed=None):
+        return VarianceScaling(scale, mode, distribution, seed)
+    initializer.__name__ = initializer.__qualname__ = name
+    initializer.__doc__ = f"VarianceScaling({scale}, {mode!r}, {distribution!r}, seed)."
+    return initializer
 
 
-def lecun_normal(seed=None):
-    return VarianceScaling(1.0, "fan_in", "normal", seed)
+lecun_uniform = _variance_scaling("lecun_uniform", 1.0, "fan_in", "uniform")
+lecun_normal = _variance_scaling("lecun_normal", 1.0, "fan_in", "normal")
+glorot_normal = _variance_scaling("glorot_normal", 1.0, "fan_avg", "normal")
+glorot_uniform = _variance_scaling("glorot_uniform", 1.0, "fan_avg", "uniform")
+he_normal = _variance_scaling("he_normal", 2.0, "fan_in", "normal")
+he_uniform = _variance_scaling("he_uniform", 2.0, "fan_in", "uniform")
 
-
-def glorot_normal(seed=None):
-    return VarianceScaling(1.0, "fan_avg", "normal", seed)
-
-
-def glorot_uniform(seed=None):
-    return VarianceScaling(1.0, "fan_avg", "uniform", seed)
-
-
-def he_normal(seed=None):
-    return VarianceScaling(2.0, "fan_in", "normal", seed)
-
-
-def he_uniform(seed=None):
-    return VarianceScaling(2.0, "fan_in", "uniform", seed)
-
-
-_CLASSES = {c.__name__: c for c in (Zeros, Ones, Constant, RandomNormal, RandomUniform,
-                                    TruncatedNormal, VarianceScaling, Orthogonal, Identity)}
-_FUNCTIONS = {f.__name__: f for f in (lecun_uniform, lecun_normal, glorot_normal,
-                                      glorot_uniform, he_normal, he_uniform)}
-_ALIASES = {"zeros": Zeros, "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
-            "random_normal": RandomNormal, "normal": RandomNormal,
-            "random_uniform": RandomUniform, "uniform": RandomUniform,
-            "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
-            "orthogonal": Orthogonal, "identity": Identity}
+_FUNCTIONS = (lecun_uniform, lecun_normal, glorot_normal, glorot_uniform, he_normal, he_uniform)
+_BY_NAME = {f.__name__: f for f in (Zeros, Ones, Constant, RandomNormal, RandomUniform,
+                                    TruncatedNormal, VarianceScaling, Orthogonal, Identity,
+                                    *_FUNCTIONS)}
+_BY_NAME.update(zeros=Zeros, zero=Zeros, ones=Ones, one=Ones, constant=Constant,
+                random_normal=RandomNormal, normal=RandomNormal, random_uniform=RandomUniform,
+                uniform=RandomUniform, truncated_normal=TruncatedNormal,
+                variance_scaling=VarianceScaling, orthogonal=Orthogonal, identity=Identity)
 
 
 def get(identifier):
@@ -50,18 +38,16 @@ def get(identifier):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
-    if identifier in _FUNCTIONS.values():
+    if identifier in _FUNCTIONS:
         return identifier()
     if isinstance(identifier, dict):
         name = identifier["class_name"]
-        found = _CLASSES.get(name) or _ALIASES.get(name) or _FUNCTIONS.get(name)
-        if found is None:
+        if name not in _BY_NAME:
             raise ValueError(f"unknown initializer class {name!r}")
-        return found(**identifier.get("config", {}))
+        return _BY_NAME[name](**identifier.get("config", {}))
     if isinstance(identifier, str):
-        found = _CLASSES.get(identifier) or _ALIASES.get(identifier) or _FUNCTIONS.get(identifier)
-        if found is not None:
-            return found()
+        if identifier in _BY_NAME:
+            return _BY_NAME[identifier]()
     elif callable(identifier):  # a user's function(shape, dtype)
         return identifier
     raise ValueError(f"unknown initializer {identifier!r}; use e.g. 'glorot_uniform', "

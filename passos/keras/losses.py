@@ -1,12 +1,10 @@
 """Keras losses: each maps (y_true, y_pred) to one value per sample.
 
-When the prediction comes straight from a softmax (or sigmoid) the loss is
-computed from the logits instead, fused and numerically stable, as Keras'
-backends do: log(softmax) never underflows to -inf.
+From a softmax (or sigmoid) output the loss is computed from the logits instead, fused
+and numerically stable as in Keras' backends: log(softmax) never underflows to -inf.
 """
 import numpy as np
 
-from ..core.tensor import Tensor
 from ..graph.graph import Symbol
 from ..ops import arithmetic as ar, elementwise as el, nn, reduce as rd
 from ..ops.creation import arange
@@ -15,24 +13,13 @@ from ..ops.movement import reshape
 EPSILON = 1e-7
 
 
-def _producer(y_pred):
-    """(op, inputs) of the op that computed `y_pred`, when it is known."""
-    if isinstance(y_pred, Symbol):
-        return y_pred.op, y_pred.inputs
-    node = getattr(y_pred, "_node", None) if isinstance(y_pred, Tensor) else None
-    return (node.op, node.inputs) if node is not None else (None, ())
-
-
 def logits_of(y_pred, op_type):
     """The input of the `op_type` op (softmax, sigmoid) that produced y_pred, if it did."""
-    op, inputs = _producer(y_pred)
-    if isinstance(op, op_type) and getattr(op, "axis", -1) in (-1, _ndim(y_pred) - 1):
-        return inputs[0]
-    return None
-
-
-def _ndim(x):
-    return len(x.shape) if x.shape is not None else -1
+    node = y_pred if isinstance(y_pred, Symbol) else getattr(y_pred, "_node", None)
+    if not isinstance(getattr(node, "op", None), op_type):
+        return None
+    last = len(y_pred.shape) - 1 if y_pred.shape is not None else -2
+    return node.inputs[0] if getattr(node.op, "axis", -1) in (-1, last) else None
 
 
 def categorical_crossentropy(y_true, y_pred):
@@ -83,10 +70,8 @@ mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
 
 _BY_NAME = {f.__name__: f for f in (categorical_crossentropy, sparse_categorical_crossentropy,
-                                    binary_crossentropy, mean_squared_error,
-                                    mean_absolute_error)}
-_BY_NAME.update(mse=mean_squared_error, mae=mean_absolute_error,
-                MSE=mean_squared_error, MAE=mean_absolute_error)
+                                    binary_crossentropy, mean_squared_error, mean_absolute_error)}
+_BY_NAME.update(mse=mse, mae=mae, MSE=MSE, MAE=MAE)
 
 
 def get(identifier):

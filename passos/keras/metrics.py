@@ -1,7 +1,6 @@
 """Keras metrics: one value per sample, averaged over batches by the training loop.
 
-'accuracy' (or 'acc') resolves, as in Keras, to categorical, sparse
-categorical or binary accuracy from the loss and the output shape.
+'accuracy' (or 'acc') resolves, as in Keras, to categorical, sparse categorical or binary accuracy.
 """
 from ..ops import arithmetic as ar, elementwise as el, nn, reduce as rd
 from ..ops.movement import reshape

@@ -1,13 +1,4 @@
-"""The model file: writing a Keras model (or its weights) and reading weights back into one.
-
-One zip file: 'model.json' (format name and version, passos version, the
-model's class_name and config, compile settings, and a manifest of entries)
-and one .npy entry per weight and per optimizer slot. Writing goes through
-passos.io.atomic_write, so a crash never leaves a half-written model; reading
-checks the whole JSON (saving_checks) and every array's header
-(saving_arrays) before it allocates anything. Rebuilding a model from the
-file is `passos.keras.saving.load_model`, a layer above the engine.
-"""
+"""Writing a model (or its weights) as the file passos.keras.saving describes; reading weights back."""
 import json
 import os
 import warnings
@@ -18,14 +9,14 @@ import numpy as np
 import passos
 from ..io import atomic_write
 from . import losses, metrics as metrics_module, optimizers
-from .saving_arrays import (ZIP_ERRORS, check_total, entry_info, memory_limit,
-                            read_array, read_header)
-from .saving_checks import check_manifest, decode, error as _error, expect
+from .saving_checks import (ZIP_ERRORS, check_manifest, check_total, decode, entry_info,
+                            error as _error, expect, memory_limit, read_array, read_header)
 
 FORMAT = "passos.keras"
 FORMAT_VERSION = 1
 MANIFEST = "model.json"
 _MAX_MANIFEST_BYTES = 64 << 20
+
 
 def save_model(model, filepath, include_optimizer=True):
     """Write `model`'s architecture, weights, compile settings and optimizer state to one file."""
@@ -34,11 +25,10 @@ def save_model(model, filepath, include_optimizer=True):
                          f"models, not the subclass {type(model).__name__}; save its weights "
                          "with model.save_weights(path) and rebuild the model in code")
     inputs = model.inputs
-    section = {"class_name": type(model).__name__, "config": model.get_config(),
-               "build_input_shape": None if inputs is None else list(inputs.shape),
-               "input_dtype": None if inputs is None else str(inputs.dtype)}
     manifest, arrays = _weights_manifest(model)
-    manifest["model"] = section
+    manifest["model"] = {"class_name": type(model).__name__, "config": model.get_config(),
+                         "build_input_shape": None if inputs is None else list(inputs.shape),
+                         "input_dtype": None if inputs is None else str(inputs.dtype)}
     manifest["compile"] = _compile_section(model)
     if include_optimizer and manifest["compile"] is not None:
         manifest["optimizer_state"] = _optimizer_state(model.optimizer, model, arrays)
@@ -72,14 +62,9 @@ def _compile_section(model):
     optimizer = {"class_name": type(model.optimizer).__name__,
                  "config": model.optimizer.get_config()}
     unnamed = []
-    try:
-        if losses.get(loss) is not model.loss:
-            unnamed.append(f"the loss {loss!r}")
-    except ValueError:
+    if _by_name(losses.get, loss) is not model.loss:
         unnamed.append(f"the loss {loss!r}")
-    try:
-        optimizers.get(optimizer)
-    except (KeyError, TypeError, ValueError):
+    if _by_name(optimizers.get, optimizer) is None:
         unnamed.append(f"the optimizer {optimizer['class_name']}")
     if unnamed:
         warnings.warn(f"save: {' and '.join(unnamed)} cannot be rebuilt by name, so the model "
@@ -88,16 +73,21 @@ def _compile_section(model):
         return None
     metrics = []
     for name, function in model.metric_functions:
-        try:
-            known = metrics_module.get(name, model.loss, model.output_shape)[1] is function
-        except ValueError:
-            known = False
-        if known:
+        known = _by_name(metrics_module.get, name, model.loss, model.output_shape)
+        if known is not None and known[1] is function:
             metrics.append(name)
         else:
             warnings.warn(f"save: the custom metric {name!r} is not saved; pass it to compile() "
                           "again after loading", RuntimeWarning, stacklevel=4)
     return {"optimizer": optimizer, "loss": loss, "metrics": metrics}
+
+
+def _by_name(get, *identifier):
+    """get(*identifier), or None where it does not know the name."""
+    try:
+        return get(*identifier)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _optimizer_state(optimizer, model, arrays):
@@ -176,9 +166,8 @@ def _read_manifest(archive, path):
                            f"{found!r:.60}, expected {FORMAT!r})")
     version = expect(manifest.get("format_version"), int, path, "format_version")
     if version > FORMAT_VERSION:
-        written_by = manifest.get("passos_version")
-        raise _error(path, f"it was written by a newer passos ({written_by!r:.30}, format "
-                           f"version {version}); this passos {passos.__version__} reads "
+        raise _error(path, f"it was written by a newer passos ({manifest.get('passos_version')!r:.30}, "
+                           f"format version {version}); this passos {passos.__version__} reads "
                            f"format versions up to {FORMAT_VERSION}: upgrade passos")
     if version < 1:
         raise _error(path, f"format_version {version} is not a valid version")
@@ -198,13 +187,6 @@ def _weight_headers(archive, path, manifest):
                                "file is damaged or was altered")
         stored.append(header)
     return stored
-
-
-def _slot_headers(archive, path, state):
-    """(slot description, header) for each optimizer slot to restore."""
-    if state is None:
-        return []
-    return [(item, read_header(archive, path, item["entry"])) for item in state["slots"]]
 
 
 def _read_weights(archive, path, manifest, stored, model):

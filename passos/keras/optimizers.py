@@ -1,11 +1,9 @@
-"""Keras optimizers over the shared update rules of `passos.optim` (Keras 2 names and defaults).
-
-`lr=` is accepted as Keras 2's older spelling of `learning_rate=`.
-"""
+"""Keras optimizers over the shared update rules of `passos.optim` (Keras 2 names and defaults)."""
 from .. import optim
 
 
 def _keras(rule):
+    """The Keras class of `rule`: it also takes `lr=`, Keras 2's older spelling of `learning_rate=`."""
     class KerasOptimizer(rule):
         def __init__(self, learning_rate=None, lr=None, **hyper):
             if learning_rate is not None and lr is not None:
@@ -28,14 +26,9 @@ def _keras(rule):
     return KerasOptimizer
 
 
-SGD = _keras(optim.SGD)
-RMSprop = _keras(optim.RMSprop)
-Adagrad = _keras(optim.Adagrad)
-Adadelta = _keras(optim.Adadelta)
-Adam = _keras(optim.Adam)
-Adamax = _keras(optim.Adamax)
-
-_BY_NAME = {c.__name__.lower(): c for c in (SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax)}
+_BY_NAME = {rule.__name__.lower(): _keras(rule) for rule in (optim.SGD, optim.RMSprop, optim.Adagrad,
+                                                             optim.Adadelta, optim.Adam, optim.Adamax)}
+SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax = _BY_NAME.values()
 
 
 def get(identifier):

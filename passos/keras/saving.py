@@ -1,16 +1,12 @@
 """Safe save and load of Keras models: one zip file, the architecture as JSON, the weights as .npy.
 
-The archive holds 'model.json' (format name and version, passos version,
-the model's class_name and config, compile settings, and a manifest of
-entries) and one .npy entry per weight and per optimizer slot. Loading never
-runs code from the file: JSON is read as data, arrays with
-np.load(allow_pickle=False), and layer classes are looked up by name in
-passos.keras.layers (or in the caller's custom_objects). Saving goes through
-passos.io.atomic_write, so a crash never leaves a half-written model.
-Loading checks the whole JSON (saving_checks) and every array's header
-(saving_arrays) before it builds a layer, and layers get their weights without
-running initializers: a hostile file is refused with a ModelFileError before it
-costs memory or time.
+The archive holds 'model.json' (format and versions, the model's class and
+config, compile settings, a manifest of entries) and one .npy entry per weight
+and optimizer slot; model_file writes it atomically. Loading never runs code
+from the file (JSON read as data, arrays without pickle, layer classes looked
+up by name) and checks the whole file (saving_checks) before it builds a layer,
+whose weights then come without running initializers: a hostile file is
+refused with a ModelFileError before it costs memory or time.
 
 >>> import os, tempfile
 >>> from passos.keras.models import Sequential, load_model
@@ -32,21 +28,19 @@ from .engine.sequential import Sequential
 from .engine.training import Model
 from .layers.core import Input, InputLayer
 from .model_file import (load_weights, save_model, save_weights, _open, _read_manifest,
-                         _read_weights, _slot_headers, _weight_headers)
-from .saving_arrays import StoredWeights, check_total, read_array
-from .saving_checks import ModelFileError, error as _error
+                         _read_weights, _weight_headers)
+from .saving_checks import (MODEL_CLASSES, ModelFileError, StoredWeights, check_total,
+                            error as _error, read_array, read_header)
 
-_MODEL_CLASSES = {"Sequential": Sequential, "Model": Model}
 # slots that hold sums of squares: the update takes their square root
 _NON_NEGATIVE_SLOTS = ("v", "v_max", "u", "accumulator", "delta")
 __all__ = ["ModelFileError", "load_model", "load_weights", "save_model", "save_weights"]
 
-# -- loading -----------------------------------------------------------------------------
-def load_model(filepath, custom_objects=None, compile=True):
-    """The model saved in `filepath` with its weights, compiled as saved (unless compile=False).
 
-    Nothing is built before the whole file is checked, and layers get their
-    weights from the file without running their initializers.
+def load_model(filepath, custom_objects=None, compile=True):
+    """The model saved by `model.save(filepath)`: architecture, weights and compile settings.
+
+    custom_objects maps class names to your own layer classes; compile=False: uncompiled.
     """
     path = os.fspath(filepath)
     with _open(path) as archive:
@@ -59,7 +53,8 @@ def load_model(filepath, custom_objects=None, compile=True):
         settings = manifest.get("compile") if compile else None
         state = manifest.get("optimizer_state") if settings is not None else None
         stored = _weight_headers(archive, path, manifest)
-        slots = _slot_headers(archive, path, state)
+        slots = [] if state is None else [(item, read_header(archive, path, item["entry"]))
+                                          for item in state["slots"]]
         check_total(path, stored + [slot for _, slot in slots])
         # 2. the layers, holding zeros (no initializer runs), never more than the file stores
         with weights_from(StoredWeights(path, stored)):
@@ -100,9 +95,8 @@ def _model_from_config(path, class_name, config, custom_objects, build_shape=Non
         name = item["name"]
         if item["class_name"] == "InputLayer":
             layer_config = item["config"]
-            inputs = Input(batch_shape=tuple(layer_config["batch_input_shape"]), name=name,
-                           dtype=layer_config.get("dtype"))
-            tensors[name] = inputs
+            tensors[name] = inputs = Input(batch_shape=tuple(layer_config["batch_input_shape"]),
+                                           name=name, dtype=layer_config.get("dtype"))
             continue
         if name not in built:
             built[name] = _layer_from_config(path, item, custom_objects)
@@ -120,7 +114,7 @@ def _model_from_config(path, class_name, config, custom_objects, build_shape=Non
 
 def _layer_from_config(path, item, custom_objects):
     class_name, config = item["class_name"], item["config"]
-    if class_name in _MODEL_CLASSES and class_name not in custom_objects:
+    if class_name in MODEL_CLASSES and class_name not in custom_objects:
         return _model_from_config(path, class_name, config, custom_objects)
     cls = custom_objects.get(class_name)
     if cls is None and class_name.isidentifier() and not class_name.startswith("_"):
@@ -131,8 +125,7 @@ def _layer_from_config(path, item, custom_objects):
                            f"custom_objects={{{class_name!r:.60}: {class_name:.60}}})")
     try:
         return cls.from_config(config)
-    except (TypeError, ValueError, ArithmeticError, KeyError, AttributeError,
-            IndexError) as error:
+    except (TypeError, ValueError, ArithmeticError, KeyError, AttributeError, IndexError) as error:
         raise _error(path, f"layer {config.get('name')!r} ({class_name}) cannot be rebuilt from "
                            f"its config: {error}") from error
 
@@ -178,12 +171,10 @@ def _slot_values(archive, path, header, key, what):
     values = read_array(archive, path, header)
     if key == "scratch":  # SGD's work buffer: every step writes it before reading it
         return values
+    afresh = ("training would turn the weights into NaN at the next step (load with "
+              "compile=False to start the optimizer afresh)")
     if not np.isfinite(values).all():
-        raise _error(path, f"{what} holds NaN or infinite values; training would turn the "
-                           "weights into NaN at the next step (load with compile=False to "
-                           "start the optimizer afresh)")
+        raise _error(path, f"{what} holds NaN or infinite values; {afresh}")
     if key in _NON_NEGATIVE_SLOTS and (values < 0).any():
-        raise _error(path, f"{what} holds negative values, but it is a sum of squares; "
-                           "training would turn the weights into NaN at the next step (load "
-                           "with compile=False to start the optimizer afresh)")
+        raise _error(path, f"{what} holds negative values, but it is a sum of squares; {afresh}")
     return values

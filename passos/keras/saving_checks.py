@@ -1,20 +1,29 @@
-"""The checks load_model runs on a model file's JSON before it builds anything.
+"""The checks load_model runs on a model file's JSON and arrays before it builds anything.
 
-A model file is data from anywhere. Every value the loader acts on is checked
-here first (types, names, dtypes, nesting, sizes, optimizer state), so a
-damaged or hostile file fails with a ModelFileError naming the file and the
-value at fault, never with a TypeError or RecursionError from deep inside a layer.
+A model file is data from anywhere: every value the loader acts on is checked
+here first, so a damaged or hostile file fails with a ModelFileError naming the
+file and the value at fault, never with an error from deep inside a layer. The
+.npy headers alone must show that the arrays fit what the file's size can
+honestly hold (an entry that claims to inflate far beyond its bytes is a zip bomb).
 """
 import json
 import math
+import os
+
+import numpy as np
+
+from ..io import DAMAGED_FILE_ERRORS as _CORRUPT, read_npy_array, read_npy_header
 
 FLOAT_DTYPES = ("float16", "float32", "float64")
 MAX_DEPTH = 100        # levels of lists and dicts in model.json: about 30 models nested in models
 MAX_INTEGER = 2 ** 53  # no size or count needs more; larger ones are inexact in most JSON readers
 MAX_RANK = 8           # dimensions of an input or a weight
 MAX_NAME = 1000        # characters in a name
-MAX_LAYERS = 500       # in all models of a file: wiring a chain of layers recurses once per layer
+MAX_LAYERS = 500       # in all models of a file: bounds the work of building them
 MODEL_CLASSES = ("Sequential", "Model")
+MAX_EXPANSION = 8          # stored arrays may take this many times the file's size ...
+EXPANSION_ALLOWANCE = 1 << 20   # ... plus this, for small files of zeros a zip tool compressed
+ZIP_ERRORS = _CORRUPT + (ValueError,)
 
 
 class ModelFileError(ValueError):
@@ -111,9 +120,7 @@ def check_name(value, path, what):
 
 
 def check_dtype(value, path, what, required=False):
-    if value is None and not required:
-        return
-    if value not in FLOAT_DTYPES:
+    if (value is not None or required) and value not in FLOAT_DTYPES:
         raise error(path, f"{what} is {value!r:.60}; passos models compute in "
                           f"{', '.join(FLOAT_DTYPES)}")
 
@@ -213,3 +220,101 @@ def _check_optimizer_state(path, state):
                               "or more")
         expect(item.get("slot"), str, path, "an optimizer slot's name")
         expect(item.get("entry"), str, path, "an optimizer slot's entry name")
+
+
+# -- the arrays: headers first, then only the bytes needed ------------------------------------
+class Stored:
+    """An .npy entry of the file and its checked header (shape, dtype, order, data offset)."""
+
+    def __init__(self, entry, header):
+        self.entry, self.header = entry, header
+        self.shape, self.dtype, self.nbytes = header.shape, header.dtype, header.nbytes
+        self.size = math.prod(header.shape)
+
+
+def entry_info(archive, path, entry):
+    try:
+        return archive.getinfo(entry)
+    except KeyError:
+        raise error(path, f"the entry '{entry:.200}' is missing (the file is incomplete or is "
+                          "not a passos model file)") from None
+
+
+def _read_entry(archive, path, entry, read, *args):
+    """read(open entry, *args, fail) from passos.io; any problem is a ModelFileError naming `entry`."""
+    try:
+        with archive.open(entry_info(archive, path, entry)) as file:
+            return read(file, *args, lambda problem: error(path, f"the entry '{entry}' {problem}"))
+    except _CORRUPT as problem:
+        raise error(path, f"the entry '{entry}' is corrupt ({problem})") from None
+
+
+def read_header(archive, path, entry):
+    """The header of the .npy `entry`, read alone (bounded), checked against its size."""
+    header = _read_entry(archive, path, entry, read_npy_header)
+    info = entry_info(archive, path, entry)
+    shape, dtype = header.shape, header.dtype
+    if len(shape) > MAX_RANK:
+        raise error(path, f"the entry '{entry}' is not a plain NumPy array: its header declares "
+                          f"the shape {shape!r:.80}")
+    if dtype.name not in FLOAT_DTYPES or dtype.fields is not None:
+        raise error(path, f"the entry '{entry}' is not a plain NumPy array: it holds "
+                          f"{dtype.name} values, and passos stores {', '.join(FLOAT_DTYPES)}")
+    if info.file_size != header.offset + header.nbytes:
+        raise error(path, f"the entry '{entry}' holds {info.file_size} bytes, but its header "
+                          f"declares a {dtype.name} array of shape {shape} ({header.nbytes} "
+                          f"bytes of data after {header.offset} of header); the file is damaged")
+    return Stored(entry, header)
+
+
+def memory_limit(path):
+    """The most bytes the loader reads out of the file at `path`: a few times its own size."""
+    return MAX_EXPANSION * os.path.getsize(path) + EXPANSION_ALLOWANCE
+
+
+def check_total(path, stored):
+    """Refuse arrays that would take far more memory than the file's own bytes can describe."""
+    total = sum(item.nbytes for item in stored)
+    size = os.path.getsize(path)
+    if total > memory_limit(path):
+        raise error(path, f"its arrays would take {total} bytes of memory, more than "
+                          f"{MAX_EXPANSION} times the file's {size} bytes: an entry claims to "
+                          "expand far beyond its compressed size (a zip bomb, or a damaged "
+                          "file); passos writes its entries uncompressed")
+
+
+def read_array(archive, path, stored):
+    """The array of `stored`: its entry opened again, exactly its data read, the CRC checked."""
+    return _read_entry(archive, path, stored.entry, read_npy_array, stored.header)
+
+
+class StoredWeights:
+    """add_weight's source while load_model builds: zeros, never more than the file stores.
+
+    The file orders the weights unlike the layers create them, so this checks their
+    count and total size; each shape is compared once the model is built.
+    """
+
+    def __init__(self, path, stored):
+        self.path = path
+        self.count = self.count_left = len(stored)
+        self.values_left = sum(item.size for item in stored)
+
+    def __call__(self, layer, name, shape, dtype):
+        what = f"{type(layer).__name__} '{layer.name}' weight '{name}'"
+        if any(not isinstance(size, (int, np.integer)) or size < 0 for size in shape):
+            raise error(self.path, f"{what} would have the shape {shape}; sizes are "
+                                   "non-negative integers")
+        if dtype.name not in FLOAT_DTYPES:
+            raise error(self.path, f"{what} would hold {dtype.name} values; passos models "
+                                   f"compute in {', '.join(FLOAT_DTYPES)}")
+        size = math.prod(int(s) for s in shape)
+        if self.count_left == 0 or size > self.values_left:
+            raise error(self.path, f"its config asks for more weights than the file stores: "
+                                   f"{what} of shape {shape} needs {size} values, and only "
+                                   f"{self.values_left} values in {self.count_left} of the "
+                                   f"file's {self.count} arrays are left; the config was "
+                                   "altered or weights are missing")
+        self.count_left -= 1
+        self.values_left -= size
+        return np.zeros(shape, dtype)

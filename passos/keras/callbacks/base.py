@@ -92,8 +92,7 @@ class History(Callback):
     """Records each epoch's logs: `history.history['loss']` is the list of epoch losses."""
 
     def on_train_begin(self, logs=None):
-        self.epoch = []
-        self.history = {}
+        self.epoch, self.history = [], {}
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)

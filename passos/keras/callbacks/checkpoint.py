@@ -1,8 +1,4 @@
-"""Callbacks that write files during training: ModelCheckpoint (the model) and CSVLogger (the logs).
-
-Keras 2 semantics and signatures; models are written with `passos.keras.saving`
-(one zip file: architecture as JSON, weights as .npy, never pickle).
-"""
+"""Callbacks that write files during training: ModelCheckpoint (the model) and CSVLogger (the logs)."""
 import csv
 import io
 import os
@@ -18,9 +14,8 @@ class ModelCheckpoint(Callback):
     """Save the model (or its weights) every `period` epochs, or only when `monitor` improves.
 
     `filepath` may name the epoch (counting from 1) and any log value:
-    'w.{epoch:02d}-{val_loss:.2f}.h5' -> 'w.03-0.41.h5'. Whatever the
-    extension, the file is a passos archive (read it with load_model or
-    load_weights).
+    'w.{epoch:02d}-{val_loss:.2f}.h5' -> 'w.03-0.41.h5'. Whatever the extension,
+    the file is a passos archive (read it with load_model or load_weights).
 
     >>> checkpoint = ModelCheckpoint('best.h5', monitor='val_acc', save_best_only=True)
     """
@@ -79,9 +74,8 @@ class ModelCheckpoint(Callback):
 class CSVLogger(Callback):
     """Write one row per epoch to a CSV file: 'epoch' (from 0), then the log keys sorted.
 
-    With append=True, rows are added to an existing file (its header kept).
-    Each epoch rewrites the whole file through passos.io.atomic_write, so a
-    crash or kill mid-write leaves the previous epoch's file, never half a row.
+    With append=True, rows are added to an existing file (its header kept). Each epoch
+    rewrites the whole file atomically: a crash mid-write leaves the previous epoch's file.
 
     >>> logger = CSVLogger('training.log', separator=',', append=False)
     """
@@ -111,9 +105,7 @@ class CSVLogger(Callback):
         if self.append_header:
             writer.writeheader()
             self.append_header = False
-        row = {"epoch": epoch}
-        row.update((key, _cell(logs.get(key, "NA"))) for key in self.keys)
-        writer.writerow(row)
+        writer.writerow({"epoch": epoch, **{key: _cell(logs.get(key, "NA")) for key in self.keys}})
         self.text += rows.getvalue()
         atomic_write(self.filename, self.text)
 

@@ -1,10 +1,4 @@
-"""Callbacks that steer training: stop it early, or change the optimizer's learning rate.
-
-EarlyStopping, TerminateOnNaN, LearningRateScheduler and ReduceLROnPlateau,
-with Keras 2 semantics and signatures. A monitored value ('val_loss', 'acc'
-...) is compared with np.less in mode 'min' and np.greater in mode 'max';
-mode 'auto' picks 'max' for names containing 'acc', else 'min'.
-"""
+"""Callbacks that steer training (Keras 2 semantics): stop it early, or change the learning rate."""
 import inspect
 import numbers
 import warnings
@@ -18,7 +12,7 @@ from .base import Callback
 
 
 def monitor_op(who, monitor, mode):
-    """np.less or np.greater: whether a new value of `monitor` is better than the best so far."""
+    """np.less or np.greater: is a new value better? Mode 'auto' is 'max' for names holding 'acc'."""
     if mode not in ("auto", "min", "max"):
         raise ValueError(f"{who}: mode must be 'auto', 'min' or 'max', got {mode!r}")
     if mode == "max" or (mode == "auto" and "acc" in monitor):
@@ -66,10 +60,8 @@ class EarlyStopping(Callback):
     def on_train_begin(self, logs=None):
         self.wait = self.stopped_epoch = 0
         self.best_weights = None
-        if self.baseline is not None:
-            self.best = self.baseline
-        else:
-            self.best = np.inf if self.monitor_op is np.less else -np.inf
+        self.best = self.baseline if self.baseline is not None else \
+            np.inf if self.monitor_op is np.less else -np.inf
 
     def on_epoch_end(self, epoch, logs=None):
         current = monitored_value("EarlyStopping", logs, self.monitor)
@@ -97,12 +89,10 @@ class EarlyStopping(Callback):
 class TerminateOnNaN(Callback):
     """Stop training as soon as a batch's loss is NaN or infinite, and say which op made it.
 
-    With `explain` (the default) each batch's starting weights and random state
-    are kept (one copy into reused buffers per batch); on a bad loss the batch's
-    loss is computed again from them under passos.debug.check_numerics(), and
-    the first op that gave NaN or inf (its node, layer and input ranges) is
-    printed after Keras' message and kept in `report` (a NonFiniteError, or
-    None). The model keeps the weights training left, as in Keras.
+    With `explain`, each batch's starting weights and random state are kept (one copy per
+    batch); on a bad loss the batch is computed again from them under check_numerics(), and
+    the first op that gave NaN or inf is printed and kept in `report` (a NonFiniteError, or
+    None). The model keeps the weights training left.
     """
 
     def __init__(self, explain=True):
@@ -204,8 +194,7 @@ def _accepts_two_arguments(function):
 class ReduceLROnPlateau(Callback):
     """Multiply the learning rate by `factor` when `monitor` has not improved for `patience` epochs.
 
-    After a reduction, `cooldown` epochs pass before counting again; the rate
-    never goes below `min_lr`.
+    After a reduction, `cooldown` epochs pass before counting again; never below `min_lr`.
 
     >>> reduce = ReduceLROnPlateau(monitor='val_loss', factor=0.2, patience=5, min_lr=1e-4)
     """
@@ -255,5 +244,4 @@ class ReduceLROnPlateau(Callback):
                     if self.verbose > 0:
                         print(f"\nEpoch {epoch + 1:05d}: ReduceLROnPlateau reducing learning "
                               f"rate to {new_lr}.")
-                    self.cooldown_counter = self.cooldown
-                    self.wait = 0
+                    self.cooldown_counter, self.wait = self.cooldown, 0

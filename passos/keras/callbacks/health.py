@@ -1,18 +1,4 @@
-"""`GradientHealth`: a Keras callback that watches, layer by layer, whether training is healthy.
-
-At the end of every epoch it runs the model eagerly on a sample of the
-training data, backpropagates the loss, and records per layer:
-
-* ``grad_norm/<layer>``: the norm of the loss gradient over the layer's weights;
-* ``dead_relu/<layer>``: for ReLU layers, the fraction of units that are zero
-  for every sample of the batch (they pass no gradient, so they stop learning);
-* ``update_ratio/<layer>``: the norm of the weights' change over the epoch
-  divided by the norm of the weights (around 1e-3 per step is the usual rule
-  of thumb; far smaller means the layer hardly learns).
-
-The values go into the epoch's logs (so ``History`` keeps them), and a
-warning in plain words names layers whose gradients vanish or explode.
-"""
+"""`GradientHealth`: a Keras callback that watches, layer by layer, whether training is healthy."""
 import warnings
 
 import numpy as np
@@ -30,9 +16,14 @@ class GradientHealthWarning(UserWarning):
 class GradientHealth(Callback):
     """Per-layer gradient norm, dead-ReLU fraction and update ratio, every epoch.
 
-    x, y: training data; the first `samples` rows are the batch the gradients
-    are computed on (fit does not hand its data to callbacks).
-    vanishing, exploding: the gradient norms below / above which to warn.
+    At each epoch's end it backpropagates the loss eagerly on the first `samples` rows of
+    x, y (fit does not hand its data to callbacks) and records, in the logs and `history`:
+    'grad_norm/<layer>', the norm of the loss gradient over the layer's weights;
+    'dead_relu/<layer>', the fraction of a ReLU layer's units zero for every sample (they
+    pass no gradient, so they stop learning); 'update_ratio/<layer>', the norm of the
+    weights' change over the epoch over their norm (about 1e-3 per step is the usual rule
+    of thumb). A GradientHealthWarning names layers whose gradient norm is below
+    `vanishing` or above `exploding`.
 
     >>> import numpy as np
     >>> from passos.keras.models import Sequential
@@ -56,8 +47,7 @@ class GradientHealth(Callback):
             raise ValueError(f"GradientHealth: x has {len(x)} samples but y has {len(y)}")
         self.x, self.y = x[:samples], y[:samples]
         self.vanishing, self.exploding = vanishing, exploding
-        self.history = {}
-        self._start = {}
+        self.history, self._start = {}, {}
 
     def on_train_begin(self, logs=None):
         self.history = {}
@@ -107,7 +97,7 @@ class GradientHealth(Callback):
                 health[f"grad_norm/{layer.name}"] = _norm(
                     [g for g in (grads.get(id(w)) for w in layer_weights) if g is not None])
             out = outputs.get(layer.name)
-            if out is not None and _is_relu(layer):
+            if out is not None and getattr(layer, "activation", None) is activations.relu:
                 values = np.asarray(out.data).reshape(len(x), -1)
                 health[f"dead_relu/{layer.name}"] = float(np.all(values == 0, axis=0).mean())
         return health
@@ -138,15 +128,9 @@ def _forward(model, x, outputs):
     nodes = getattr(model, "_nodes", None)
     if not nodes:  # a subclassed model with its own call: no per-layer outputs
         return model(x)
-    values = {id(model.inputs): x}
     for node in nodes:
-        out = node.layer(values[id(node.inputs[0])], training=False)
-        values[id(node)] = outputs[node.layer.name] = out
-    return values[id(model.outputs)]
-
-
-def _is_relu(layer):
-    return getattr(layer, "activation", None) is activations.relu
+        x = outputs[node.layer.name] = node.layer(x, training=False)
+    return x
 
 
 def _norm(arrays):

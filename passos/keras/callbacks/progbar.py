@@ -24,8 +24,7 @@ class Progbar:
         self.target, self.width, self.interval = target, width, interval
         self.stream = stream or sys.stdout
         self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.start = time.perf_counter()
-        self.last_draw = 0.0
+        self.start, self.last_draw = time.perf_counter(), 0.0
         self.sums, self.count = {}, 0
 
     def update(self, done, values, size):

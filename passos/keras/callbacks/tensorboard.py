@@ -1,10 +1,5 @@
 """The `TensorBoard` callback: loss, metrics, weight histograms and the model graph, as tf.keras
-logs them.
-
-Training values go to ``log_dir/train`` and validation values to
-``log_dir/validation``, both under the tags 'epoch_loss', 'epoch_accuracy' ...
-so the two runs overlay in TensorBoard's charts. Needs the optional
-tensorboard package: ``pip install 'passos[tensorboard]'``.
+logs them (needs the optional extra: ``pip install 'passos[tensorboard]'``).
 """
 import os
 import warnings
@@ -17,6 +12,8 @@ from .base import Callback
 class TensorBoard(Callback):
     """Write TensorBoard logs during `fit`.
 
+    Training values go to ``log_dir/train``, validation values to ``log_dir/validation``,
+    both tagged 'epoch_loss', 'epoch_accuracy' ... so the runs overlay in the charts.
     histogram_freq: every how many epochs to write weight histograms (0: never).
     write_graph: write the model's graph (traced with one box per layer) once.
     write_images: also write 1-D and 2-D weights as images when histograms are written.
@@ -38,13 +35,9 @@ class TensorBoard(Callback):
                              f"number of batches, got {update_freq!r}")
         if histogram_freq < 0:
             raise ValueError(f"TensorBoard: histogram_freq must be >= 0, got {histogram_freq}")
-        self.log_dir = str(log_dir)
-        self.histogram_freq = int(histogram_freq)
-        self.write_graph = write_graph
-        self.write_images = write_images
-        self.update_freq = update_freq
-        self._writers = {}
-        self._batches = 0
+        self.log_dir, self.histogram_freq = str(log_dir), int(histogram_freq)
+        self.write_graph, self.write_images, self.update_freq = write_graph, write_images, update_freq
+        self._writers, self._batches = {}, 0
 
     def _writer(self, run):
         """The SummaryWriter of 'train' or 'validation', opened when first needed."""
@@ -53,7 +46,6 @@ class TensorBoard(Callback):
             self._writers[run] = SummaryWriter(os.path.join(self.log_dir, run))
         return self._writers[run]
 
-    # -- hooks --------------------------------------------------------------------
     def on_train_begin(self, logs=None):
         self._close_writers()
         self._batches = 0
@@ -91,7 +83,6 @@ class TensorBoard(Callback):
     def on_train_end(self, logs=None):
         self._close_writers()
 
-    # -- helpers --------------------------------------------------------------------
     def _log_weights(self, epoch):
         writer = self._writer("train")
         for weight in self.model.weights:

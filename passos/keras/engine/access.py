@@ -1,13 +1,10 @@
 """Which Model calls may run in several threads at once, and the lock that enforces it.
 
-Inference reads the weights: `predict`, `evaluate` and their `*_on_batch`
-forms may run on one model from many threads at once, and give the numbers a
-serial call gives. Training writes the weights in place: a `fit` or
-`train_on_batch` runs alone, so a second one (or an inference call) from
-another thread waits until it ends: concurrent fits on one model run one after
-another, never interleaved. The thread that is training may call inference
-itself (a callback's `predict`). The first call on an unbuilt model builds it
-alone too.
+Inference (`predict`, `evaluate`, their `*_on_batch` forms) only reads the weights, so
+it may run in many threads at once. Training (`fit`, `train_on_batch`) writes them in
+place, so it runs alone: other threads' calls wait until it ends, while the training
+thread itself may call inference (a callback's `predict`). The first call on an
+unbuilt model builds it alone too.
 """
 import functools
 import threading

@@ -1,9 +1,8 @@
 """`Layer`: weights created in `build(input_shape)`, computation in `call(x)` with passos ops.
 
-The same `call` runs eagerly on tensors (experimenting), on graph symbols
-(when a model is compiled into execution plans), and on `KerasTensor`s (when
-a functional model is wired up), where the output shape is found by tracing
-`call` on a placeholder of a scratch graph, so no layer hand-writes shape rules.
+The same `call` runs eagerly on tensors, on graph symbols (a model compiled into plans)
+and on `KerasTensor`s (a functional model wired up), whose output shape comes from
+tracing `call` on a placeholder: no layer hand-writes shape rules.
 """
 import contextlib
 import contextvars
@@ -29,9 +28,8 @@ _weight_source = contextvars.ContextVar("passos_weight_source", default=None)
 def weights_from(source):
     """While active, `add_weight` takes each array from `source(layer, name, shape, dtype)`.
 
-    Its initializer is not run: a loader that overwrites every weight afterwards
-    (load_model) skips the initializers' time and memory, and its `source` can
-    refuse a weight the file does not hold before anything is allocated.
+    No initializer runs: load_model, which overwrites every weight, saves their time and
+    memory, and its `source` refuses a weight the file does not hold before allocating it.
     """
     token = _weight_source.set(source)
     try:
@@ -43,8 +41,7 @@ def weights_from(source):
 def call_layer(layer, x, training):
     """layer.call(x, training=training), or layer.call(x) when its `call` takes no `training`.
 
-    Keras passes `training` only to a `call` that accepts it (by name or **kwargs),
-    so a Keras-2 custom layer written `def call(self, x):` works as it is.
+    Keras passes `training` only to a `call` that takes it: a Keras-2 `def call(self, x):` works.
     """
     if _takes_training(type(layer).call):
         return layer.call(x, training=training)
@@ -99,8 +96,7 @@ class Layer:
                                                     batch_input_shape, batch_size)
         self.built = False
         self._weights = []          # (tensor, trainable) in creation order
-        self.input_shape_built = None
-        self.output_shape_built = None
+        self.input_shape_built = self.output_shape_built = None
         self._updates = []          # graph-mode state updates made by the last call
 
     # -- weights ---------------------------------------------------------------
@@ -119,15 +115,11 @@ class Layer:
 
     @property
     def trainable_weights(self):
-        if not self.trainable:
-            return []
-        return [w for w, t in self._weights if t]
+        return [w for w, t in self._weights if t] if self.trainable else []
 
     @property
     def non_trainable_weights(self):
-        if not self.trainable:
-            return [w for w, _ in self._weights]
-        return [w for w, t in self._weights if not t]
+        return [w for w, t in self._weights if not (t and self.trainable)]
 
     @property
     def weights(self):
@@ -154,10 +146,7 @@ class Layer:
         return int(sum(w.data.size for w in self.weights))
 
     def add_update(self, update):
-        """Record a traced state update (e.g. BatchNormalization's moving averages) for plans.
-
-        An eager update has already happened, so only graph nodes are kept.
-        """
+        """Record a traced state update (BatchNormalization's moving averages) for plans; eager ones ran."""
         if isinstance(update, Symbol):
             self._updates.append(update)
 
@@ -172,19 +161,20 @@ class Layer:
         """Raise a clear error if inputs of `shape` do not fit (after build)."""
 
     def __call__(self, x, training=False):
-        # 1. functional wiring: record the call, find the output shape by tracing
-        if isinstance(x, KerasTensor):
-            return self._call_symbolic(x)
-        # 2. build on first use, from the input's shape
-        shape = _shape_of(x)
+        # 1. build on first use, from the input's shape, and check the input against it
+        shape = x.shape if isinstance(x, (Tensor, Symbol, KerasTensor)) else np.shape(x)
         if not self.built:
             self._build(shape)
-        # 3. check the input against what the layer was built for, then compute
         self.check_input(shape)
-        if isinstance(x, Symbol):  # the nodes traced here are this layer's: errors name it
+        # 2. functional wiring: record the call, find the output shape by tracing
+        if isinstance(x, KerasTensor):
+            self.output_shape_built = self.compute_output_shape(shape)
+            return KerasTensor(self.output_shape_built, x.dtype, layer=self, inputs=(x,))
+        # 3. compute; the nodes traced here (or eager ops checked) are this layer's: errors name it
+        if isinstance(x, Symbol):
             with x.graph.origin(self.name), tracing(x.graph):
                 return call_layer(self, x, training)
-        if numerics.checking:  # eager ops, likewise
+        if numerics.checking:
             with numerics.in_layer(self.name):
                 return call_layer(self, x, training)
         return call_layer(self, x, training)
@@ -193,14 +183,6 @@ class Layer:
         self.input_shape_built = (None,) + tuple(shape[1:])
         self.build(self.input_shape_built)
         self.built = True
-
-    def _call_symbolic(self, x):
-        if not self.built:
-            self._build(x.shape)
-        self.check_input(x.shape)
-        out = self.compute_output_shape(x.shape)
-        self.output_shape_built = out
-        return KerasTensor(out, x.dtype, layer=self, inputs=(x,))
 
     def compute_output_shape(self, input_shape):
         """Output shape for `input_shape`, found by tracing `call` on a placeholder."""
@@ -236,12 +218,6 @@ def _batch_input_shape(layer, input_shape, input_dim, batch_input_shape, batch_s
     if input_dim is not None:
         return (batch_size, arguments.positive_int(input_dim, who, "input_dim"))
     return None
-
-
-def _shape_of(x):
-    if isinstance(x, (Tensor, Symbol)):
-        return x.shape
-    return np.shape(x)
 
 
 def layer_label(layer):

@@ -33,12 +33,11 @@ def targets(value, who, name="y"):
 
 def validation_parts(data):
     """(x, y, sample_weight or None) from fit's validation_data."""
+    expected = "fit: validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight_val)"
     if not isinstance(data, (tuple, list)):
-        raise TypeError(f"fit: validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
-                        f"sample_weight_val), got {arguments.got(data)}")
+        raise TypeError(f"{expected}, got {arguments.got(data)}")
     if len(data) not in (2, 3):
-        raise ValueError(f"fit: validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
-                         f"sample_weight_val), got a {type(data).__name__} of {len(data)} "
+        raise ValueError(f"{expected}, got a {type(data).__name__} of {len(data)} "
                          f"item{'s' * (len(data) != 1)}")
     return data[0], data[1], data[2] if len(data) == 3 else None
 
@@ -54,4 +53,3 @@ def split_point(count, validation_split):
                          f"{'smaller' if split == 0 else 'larger'} validation_split or more "
                          f"samples")
     return split
-

@@ -1,7 +1,7 @@
 """`Model`'s structure: the layers, how they connect, their weights, summary and config.
 
-A functional model is wired from `Input(...)` through layer calls on
-`KerasTensor`s; `call` replays those layer calls on real tensors or symbols.
+A functional model is wired from `Input(...)` through layer calls on `KerasTensor`s;
+`call` replays those layer calls on real tensors or symbols.
 """
 import numpy as np
 
@@ -25,16 +25,10 @@ class Network(Layer):
             if not isinstance(value, KerasTensor):
                 raise TypeError(f"Model: {name} must be one KerasTensor from Input(...) and layer "
                                 f"calls (passos supports one input and one output), got {value!r:.60}")
-        order, seen = [], set()
-
-        def visit(t):
-            if id(t) in seen:
-                return
-            seen.add(id(t))
-            for parent in t.inputs:
-                visit(parent)
-            order.append(t)
-        visit(outputs)
+        order = [outputs]  # every layer takes one input: the tensors form a chain
+        while order[-1].inputs:
+            order.append(order[-1].inputs[0])
+        order.reverse()
         if order[0] is not inputs:
             raise ValueError(f"Model: the outputs {outputs!r} are not computed from the given "
                              f"inputs {inputs!r}")
@@ -46,19 +40,12 @@ class Network(Layer):
     @property
     def layers(self):
         """The layers in the order they are first used."""
-        seen, layers = set(), []
-        for node in self._nodes:
-            if id(node.layer) not in seen:
-                seen.add(id(node.layer))
-                layers.append(node.layer)
-        return layers
+        return list({id(node.layer): node.layer for node in self._nodes}.values())
 
     def call(self, x, training=False):
-        # every layer takes one input, so the nodes form one chain, each feeding the next
-        values = {id(self.inputs): x}
-        for node in self._nodes:
-            values[id(node)] = node.layer(values[id(node.inputs[0])], training=training)
-        return values[id(self.outputs)]
+        for node in self._nodes:  # every layer takes one input: the nodes form a chain
+            x = node.layer(x, training=training)
+        return x
 
     def check_input(self, shape):
         expected = self.input_shape_built
@@ -77,13 +64,8 @@ class Network(Layer):
 
     # -- weights -------------------------------------------------------------
     def _unique(self, attribute):
-        seen, out = set(), []
-        for layer in self.layers:
-            for w in getattr(layer, attribute):
-                if id(w) not in seen:
-                    seen.add(id(w))
-                    out.append(w)
-        return out
+        """The layers' `attribute` weights, each once (a layer may be used twice)."""
+        return list({id(w): w for layer in self.layers for w in getattr(layer, attribute)}.values())
 
     @property
     def trainable_weights(self):
@@ -91,9 +73,7 @@ class Network(Layer):
 
     @property
     def non_trainable_weights(self):
-        if not self.trainable:
-            return self._unique("weights")
-        return self._unique("non_trainable_weights")
+        return self._unique("non_trainable_weights" if self.trainable else "weights")
 
     @property
     def weights(self):
@@ -132,8 +112,7 @@ class Network(Layer):
                    "config": {"batch_input_shape": list(self.inputs.shape),
                               "dtype": str(self.inputs.dtype), "name": self.inputs.name},
                    "inbound": []}]
-        for node in self._nodes:
-            layers.append({"class_name": type(node.layer).__name__, "name": node.layer.name,
-                           "config": node.layer.get_config(),
-                           "inbound": [node.inputs[0].name]})
+        layers += [{"class_name": type(node.layer).__name__, "name": node.layer.name,
+                    "config": node.layer.get_config(), "inbound": [node.inputs[0].name]}
+                   for node in self._nodes]
         return {"name": self.name, "layers": layers, "output": self.outputs.name}

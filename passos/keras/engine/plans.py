@@ -1,9 +1,8 @@
 """Compiled execution plans for a Keras model: train, test and predict.
 
-Each plan traces the model once into a passos graph (weights are captured
-eager tensors, so every plan and eager call shares them), adds the loss,
-metrics and the optimizer's update, and runs through one Session plan per
-step: one Python call per node, no re-tracing.
+Each plan traces the model once into a passos graph (weights are captured eager
+tensors, shared by every plan and eager call), adds the loss, metrics and the
+optimizer's update, and runs one Session plan per step: one Python call per node.
 """
 import itertools
 import threading
@@ -102,9 +101,8 @@ class Plan:
                 grads = gradients(loss, [graph.capture(w) for w in weights],
                                   grad_ys=self.lr if scaled else None)
                 used = [(w, g) for w, g in zip(weights, grads) if g is not None]
-                step = graph.add_op(
-                    ApplyOptimizer(model.optimizer, [w for w, _ in used], scaled),
-                    [g for _, g in used])
+                step = graph.add_op(ApplyOptimizer(model.optimizer, [w for w, _ in used], scaled),
+                                    [g for _, g in used])
                 self.extra = [step] + [u for layer in model.layers for u in layer._updates]
             else:
                 self.extra = []
@@ -127,10 +125,7 @@ class Plan:
         return self._call(*(v for v, fed in zip(values, self._fed) if fed))[:len(self.fetches)]
 
     def check(self, x, y=None, w=None):
-        """Compute the loss and metrics again inside check_numerics(), without any update.
-
-        Raises NonFiniteError naming the first node that gives NaN or inf.
-        """
+        """The loss and metrics again, without updates, in check_numerics(): it names a NaN's node."""
         if self._check is None:
             fed = [node for node in (self.x, self.y, self.w) if node is not None]
             self._check = self.session.make_callable(self.fetches, fed)

@@ -1,5 +1,6 @@
 """`Sequential`: a plain stack of layers, each feeding the next."""
 from ..layers.core import Input, InputLayer
+from .base_layer import Layer
 from .training import Model
 
 
@@ -32,12 +33,11 @@ class Sequential(Model):
                 raise ValueError("Sequential.add: an InputLayer can only come first")
             self._wire(layer.output, layer.output)
             return
-        from .base_layer import Layer
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential.add: expected a layer, got {layer!r:.60}")
         self._stack.append(layer)
         if self.outputs is None and layer.batch_input_shape is not None:
-            self._wire(Input(batch_shape=layer.batch_input_shape), None, partial=True)
+            self.inputs = self.outputs = Input(batch_shape=layer.batch_input_shape)
         if self.outputs is not None:
             self._wire(self.inputs, layer(self.outputs))
         self._invalidate_plans()
@@ -49,24 +49,14 @@ class Sequential(Model):
         self._stack.pop()
         self._rewire()
 
-    def _wire(self, inputs, outputs, partial=False):
-        if partial:
-            self.inputs, self.outputs = inputs, inputs
-            return
-        super()._wire(inputs, outputs if outputs is not None else inputs)
-
     def _rewire(self):
-        if self.inputs is None:
-            return
-        x = self.inputs
-        for layer in self._stack:
-            x = layer(x)
-        self._wire(self.inputs, x)
-        self._invalidate_plans()
+        if self.inputs is not None:
+            self._wire(self.inputs, Sequential.call(self, self.inputs))
+            self._invalidate_plans()
 
     def _build(self, shape):
         """Build from the first data seen, when no layer gave an input shape."""
-        self._wire(Input(batch_shape=(None,) + tuple(shape[1:])), None, partial=True)
+        self.inputs = self.outputs = Input(batch_shape=(None,) + tuple(shape[1:]))
         self._rewire()
 
     def call(self, x, training=False):

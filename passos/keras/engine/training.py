@@ -1,8 +1,7 @@
 """`Model`: compile, fit, evaluate and predict through compiled plans.
 
-Per training step the Python work is: slice a batch, one Session.run of the
-compiled train plan (forward, loss, gradients and the optimizer's in-place
-update), and the callbacks' bookkeeping.
+Per training step the Python work is one batch slice, one run of the compiled train plan
+(forward, loss, gradients, the optimizer's in-place update) and the callbacks' bookkeeping.
 """
 import numpy as np
 
@@ -19,11 +18,7 @@ from .plans import Plan
 
 
 class Model(Network):
-    """A network that can be compiled and trained (functional: Model(inputs, outputs)).
-
-    Threads: predict and evaluate may run on one model from many threads at
-    once; fit and train_on_batch run alone, one after another (see access.py).
-    """
+    """A network that can be compiled and trained (functional: Model(inputs, outputs))."""
 
     saved_by_config = True  # model.save writes its config; a subclass must save weights only
 
@@ -78,12 +73,10 @@ class Model(Network):
         return plan
 
     # -- data ------------------------------------------------------------------
-    def _prepare(self, x, y=None, sample_weight=None, class_weight=None, who="fit",
-                 targets=True):
+    def _prepare(self, x, y=None, sample_weight=None, class_weight=None, who="fit", targets=True):
         """Arrays in the dtypes the plans expect, checked against the model's shapes.
 
-        `who` names the caller in errors; without `targets` (predict) y is not
-        read and x may be empty.
+        `who` names the caller in errors; without `targets` (predict) y is unread, x may be empty.
         """
         x = checks.samples(x, who, "x", empty_ok=not targets)
         if not self.built:
@@ -154,8 +147,7 @@ class Model(Network):
         steps = -(-len(x) // batch_size)
         cb.set_model(self)
         cb.set_params({"epochs": epochs, "steps": steps, "samples": len(x),
-                       "batch_size": batch_size, "verbose": verbose,
-                       "do_validation": val is not None,
+                       "batch_size": batch_size, "verbose": verbose, "do_validation": val is not None,
                        "metrics": self.metrics_names + (
                            ["val_" + n for n in self.metrics_names] if val is not None else [])})
         plan = self._plan("train", weighted=weights is not None)

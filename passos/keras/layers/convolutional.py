@@ -31,6 +31,14 @@ class _SpatialLayer(Layer):
                                     f"reshape the data, e.g. x.reshape{example} for {what}")
 
 
+def ranked(base, name, doc, **attributes):
+    """The classes `base` over 1, 2 and 3 spatial axes, named and documented from templates."""
+    return tuple(type(name.format(rank=rank), (base,),
+                      {"rank": rank, "__module__": base.__module__, **attributes,
+                       "__doc__": doc.format(rank=rank, axes=", ".join(_SPATIAL[rank]))})
+                 for rank in (1, 2, 3))
+
+
 class _Conv(_SpatialLayer):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation=None, use_bias=True,
@@ -87,19 +95,8 @@ class _Conv(_SpatialLayer):
                 "bias_initializer": initializers.serialize(self.bias_initializer)}
 
 
-class Conv1D(_Conv):
-    """1-D convolution over (batch, steps, channels)."""
-    rank = 1
-
-
-class Conv2D(_Conv):
-    """2-D convolution over (batch, rows, cols, channels), kernel (kh, kw, in, filters)."""
-    rank = 2
-
-
-class Conv3D(_Conv):
-    """3-D convolution over (batch, depth, rows, cols, channels)."""
-    rank = 3
+Conv1D, Conv2D, Conv3D = ranked(
+    _Conv, "Conv{rank}D", "{rank}-D convolution over (batch, {axes}, channels), kernel (..., in, filters).")
 
 
 class _ZeroPadding(_SpatialLayer):
@@ -119,16 +116,8 @@ class _ZeroPadding(_SpatialLayer):
                 "data_format": self.data_format}
 
 
-class ZeroPadding1D(_ZeroPadding):
-    rank = 1
-
-
-class ZeroPadding2D(_ZeroPadding):
-    rank = 2
-
-
-class ZeroPadding3D(_ZeroPadding):
-    rank = 3
+ZeroPadding1D, ZeroPadding2D, ZeroPadding3D = ranked(
+    _ZeroPadding, "ZeroPadding{rank}D", "Pad the spatial axes ({axes}) with `padding` zeros.")
 
 
 class _Cropping(_SpatialLayer):
@@ -145,16 +134,8 @@ class _Cropping(_SpatialLayer):
                 "data_format": self.data_format}
 
 
-class Cropping1D(_Cropping):
-    rank = 1
-
-
-class Cropping2D(_Cropping):
-    rank = 2
-
-
-class Cropping3D(_Cropping):
-    rank = 3
+Cropping1D, Cropping2D, Cropping3D = ranked(
+    _Cropping, "Cropping{rank}D", "Cut `cropping` values off the spatial axes ({axes}).")
 
 
 class _UpSampling(_SpatialLayer):
@@ -170,13 +151,5 @@ class _UpSampling(_SpatialLayer):
         return {**super().get_config(), "size": list(self.size), "data_format": self.data_format}
 
 
-class UpSampling1D(_UpSampling):
-    rank = 1
-
-
-class UpSampling2D(_UpSampling):
-    rank = 2
-
-
-class UpSampling3D(_UpSampling):
-    rank = 3
+UpSampling1D, UpSampling2D, UpSampling3D = ranked(
+    _UpSampling, "UpSampling{rank}D", "Repeat each value `size` times along the spatial axes ({axes}).")

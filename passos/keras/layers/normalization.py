@@ -55,8 +55,12 @@ class BatchNormalization(Layer):
         if training:
             mean = rd.mean(x, axis=reduce_axes, keepdims=True)
             variance = rd.mean(el.square(x - mean), axis=reduce_axes, keepdims=True)
-            self._update_moving_averages(x, reshape(mean, (-1,)), reshape(variance, (-1,)),
-                                         reduce_axes)
+            # the moving averages of the mean and the unbiased variance, as Keras 2 keeps them:
+            # updated now when eager, by the plan's update nodes at each step when traced
+            self.add_update(moving_average_update(self.moving_mean, reshape(mean, (-1,)),
+                                                  self.momentum))
+            self.add_update(moving_average_update(self.moving_variance, reshape(variance, (-1,)),
+                                                  self.momentum, x, unbias_axes=reduce_axes))
         else:
             mean = reshape(self.moving_mean, broadcast)
             variance = reshape(self.moving_variance, broadcast)
@@ -66,16 +70,6 @@ class BatchNormalization(Layer):
         if self.center:
             y = y + reshape(self.beta, broadcast)
         return y
-
-    def _update_moving_averages(self, x, mean, variance, reduce_axes):
-        """Moving averages of the mean and the unbiased variance, as Keras 2 keeps them.
-
-        The same ops eagerly (the weights change now) and traced (a plan's
-        update nodes change them at each training step).
-        """
-        self.add_update(moving_average_update(self.moving_mean, mean, self.momentum))
-        self.add_update(moving_average_update(self.moving_variance, variance, self.momentum,
-                                              x, unbias_axes=reduce_axes))
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,

@@ -2,7 +2,7 @@
 from ... import arguments
 from ...ops import pool as pool_ops
 from ..engine.base_layer import layer_label
-from .convolutional import _SpatialLayer
+from .convolutional import _SpatialLayer, ranked
 
 _MAX = {1: pool_ops.max_pool1d, 2: pool_ops.max_pool2d, 3: pool_ops.max_pool3d}
 _AVG = {1: pool_ops.avg_pool1d, 2: pool_ops.avg_pool2d, 3: pool_ops.avg_pool3d}
@@ -30,29 +30,10 @@ class _Pooling(_SpatialLayer):
                 "data_format": self.data_format}
 
 
-class MaxPooling1D(_Pooling):
-    rank = 1
-
-
-class MaxPooling2D(_Pooling):
-    """The largest value of each pool_size window (default 2x2, strides = pool_size)."""
-    rank = 2
-
-
-class MaxPooling3D(_Pooling):
-    rank = 3
-
-
-class AveragePooling1D(_Pooling):
-    rank, functions = 1, _AVG
-
-
-class AveragePooling2D(_Pooling):
-    rank, functions = 2, _AVG
-
-
-class AveragePooling3D(_Pooling):
-    rank, functions = 3, _AVG
+MaxPooling1D, MaxPooling2D, MaxPooling3D = ranked(
+    _Pooling, "MaxPooling{rank}D", "The largest value of each pool_size window over ({axes}).")
+AveragePooling1D, AveragePooling2D, AveragePooling3D = ranked(
+    _Pooling, "AveragePooling{rank}D", "The mean of each pool_size window over ({axes}).", functions=_AVG)
 
 
 class _GlobalPooling2D(_SpatialLayer):
