@@ -1,7 +1,6 @@
 """Sliding-window geometry shared by convolution and pooling: arguments, padding, output sizes.
 
-The array work (padding, window views, im2col, pooling) is in passos.kernels;
-the layout helpers are re-exported here for the ops that convert at their edges.
+The array work is in passos.kernels; its layout helpers are re-exported for the ops here.
 """
 import math
 
@@ -48,9 +47,7 @@ def split(shape, data_format):
 
 def join(batch, spatial, channels, data_format):
     """The shape with these parts in `data_format`."""
-    if data_format == "channels_first":
-        return (batch, channels, *spatial)
-    return (batch, *spatial, channels)
+    return (batch, channels, *spatial) if data_format == "channels_first" else (batch, *spatial, channels)
 
 
 def static_shape(x):
@@ -63,8 +60,7 @@ def spatial_axes(op_name, x, data_format):
     arguments.data_format(data_format, op_name)
     shape = static_shape(x)
     if shape is None:
-        raise ShapeError(f"{op_name}: needs an input of known rank, got '{x.name}' of "
-                         "unknown shape")
+        raise ShapeError(f"{op_name}: needs an input of known rank, got '{x.name}' of unknown shape")
     if len(shape) < 3:
         raise ShapeError(f"{op_name}: expects an input (N, *spatial, C) ({data_format}) with "
                          f"at least one spatial axis, got shape {describe(shape)}")

@@ -1,9 +1,7 @@
 """The update-rule interface shared by `passos.keras.optimizers` and `passos.compat.v1.train`.
 
-An optimizer updates NumPy arrays in place: `step(params, grads)` applies one
-update to every parameter, keeping per-parameter state (moments, accumulators)
-in slots it creates on first use. Learning-rate decay follows Keras 2:
-lr_t = lr / (1 + decay * iterations).
+`step(params, grads)` updates every parameter array in place, with per-parameter state in
+slots made on first use; decay follows Keras 2: lr_t = lr / (1 + decay * iterations).
 """
 import math
 
@@ -71,8 +69,7 @@ class Optimizer:
     def folds_learning_rate(self):
         """True when the update is p -= lr * g, so gradients can arrive multiplied by lr.
 
-        A compiled plan then seeds backpropagation with lr instead of 1 and
-        calls `step_scaled`: one pass over each weight instead of two.
+        A plan then seeds backpropagation with lr and calls `step_scaled`: one pass per weight.
         """
         return False
 
