@@ -28,7 +28,8 @@ def draw(y, show="values", fmt=None, feed_dict=None, session=None, path=None, ex
     """The computational graph behind `y` as SVG (default) or DOT text; saved to `path` if given.
 
     y: an eager Tensor (best a scalar loss, traced for values and gradients), a graph Symbol or
-    Graph, a Keras model, a Trace or its `to_dict()`. show: "values", "grads" or "both".
+    Graph (as written), a compiled plan (as run, fused), a Keras model, a Trace or its `to_dict()`.
+    show: "values", "grads" or "both".
     fmt: "svg" or "dot" (default: from path's suffix, .dot/.gv give DOT, else SVG).
 
     >>> import passos
@@ -61,6 +62,11 @@ def picture_of(y, feed_dict=None, session=None, expand=False):
         return keras_picture(y, expand=expand, x=feed_dict)
     if isinstance(y, Graph):
         return graph_picture(y.nodes, y, None, feed_dict, session)
+    if isinstance(getattr(y, "nodes", None), list) and y.nodes:  # a compiled plan, as run
+        if feed_dict is not None or session is not None:
+            raise ValueError("draw: a compiled plan is drawn as run, without values; draw its "
+                             "graph with feed_dict for values")
+        return graph_picture(y.nodes, y.nodes[0].graph)
     if isinstance(y, Symbol):
         scalar = y.shape is not None and all(d == 1 for d in y.shape)
         if (feed_dict is not None or session is not None) and scalar:
@@ -70,7 +76,7 @@ def picture_of(y, feed_dict=None, session=None, expand=False):
         traced = _trace(y) if y.requires_grad and y.size == 1 else None
         return traced or eager_picture(y)
     raise TypeError(f"draw: cannot draw a {type(y).__name__}; give an eager Tensor, a graph "
-                    "Symbol or Graph, a Keras model, or a Trace")
+                    "Symbol or Graph, a compiled plan, a Keras model, or a Trace")
 
 
 def _trace(y):

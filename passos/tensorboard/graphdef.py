@@ -53,9 +53,12 @@ def op_type(kind):
 
 
 def graph_def(source, training=False):
-    """A GraphDef of a passos Graph (or a Symbol/Session of one), an eager result, or a model.
+    """A GraphDef of a passos Graph (or a Symbol/Session of one), an eager result, a model,
+    or a compiled plan.
 
     A Keras model is traced first (`trace_model`); `training` picks Dropout's branch and the like.
+    A graph shows the nodes as written; a compiled plan (`Session.make_callable(...).plan`, a
+    Keras model's training plan) shows them as run, with the rewrite pass's fused ops.
     """
     if isinstance(source, graph_pb2.GraphDef):
         return source
@@ -68,14 +71,16 @@ def _specs(source, training):
     if isinstance(getattr(source, "graph", None), Graph) and not isinstance(source, Graph):
         source = source.graph  # a graph symbol or a Session
     if isinstance(source, Graph):
-        return _from_graph(source)
+        return _from_nodes(source.nodes)
+    if isinstance(getattr(source, "nodes", None), list):  # a compiled plan: the graph as run
+        return _from_nodes(source.nodes)
     if isinstance(source, Tensor):
         return _from_tensor(source)
     if hasattr(source, "layers") and callable(getattr(source, "call", None)):
         from .trace import trace_model
-        return _from_graph(trace_model(source, training=training))
-    raise TypeError(f"add_graph: expected a passos Graph, Session, graph symbol, eager tensor "
-                    f"or Keras model, got {type(source).__name__}")
+        return _from_nodes(trace_model(source, training=training).nodes)
+    raise TypeError(f"add_graph: expected a passos Graph, Session, graph symbol, eager tensor, "
+                    f"Keras model or compiled plan, got {type(source).__name__}")
 
 
 class _Names:
@@ -121,10 +126,10 @@ def _inputs(names, specs, consumer, values, node_type, name_of):
     return inputs
 
 
-def _from_graph(graph):
-    names = _Names(node.name for node in graph.nodes)
+def _from_nodes(nodes):
+    names = _Names(node.name for node in nodes)
     specs = []
-    for node in graph.nodes:
+    for node in nodes:
         inputs = _inputs(names, specs, node.name, node.inputs, Symbol, lambda x: x.name)
         specs.append(NodeSpec(node.name, op_type(node.op.kind), inputs, node.shape,
                               node.dtype, _safe_attrs(node.op)))
