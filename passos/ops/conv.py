@@ -49,6 +49,7 @@ class Conv(Op):
                 f"∂conv/∂W: Σ over windows of x(window) · {g} (im2col(x)ᵀ @ {g})",
                 f"∂conv/∂b: Σ of {g} over the batch and every position")
 
+    @win.by_shapes
     def _geometry(self, x, W):
         """(padding pairs, output spatial size) for input shape `x` and kernel shape `W`."""
         win.check_rank(self.kind, x, self.rank, self.data_format, W)

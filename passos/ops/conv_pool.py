@@ -17,6 +17,7 @@ from ..core.shapes import ShapeError, describe
 from ..kernels import conv_pool as kernels
 from ..kernels import im2col, parallel
 from .conv import Conv
+from .windows import by_shapes
 
 
 class ConvPool(Op):
@@ -70,6 +71,7 @@ class ConvPool(Op):
         """[(W, b or None)] per block, from the inputs after x."""
         return [(params[w], None if b is None else params[b]) for w, b in self._layout(len(params))]
 
+    @by_shapes
     def _geometry(self, conv, x, W):
         pads, out = conv._geometry(x, W)
         if any(o is not None and o % 2 for o in out):

@@ -29,6 +29,7 @@ class Pool(Op):
         return {"pool_size": self.pool_size, "strides": self.strides,
                 "padding": self.padding, "data_format": self.data_format}
 
+    @win.by_shapes
     def _geometry(self, x):
         """(padding pairs, output spatial size) for input shape `x`."""
         win.check_rank(self.kind, x, self.rank, self.data_format)

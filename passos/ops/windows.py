@@ -2,6 +2,7 @@
 
 The array work is in passos.kernels; its layout helpers are re-exported for the ops here.
 """
+import functools
 import math
 
 import numpy as np
@@ -11,6 +12,26 @@ from ..core.shapes import ShapeError, describe
 from ..kernels.windows import channels_last, from_channels_last  # noqa: F401 - for the ops
 
 _LAYOUTS = {1: "W", 2: "H, W", 3: "D, H, W"}
+
+
+def by_shapes(method):
+    """Remember an op's geometry method by its shape arguments (tuples), per op instance.
+
+    A plan meets the same shapes every step, and each part of an op split over
+    threads would otherwise redo the geometry on its own thread, holding the GIL
+    that the other part needs. What is remembered is a pure function of the shapes.
+    """
+    @functools.wraps(method)
+    def remembered(self, *shapes):
+        known = self.__dict__.setdefault("_" + method.__name__, {})
+        try:
+            return known[shapes]
+        except KeyError:
+            found = known[shapes] = method(self, *shapes)
+            return found
+        except TypeError:  # an unhashable shape (a list): compute it
+            return method(self, *shapes)
+    return remembered
 
 
 def conv_output_size(i, k, s=1, p=0, d=1):
