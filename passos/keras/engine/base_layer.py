@@ -200,7 +200,9 @@ class Layer:
         self.check_input(x.shape)
         out = self.compute_output_shape(x.shape)
         self.output_shape_built = out
-        return KerasTensor(out, x.dtype, layer=self, inputs=(x,))
+        y = KerasTensor(out, x.dtype, layer=self, inputs=(x,))
+        self.input, self.output = x, y  # Keras' layer.input / layer.output (of the latest call)
+        return y
 
     def compute_output_shape(self, input_shape):
         """Output shape for `input_shape`, found by tracing `call` on a placeholder."""
