@@ -7,7 +7,9 @@
 """
 from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
                optimizers, utils)
+from . import backend
 from .models import Model, Sequential
 
+__version__ = "2.2.4"  # the Keras release whose API passos.keras follows
 __all__ = ["activations", "callbacks", "datasets", "initializers", "layers", "losses", "metrics",
-           "models", "optimizers", "utils", "Model", "Sequential"]
+           "backend", "models", "optimizers", "utils", "Model", "Sequential"]

@@ -169,7 +169,9 @@ class Layer:
         # 2. functional wiring: record the call, find the output shape by tracing
         if isinstance(x, KerasTensor):
             self.output_shape_built = self.compute_output_shape(shape)
-            return KerasTensor(self.output_shape_built, x.dtype, layer=self, inputs=(x,))
+            y = KerasTensor(self.output_shape_built, x.dtype, layer=self, inputs=(x,))
+            self.input, self.output = x, y  # Keras' layer.input / layer.output (of the latest call)
+            return y
         # 3. compute; the nodes traced here (or eager ops checked) are this layer's: errors name it
         if isinstance(x, Symbol):
             with x.graph.origin(self.name), tracing(x.graph):

@@ -33,6 +33,7 @@ class Network(Layer):
             raise ValueError(f"Model: the outputs {outputs!r} are not computed from the given "
                              f"inputs {inputs!r}")
         self.inputs, self.outputs, self._nodes = inputs, outputs, order[1:]
+        self.input, self.output = inputs, outputs  # Keras' model.input / model.output
         self.batch_input_shape = inputs.shape
         self.built = True
         self.input_shape_built = inputs.shape
