@@ -7,7 +7,8 @@
 """
 from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
                optimizers, utils)
+from . import preprocessing
 from .models import Model, Sequential
 
 __all__ = ["activations", "callbacks", "datasets", "initializers", "layers", "losses", "metrics",
-           "models", "optimizers", "utils", "Model", "Sequential"]
+           "models", "optimizers", "utils", "preprocessing", "Model", "Sequential"]
