@@ -5,11 +5,10 @@
 >>> model = Sequential([Dense(2, activation="softmax", input_shape=(3,))])
 >>> model.compile(loss="categorical_crossentropy", optimizer="sgd", metrics=["accuracy"])
 """
-from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
-               optimizers, utils)
-from . import backend
+from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics,
+               models, optimizers, preprocessing, utils)
 from .models import Model, Sequential
 
 __version__ = "2.2.4"  # the Keras release whose API passos.keras follows
-__all__ = ["activations", "callbacks", "datasets", "initializers", "layers", "losses", "metrics",
-           "backend", "models", "optimizers", "utils", "Model", "Sequential"]
+__all__ = ["activations", "backend", "callbacks", "datasets", "initializers", "layers", "losses",
+           "metrics", "models", "optimizers", "preprocessing", "utils", "Model", "Sequential"]
