@@ -3,8 +3,6 @@
 The reference writes Keras' recurrences step by step in torch (tests/ops/test_rnn.py checks the
 ops against torch's own nn.RNN, nn.LSTM and nn.GRU where their math is the same).
 """
-import numpy as np
-
 import passos as P
 
 _GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
