@@ -137,3 +137,17 @@ def test_errors_name_the_layer():
         layer(P.tensor(np.zeros((4, 5, 2), np.float32)))
     with pytest.raises(ValueError, match=r"LSTM 'l2' return_state=True gives several outputs"):
         Sequential([L.LSTM(3, return_state=True, input_shape=(T, D), name="l2")])
+
+
+@pytest.mark.parametrize("cls", [L.SimpleRNN, L.LSTM, L.GRU])
+def test_dropout_in_a_compiled_model_trains_and_predicts_without_it(cls):
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(32, T, D)).astype(np.float32), rng.integers(0, 2, 32)
+    model = Sequential([cls(5, input_shape=(T, D), dropout=0.3, recurrent_dropout=0.3,
+                            return_sequences=True), cls(4, go_backwards=True),
+                        L.Dense(2, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+    before = [w.copy() for w in model.get_weights()]
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    assert all(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    np.testing.assert_array_equal(model.predict(x), model.predict(x))
