@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import passos as P
+import rnn_table
 
 
 @dataclass
@@ -336,6 +337,8 @@ CASES = [
          lambda x: x.repeat_interleave(2, dim=1).repeat_interleave(3, dim=2), free=((0,),)),
     Case("crop", lambda x: P.crop(x, ((1, 0), (1, 2))), inputs(normal(2, 4, 5, 2)),
          lambda x: x[:, 1:, 1:-2], free=((0,),)),
+    # recurrent layers' whole sequences, one op each (tests/rnn_table.py)
+    *rnn_table.cases(Case),
 ]
 
 

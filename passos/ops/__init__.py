@@ -10,5 +10,6 @@ It also imports every family that registers public functions
 from ..core.tensor import Tensor
 from . import operators
 from . import arithmetic, conv, creation, elementwise, matmul, movement, nn, pool, reduce, resize  # noqa: F401
+from . import rnn  # noqa: F401
 
 operators.install(Tensor)

@@ -5,6 +5,7 @@ from .convolutional import (Conv1D, Conv2D, Conv3D, Cropping1D, Cropping2D, Crop
                             UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D,
                             ZeroPadding2D, ZeroPadding3D)
 from .normalization import BatchNormalization
+from .recurrent import GRU, LSTM, SimpleRNN
 from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,
                       GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
                       MaxPooling3D)
