@@ -23,12 +23,12 @@ def test_function_reads_an_intermediate_activation():
     inputs = Input(shape=(3,))
     hidden = Dense(5, activation="tanh")(inputs)
     model = Model(inputs, Dense(2)(hidden))
-    read = K.function([model.input], [model.layers[0].output, model.output])
+    read = K.function([model.input], [model.layers[1].output, model.output])  # 0: the InputLayer
     h, out = read([X])
-    W, b = model.layers[0].get_weights()
+    W, b = model.layers[1].get_weights()
     np.testing.assert_allclose(h, np.tanh(X @ W + b), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(out, model.predict(X), rtol=1e-5, atol=1e-6)
-    assert K.is_keras_tensor(model.output) and K.int_shape(model.layers[0].output) == (None, 5)
+    assert K.is_keras_tensor(model.output) and K.int_shape(model.layers[1].output) == (None, 5)
 
 
 def test_function_with_the_learning_phase_and_set_value():

@@ -51,7 +51,10 @@ def symbol_of(x, phase=None):
         with graph.as_default():
             symbol = graph_module.placeholder(x.dtype, x.shape, name=x.name)
     else:
-        symbol = x.layer(symbol_of(x.inputs[0], phase), training=bool(phase))
+        node = x.node  # one layer call: its inputs' symbols first
+        args = [symbol_of(t, phase) for t in node.inputs]
+        out = x.layer(args if node.listed else args[0], training=bool(phase))
+        symbol = out[x.index] if node.multiple else out
     cache[key] = (x, symbol)  # x kept alive, so its id is not reused while cached
     return symbol
 

@@ -19,6 +19,7 @@ from ...core.tensor import Tensor
 from ...debug import numerics
 from ...graph.graph import Graph, Symbol, placeholder
 from .. import initializers as initializers_module
+from .node import KerasTensor, Node, flat
 
 _name_counts = {}
 _weight_source = contextvars.ContextVar("passos_weight_source", default=None)
@@ -67,20 +68,6 @@ def snake_case(name):
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-class KerasTensor:
-    """A symbolic value of a functional model: its shape, and the layer call that made it."""
-
-    def __init__(self, shape, dtype="float32", layer=None, inputs=(), name=None):
-        self.shape = tuple(shape)
-        self.dtype = np.dtype(dtype)
-        self.layer = layer
-        self.inputs = tuple(inputs)
-        self.name = name or (layer.name if layer is not None else "input")
-
-    def __repr__(self):
-        return f"<KerasTensor shape={describe(self.shape)} from '{self.name}'>"
-
-
 class Layer:
     """Base class of all layers: naming, weights, building, calling and configuration."""
 
@@ -98,6 +85,7 @@ class Layer:
         self._weights = []          # (tensor, trainable) in creation order
         self.input_shape_built = self.output_shape_built = None
         self._updates = []          # graph-mode state updates made by the last call
+        self._inbound_nodes = []    # its calls on KerasTensors (functional API), in order
 
     # -- weights ---------------------------------------------------------------
     def add_weight(self, name, shape, initializer="zeros", trainable=True, dtype=None):
@@ -161,36 +149,86 @@ class Layer:
         """Raise a clear error if inputs of `shape` do not fit (after build)."""
 
     def __call__(self, x, training=False):
-        # 1. build on first use, from the input's shape, and check the input against it
-        shape = x.shape if isinstance(x, (Tensor, Symbol, KerasTensor)) else np.shape(x)
+        # 1. build on first use, from the input's shape (a list of shapes for a list of inputs)
+        listed = isinstance(x, (list, tuple))
+        shapes = [_shape_of(item) for item in flat(x)]
+        shape = shapes if listed else shapes[0]
         if not self.built:
             self._build(shape)
         self.check_input(shape)
         # 2. functional wiring: record the call, find the output shape by tracing
-        if isinstance(x, KerasTensor):
+        symbolic = [isinstance(item, KerasTensor) for item in flat(x)]
+        if any(symbolic):
+            if not all(symbolic):
+                raise layer_error(self, "was called on a mix of KerasTensors (from Input) and "
+                                        "arrays or tensors; call it on KerasTensors only")
             self.output_shape_built = self.compute_output_shape(shape)
-            y = KerasTensor(self.output_shape_built, x.dtype, layer=self, inputs=(x,))
-            self.input, self.output = x, y  # Keras' layer.input / layer.output (of the latest call)
-            return y
+            return Node(self, flat(x), listed, self.output_shape_built, flat(x)[0].dtype).output
         # 3. compute; the nodes traced here (or eager ops checked) are this layer's: errors name it
-        if isinstance(x, Symbol):
-            with x.graph.origin(self.name), tracing(x.graph):
+        graph = next((item.graph for item in flat(x) if isinstance(item, Symbol)), None)
+        if graph is not None:
+            with graph.origin(self.name), tracing(graph):
                 return call_layer(self, x, training)
         if numerics.checking:
             with numerics.in_layer(self.name):
                 return call_layer(self, x, training)
         return call_layer(self, x, training)
 
+    # -- the functional API's view of the calls (Keras' layer.input, get_output_at ...) --
+    @property
+    def input(self):
+        return self._only_node("input").input
+
+    @property
+    def output(self):
+        return self._only_node("output").output
+
+    def _only_node(self, what):
+        if not self._inbound_nodes:
+            raise AttributeError(f"{layer_label(self)} is not connected (never called on an "
+                                 f"Input's tensor), so it has no {what}")
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError(f"{layer_label(self)} has {len(self._inbound_nodes)} inbound "
+                                 f"nodes (it was called several times), so its {what} is "
+                                 f"ambiguous; use get_{what}_at(node_index)")
+        return self._inbound_nodes[0]
+
+    def _node_at(self, index, what):
+        if not isinstance(index, int) or not -len(self._inbound_nodes) <= index < len(
+                self._inbound_nodes):
+            raise ValueError(f"{layer_label(self)}.get_{what}_at({index!r}): the layer has "
+                             f"{len(self._inbound_nodes)} inbound node(s)")
+        return self._inbound_nodes[index]
+
+    def get_input_at(self, node_index):
+        """The input tensor(s) of the layer's `node_index`-th call."""
+        return self._node_at(node_index, "input").input
+
+    def get_output_at(self, node_index):
+        """The output tensor(s) of the layer's `node_index`-th call."""
+        return self._node_at(node_index, "output").output
+
+    def get_input_shape_at(self, node_index):
+        return _shapes(self._node_at(node_index, "input_shape").input)
+
+    def get_output_shape_at(self, node_index):
+        return _shapes(self._node_at(node_index, "output_shape").output)
+
     def _build(self, shape):
-        self.input_shape_built = (None,) + tuple(shape[1:])
+        self.input_shape_built = [(None,) + tuple(s[1:]) for s in shape] \
+            if isinstance(shape, list) else (None,) + tuple(shape[1:])
         self.build(self.input_shape_built)
         self.built = True
 
     def compute_output_shape(self, input_shape):
         """Output shape for `input_shape`, found by tracing `call` on a placeholder."""
         with Graph().as_default() as graph, tracing(graph):
-            y = call_layer(self, placeholder(self.dtype, input_shape, name="x"), False)
-        return y.shape
+            if isinstance(input_shape, list):
+                x = [placeholder(self.dtype, s, name=f"x{i}") for i, s in enumerate(input_shape)]
+            else:
+                x = placeholder(self.dtype, input_shape, name="x")
+            y = call_layer(self, x, False)
+        return [item.shape for item in y] if isinstance(y, (list, tuple)) else y.shape
 
     # -- configuration -----------------------------------------------------------
     def get_config(self):
@@ -206,6 +244,14 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} '{self.name}'>"
+
+
+def _shape_of(x):
+    return x.shape if isinstance(x, (Tensor, Symbol, KerasTensor)) else np.shape(x)
+
+
+def _shapes(tensors):
+    return [t.shape for t in tensors] if isinstance(tensors, list) else tensors.shape
 
 
 def _batch_input_shape(layer, input_shape, input_dim, batch_input_shape, batch_size):

@@ -37,9 +37,9 @@ class Sequential(Model):
             raise TypeError(f"Sequential.add: expected a layer, got {layer!r:.60}")
         self._stack.append(layer)
         if self.outputs is None and layer.batch_input_shape is not None:
-            self.inputs = self.outputs = Input(batch_shape=layer.batch_input_shape)
+            self.inputs = self.outputs = [Input(batch_shape=layer.batch_input_shape)]
         if self.outputs is not None:
-            self._wire(self.inputs, layer(self.outputs))
+            self._wire(self.inputs, layer(self.outputs[0]))
         self._invalidate_plans()
 
     def pop(self):
@@ -50,13 +50,16 @@ class Sequential(Model):
         self._rewire()
 
     def _rewire(self):
+        own = {id(node) for node in self._nodes}  # this model's old calls: forgotten by the layers
+        for layer in self._stack:
+            layer._inbound_nodes = [n for n in layer._inbound_nodes if id(n) not in own]
         if self.inputs is not None:
-            self._wire(self.inputs, Sequential.call(self, self.inputs))
+            self._wire(self.inputs, Sequential.call(self, self.inputs[0]))
             self._invalidate_plans()
 
     def _build(self, shape):
         """Build from the first data seen, when no layer gave an input shape."""
-        self.inputs = self.outputs = Input(batch_shape=(None,) + tuple(shape[1:]))
+        self.inputs = self.outputs = [Input(batch_shape=(None,) + tuple(shape[1:]))]
         self._rewire()
 
     def call(self, x, training=False):

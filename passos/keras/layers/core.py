@@ -146,7 +146,18 @@ class InputLayer(Layer):
                          batch_input_shape=batch_input_shape, **kwargs)
         if self.batch_input_shape is None:
             raise ValueError("InputLayer: give input_shape (without the batch dimension)")
-        self.output = KerasTensor(self.batch_input_shape, self.dtype, layer=None, name=self.name)
+        self._tensor = KerasTensor(self.batch_input_shape, self.dtype, name=self.name)
+        self._tensor.input_layer = self
+        self.input_shape_built = self.output_shape_built = self.batch_input_shape
+        self.built = True
+
+    @property
+    def input(self):
+        return self._tensor
+
+    @property
+    def output(self):
+        return self._tensor
 
     def call(self, x, training=False):
         return x
@@ -156,5 +167,4 @@ def Input(shape=None, batch_size=None, name=None, dtype=None, batch_shape=None):
     """A symbolic input for the functional API: Model(inputs=Input(...), outputs=...)."""
     layer = InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype,
                        batch_input_shape=batch_shape)
-    layer.output.input_layer = layer
     return layer.output
