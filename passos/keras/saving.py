@@ -18,6 +18,7 @@ refused with a ModelFileError before it costs memory or time.
 >>> [w.shape for w in restored.get_weights()]
 [(3, 2), (2,)]
 """
+import inspect
 import os
 
 import numpy as np
@@ -114,6 +115,8 @@ def _layer_from_config(path, item, custom_objects):
                            f"passos.keras.layers; for a layer of your own pass load_model(path, "
                            f"custom_objects={{{class_name!r:.60}: {class_name:.60}}})")
     try:
+        if "custom_objects" in inspect.signature(cls.from_config).parameters:  # Lambda
+            return cls.from_config(config, custom_objects)
         return cls.from_config(config)
     except (TypeError, ValueError, ArithmeticError, KeyError, AttributeError, IndexError) as error:
         raise _error(path, f"layer {config.get('name')!r} ({class_name}) cannot be rebuilt from "

@@ -14,7 +14,6 @@ import numpy as np
 
 from ... import arguments
 from ...core.apply import tracing
-from ...core.shapes import describe
 from ...core.tensor import Tensor
 from ...debug import numerics
 from ...graph.graph import Graph, Symbol, placeholder

@@ -9,18 +9,19 @@ from numbers import Real
 from .. import losses, metrics as metrics_module
 
 
-def per_output(value, names, what):
-    """`value` spread over the outputs `names`: one for all, a list in order, or a dict by name."""
+def per_output(value, names, what, missing_ok=False):
+    """`value` spread over the outputs `names`: one for all, a list in order, or a dict by name
+    (where `missing_ok`, an output the dict leaves out gets None)."""
     if isinstance(value, dict):
         unknown = sorted(set(value) - set(names))
         if unknown:
             raise ValueError(f"compile: {what} names {unknown}, which are not outputs of the "
                              f"model; its outputs are {names}")
         missing = [name for name in names if name not in value]
-        if missing:
+        if missing and not missing_ok:
             raise ValueError(f"compile: {what} has no entry for output(s) {missing}; give one "
                              f"for each of {names}")
-        return [value[name] for name in names]
+        return [value.get(name) for name in names]
     if isinstance(value, (list, tuple)):
         if len(value) != len(names):
             raise ValueError(f"compile: {what} is a list of {len(value)}, but the model has "
@@ -56,7 +57,7 @@ def metric_specs(metrics, names, loss_fns, shapes):
         return []
     if isinstance(metrics, dict) or (isinstance(metrics, (list, tuple)) and metrics and all(
             isinstance(item, (list, tuple)) for item in metrics) and len(names) > 1):
-        lists = per_output(metrics, names, "metrics")
+        lists = per_output(metrics, names, "metrics", missing_ok=True)
     elif isinstance(metrics, (list, tuple)):
         lists = [metrics] * len(names)  # one list: every output gets it, as in Keras
     else:
@@ -64,7 +65,7 @@ def metric_specs(metrics, names, loss_fns, shapes):
                         f"got {type(metrics).__name__}")
     specs = []
     for i, items in enumerate(lists):
-        for item in items if isinstance(items, (list, tuple)) else [items]:
+        for item in items if isinstance(items, (list, tuple)) else [] if items is None else [items]:
             name, function = metrics_module.get(item, loss_fns[i], shapes[i])
             specs.append((i, name, function))
     return specs

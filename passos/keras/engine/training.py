@@ -10,10 +10,9 @@ from ...debug import numerics
 from ...kernels.threads import with_compute_threads
 from ...ops import random as passos_random
 from .. import callbacks as callbacks_module
-from .. import losses, metrics as metrics_module, model_file, optimizers
-from . import fit_arguments as checks
+from .. import losses, model_file, optimizers
+from . import fit_arguments as checks, outputs
 from .access import reads, writes
-from . import outputs
 from .network import Network
 from .plans import Plan
 

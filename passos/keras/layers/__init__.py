@@ -4,6 +4,9 @@ from .core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Reshap
 from .convolutional import (Conv1D, Conv2D, Conv3D, Cropping1D, Cropping2D, Cropping3D,
                             UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D,
                             ZeroPadding2D, ZeroPadding3D)
+from .lambda_layer import Lambda
+from .merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
+                    average, concatenate, dot, maximum, minimum, multiply, subtract)
 from .normalization import BatchNormalization
 from .recurrent import GRU, LSTM, SimpleRNN
 from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,
