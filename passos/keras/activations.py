@@ -1,5 +1,6 @@
 """Activations by Keras name: `linear` and the passos functions registered for "keras.activations"
-(softmax, elu, relu, tanh, sigmoid, hard_sigmoid), so passos.relu is keras.activations.relu.
+(softmax, elu, selu, relu, tanh, sigmoid, hard_sigmoid, softplus, softsign, exponential),
+so passos.relu is keras.activations.relu.
 """
 from ..core import registry as _registry
 
