@@ -6,3 +6,7 @@ Keras' names, else downloaded once (see passos.data.keras_files).
 from . import boston_housing, cifar10, cifar100, fashion_mnist, imdb, mnist, reuters
 
 __all__ = ["boston_housing", "cifar10", "cifar100", "fashion_mnist", "imdb", "mnist", "reuters"]
+
+from ..unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

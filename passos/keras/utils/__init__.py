@@ -1,3 +1,7 @@
 """Keras utilities: `to_categorical`, `print_summary` and `plot_model` (as in keras.utils)."""
 from .layer_utils import print_summary
 from .np_utils import to_categorical
+
+from ..unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)
