@@ -53,7 +53,8 @@ def test_numpy_arrays_and_plain_data_load():
 
 
 def test_damaged_pickle_is_a_value_error():
-    with pytest.raises(ValueError, match=r"^here: the pickled data is damaged \(UnpicklingError: pickle data was truncated"):
+    with pytest.raises(ValueError, match=r"^here: the pickled data is damaged "
+                                         r"\(UnpicklingError: pickle data was truncated"):
         safe_pickle.load(io.BytesIO(pickle.dumps([1, 2, 3])[:-3]), "here")
 
 

@@ -1,6 +1,7 @@
 """Keras utilities: `to_categorical`, `print_summary` and `plot_model` (as in keras.utils)."""
 from .layer_utils import print_summary
 from .np_utils import to_categorical
+from .vis_utils import plot_model
 
 from ..unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
 
