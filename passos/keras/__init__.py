@@ -12,3 +12,7 @@ from .models import Model, Sequential
 __version__ = "2.2.4"  # the Keras release whose API passos.keras follows
 __all__ = ["activations", "backend", "callbacks", "datasets", "initializers", "layers", "losses",
            "metrics", "models", "optimizers", "preprocessing", "utils", "Model", "Sequential"]
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

@@ -33,3 +33,7 @@ def serialize(activation):
         raise ValueError(f"cannot save the custom activation {activation!r}; only Keras' "
                          f"named activations {sorted(_BY_NAME)} can be saved")
     return name
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

@@ -182,3 +182,7 @@ def check_targets(loss, y, output_shape):
                     "loss='sparse_categorical_crossentropy'")
         raise ValueError(f"{name} expects targets shaped like the model's output "
                          f"{(None,) + out[1:]}, got shape {y_shape}{hint}")
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

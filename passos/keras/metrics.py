@@ -93,3 +93,7 @@ def get(identifier, loss=None, output_shape=None):
     except ValueError:
         raise ValueError(f"unknown metric {identifier!r}; use 'accuracy', 'crossentropy', one of "
                          f"{sorted(_BY_NAME)}, a loss name, or a function") from None
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

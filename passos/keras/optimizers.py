@@ -51,3 +51,7 @@ def get(identifier):
         return _BY_NAME[name.lower()](**config)
     raise ValueError(f"unknown optimizer {identifier!r}; choose one of {sorted(_BY_NAME)} "
                      "or pass an optimizer instance")
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

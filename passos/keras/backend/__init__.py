@@ -46,3 +46,7 @@ __all__ = ["abs", "all", "any", "arange", "argmax", "argmin", "backend", "batch_
            "softmax", "softplus", "sparse_categorical_crossentropy", "sqrt", "square", "squeeze", "stack",
            "std", "stop_gradient", "sum", "switch", "tanh", "tile", "transpose", "var", "variable",
            "zeros", "zeros_like"]
+
+from ..unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

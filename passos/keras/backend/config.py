@@ -67,7 +67,7 @@ def set_learning_phase(value):
 def clear_session():
     """Forget everything Keras keeps globally: layer-name counters, the graph, the learning phase.
 
-    Afterwards new layers are named dense, dense_1 ... again, as in a fresh process.
+    Afterwards new layers are named dense_1, dense_2 ... again, as in a fresh process.
     """
     base_layer._name_counts.clear()
     _phase["value"] = None

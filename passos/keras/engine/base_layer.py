@@ -55,15 +55,15 @@ def _takes_training(call):
 
 
 def unique_layer_name(base):
-    """dense, dense_1, dense_2 ... as tf.keras names layers."""
-    count = _name_counts.get(base, 0)
-    _name_counts[base] = count + 1
-    return base if count == 0 else f"{base}_{count}"
+    """dense_1, dense_2 ... as Keras 2 names layers (a count per base name, from 1)."""
+    count = _name_counts.get(base, 0) + 1
+    _name_counts[base] = count
+    return f"{base}_{count}"
 
 
 def snake_case(name):
     """Keras' layer-name rule: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 

@@ -3,9 +3,8 @@
 A functional model is wired from `Input(...)` through layer calls on `KerasTensor`s;
 `call` replays those layer calls on real tensors or symbols.
 """
-import numpy as np
-
 from ...core.shapes import describe
+from ..utils import layer_utils
 from .base_layer import Layer
 from .functional import graph_order, network_config
 from .node import flat
@@ -120,21 +119,9 @@ class Network(Layer):
                          f"{[layer.name for layer in layers]}")
 
     # -- description ---------------------------------------------------------
-    def summary(self, print_fn=print):
-        """Print each layer's type, output shape and parameter count, then the totals."""
-        rows = [(f"{layer.name} ({type(layer).__name__})",
-                 str(layer.output_shape_built) if layer.output_shape_built else "multiple",
-                 f"{layer.count_params():,}") for layer in self.layers]
-        width = max([29] + [len(r[0]) + 2 for r in rows])
-        total_width = width + 36
-        lines = [f'Model: "{self.name}"', "_" * total_width,
-                 f"{'Layer (type)':<{width}}{'Output Shape':<26}{'Param #':>10}", "=" * total_width]
-        lines += [f"{name:<{width}}{shape:<26}{count:>10}" for name, shape, count in rows]
-        trainable = sum(int(np.prod(w.shape)) for w in self.trainable_weights)
-        total = self.count_params()
-        lines += ["=" * total_width, f"Total params: {total:,}", f"Trainable params: {trainable:,}",
-                  f"Non-trainable params: {total - trainable:,}", "_" * total_width]
-        print_fn("\n".join(lines))
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        """Print each layer's name, type, output shape and parameter count, then the totals (Keras 2)."""
+        layer_utils.print_summary(self, line_length, positions, print_fn)
 
     def get_config(self):
         """Keras' functional config: each layer once, with the calls that feed it."""

@@ -8,7 +8,7 @@ from ...ops import dropout as dropout_op
 from ...ops.matmul import matmul
 from ...ops.movement import reshape, transpose
 from .. import activations, initializers
-from ..engine.base_layer import KerasTensor, Layer, layer_error, layer_label
+from ..engine.base_layer import KerasTensor, Layer, layer_error, layer_label, unique_layer_name
 
 
 class Dense(Layer):
@@ -142,8 +142,9 @@ class InputLayer(Layer):
 
     def __init__(self, input_shape=None, batch_size=None, dtype=None, name=None,
                  batch_input_shape=None, **kwargs):
-        super().__init__(name=name, input_shape=input_shape, batch_size=batch_size, dtype=dtype,
-                         batch_input_shape=batch_input_shape, **kwargs)
+        super().__init__(name=name or unique_layer_name("input"), input_shape=input_shape,
+                         batch_size=batch_size, dtype=dtype, batch_input_shape=batch_input_shape,
+                         **kwargs)
         if self.batch_input_shape is None:
             raise ValueError("InputLayer: give input_shape (without the batch dimension)")
         self._tensor = KerasTensor(self.batch_input_shape, self.dtype, name=self.name)
