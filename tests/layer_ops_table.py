@@ -1,8 +1,6 @@
 """The op table's cases of the ops behind Keras' newer layers (tests/op_table.py adds them):
 transposed convolutions, depthwise convolution and gather, each with a PyTorch reference.
 """
-import numpy as np
-
 import passos as P
 
 
