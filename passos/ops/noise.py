@@ -35,8 +35,7 @@ class RandomLike(Op):
 
     def forward(self, x):
         x = np.asarray(x)
-        shape = x.shape if self.noise_shape is None else tuple(
-            d if n is None else n for d, n in zip(x.shape, self.noise_shape))
+        shape = self.shape(x.shape)
         rng = self._stream or passos_random.generator()
         draws = rng.standard_normal(shape) if self.distribution == "normal" else rng.random(shape)
         return draws.astype(self.dtype(x.dtype), copy=False)
