@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import layer_ops_table
 import passos as P
 import rnn_table
 
@@ -344,6 +345,8 @@ CASES = [
          lambda x: x[:, 1:, 1:-2], free=((0,),)),
     # recurrent layers' whole sequences, one op each (tests/rnn_table.py)
     *rnn_table.cases(Case),
+    # transposed and depthwise convolutions, gather (tests/layer_ops_table.py)
+    *layer_ops_table.cases(Case),
 ]
 
 

@@ -23,8 +23,6 @@ MISSING = {
         "LocallyConnected1D": "use Conv1D (it shares weights across positions)",
         "LocallyConnected2D": "use Conv2D (it shares weights across positions)",
         "SeparableConv1D": "use Conv1D",
-        "SeparableConv2D": "use Conv2D",
-        "DepthwiseConv2D": "use Conv2D",
     },
     "utils": {
         "multi_gpu_model": "train the model itself: passos runs on the CPU, one device",

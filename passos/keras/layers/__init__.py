@@ -10,8 +10,19 @@ from .merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, 
 from .normalization import BatchNormalization
 from .recurrent import GRU, LSTM, SimpleRNN
 from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,
-                      GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
-                      MaxPooling3D)
+                      GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D,
+                      GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPooling1D,
+                      MaxPooling2D, MaxPooling3D)
+from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
+from .convolutional_depthwise import DepthwiseConv2D, SeparableConv1D, SeparableConv2D
+from .convolutional_transpose import Conv2DTranspose, Conv3DTranspose
+from .embeddings import Embedding
+from .masking import Masking
+from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
+                    SpatialDropout2D, SpatialDropout3D)
+from .regularization import ActivityRegularization
+from .reshaping import Permute, RepeatVector
+from .wrappers import Bidirectional, TimeDistributed
 
 from ..unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
 
