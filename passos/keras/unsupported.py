@@ -22,7 +22,6 @@ MISSING = {
         "ConvLSTM2D": "combine Conv2D layers (per frame) with an LSTM over their features",
         "LocallyConnected1D": "use Conv1D (it shares weights across positions)",
         "LocallyConnected2D": "use Conv2D (it shares weights across positions)",
-        "SeparableConv1D": "use Conv1D",
     },
     "utils": {
         "multi_gpu_model": "train the model itself: passos runs on the CPU, one device",
