@@ -1,8 +1,7 @@
 """passos: a deep-learning framework on NumPy that shows every number it computes.
 
-The eager API lives here; the graph API in `passos.graph`. The op functions
-(passos.exp, passos.matmul, passos.conv2d ...) are those registered for
-"passos" in `passos.core.registry`, next to their ops in `passos.ops`.
+The eager API lives here, the graph API in `passos.graph`. The op functions (passos.exp,
+passos.matmul ...) are those registered for "passos" in `passos.core.registry`.
 
 >>> import passos
 >>> x = passos.tensor([1.0, 2.0], requires_grad=True)

@@ -1,8 +1,7 @@
 """Checks for public arguments, run once where they enter a function, layer or op.
 
-Each helper returns the value in one canonical form, or raises TypeError (a
-wrong type) or ValueError (a wrong value) that names who was called, the
-argument, what it got and what is allowed:
+Each helper returns the value in one canonical form, or raises TypeError (a wrong type) or
+ValueError (a wrong value) naming who was called, the argument, what it got and what is allowed:
 
 >>> int_tuple(3, 2, "conv2d", "strides")
 (3, 3)
@@ -87,8 +86,7 @@ def int_tuple(value, n, who, name, minimum=1):
 def pairs(value, n, who, name):
     """One (before, after) pair of non-negative ints per axis, from Keras' padding/cropping forms.
 
-    An int (every end), `n` ints (both ends of each axis), `n` pairs, or, for
-    one axis, a single (before, after) pair.
+    An int (every end), `n` ints (both ends of each axis), `n` pairs, or, for one axis, one pair.
     """
     if is_int(value):
         value_pairs = ((value, value),) * n
@@ -172,8 +170,7 @@ def new_shape(value, who, name, minimum=0):
 def numeric_array(value, who, name=None):
     """`value` as an ndarray of numbers (or bools); strings, objects and ragged lists refused.
 
-    `name` says what `value` is ("x", "the value fed to ..."); without it the
-    messages speak of making a tensor. An ndarray costs one dtype-kind test.
+    `name` says what `value` is ("x", "the value fed to ..."), else errors speak of making a tensor.
     """
     array = value
     if not isinstance(value, np.ndarray):

@@ -11,9 +11,8 @@ class GradientCheckError(AssertionError):
 def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-4, seed=0):
     """Check the gradients of `f` at `inputs` (arrays or tensors) against finite differences.
 
-    Floating inputs are converted to float64 tensors that require grad; other
-    inputs are passed through unchanged. A non-scalar output is reduced with a
-    fixed random weighting, so every output element is checked. Returns True,
+    Floating inputs become float64 tensors that require grad; others pass through. A non-scalar
+    output is reduced with a fixed random weighting, so every element is checked. Returns True,
     or raises GradientCheckError naming the input, the element and both values.
 
     >>> import passos
@@ -67,6 +66,4 @@ def numeric_gradient(f, array, eps=1e-6):
 
 def _as_input(x):
     data = np.asarray(getattr(x, "data", x))
-    if data.dtype.kind == "f":
-        return Tensor(data.astype(np.float64), requires_grad=True)
-    return x
+    return Tensor(data.astype(np.float64), requires_grad=True) if data.dtype.kind == "f" else x

@@ -36,17 +36,20 @@ def entropy(p, base=2):
     return _result(-np.sum(np.where(p > 0, p * _log(np.where(p > 0, p, 1), base), 0), axis=-1))
 
 
+def _pair(name, p, q):
+    p, q = _distribution(name, p), _distribution(name, q)
+    if p.shape != q.shape:
+        raise ValueError(f"{name}: p has shape {p.shape} but q has shape {q.shape}")
+    return p, q
+
+
 def cross_entropy(p, q, base=2):
     """H(p, q) = -sum p log q = H(p) + D_KL(p || q); infinite where q = 0 < p."""
-    p, q = _distribution("cross_entropy", p), _distribution("cross_entropy", q)
-    if p.shape != q.shape:
-        raise ValueError(f"cross_entropy: p has shape {p.shape} but q has shape {q.shape}")
+    p, q = _pair("cross_entropy", p, q)
     return _result(-np.sum(np.where(p > 0, p * _log(np.where(p > 0, q, 1), base), 0), axis=-1))
 
 
 def kl_divergence(p, q, base=2):
     """D_KL(p || q) = sum p log(p / q): the extra cost of coding p with a code built for q."""
-    p, q = _distribution("kl_divergence", p), _distribution("kl_divergence", q)
-    if p.shape != q.shape:
-        raise ValueError(f"kl_divergence: p has shape {p.shape} but q has shape {q.shape}")
+    p, q = _pair("kl_divergence", p, q)
     return _result(cross_entropy(p, q, base) - entropy(p, base))

@@ -1,9 +1,8 @@
 """Weight initialisers and the random draws they share: the arrays both front ends start from.
 
-`passos.keras.initializers` gives them Keras 2's names, defaults and
-serialization; `passos.compat.v1` wraps them as TF1's initializers. Every draw
-comes from `passos.random` (or a generator seeded with `seed=`), so
-`passos.random.seed(n)` makes initialisation reproducible.
+`passos.keras.initializers` gives them Keras 2's names, defaults and serialization;
+`passos.compat.v1` wraps them as TF1's. Draws come from `passos.random` (or a generator seeded
+with `seed=`), so `passos.random.seed(n)` makes initialisation reproducible.
 
 >>> RandomUniform(-1.0, 1.0, seed=0)((2, 3)).shape
 (2, 3)
@@ -15,11 +14,9 @@ from .ops import random as passos_random
 
 def compute_fans(shape):
     """(fan_in, fan_out): Dense (in, out); conv kernels (..., in, out) times the window size."""
-    if len(shape) < 1:
-        return 1, 1
-    if len(shape) == 1:
-        return shape[0], shape[0]
-    receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+    if len(shape) < 2:
+        return (shape[0], shape[0]) if len(shape) else (1, 1)
+    receptive = int(np.prod(shape[:-2]))
     return shape[-2] * receptive, shape[-1] * receptive
 
 
@@ -85,10 +82,7 @@ def truncated_normal(rng, mean, stddev, shape):
     return mean + stddev * values
 
 
-class TruncatedNormal(Initializer):
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
-        self.mean, self.stddev, self.seed = mean, stddev, seed
-
+class TruncatedNormal(RandomNormal):
     def __call__(self, shape, dtype="float32"):
         return truncated_normal(self._rng(), self.mean, self.stddev, shape).astype(dtype)
 

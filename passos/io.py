@@ -1,10 +1,9 @@
 """Safe files: passos never leaves one half-written, and reads untrusted ones within bounds.
 
-`atomic_write(path, content)` writes to a temporary file in the same folder,
-flushes it to disk (fsync), then renames it over `path` in one step: a reader,
-or a program started after a crash or a kill, sees the old file or the whole
-new one. A write that is killed leaves only its temporary file; the next write
-to the same path removes the temporaries of processes that no longer run.
+`atomic_write(path, content)` writes a temporary file in the same folder, flushes it to disk
+(fsync), then renames it over `path`: a reader, or a program started after a crash or a kill,
+sees the old file or the whole new one. A killed write leaves only its temporary file; the next
+write to the same path removes the temporaries of processes that no longer run.
 
 >>> import os, tempfile
 >>> with tempfile.TemporaryDirectory() as folder:
@@ -14,10 +13,9 @@ to the same path removes the temporaries of processes that no longer run.
 ...     open(path).read(), os.listdir(folder)
 ('second', ['notes.txt'])
 
-Reading, `read_up_to` takes a stream's bytes a chunk at a time up to the size a checked
-header gives, and `SafeNpz` reads an .npz's numeric entries, header first, without pickle:
-damaged or hostile files cost little memory and raise ValueError, never zipfile's,
-zlib's or numpy's own errors.
+Reading, `read_up_to` takes a stream's bytes a chunk at a time up to a checked header's size,
+and `SafeNpz` reads an .npz's numeric entries, header first, without pickle: damaged or hostile
+files cost little memory and raise ValueError, never zipfile's, zlib's or numpy's own errors.
 """
 import collections
 import contextlib
@@ -83,10 +81,8 @@ def remove_stale_temporaries(path):
     for temporary in glob.glob(pattern):
         owner = os.path.basename(temporary)[len(name) + 2:-len(_SUFFIX)].partition("-")[0]
         if owner.isdigit() and not _running(int(owner)):
-            try:
+            with contextlib.suppress(FileNotFoundError):  # another writer removed it first
                 os.remove(temporary)
-            except FileNotFoundError:  # another writer removed it first
-                pass
 
 
 def _running(pid):
@@ -108,9 +104,8 @@ def _sync_folder(folder):
     except OSError:
         return
     try:
-        os.fsync(handle)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            os.fsync(handle)
     finally:
         os.close(handle)
 
@@ -131,8 +126,7 @@ NUMPY_MAX_NDIM = 64 if int(np.__version__.split(".")[0]) >= 2 else 32  # NPY_MAX
 def read_up_to(stream, size):
     """Up to `size` bytes from `stream` (fewer at its end), read 1 MiB at a time.
 
-    Memory follows the bytes that really arrive, never the size a header promised, and
-    decompressing streams (gzip, zip members) inflate only the bytes asked for.
+    Memory follows the bytes that arrive, not a header's promise; zip and gzip inflate only those.
     """
     data = bytearray()
     while len(data) < size:
@@ -150,9 +144,8 @@ class NpyHeader(collections.namedtuple("NpyHeader", "shape dtype fortran_order o
 class SafeNpz:
     """The .npy entries of an .npz (zip) file, read without pickle and only as large as promised.
 
-    Every problem with the file's content is a ValueError that starts with `who` and the
-    path; a missing or unreadable file stays an OSError. Entries are checked in two steps,
-    so a caller compares each header with what it expects before any data is inflated:
+    Every problem with the content is a ValueError starting with `who` and the path (a missing
+    file stays an OSError). A caller checks each header before any data is inflated:
 
     >>> import os, tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -193,7 +186,6 @@ class SafeNpz:
         return sorted(self._infos)
 
     def _fail(self, name, problem):
-        """A ValueError for entry `name`, in the reader's words."""
         return ValueError(f"{self.who}: {self.path}: entry '{name}' {problem}")
 
     def header(self, name):
@@ -231,11 +223,9 @@ class SafeNpz:
 def read_npy_header(member, fail):
     """The checked NpyHeader at the start of `member`, an open .npy stream (a zip entry).
 
-    Reads at most the header's declared length, itself bounded (numpy's own reader
-    inflates whatever length a header declares before checking it); refuses
-    non-numeric dtypes (pickle), negative sizes and more dimensions than NumPy holds.
-    `fail(problem)` makes the caller's exception from a text such as "has a damaged
-    .npy header (...)".
+    Reads at most the header's bounded declared length (numpy's reader inflates any length a
+    header declares); refuses non-numeric dtypes (pickle), negative sizes and more dimensions
+    than NumPy holds. `fail(problem)` makes the caller's exception from a text.
     """
     magic = _npy_bytes(member, 8, fail)
     if magic[:6] != _NPY_MAGIC or magic[6:8] not in (b"\x01\x00", b"\x02\x00"):
@@ -245,8 +235,7 @@ def read_npy_header(member, fail):
     length = int.from_bytes(length_bytes, "little")
     if len(length_bytes) < width or length > _NPY_MAX_HEADER:
         raise fail(f"has an .npy header of {length} bytes; at most {_NPY_MAX_HEADER} are allowed")
-    reader = (np.lib.format.read_array_header_1_0 if width == 2
-              else np.lib.format.read_array_header_2_0)
+    reader = np.lib.format.read_array_header_1_0 if width == 2 else np.lib.format.read_array_header_2_0
     text = _npy_bytes(member, length, fail)
     try:
         shape, fortran_order, dtype = reader(io.BytesIO(length_bytes + text))
@@ -257,8 +246,7 @@ def read_npy_header(member, fail):
         raise fail(f"holds dtype {dtype}, not numbers (bool, int or float); Python objects "
                    "would need pickle, which passos never loads")
     if len(shape) > NUMPY_MAX_NDIM or any(d < 0 for d in shape):
-        raise fail(f"has shape {shape}: negative dimensions or more than NumPy's "
-                   f"{NUMPY_MAX_NDIM}")
+        raise fail(f"has shape {shape}: negative dimensions or more than NumPy's {NUMPY_MAX_NDIM}")
     nbytes = math.prod(shape) * dtype.itemsize
     if nbytes > sys.maxsize:
         raise fail(f"has shape {shape} of {dtype}: {nbytes} bytes, more than NumPy can hold")
@@ -268,8 +256,7 @@ def read_npy_header(member, fail):
 def read_npy_array(member, header, fail):
     """The array that `header` (read_npy_header's, checked by the caller) describes.
 
-    `member` is the entry opened again from its start; exactly header.nbytes are
-    taken, and one more read makes zipfile check the entry's CRC.
+    `member` is the entry reopened; exactly header.nbytes are taken, then one more read checks the CRC.
     """
     try:
         read_up_to(member, header.offset)
@@ -281,14 +268,12 @@ def read_npy_array(member, header, fail):
         raise fail(f"is damaged ({type(error).__name__}: {error})") from None
     if len(data) != header.nbytes or extra:
         fewer = "fewer" if len(data) < header.nbytes else "more"
-        raise fail(f"has {fewer} data bytes than its header's {header.nbytes}; the file is "
-                   "damaged")
+        raise fail(f"has {fewer} data bytes than its header's {header.nbytes}; the file is damaged")
     order = "F" if header.fortran_order else "C"
     return np.frombuffer(data, dtype=header.dtype).reshape(header.shape, order=order)
 
 
 def _npy_bytes(member, size, fail):
-    """Up to `size` bytes of an open entry, its damage reported through `fail`."""
     try:
         return bytes(read_up_to(member, size))
     except DAMAGED_FILE_ERRORS as error:

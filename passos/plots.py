@@ -1,8 +1,8 @@
 """Matplotlib figures for the course: confusion matrix, image grids, learning curves, regression.
 
-Every plot returns a `matplotlib.figure.Figure` (no pyplot state, so it works headless) and
-saves a PNG when given `path=`. Matplotlib is optional: `pip install 'passos[plots]'`.
-`confusion_matrix` and `linear_fit` need NumPy only.
+Every plot returns a `matplotlib.figure.Figure` (no pyplot state: it works headless) and saves
+a PNG given `path=`. Matplotlib is optional (`pip install 'passos[plots]'`) except for
+`confusion_matrix` and `linear_fit`.
 
 >>> confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2])
 array([[1, 0, 0],
@@ -18,11 +18,8 @@ import numpy as np
 
 from .io import atomic_write
 
-_RIGHT, _WRONG = "tab:green", "tab:red"
-
 
 def _figure(**kwargs):
-    """A new matplotlib Figure, or an ImportError naming the extra to install."""
     try:
         from matplotlib.figure import Figure
     except ImportError as e:
@@ -31,7 +28,6 @@ def _figure(**kwargs):
 
 
 def _save(fig, path):
-    """Write `fig` as a PNG when a path is given, and hand the figure back."""
     if path is not None:
         atomic_write(path, lambda file: fig.savefig(file, format="png", dpi=100))
     return fig
@@ -72,12 +68,10 @@ def confusion_matrix(y_true, y_pred, num_classes=None):
 
 
 def _class_names(class_names, n, who):
-    """Display names for classes 0..n-1, checking a given list is long enough."""
     if class_names is None:
         return [str(i) for i in range(n)]
     if len(class_names) < n:
-        raise ValueError(f"{who}: class_names has {len(class_names)} names but there are "
-                         f"{n} classes")
+        raise ValueError(f"{who}: class_names has {len(class_names)} names but there are {n} classes")
     return [str(c) for c in class_names]
 
 
@@ -105,17 +99,13 @@ def plot_confusion_matrix(cm, class_names=None, normalize=False, title=None, pat
     ax.imshow(values, cmap="Blues", vmin=0, vmax=vmax)
     # Dark text on light cells and white text on dark cells keeps every number readable.
     threshold = vmax / 2
-    for i in range(n):
-        for j in range(n):
-            ax.text(j, i, text.format(values[i, j]), ha="center", va="center",
-                    fontsize=8 if n > 6 else 10,
-                    color="white" if values[i, j] > threshold else "black")
+    for i, j in np.ndindex(n, n):
+        ax.text(j, i, text.format(values[i, j]), ha="center", va="center",
+                fontsize=8 if n > 6 else 10, color="white" if values[i, j] > threshold else "black")
     ax.set_xticks(range(n), names[:n], rotation=45, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(n), names[:n])
-    ax.set_xlabel("Predicted label")
-    ax.set_ylabel("True label")
     default = "Confusion matrix (row-normalised)" if normalize else "Confusion matrix"
-    ax.set_title(title or default)
+    ax.set(xlabel="Predicted label", ylabel="True label", title=title or default)
     return _save(fig, path)
 
 
@@ -145,12 +135,10 @@ def _title(i, labels, predictions, names):
     if labels is None:
         return f"pred: {names[predictions[i]]}", "black"
     right = labels[i] == predictions[i]
-    return (f"{names[labels[i]]}\npred: {names[predictions[i]]}",
-            _RIGHT if right else _WRONG)
+    return (f"{names[labels[i]]}\npred: {names[predictions[i]]}", "tab:green" if right else "tab:red")
 
 
 def _check_count(who, what, values, n):
-    """Raise unless `values` has one entry per image."""
     if values is not None and len(values) != n:
         raise ValueError(f"{who}: got {n} images but {len(values)} {what}; pass one per image")
 
@@ -163,8 +151,7 @@ def plot_images(images, labels=None, predictions=None, class_names=None, ncols=5
     x = _images("plot_images", images)
     n = len(x)
     labels = None if labels is None else _labels("plot_images labels", labels)[0]
-    predictions = None if predictions is None else _labels("plot_images predictions",
-                                                           predictions)[0]
+    predictions = None if predictions is None else _labels("plot_images predictions", predictions)[0]
     _check_count("plot_images", "labels", labels, n)
     _check_count("plot_images", "predictions", predictions, n)
     if int(ncols) < 1:
@@ -179,16 +166,14 @@ def plot_images(images, labels=None, predictions=None, class_names=None, ncols=5
     grid = fig.subplots(nrows, ncols, squeeze=False).ravel()
     gray = x.ndim == 3
     low, high = (0, 255) if np.issubdtype(x.dtype, np.integer) else (x.min(), x.max())
-    for i, ax in enumerate(grid):
-        if i >= n:
-            ax.remove()  # the last row may be partly empty
-            continue
+    for ax in grid[n:]:
+        ax.remove()  # the last row may be partly empty
+    for i, ax in enumerate(grid[:n]):
         if gray:
             ax.imshow(x[i], cmap="gray", vmin=low, vmax=high)
         else:
             ax.imshow(x[i])
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xticks=[], yticks=[])
         text, colour = _title(i, labels, predictions, names)
         ax.set_title(text, color=colour, fontsize=9)
     return _save(fig, path)
@@ -213,8 +198,7 @@ def plot_misclassified(images, y_true, y_pred, class_names=None, max_images=25, 
         ax.set_axis_off()
         return _save(fig, path)
     shown = wrong[:max_images]
-    fig = plot_images(x[shown], t[shown], p[shown], class_names,
-                      ncols=min(5, len(shown)))
+    fig = plot_images(x[shown], t[shown], p[shown], class_names, ncols=min(5, len(shown)))
     fig.suptitle(f"Misclassified: {len(wrong)} of {n} (showing {len(shown)})")
     return _save(fig, path)
 
@@ -234,8 +218,7 @@ def plot_history(history, metrics=None, path=None):
         metrics = [metrics]
     for m in metrics:
         if m not in logs and "val_" + m not in logs:
-            raise ValueError(f"plot_history: no metric {m!r} in the history; it has "
-                             f"{sorted(logs)}")
+            raise ValueError(f"plot_history: no metric {m!r} in the history; it has {sorted(logs)}")
 
     ncols = min(len(metrics), 3)
     fig = _figure(figsize=(4.5 * ncols, 3.5 * math.ceil(len(metrics) / ncols)))
@@ -249,9 +232,7 @@ def plot_history(history, metrics=None, path=None):
                 epochs = np.arange(1, len(values) + 1)
                 ax.plot(epochs, values, marker="o" if len(values) <= 30 else None,
                         markersize=3, label=label)
-        ax.set_title(m)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(m)
+        ax.set(title=m, xlabel="epoch", ylabel=m)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.3)
         ax.legend()
@@ -259,7 +240,6 @@ def plot_history(history, metrics=None, path=None):
 
 
 def _points(who, x, y):
-    """Paired 1-D float arrays x, y, checking their lengths agree."""
     x = np.asarray(x, dtype=np.float64).ravel()
     y = np.asarray(y, dtype=np.float64).ravel()
     if len(x) != len(y):
@@ -294,8 +274,7 @@ def plot_regression(x, y, path=None, xlabel="x", ylabel="y"):
     ax.plot(line_x, slope * line_x + intercept, color="tab:red",
             label=f"y = {slope:.4g}x {'+' if intercept >= 0 else '-'} {abs(intercept):.4g}"
                   f"  (R² = {r2:.4f})")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set(xlabel=xlabel, ylabel=ylabel)
     ax.grid(alpha=0.3)
     ax.legend()
     return _save(fig, path)

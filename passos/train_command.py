@@ -1,8 +1,7 @@
 """`passos train` and `passos evaluate`: Fashion-MNIST with the course's models.
 
-train writes to --out: model.passos (architecture + weights), metrics.json
-(per-epoch history and test scores), confusion_matrix.png and
-misclassified.png (the PNGs need matplotlib: pip install 'passos[plots]').
+train writes to --out: model.passos (architecture + weights), metrics.json (per-epoch history
+and test scores), confusion_matrix.png and misclassified.png (these need matplotlib).
 """
 import json
 import os
@@ -15,18 +14,16 @@ from .io import atomic_write
 from .data import fashion_mnist
 from .ops import random as passos_random
 
-DEFAULTS = {  # with the learning rate halved on plateaus: >= 0.89 (dfn), >= 0.92 (cnn) on test
-    "dfn": {"epochs": 20, "batch_size": 128, "optimizer": "adam", "lr": 1e-3},
-    "cnn": {"epochs": 20, "batch_size": 128, "optimizer": "adam", "lr": 1e-3},
-}
+# with the learning rate halved on plateaus: >= 0.89 (dfn), >= 0.92 (cnn) on test
+DEFAULTS = {model: {"epochs": 20, "batch_size": 128, "optimizer": "adam", "lr": 1e-3}
+            for model in ("dfn", "cnn")}
 
 
 def add_arguments(parser):
     parser.add_argument("--model", choices=sorted(fashion.MODELS), default="dfn")
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--optimizer", choices=["sgd", "rmsprop", "adagrad", "adadelta",
-                                                "adam", "adamax"])
+    parser.add_argument("--optimizer", choices=["sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax"])
     parser.add_argument("--lr", type=float, help="learning rate")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--validation-split", type=float, default=0.1)
@@ -39,9 +36,8 @@ def add_arguments(parser):
 def train(args):
     """Train, evaluate on the test set and write the outputs; returns the test accuracy."""
     from .keras import optimizers
-    settings = {**DEFAULTS[args.model], **{k: v for k, v in (
-        ("epochs", args.epochs), ("batch_size", args.batch_size),
-        ("optimizer", args.optimizer), ("lr", args.lr)) if v is not None}}
+    settings = {**DEFAULTS[args.model], **{key: getattr(args, key) for key in DEFAULTS[args.model]
+                                           if getattr(args, key) is not None}}
     passos_random.seed(args.seed)
     # 1. data
     (train_images, train_labels), (test_images, test_labels) = fashion_mnist.load_data()

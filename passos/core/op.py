@@ -79,7 +79,7 @@ class Op:
 
     def attrs(self):
         """The op's attributes, for error messages, traces and graph drawings."""
-        return dict(vars(self))
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
 
     def __repr__(self):
         inner = ", ".join(f"{k}={v!r}" for k, v in self.attrs().items())

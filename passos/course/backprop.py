@@ -1,9 +1,8 @@
 """The course's back-propagation example: a softmax regression worked by hand.
 
-Two inputs, two classes: z = W x + b, h = exp(z), H = h1 + h2, y_hat = h / H,
-L = -sum(y log y_hat). Every step is a separate op so that each value and each
-gradient can be printed, and d L / d b1 = y_hat1 - y1 comes out of the
-chain rule summed over the paths that reach b1.
+Two inputs, two classes: z = W x + b, h = exp(z), H = h1 + h2, y_hat = h / H, L = -sum(y log
+y_hat). Each step is its own op, so every value and gradient can be printed, and
+d L / d b1 = y_hat1 - y1 comes out of the chain rule summed over the paths that reach b1.
 """
 import numpy as np
 
@@ -20,10 +19,7 @@ LEARNING_RATE = 0.1
 
 
 def forward_backward(x, y, w=W, b=B):
-    """Every named value of one example's forward pass, after L.backward().
-
-    Returns {name: tensor} in computation order; tensors keep their `.grad`.
-    """
+    """{name: tensor} of one example's forward pass in order, with `.grad` after L.backward()."""
     w = tensor(w, dtype="float64", requires_grad=True, name="W")
     b = tensor(b, dtype="float64", requires_grad=True, name="b")
     x = tensor(x, dtype="float64", name="x")

@@ -1,7 +1,7 @@
 """Fashion-MNIST: 28x28 grayscale photos of clothing in ten classes, loaded as Keras loads them.
 
-load_data() reads the four IDX files from the first directory of search_dirs() that
-has them all, or else downloads them once, checksum-verified, into CACHE_DIR.
+load_data() reads the four IDX files from the first directory of search_dirs() that has them
+all, or else downloads them once, checksum-verified, into CACHE_DIR.
 
 >>> label_names[9]
 'Ankle boot'
@@ -116,9 +116,8 @@ def _check(x, y, x_path, y_path):
 def load_data(path=None):
     """Fashion-MNIST as ((x_train, y_train), (x_test, y_test)), like keras.datasets.fashion_mnist.
 
-    uint8 arrays of shapes (60000, 28, 28), (60000,), (10000, 28, 28), (10000,); labels index
-    label_names. `path` names a directory holding the four FILES; without it, search_dirs()
-    are tried, then a download into CACHE_DIR.
+    uint8 arrays (60000, 28, 28), (60000,), (10000, 28, 28), (10000,); labels index label_names.
+    `path`: a directory holding the four FILES (else search_dirs(), then a download).
     """
     if path is None:
         paths = _find_or_download()

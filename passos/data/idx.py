@@ -1,7 +1,7 @@
 """Read and write IDX files, the MNIST format, plain or gzip-compressed; never pickle.
 
-An IDX file is a magic number 0x00 0x00 <type code> <ndim>, then ndim big-endian
-uint32 dimensions, then the data in C order, big-endian.
+An IDX file is a magic number 0x00 0x00 <type code> <ndim>, ndim big-endian uint32
+dimensions, then the data in C order, big-endian.
 
 >>> import os, tempfile
 >>> with tempfile.TemporaryDirectory() as d:
@@ -20,14 +20,8 @@ import numpy as np
 from ..io import DAMAGED_FILE_ERRORS, NUMPY_MAX_NDIM, atomic_write, read_up_to
 
 # Type code -> dtype as stored (big-endian); read_idx returns native byte order.
-TYPE_CODES = {
-    0x08: np.dtype("u1"),
-    0x09: np.dtype("i1"),
-    0x0B: np.dtype(">i2"),
-    0x0C: np.dtype(">i4"),
-    0x0D: np.dtype(">f4"),
-    0x0E: np.dtype(">f8"),
-}
+TYPE_CODES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"),
+              0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 _CODE_OF = {dtype.newbyteorder("="): code for code, dtype in TYPE_CODES.items()}
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -35,54 +29,33 @@ _GZIP_MAGIC = b"\x1f\x8b"
 def read_idx(path):
     """Array stored in the IDX file at `path`, in native byte order; gzip is detected by content.
 
-    The header is checked before any data is read, a plain file's size is compared with it
-    first, and gzip is inflated in chunks, stopping one byte past the size the header
-    promises: a damaged or hostile file costs no more memory than its promised array. Every
-    problem with the content is a ValueError naming the file; a missing file stays an OSError.
+    The header is checked first (against a plain file's size) and gzip inflates in chunks up to
+    one byte past the promised size, so a damaged or hostile file costs no more memory than its
+    promised array. Content problems are ValueErrors naming the file (a missing one: OSError).
     """
     path = os.fspath(path)
     with open(path, "rb") as f:
-        if f.read(2) != _GZIP_MAGIC:
+        if f.read(2) != _GZIP_MAGIC:  # plain: its size is known before anything is read
             f.seek(0)
-            return _read(_Plain(f), path)
+            return _read(lambda size: read_up_to(f, size), path, os.fstat(f.fileno()).st_size, "")
         f.seek(0)
         with gzip.GzipFile(fileobj=f, mode="rb") as unzipped:
-            return _read(_Gunzipped(unzipped, path), path)
+            return _read(lambda size: _gunzip(unzipped, size, path), path, None, " after gunzip")
 
 
-class _Plain:
-    """A plain IDX file: its size is known before anything is read."""
-
-    note = ""
-
-    def __init__(self, f):
-        self.f, self.size = f, os.fstat(f.fileno()).st_size
-
-    def read(self, size):
-        return read_up_to(self.f, size)
+def _gunzip(stream, size, path):
+    """Up to `size` bytes of a gzip stream, inflated only so far; its damage is a ValueError."""
+    try:
+        return read_up_to(stream, size)
+    except DAMAGED_FILE_ERRORS as err:
+        raise ValueError(f"read_idx: {path}: corrupt or truncated gzip data ({err}); "
+                         f"download or copy the file again") from None
 
 
-class _Gunzipped:
-    """A gzip IDX file, inflated only as far as it is read; its damage is a ValueError."""
-
-    note, size = " after gunzip", None
-
-    def __init__(self, f, path):
-        self.f, self.path = f, path
-
-    def read(self, size):
-        try:
-            return read_up_to(self.f, size)
-        except DAMAGED_FILE_ERRORS as err:
-            raise ValueError(f"read_idx: {self.path}: corrupt or truncated gzip data ({err}); "
-                             f"download or copy the file again") from None
-
-
-def _read(source, path):
-    """The array in an IDX stream: numbered steps, each checking before reading further."""
-    note = source.note
+def _read(read, path, file_size, note):
+    """The array in an IDX stream whose next n bytes are `read(n)`; `file_size`: None for gzip."""
     # 1. The magic number: two zero bytes, a type code, the number of dimensions.
-    magic = source.read(4)
+    magic = read(4)
     if len(magic) < 4:
         raise ValueError(f"read_idx: {path}: {len(magic)} bytes{note}, too short for the 4-byte "
                          f"IDX magic number; the file is empty or truncated")
@@ -98,7 +71,7 @@ def _read(source, path):
                          f"at most {NUMPY_MAX_NDIM}; the file is damaged or not IDX")
     # 2. The dimensions, and the data size they promise (checked against a plain file's size).
     header = 4 + 4 * ndim
-    dims = source.read(4 * ndim)
+    dims = read(4 * ndim)
     if len(dims) < 4 * ndim:
         raise ValueError(f"read_idx: {path}: truncated header: {ndim} dimensions need "
                          f"{header} header bytes, got {4 + len(dims)} bytes{note}")
@@ -107,28 +80,27 @@ def _read(source, path):
     need = math.prod(shape) * dtype.itemsize
     name = dtype.newbyteorder("=").name
 
-    def wrong_size(got):
-        what = "truncated" if got < header + need else "oversized"
+    def wrong_size(got=None):  # None: more bytes than the header promises, count unknown
+        what = "truncated" if got is not None and got < header + need else "oversized"
         return ValueError(f"read_idx: {path}: {what}: shape {shape} of {name} needs "
-                          f"{header + need} bytes (header included), got {got} bytes{note}; "
+                          f"{header + need} bytes (header included), got "
+                          f"{'more' if got is None else f'{got} bytes'}{note}; "
                           f"the file is damaged or its dimensions are wrong")
-    if source.size is not None and source.size != header + need:
-        raise wrong_size(source.size)
+    if file_size is not None and file_size != header + need:
+        raise wrong_size(file_size)
     if need > sys.maxsize:
         raise ValueError(f"read_idx: {path}: shape {shape} of {name} needs {need} bytes, more "
                          f"than NumPy can hold; the file is damaged or its dimensions are wrong")
     # 3. The data, no further than one byte past what the header promises.
     try:
-        data = source.read(need)
+        data = read(need)
     except MemoryError:
         raise ValueError(f"read_idx: {path}: shape {shape} of {name} needs {need} bytes, more "
                          f"memory than is free") from None
     if len(data) < need:
         raise wrong_size(header + len(data))
-    if source.read(1):  # only a gzip stream can hold more than its checked size
-        raise ValueError(f"read_idx: {path}: oversized: shape {shape} of {name} needs "
-                         f"{header + need} bytes (header included), got more{note}; the file "
-                         f"is damaged or its dimensions are wrong")
+    if read(1):  # only a gzip stream can hold more than its checked size
+        raise wrong_size()
     array = np.frombuffer(data, dtype=dtype).reshape(shape)  # writable: data is a bytearray
     if not dtype.isnative:
         array = array.byteswap(inplace=True).view(dtype.newbyteorder("="))

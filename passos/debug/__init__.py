@@ -1,7 +1,7 @@
 """Debugging aids: `check_numerics()` finds the first op that gives NaN or infinity.
 
-They sit above the graph and reach into the core and plans only through the
-observer hooks those declare (`core.apply`, `core.autodiff`, `graph.session`).
+They reach the core and plans only through the hooks those declare (`core.apply`,
+`core.autodiff`, `graph.session`).
 
 >>> import passos
 >>> with passos.debug.check_numerics():

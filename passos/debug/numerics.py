@@ -1,14 +1,10 @@
 """`check_numerics()`: stop at the first op whose output or gradient is not finite, and say where.
 
-The role of PyTorch's anomaly mode and TensorFlow's check_numerics. While a
-block is open in any thread, checks sit on the hooks the core and the graph
-declare: eager ops (`core.apply.observers`), the eager backward walk
-(`core.autodiff.observers`) and compiled plans (`graph.session.observers`: graph
-`Session.run`, Keras fit/evaluate/predict). They raise `NonFiniteError` at the
-first NaN or infinity, naming the op, its node, the Keras layer that made it,
-forward or backward, and the ranges of its inputs. When the last block closes
-they leave the hooks, so unchecked code runs as if this module did not exist.
-The block is per thread: other threads run unchecked.
+PyTorch's anomaly mode and TensorFlow's check_numerics in one. While a block is open in any
+thread, checks sit on the hooks of eager ops, the eager backward walk and compiled plans
+(`Session.run`, Keras fit/evaluate/predict), raising `NonFiniteError` at the first NaN or inf
+with the op, node, Keras layer, pass and input ranges. After the last block they leave the
+hooks, so unchecked code runs as if this module did not exist; other threads run unchecked.
 """
 import contextlib
 import functools

@@ -1,7 +1,6 @@
-"""The plan observer of check_numerics: stop a Session plan at the first node giving NaN or inf.
+"""The plan observer of check_numerics: stop a plan at the first node giving NaN or inf.
 
-Registered on `graph.session.observers`, so checked runs go through the plan's
-one loop: this module checks the feeds as a run starts, then each step's result.
+On `graph.session.observers`: it checks the feeds as a run starts, then each step's result.
 """
 from ..graph.gradients import VjpOp
 from ..graph.graph import Symbol

@@ -7,9 +7,8 @@ from ..core.shapes import describe
 class NonFiniteError(FloatingPointError):
     """An op gave NaN or infinity inside check_numerics(); attributes say where.
 
-    `op` (its kind), `node` (graph node or eager tensor name, or None), `layer`
-    (Keras layer name or None), `direction` ('forward', 'backward' or 'update'),
-    `found` ('NaN' or 'inf').
+    `op` (its kind), `node` (graph node or eager tensor name, or None), `layer` (Keras layer
+    name or None), `direction` ('forward', 'backward' or 'update'), `found` ('NaN' or 'inf').
     """
 
     def __init__(self, message, op, node=None, layer=None, direction="forward", found="NaN"):
@@ -20,14 +19,10 @@ class NonFiniteError(FloatingPointError):
 
 def non_finite(value):
     """'NaN' or 'inf' when float `value` (array or scalar) holds one (NaN first), else None."""
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "fc" or np.isfinite(value).all():
-            return None
+    floating = (value.dtype.kind in "fc" if isinstance(value, np.ndarray)
+                else isinstance(value, (float, complex, np.inexact)))
+    if floating and not np.isfinite(value).all():
         return "NaN" if np.isnan(value).any() else "inf"
-    if isinstance(value, (float, np.floating, complex, np.complexfloating)):
-        if np.isfinite(value):
-            return None
-        return "NaN" if np.isnan(value) else "inf"
     return None
 
 
@@ -54,11 +49,7 @@ def summary(label, value):
 
 def failure(op, found, direction, inputs, node=None, layer=None, grad=None):
     """The NonFiniteError for `op` whose result held `found`, given its inputs [(label, value)]."""
-    where = f"op '{op}'"
-    if node:
-        where += f" (node '{node}')"
-    if layer:
-        where += f" in layer '{layer}'"
+    where = f"op '{op}'" + (f" (node '{node}')" if node else "") + (f" in layer '{layer}'" if layer else "")
     parts = [summary(label, value) for label, value in inputs]
     if grad is not None:
         parts.append(summary("output gradient", grad))

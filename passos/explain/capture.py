@@ -1,9 +1,8 @@
 """Capturing a computation for `trace`: its nodes in topological order, with values.
 
-Eager: walk back from the result through the nodes `apply` recorded.
-Graph: take the symbols the result needs and value them with one Session run.
-Either way each node becomes a `TraceNode` (leaves: "input", "parameter",
-"constant"), named by the user, by the graph, or kind_1, kind_2 ...
+Eager: walk back from the result through the nodes `apply` recorded. Graph: value the symbols
+the result needs with one Session run. Each node becomes a `TraceNode` (leaves: "input",
+"parameter", "constant"), named by the user, by the graph, or kind_1, kind_2 ...
 """
 import numpy as np
 
@@ -21,8 +20,7 @@ class TraceNode:
 
     __slots__ = ("id", "name", "op", "fn", "inputs", "value", "raw", "saved", "grad", "scope")
 
-    def __init__(self, id, name, op, fn=None, inputs=(), value=None, raw=None, saved=None,
-                 scope=""):
+    def __init__(self, id, name, op, fn=None, inputs=(), value=None, raw=None, saved=None, scope=""):
         self.id, self.name, self.op, self.fn, self.inputs = id, name, op, fn, tuple(inputs)
         self.value = value
         self.raw = value if raw is None else raw  # what the op is given (Python scalars stay weak)
@@ -40,29 +38,32 @@ class TraceNode:
         return f"<TraceNode {self.id} '{self.name}' {self.op} shape={self.shape}>"
 
 
-class _Namer:
-    """Names for unnamed nodes: exp_1, exp_2 ..., input_1, parameter_1, constant_1 ..."""
+class _Nodes:
+    """TraceNodes in the making; unnamed ones are named exp_1, exp_2 ..., constant_1 ..."""
 
     def __init__(self):
-        self.counts = {}
+        self.list, self.counts = [], {}
 
-    def __call__(self, kind):
+    def name(self, kind):
         self.counts[kind] = self.counts.get(kind, 0) + 1
         return f"{kind}_{self.counts[kind]}"
 
+    def add(self, **fields):
+        self.list.append(TraceNode(len(self.list), **fields))
+        return len(self.list) - 1
 
-def _scope_of(name):
+    def constant(self, x):
+        return self.add(name=self.name("constant"), op="constant", value=np.asarray(x), raw=x)
+
+
+def scope_of(name):
+    """The '/'-separated scope of a name: 'dense/kernel' -> 'dense'."""
     return name.rpartition("/")[0]
 
 
 def capture_eager(y):
     """Nodes of an eager computation, in topological order (inputs left to right), y last."""
-    nodes, ids, namer = [], {}, _Namer()
-
-    def add(**fields):
-        node = TraceNode(len(nodes), **fields)
-        nodes.append(node)
-        return node.id
+    nodes, ids = _Nodes(), {}
 
     def inputs_of(t):  # visited: computed inputs first, then leaves, each left to right,
         # so that a leaf shows up just before the op that uses it
@@ -70,34 +71,28 @@ def capture_eager(y):
         return [x for x in xs if x._node is None] + [x for x in xs if x._node is not None]
 
     for t in reversed(reverse_topological(y, inputs_of)):
-        ids[id(t)] = _eager_node(t, add, ids, namer, nodes)
-    return nodes
+        ids[id(t)] = _eager_node(t, ids, nodes)
+    return nodes.list
 
 
-def _eager_node(t, add, ids, namer, nodes):
+def _eager_node(t, ids, nodes):
     node = t._node
     if node is None:
         kind = "parameter" if t.requires_grad else "input"
-        name = t.name or namer(kind)
-        return add(name=name, op=kind, value=np.array(t.data), scope=_scope_of(name))
+        name = t.name or nodes.name(kind)
+        return nodes.add(name=name, op=kind, value=np.array(t.data), scope=scope_of(name))
     if node.op.saves and node.saved is None:
-        raise RuntimeError(
-            f"trace(): the values '{node.op.kind}' saved for backward were freed by an earlier "
-            "backward(); trace before calling backward(), or call backward(retain_graph=True)")
-    inputs = []
-    for x in node.inputs:
-        if isinstance(x, Tensor):
-            inputs.append(ids[id(x)])
-        else:
-            inputs.append(add(name=namer("constant"), op="constant", value=np.asarray(x),
-                              raw=x))
+        raise RuntimeError(f"trace(): the values '{node.op.kind}' saved for backward were freed by an "
+                           "earlier backward(); trace before calling backward(), or call "
+                           "backward(retain_graph=True)")
+    inputs = [ids[id(x)] if isinstance(x, Tensor) else nodes.constant(x) for x in node.inputs]
     if t.name:
-        name, scope = t.name, _scope_of(t.name)
+        name, scope = t.name, scope_of(t.name)
     else:  # an op on one layer's weights belongs to that layer
-        name = namer(node.op.kind)
-        scopes = {nodes[i].scope for i in inputs if nodes[i].op == "parameter"}
+        name = nodes.name(node.op.kind)
+        scopes = {nodes.list[i].scope for i in inputs if nodes.list[i].op == "parameter"}
         scope = scopes.pop() if len(scopes) == 1 else ""
-    return add(name=name, op=node.op.kind, fn=node.op, inputs=inputs, value=np.array(t.data),
+    return nodes.add(name=name, op=node.op.kind, fn=node.op, inputs=inputs, value=np.array(t.data),
                saved=node.saved, scope=scope)
 
 
@@ -111,8 +106,7 @@ def capture_graph(y, feed_dict, session):
     # 2. their values (and what ops save for backward) from one run of a scratch Session
     #    that shares the given session's variables, so its plan cache stays untouched
     saving = [s for s in order if s.op.saves and id(s) not in fed]
-    saved_of = [Symbol(graph, SavedOf(), [s], (), np.dtype(object), s.name + "/saved")
-                for s in saving]
+    saved_of = [Symbol(graph, SavedOf(), [s], (), np.dtype(object), s.name + "/saved") for s in saving]
     runner = Session(graph)
     if session is not None:
         runner.variables = session.variables
@@ -126,24 +120,16 @@ def capture_graph(y, feed_dict, session):
     values = {id(s): np.array(v) for s, v in zip(order, fetched)}
     saved = {id(s): v for s, v in zip(saving, fetched[len(order):])}
     # 3. one node per symbol, constants just before the node that uses them
-    nodes, ids, namer = [], {}, _Namer()
-
-    def add(**fields):
-        node = TraceNode(len(nodes), **fields)
-        nodes.append(node)
-        return node.id
-
+    nodes, ids = _Nodes(), {}
     for s in order:
         kind = _graph_leaf_kind(s, id(s) in fed)
         if kind is not None:
-            ids[id(s)] = add(name=s.name, op=kind, value=values[id(s)], scope=_scope_of(s.name))
+            ids[id(s)] = nodes.add(name=s.name, op=kind, value=values[id(s)], scope=scope_of(s.name))
             continue
-        inputs = [ids[id(x)] if isinstance(x, Symbol) else
-                  add(name=namer("constant"), op="constant", value=np.asarray(x), raw=x)
-                  for x in s.inputs]
-        ids[id(s)] = add(name=s.name, op=s.op.kind, fn=s.op, inputs=inputs, value=values[id(s)],
-                         saved=saved.get(id(s)), scope=_scope_of(s.name))
-    return nodes
+        inputs = [ids[id(x)] if isinstance(x, Symbol) else nodes.constant(x) for x in s.inputs]
+        ids[id(s)] = nodes.add(name=s.name, op=s.op.kind, fn=s.op, inputs=inputs,
+                               value=values[id(s)], saved=saved.get(id(s)), scope=scope_of(s.name))
+    return nodes.list
 
 
 def _graph_leaf_kind(s, fed):
@@ -153,6 +139,4 @@ def _graph_leaf_kind(s, fed):
         return "parameter"
     if isinstance(s.op, CaptureOp):
         return "parameter" if s.op.tensor.requires_grad else "input"
-    if not s.inputs:
-        return "constant"
-    return None
+    return None if s.inputs else "constant"

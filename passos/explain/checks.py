@@ -1,12 +1,10 @@
 """`check_gradients(y)`: a finite-difference check of the gradient at every node of a computation.
 
-A debugging aid for op writers. Each node's value is nudged element by
-element (in float64), everything downstream is recomputed by re-running the
-ops' forwards, and the change in y is compared with the gradient the ops'
-vjps send to that node. When a vjp is wrong, every node upstream of it
-disagrees too, so the report names both the first disagreeing node in
-forward order and the op to suspect: the first op whose own gradient agrees
-while the gradient it sends to an input does not.
+A debugging aid for op writers. Each node's value is nudged element by element (in float64),
+everything downstream re-run, and the change in y compared with the gradient the vjps send to
+that node. A wrong vjp makes every node upstream of it disagree too, so the report names the
+first disagreeing node and the op to suspect: the first whose own gradient agrees while the
+gradient it sends to an input does not.
 
 Kinks (relu at 0, ties in max) give honest disagreements: check away from them.
 """
@@ -70,11 +68,10 @@ def check_gradients(y, feed_dict=None, eps=1e-6, session=None, atol=1e-5, rtol=1
                     max_elements=None, raise_error=False):
     """Compare the gradient at every node of `y`'s computation with central finite differences.
 
-    y, feed_dict, session: as for `trace`. eps: the nudge; atol, rtol: an
-    element disagrees when |analytic - numeric| > atol + rtol * |numeric|.
-    max_elements: check at most this many elements per node (a random sample).
-    Returns a GradientReport (truthy when all agree), or raises
-    GradientCheckError when `raise_error` and some node disagrees.
+    y, feed_dict, session: as for `trace`. eps: the nudge; atol, rtol: an element disagrees when
+    |analytic - numeric| > atol + rtol * |numeric|. max_elements: check at most this many
+    elements per node (a random sample). Returns a GradientReport (truthy when all agree), or
+    raises GradientCheckError when `raise_error` and some node disagrees.
 
     >>> import passos
     >>> from passos.explain import check_gradients
@@ -98,7 +95,7 @@ def check_gradients(y, feed_dict=None, eps=1e-6, session=None, atol=1e-5, rtol=1
         if node.op == "constant" or value.dtype.kind != "f":
             continue
         checked.append(node.name)
-        analytic = np.asarray(grads.get(node.id, np.zeros_like(value)), np.float64)
+        flat = np.asarray(grads.get(node.id, np.zeros_like(value)), np.float64).reshape(-1)
         downstream = _downstream(nodes, node.id)
         elements = np.arange(value.size)
         if max_elements is not None and value.size > max_elements:
@@ -106,19 +103,16 @@ def check_gradients(y, feed_dict=None, eps=1e-6, session=None, atol=1e-5, rtol=1
         numeric = np.zeros(value.size)
         for e in elements:
             numeric[e] = _difference(nodes, values, saved, downstream, node.id, output, e, eps)
-        flat = analytic.reshape(-1)
         wrong = np.zeros(value.size, bool)
         wrong[elements] = np.abs(flat[elements] - numeric[elements]) > (
             atol + rtol * np.abs(numeric[elements]))
         if wrong.any():
             worst = int(np.argmax(np.abs(flat - numeric) * wrong))
             index = tuple(int(i) for i in np.unravel_index(worst, value.shape))
-            shapes = [tuple(np.shape(values[i])) for i in node.inputs]
-            mismatches.append(Mismatch(node, shapes, index, float(flat[worst]),
-                                       float(numeric[worst]), int(wrong.sum())))
+            mismatches.append(Mismatch(node, _input_shapes(node, values), index,
+                                       float(flat[worst]), float(numeric[worst]), int(wrong.sum())))
             bad.add(node.id)
-    report = GradientReport(nodes[output].name, checked, mismatches,
-                            _suspect(nodes, values, bad))
+    report = GradientReport(nodes[output].name, checked, mismatches, _suspect(nodes, values, bad))
     if raise_error and not report.ok:
         raise GradientCheckError(str(report))
     return report
@@ -128,12 +122,7 @@ def _forward64(nodes):
     """Values (and what ops save) of every node, recomputed in float64."""
     values, saved = [], []
     for n in nodes:
-        if n.is_leaf:
-            values.append(_up(n.raw))
-            saved.append(None)
-            continue
-        xs = [values[i] for i in n.inputs]
-        y, s = _run(n, xs)
+        y, s = (_up(n.raw), None) if n.is_leaf else _run(n, [values[i] for i in n.inputs])
         values.append(y)
         saved.append(s)
     return values, saved
@@ -165,12 +154,11 @@ def _run(node, xs):
 
 def _downstream(nodes, start):
     """Op nodes whose value depends on node `start`, in forward order."""
-    reached, out = {start}, []
+    reached = {start}
     for n in nodes[start + 1:]:
         if not n.is_leaf and any(i in reached for i in n.inputs):
             reached.add(n.id)
-            out.append(n.id)
-    return out
+    return sorted(reached - {start})
 
 
 def _difference(nodes, values, saved, downstream, k, output, element, eps):
@@ -194,6 +182,9 @@ def _suspect(nodes, values, bad):
             continue
         for i in n.inputs:
             if i in bad:
-                shapes = [tuple(np.shape(values[j])) for j in n.inputs]
-                return n.name, n.op, shapes, nodes[i].name
+                return n.name, n.op, _input_shapes(n, values), nodes[i].name
     return None
+
+
+def _input_shapes(node, values):
+    return [tuple(np.shape(values[i])) for i in node.inputs]

@@ -34,32 +34,31 @@ def cluster_boxes(n, scopes, layer, cross, breadth, thick, layer_pos, pads):
     """{path: [layer_lo, cross_lo, layer_hi, cross_hi]} in abstract coordinates."""
     boxes = {}
     for v in range(n):
-        lo_l = layer_pos[layer[v]]
-        box = (lo_l, cross[v] - breadth[v] / 2, lo_l + thick[v], cross[v] + breadth[v] / 2)
+        box = node_box(v, layer, cross, breadth, thick, layer_pos)
         depth = len(scopes[v])
         for d in range(depth, 0, -1):
             levels = depth - d + 1
-            grown = [box[0] - levels * pads["layer_start"],
-                     box[1] - levels * pads["cross_start"],
+            grown = [box[0] - levels * pads["layer_start"], box[1] - levels * pads["cross_start"],
                      box[2] + levels * pads["layer_end"], box[3] + levels * pads["cross_end"]]
             old = boxes.setdefault(scopes[v][:d], grown)
-            old[:] = [min(old[0], grown[0]), min(old[1], grown[1]),
-                      max(old[2], grown[2]), max(old[3], grown[3])]
+            old[:] = [*map(min, old[:2], grown[:2]), *map(max, old[2:], grown[2:])]
     return boxes
+
+
+def node_box(v, layer, cross, breadth, thick, layer_pos):
+    """[layer_lo, cross_lo, layer_hi, cross_hi] of node v in abstract coordinates."""
+    lo_l = layer_pos[layer[v]]
+    return [lo_l, cross[v] - breadth[v] / 2, lo_l + thick[v], cross[v] + breadth[v] / 2]
 
 
 def consistent(rows, scope_of, n):
     """Sort keys that order sibling clusters and nodes alike in every layer (re-sorting rows).
 
-    A cluster's key is the mean relative position of its nodes; a vertex's key
-    is the tuple of its clusters' keys, outermost first, then its own position.
-    So if cluster A comes before node X in one layer, it does in all of them,
-    and pushing clusters apart (below) never has to undo an order.
+    A cluster's key is the mean relative position of its nodes; a vertex's key is the tuple of
+    its clusters' keys, outermost first, then its own position. So if cluster A comes before
+    node X in one layer, it does in all of them, and pushing clusters apart never undoes an order.
     """
-    pos = {}
-    for row in rows:
-        for i, v in enumerate(row):
-            pos[v] = (i + 0.5) / len(row)
+    pos = {v: (i + 0.5) / len(row) for row in rows for i, v in enumerate(row)}
     sums = defaultdict(lambda: [0.0, 0])
     for v in range(n):
         for d in range(1, len(scope_of[v]) + 1):
@@ -82,15 +81,11 @@ def consistent(rows, scope_of, n):
 def separate_clusters(cross, keys, scope_of, n, layer, breadth, thick, layer_pos, pads, gap):
     """Push sibling items (clusters, or a node beside a cluster) apart where their boxes overlap.
 
-    `gap`: the room wanted between neighbouring boxes (half of it between siblings).
-
-    Innermost clusters first; within a parent, items in key order; an item that
-    overlaps an earlier one moves right together with everything after it.
+    `gap`: the room wanted between neighbouring boxes (half of it between siblings). Innermost
+    clusters first; within a parent, items in key order; an item that overlaps an earlier one
+    moves right together with everything after it.
     """
-    parents = sorted({s[:d] for s in scope_of[:n] for d in range(len(s))}, key=len, reverse=True)
-    if not any(scope_of[:n]):
-        return
-    for parent in parents:
+    for parent in sorted({s[:d] for s in scope_of[:n] for d in range(len(s))}, key=len, reverse=True):
         d = len(parent)
         inside = [v for v in cross if scope_of[v][:d] == parent]
         boxes = cluster_boxes(n, scope_of[:n], layer, cross, breadth, thick, layer_pos, pads)
@@ -98,12 +93,9 @@ def separate_clusters(cross, keys, scope_of, n, layer, breadth, thick, layer_pos
         for v in inside:
             key = keys[v][d]
             if v < n and len(scope_of[v]) == d:
-                lo_l = layer_pos[layer[v]]
-                items[key] = [[lo_l, cross[v] - breadth[v] / 2, lo_l + thick[v],
-                               cross[v] + breadth[v] / 2], False]
+                items[key] = [node_box(v, layer, cross, breadth, thick, layer_pos), False]
             elif v < n and key not in items:
-                path = scope_of[v][:d + 1]
-                items[key] = [list(boxes[path]), True]
+                items[key] = [list(boxes[scope_of[v][:d + 1]]), True]
         order = sorted(items)
         if not any(items[k][1] for k in order):
             continue

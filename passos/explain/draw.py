@@ -1,29 +1,36 @@
 """`draw`: the computational graph as SVG (built-in layout) or Graphviz DOT text.
 
-It draws an eager result (traced: values and gradients), a graph-mode symbol
-or a whole `Graph` (shapes; values too when given a feed_dict or a session),
-and a Keras model (one box per layer, or with expand=True the ops inside
-each layer's box). Name scopes and Keras layers become clusters.
+It draws an eager result (traced: values and gradients), a graph-mode symbol or `Graph`
+(shapes; values too given a feed_dict or a session), and a Keras model (one box per layer, or
+with expand=True the ops inside each layer's box). Name scopes and layers become clusters.
 """
+from contextlib import suppress
 
 import numpy as np
 
-from ..core.autodiff import reverse_topological
+from ..core.autodiff import no_grad, reverse_topological
+from ..core.tensor import Tensor
+from ..graph.graph import Graph, Symbol, placeholder
+from ..graph.session import Session, required_nodes
+from ..graph.sources import CaptureOp, PlaceholderOp, VariableOp
 from ..io import atomic_write
-from .render import check_show, render_dot, render_svg, shape_text
+from ..keras.engine.network import Network
+from .capture import scope_of
+from .render import check_show, render_dot, render_svg
+from .trace import trace
 from .values import summary
 
 FORMATS = ("svg", "dot")
+_CANNOT_RUN = (ValueError, RuntimeError, TypeError, KeyError)  # what a run lacking feeds raises
 
 
-def draw(y, show="values", fmt=None, feed_dict=None, session=None, path=None, expand=False,
-         rankdir="TB"):
+def draw(y, show="values", fmt=None, feed_dict=None, session=None, path=None, expand=False, rankdir="TB"):
     """The computational graph behind `y` as SVG (default) or DOT text; saved to `path` if given.
 
-    y: an eager Tensor (best a scalar loss, traced for values and gradients),
-    a graph Symbol or Graph, a Keras model, a Trace or its `to_dict()`.
-    show: "values", "grads" or "both". fmt: "svg" or "dot" (default: from
-    path's suffix, .dot/.gv give DOT, else SVG).
+    y: an eager Tensor (best a scalar loss, traced for values and gradients), a graph Symbol or
+    Graph (as written), a compiled plan (as run, fused), a Keras model, a Trace or its `to_dict()`.
+    show: "values", "grads" or "both".
+    fmt: "svg" or "dot" (default: from path's suffix, .dot/.gv give DOT, else SVG).
 
     >>> import passos
     >>> x = passos.tensor([1.0, 2.0], requires_grad=True, name="x")
@@ -47,9 +54,6 @@ def draw(y, show="values", fmt=None, feed_dict=None, session=None, path=None, ex
 
 def picture_of(y, feed_dict=None, session=None, expand=False):
     """What to draw, as a dict shaped like `Trace.to_dict()` (see passos.explain.render)."""
-    from ..core.tensor import Tensor
-    from ..graph.graph import Graph, Symbol
-    from ..keras.engine.network import Network
     if isinstance(y, dict) and "nodes" in y:
         return y
     if hasattr(y, "to_dict") and not isinstance(y, (Tensor, Network)):
@@ -58,100 +62,65 @@ def picture_of(y, feed_dict=None, session=None, expand=False):
         return keras_picture(y, expand=expand, x=feed_dict)
     if isinstance(y, Graph):
         return graph_picture(y.nodes, y, None, feed_dict, session)
+    if isinstance(getattr(y, "nodes", None), list) and y.nodes:  # a compiled plan, as run
+        if feed_dict is not None or session is not None:
+            raise ValueError("draw: a compiled plan is drawn as run, without values; draw its "
+                             "graph with feed_dict for values")
+        return graph_picture(y.nodes, y.nodes[0].graph)
     if isinstance(y, Symbol):
-        if (feed_dict is not None or session is not None) and _scalar(y.shape):
-            session = _session(y.graph, session)
-            traced = _trace(y, feed_dict=feed_dict, session=session)
-            if traced is not None:
-                return traced
-        return graph_picture(_ancestors(y), y.graph, y, feed_dict, session)
+        scalar = y.shape is not None and all(d == 1 for d in y.shape)
+        if (feed_dict is not None or session is not None) and scalar:
+            return trace(y, feed_dict=feed_dict, session=_session(y.graph, session)).to_dict()
+        return graph_picture(required_nodes([y]), y.graph, y, feed_dict, session)
     if isinstance(y, Tensor):
-        if y.requires_grad and y.size == 1:
-            traced = _trace(y)
-            if traced is not None:
-                return traced
-        return eager_picture(y)
+        traced = _trace(y) if y.requires_grad and y.size == 1 else None
+        return traced or eager_picture(y)
     raise TypeError(f"draw: cannot draw a {type(y).__name__}; give an eager Tensor, a graph "
-                    "Symbol or Graph, a Keras model, or a Trace")
+                    "Symbol or Graph, a compiled plan, a Keras model, or a Trace")
 
 
-def _scalar(shape):
-    return shape is not None and all(d == 1 for d in shape)
-
-
-def _trace(y, **kwargs):
+def _trace(y):
     """trace(y).to_dict(); None when an earlier backward() freed what the trace needs."""
-    from .trace import trace
     try:
-        return trace(y, **kwargs).to_dict()
+        return trace(y).to_dict()
     except RuntimeError:
-        if kwargs:  # graph mode: a real problem (e.g. uninitialised variables)
-            raise
-        return None  # eager: draw the values and the .grad that backward() left
+        return None  # draw the values and the .grad that backward() left
 
 
-def _scope(name):
-    return name.rsplit("/", 1)[0] if "/" in name else ""
-
-
-# -- eager -------------------------------------------------------------------------
 def eager_picture(y):
     """Values (and any .grad already there) of everything an eager tensor was computed from."""
-    from ..core.tensor import Tensor
     nodes = eager_postorder(y)  # inputs get their ids first
     ids, constants, out = {id(t): i for i, t in enumerate(nodes)}, [], []
     for t in nodes:
         inputs = []
-        if t._node is None:
-            op = "parameter" if t.requires_grad else "input"
-        else:
-            op = t._node.op.kind
-            for x in t._node.inputs:
-                if isinstance(x, Tensor):
-                    inputs.append(ids[id(x)])
-                else:
-                    constants.append(x)
-                    inputs.append(-len(constants))
+        op = t._node.op.kind if t._node else ("parameter" if t.requires_grad else "input")
+        for x in t._node.inputs if t._node else ():
+            if isinstance(x, Tensor):
+                inputs.append(ids[id(x)])
+            else:
+                inputs.append(len(nodes) + len(constants))
+                constants.append(x)
         name = t.name or (op if t._node is not None else "tensor")
-        out.append({"id": ids[id(t)], "name": name, "op": op, "inputs": inputs,
-                    "shape": list(t.shape), "value": summary(t.data), "grad": summary(t.grad),
-                    "scope": _scope(name)})
-    _number_constants(out, constants, len(out))
+        out.append({"id": ids[id(t)], "name": name, "op": op, "inputs": inputs, "shape": list(t.shape),
+                    "value": summary(t.data), "grad": summary(t.grad), "scope": scope_of(name)})
+    _add_constants(out, constants)
     return {"output": ids[id(y)], "nodes": out, "forward": [], "backward": []}
 
 
 def eager_postorder(y):
     """`y` and every tensor it was computed from, inputs first (left to right), `y` last."""
-    from ..core.tensor import Tensor
-
     def inputs_of(t):
-        return [] if t._node is None else [x for x in reversed(t._node.inputs)
-                                           if isinstance(x, Tensor)]
+        return [] if t._node is None else [x for x in reversed(t._node.inputs) if isinstance(x, Tensor)]
     return reverse_topological(y, inputs_of)[::-1]
 
 
-def _number_constants(nodes, constants, first):
-    """Replace the placeholder ids -1, -2 ... of constant inputs by new constant nodes."""
-    for k, c in enumerate(constants):
+def _add_constants(nodes, constants):
+    """A node per constant input, numbered after the other nodes (as their inputs expect)."""
+    for c in constants:
         value = np.asarray(c)
-        name = shape_text(value.shape) if value.size > 1 else f"{value.item():g}"
-        nodes.append({"id": first + k, "name": name if value.size == 1 else "constant",
+        nodes.append({"id": len(nodes), "name": f"{value.item():g}" if value.size == 1 else "constant",
                       "op": "constant", "inputs": [], "shape": list(value.shape),
                       "value": summary(value), "grad": None, "scope": ""})
-    for node in nodes:
-        node["inputs"] = [first - i - 1 if i < 0 else i for i in node["inputs"]]
-
-
-# -- graph mode ----------------------------------------------------------------------
-def _ancestors(y):
-    from ..graph.graph import Symbol
-    seen, stack = {}, [y]
-    while stack:
-        s = stack.pop()
-        if id(s) not in seen:
-            seen[id(s)] = s
-            stack.extend(x for x in s.inputs if isinstance(x, Symbol))
-    return sorted(seen.values(), key=lambda s: s.index)
 
 
 def _hidden(symbol):
@@ -163,33 +132,27 @@ def _hidden(symbol):
 
 def graph_picture(symbols, graph, output=None, feed_dict=None, session=None):
     """Graph nodes with shapes, and values when feed_dict or session is given."""
-    from ..graph.graph import Symbol
-    from ..graph.sources import CaptureOp, PlaceholderOp, VariableOp
     symbols = [s for s in symbols if not _hidden(s) or s is output]
     ids = {id(s): i for i, s in enumerate(symbols)}
     values = _run(symbols, graph, feed_dict, session) if (feed_dict is not None
                                                           or session is not None) else {}
     nodes, constants = [], []
     for s in symbols:
-        if isinstance(s.op, PlaceholderOp):
-            op = "input"
-        elif isinstance(s.op, (VariableOp, CaptureOp)):
-            op = "parameter"
-        else:
-            op = s.op.kind
+        op = ("input" if isinstance(s.op, PlaceholderOp)
+              else "parameter" if isinstance(s.op, (VariableOp, CaptureOp)) else s.op.kind)
         inputs = []
         for x in s.inputs:
             if isinstance(x, Symbol):
                 if id(x) in ids:
                     inputs.append(ids[id(x)])
             elif x is not None:
+                inputs.append(len(symbols) + len(constants))
                 constants.append(x)
-                inputs.append(-len(constants))
         nodes.append({"id": ids[id(s)], "name": s.name, "op": op, "inputs": inputs,
                       "shape": None if s.shape is None else list(s.shape),
                       "value": summary(values[id(s)]) if id(s) in values else None,
-                      "grad": None, "scope": _scope(s.name)})
-    _number_constants(nodes, constants, len(nodes))
+                      "grad": None, "scope": scope_of(s.name)})
+    _add_constants(nodes, constants)
     out = ids[id(output)] if output is not None else (len(symbols) - 1 if symbols else None)
     return {"output": out, "nodes": nodes, "forward": [], "backward": []}
 
@@ -199,22 +162,17 @@ def _run(symbols, graph, feed_dict, session):
     session = _session(graph, session)
     feeds = feed_dict or {}
     wanted = [s for s in symbols if s.op.kind != "group" and s.dtype != np.dtype(object)]
-    try:
+    with suppress(*_CANNOT_RUN):
         return {id(s): v for s, v in zip(wanted, session.run(wanted, feeds))}
-    except (ValueError, RuntimeError, TypeError, KeyError):
-        pass
     values = {}
     for s in wanted:  # some need feeds we lack: keep what can be computed
-        try:
+        with suppress(*_CANNOT_RUN):
             values[id(s)] = session.run(s, feeds)
-        except (ValueError, RuntimeError, TypeError, KeyError):
-            continue
     return values
 
 
 def _session(graph, session):
     """The given session, or a fresh one with the graph's variables initialised."""
-    from ..graph.session import Session
     if session is None:
         session = Session(graph)
         inits = [v.initializer for v in graph.variables]
@@ -223,7 +181,6 @@ def _session(graph, session):
     return session
 
 
-# -- Keras ---------------------------------------------------------------------------
 def keras_picture(model, expand=False, x=None):
     """One box per layer (output shape, parameter count); expand=True shows the ops inside.
 
@@ -246,7 +203,6 @@ def keras_picture(model, expand=False, x=None):
         layer, first = call.layer, call.outputs[0]
         value = None
         if xs is not None:
-            from ..core.autodiff import no_grad
             with no_grad():
                 args = [values[id(t)] for t in call.inputs]
                 out = layer(args if call.listed else args[0], training=False)
@@ -264,7 +220,6 @@ def keras_picture(model, expand=False, x=None):
 
 def _expanded(model, x):
     """Trace the model on a placeholder, each layer's ops inside name_scope(layer.name)."""
-    from ..graph.graph import Graph, placeholder
     graph = Graph()
     with graph.as_default():
         inputs = [placeholder(t.dtype, t.shape, name=t.name) for t in model.inputs]
@@ -279,4 +234,4 @@ def _expanded(model, x):
             call.run(symbols, run)
     out = symbols[id(model.outputs[0])]
     feeds = None if x is None else dict(zip(inputs, [x] if len(inputs) == 1 else list(x)))
-    return graph_picture(_ancestors(out), graph, out, feeds)
+    return graph_picture(required_nodes([out]), graph, out, feeds)

@@ -1,22 +1,23 @@
 """One self-contained HTML page that steps through a computation, forward then backward.
 
-`html(y, path)` traces the scalar `y` and writes a page with the graph: Next
-(or ArrowRight) computes one node (its value appears), then the backward
-pass hands gradients back one edge at a time (the edge shows the local
-derivative times the incoming gradient, the input's gradient grows by that
-contribution); a side panel shows each formula with its numbers.
-`steps_html(steps, path)` does the same for a convolution's or a pooling's
-sliding window. `backprop_html(path)` is the course's softmax regression.
-No network, no server, no fonts: everything is inline.
+`html(y, path)` traces the scalar `y` and writes a page with the graph: Next (or ArrowRight)
+computes one node, then the backward pass hands gradients back one edge at a time (local
+derivative × incoming gradient); a side panel shows each formula with its numbers.
+`steps_html(steps, path)` does the same for a sliding window, `backprop_html(path)` for the
+course's softmax regression. No network, no server, no fonts: everything is inline.
 """
 import os
 import re
+from collections import Counter
 from xml.sax.saxutils import escape
 
+from ..core.tensor import Tensor
 from ..io import atomic_write
+from .course import backprop_eager
 from .page import GRAPH_SCRIPT, GRID_SCRIPT, page
 from .render import (LEAVES, by_id, contributions, grad_label, render_svg, short_name,
                      summary_lines, summary_text)
+from .trace import trace
 from .values import fmt_number
 
 INTERVAL_MS = 900
@@ -25,17 +26,14 @@ INTERVAL_MS = 900
 def html(y, path, feed_dict=None, session=None, title=None, extra_steps=(), rankdir="TB"):
     """Write the step-through page of the scalar `y` to `path`; returns the path.
 
-    y: an eager Tensor that requires grad, a graph Symbol with feed_dict (and
-    session), a Trace or its to_dict(). extra_steps: more steps after the
-    backward pass, each {"title", "panel" (HTML), "set": [[selector, lines]],
-    "focus": [selectors]}, with selectors from `node_selector`/`edge_selector`.
+    y: an eager Tensor that requires grad, a graph Symbol with feed_dict (and session), a Trace
+    or its to_dict(). extra_steps: more steps after the backward pass, each {"title", "panel"
+    (HTML), "set": [[selector, lines]], "focus": [selectors]} (see `node_selector`).
     """
     picture = _traced(y, feed_dict, session)
     steps = graph_steps(picture) + [dict(s, phase=s.get("phase", "summary")) for s in extra_steps]
-    labels = {}
-    for step in steps:  # the edges' texts, so the layout makes room for them
-        for key in step.get("edges", ()):
-            labels[tuple(key[:2])] = key[2]
+    # the edges' texts, so the layout makes room for them
+    labels = {tuple(key[:2]): key[2] for step in steps for key in step.get("edges", ())}
     svg = render_svg(picture, "both", rankdir, interactive=True, prefix="g", labels=labels)
     name = short_name(by_id(picture)[picture["output"]])
     data = {"steps": steps, "intro": _intro(picture), "interval": INTERVAL_MS}
@@ -47,11 +45,8 @@ def html(y, path, feed_dict=None, session=None, title=None, extra_steps=(), rank
 def _traced(y, feed_dict, session):
     if isinstance(y, dict) and "nodes" in y:
         return y
-    if hasattr(y, "to_dict"):
-        from ..core.tensor import Tensor
-        if not isinstance(y, Tensor):
-            return y.to_dict()
-    from .trace import trace
+    if hasattr(y, "to_dict") and not isinstance(y, Tensor):
+        return y.to_dict()
     return trace(y, feed_dict=feed_dict, session=session).to_dict()
 
 
@@ -73,54 +68,46 @@ def edge_selector(dst, k, label=False, prefix="g"):
     return f"{base} text.edge-label" if label else base
 
 
-# -- the steps ---------------------------------------------------------------------
 def graph_steps(picture):
     """Forward steps (one per computed node), the seed, then one step per contribution."""
     nodes = by_id(picture)
     steps = []
-    forward = picture.get("forward") or [
-        {"node": n["id"], "formula": f"{n['name']} = {n['op']}(...)", "value": n["value"]}
-        for n in picture["nodes"]]
+    forward = picture.get("forward") or [{"node": n["id"], "formula": f"{n['name']} = {n['op']}(...)",
+                                          "value": n["value"]} for n in picture["nodes"]]
     for f in forward:
         node = nodes[f["node"]]
         if node["op"] in LEAVES:
             continue
         steps.append({"phase": "forward", "title": f"forward: {f['formula']}",
                       "set": [[node_selector(node["id"], "value"), summary_lines(f["value"])]],
-                      "focus": [node_selector(node["id"])],
-                      "panel": _forward_panel(f, node, nodes)})
+                      "focus": [node_selector(node["id"])], "panel": _forward_panel(f, node, nodes)})
     out = nodes[picture["output"]]
     backward = picture.get("backward") or []
     if not backward:
         return steps
     label = grad_label(picture, out)
     steps.append({"phase": "backward", "title": f"backward: {label} = 1",
-                  "set": [[node_selector(out["id"], "grad"),
-                           summary_lines(backward[0]["incoming"])]],
+                  "set": [[node_selector(out["id"], "grad"), summary_lines(backward[0]["incoming"])]],
                   "focus": [node_selector(out["id"])],
-                  "panel": f"<h2>Backward: the seed</h2><div class='formula'>{escape(label)} = 1"
-                           "</div><p>The gradient of the result with respect to itself is 1. "
-                           "Each step now hands a gradient back along one edge: local "
-                           "derivative × incoming gradient (the chain rule).</p>"})
-    arrivals = {}
-    for s in backward:
-        for c in s.get("contributions") or []:
-            arrivals[c["input"]] = arrivals.get(c["input"], 0) + 1
-    seen, edge_of = {}, {id(c): k for (_, k), c in contributions(picture).items()}
+                  "panel": f"<h2>Backward: the seed</h2><div class='formula'>{escape(label)} = 1</div><p>"
+                           "The gradient of the result with respect to itself is 1. Each step now hands a "
+                           "gradient back along one edge: local derivative × incoming gradient (the chain "
+                           "rule).</p>"})
+    arrivals = Counter(c["input"] for s in backward for c in s.get("contributions") or [])
+    seen, edge_of = Counter(), {id(c): k for (_, k), c in contributions(picture).items()}
     for s in backward:
         node = nodes[s["node"]]
         for c in s.get("contributions") or []:
             k, target = edge_of[id(c)], nodes[c["input"]]
-            seen[target["id"]] = seen.get(target["id"], 0) + 1
+            seen[target["id"]] += 1
             count = (seen[target["id"]], arrivals[target["id"]])
             text = _edge_text(c, s)
-            steps.append({
-                "phase": "backward", "edges": [[node["id"], k, text]],
-                "title": f"backward: {grad_label(picture, target)} += via {short_name(node)}",
-                "set": [[edge_selector(node["id"], k, label=True), [text]],
-                        [node_selector(target["id"], "grad"), summary_lines(c["accumulated"])]],
-                "focus": [node_selector(target["id"]), edge_selector(node["id"], k)],
-                "panel": _backward_panel(picture, s, c, node, target, count)})
+            steps.append({"phase": "backward", "edges": [[node["id"], k, text]],
+                          "title": f"backward: {grad_label(picture, target)} += via {short_name(node)}",
+                          "set": [[edge_selector(node["id"], k, label=True), [text]],
+                                  [node_selector(target["id"], "grad"), summary_lines(c["accumulated"])]],
+                          "focus": [node_selector(target["id"]), edge_selector(node["id"], k)],
+                          "panel": _backward_panel(picture, s, c, node, target, count)})
     return steps
 
 
@@ -142,12 +129,10 @@ def _substituted(formula, node, nodes):
         return None
     rhs = formula.split(" = ", 1)[1]
     inputs = [nodes[i] for i in node.get("inputs") or []]
-    if any(n["value"] is None or "values" not in n["value"] or len(summary_text(n["value"])) > 40
-           for n in inputs):
+    if not inputs or any(n["value"] is None or "values" not in n["value"]
+                         or len(summary_text(n["value"])) > 40 for n in inputs):
         return None
     names = sorted({n["name"]: n for n in inputs}.values(), key=lambda n: -len(n["name"]))
-    if not names:
-        return None
     pattern = "|".join(r"(?<![\w.])" + re.escape(n["name"]) + r"(?![\w])" for n in names)
     values = {n["name"]: summary_text(n["value"]) for n in names}
     return re.sub(pattern, lambda m: values[m.group(0)], rhs)
@@ -168,20 +153,16 @@ def _forward_panel(f, node, nodes):
 
 def _backward_panel(picture, s, c, node, target, count):
     g_node, g_target = grad_label(picture, node), grad_label(picture, target)
-    local = summary_text(c["local_value"]) if c.get("local_value") is not None else None
     rows = [("local derivative", escape(c["local"]), "")]
-    if local is not None:
-        rows.append(("  its numbers", escape(local), ""))
+    if c.get("local_value") is not None:
+        rows.append(("  its numbers", escape(summary_text(c["local_value"])), ""))
     rows += [(f"incoming {g_node}", escape(summary_text(s["incoming"])), "grad-text"),
              ("contribution", escape(summary_text(c["contribution"])), "grad-text"),
              (f"{g_target} so far", escape(summary_text(c["accumulated"])), "result")]
-    table = "".join(f"<tr><td>{escape(a)}</td><td class='{cls}'>{b}</td></tr>"
-                    for a, b, cls in rows)
+    table = "".join(f"<tr><td>{escape(a)}</td><td class='{cls}'>{b}</td></tr>" for a, b, cls in rows)
     k, n = count
-    note = ""
-    if n > 1:
-        note = (f"<p>{escape(short_name(target))} feeds {n} ops, so its gradient is the sum of "
-                f"{n} contributions (the multivariable chain rule); this is {k} of {n}.</p>")
+    note = (f"<p>{escape(short_name(target))} feeds {n} ops, so its gradient is the sum of {n} "
+            f"contributions (the multivariable chain rule); this is {k} of {n}.</p>") if n > 1 else ""
     return (f"<h2>Backward: {escape(g_target)} via {escape(short_name(node))}</h2>"
             f"<div class='formula'>{escape(g_target)} += ∂{escape(short_name(node))}/∂"
             f"{escape(short_name(target))} × {escape(g_node)}</div><table>{table}</table>{note}")
@@ -189,15 +170,13 @@ def _backward_panel(picture, s, c, node, target, count):
 
 def _intro(picture):
     leaves = [n for n in picture["nodes"] if n["op"] in LEAVES]
-    rows = "".join(f"<tr><td>{escape(n['name'])} ({n['op']})</td>"
-                   f"<td class='value-text'>{escape(summary_text(n['value']))}</td></tr>"
-                   for n in leaves)
+    rows = "".join(f"<tr><td>{escape(n['name'])} ({n['op']})</td><td class='value-text'>"
+                   f"{escape(summary_text(n['value']))}</td></tr>" for n in leaves)
     return ("<h2>Given</h2><table>" + rows + "</table><p>Press <b>Next</b> (or →) to compute "
             "the forward pass one node at a time, then the backward pass one edge at a time; "
             "<b>Play</b> runs the steps by themselves.</p>")
 
 
-# -- the course's softmax regression ---------------------------------------------------
 def three_paths_step(picture):
     """The course's last step: ∂L/∂b1 as the sum of the three paths from L to b1."""
     nodes = {n["name"]: n for n in picture["nodes"]}
@@ -213,14 +192,12 @@ def three_paths_step(picture):
                    f"<td>= <span data-path='{i + 1}'>{fmt_number(v)}</span></td></tr>"
                    for i, (route, rule, v) in enumerate(paths))
     f = fmt_number
-    panel = (f"<h2>∂L/∂b1: three paths, one sum</h2><p>b1 reaches L only through z1 and h1; "
-             f"from h1 three paths lead to L. The chain rule multiplies the local derivatives "
-             f"along each path and adds the paths.</p><table>{rows}"
-             f"<tr><td>∂L/∂h1 = sum</td><td class='grad-text'>{f(dh1)}</td></tr>"
-             f"<tr><td>∂L/∂z1 = ∂L/∂h1 · e^z1</td><td class='grad-text'>{f(dh1)} · {f(h[0])} = "
-             f"{f(db1)}</td></tr><tr><td>∂L/∂b1 = ∂L/∂z1 · 1</td><td class='result' "
-             f"data-result='dL/db1'>{f(db1)}</td></tr></table>"
-             f"<div class='formula'>∂L/∂b1 = ŷ1 − y1 "
+    panel = (f"<h2>∂L/∂b1: three paths, one sum</h2><p>b1 reaches L only through z1 and h1; from h1 "
+             f"three paths lead to L. The chain rule multiplies the local derivatives along each path "
+             f"and adds the paths.</p><table>{rows}<tr><td>∂L/∂h1 = sum</td><td class='grad-text'>"
+             f"{f(dh1)}</td></tr><tr><td>∂L/∂z1 = ∂L/∂h1 · e^z1</td><td class='grad-text'>{f(dh1)} · "
+             f"{f(h[0])} = {f(db1)}</td></tr><tr><td>∂L/∂b1 = ∂L/∂z1 · 1</td><td class='result' "
+             f"data-result='dL/db1'>{f(db1)}</td></tr></table><div class='formula'>∂L/∂b1 = ŷ1 − y1 "
              f"= {f(y_hat[0])} − {f(y[0])} = {f(y_hat[0] - y[0])}</div>")
     return {"phase": "summary", "title": "∂L/∂b1 = sum of the three paths = ŷ1 − y1",
             "set": [], "focus": _between(picture, nodes["b"]["id"], picture["output"]),
@@ -229,18 +206,13 @@ def three_paths_step(picture):
 
 def _between(picture, source, target):
     """Selectors of the nodes and edges on every path from `source` to `target`."""
-    nodes = by_id(picture)
-    reach = {source}
+    reach, back = {source}, {target}
     for node in picture["nodes"]:  # nodes come in topological order
         if any(i in reach for i in node.get("inputs") or []):
             reach.add(node["id"])
-    back, stack = set(), [target]
-    while stack:
-        v = stack.pop()
-        if v in back:
-            continue
-        back.add(v)
-        stack.extend(nodes[v].get("inputs") or [])
+    for node in reversed(picture["nodes"]):
+        if node["id"] in back:
+            back.update(node.get("inputs") or [])
     on = reach & back
     edges = [edge_selector(n["id"], k) for n in picture["nodes"] if n["id"] in on
              for k, u in enumerate(n.get("inputs") or []) if u in on]
@@ -253,14 +225,11 @@ def backprop_html(path, traced=None, title="passos: the course's softmax regress
     traced: the course example's Trace (eager or graph mode); traced afresh when None.
     """
     if traced is None:
-        from .course import backprop_eager
-        from .trace import trace
         traced = trace(backprop_eager())
     picture = traced.to_dict() if hasattr(traced, "to_dict") else traced
     return html(picture, path, title=title, extra_steps=[three_paths_step(picture)])
 
 
-# -- sliding windows ---------------------------------------------------------------------
 _KINDS = {"conv": "conv", "conv2d": "conv", "max": "max", "max_pool2d": "max", "avg": "avg",
           "avg_pool2d": "avg"}
 
@@ -287,19 +256,17 @@ def steps_html(steps, path, title=None):
                    lambda r, c: not (pt <= r < pt + len(image) and pl <= c < pl + len(image[0])))]
     if kind == "conv":
         grids.append(_grid("kernel-grid", "kernel", d["kernel"]))
-    grids.append(_grid("products-grid", "window × kernel" if kind == "conv" else "window",
-                       [[""] * kw for _ in range(kh)]))
+    empty_products = [[""] * kw for _ in range(kh)]
+    grids.append(_grid("products-grid", "window × kernel" if kind == "conv" else "window", empty_products))
     grids.append(_grid("output-grid", "output", [[""] * len(output[0]) for _ in output]))
     does = ("multiplies the window by the kernel, cell by cell, and adds the products"
             if kind == "conv" else "takes the " + ("maximum" if kind == "max" else "mean"))
-    intro = (f"<h2>{escape(name.capitalize())}</h2><p>The {kh}×{kw} window slides over the "
-             f"image with stride {sr}×{sc}; at each place it {does}. {len(frames)} places give "
-             f"the {len(output)}×{len(output[0])} output.</p><p>Press <b>Next</b> (or →).</p>")
+    intro = (f"<h2>{escape(name.capitalize())}</h2><p>The {kh}×{kw} window slides over the image with "
+             f"stride {sr}×{sc}; at each place it {does}. {len(frames)} places give the "
+             f"{len(output)}×{len(output[0])} output.</p><p>Press <b>Next</b> (or →).</p>")
     data = {"frames": data_frames, "empty": [[None] * len(output[0]) for _ in output],
-            "empty_products": [[""] * kw for _ in range(kh)], "intro": intro,
-            "interval": INTERVAL_MS}
-    text = page(title or f"passos: {name}, one window at a time", "".join(grids), data,
-                GRID_SCRIPT, [])
+            "empty_products": empty_products, "intro": intro, "interval": INTERVAL_MS}
+    text = page(title or f"passos: {name}, one window at a time", "".join(grids), data, GRID_SCRIPT, [])
     return _write(path, text)
 
 
@@ -340,8 +307,7 @@ def _frame(kind, d, f, top, left, filled):
             best = [list(winner)]
             formula = f"max({listed}) = {fmt_number(f['value'])}"
         else:
-            formula = (f"mean({listed}) = {fmt_number(sum(inside))} / {len(inside)} = "
-                       f"{fmt_number(f['value'])}")
+            formula = f"mean({listed}) = {fmt_number(sum(inside))} / {len(inside)} = {fmt_number(f['value'])}"
     panel = (f"<h2>Output [{f['row']}, {f['col']}]</h2><p>The window covers rows {top}–"
              f"{top + len(window) - 1}, columns {left}–{left + len(window[0]) - 1}"
              f"{' of the padded image' if d['padded'] != d['image'] else ''}.</p>"

@@ -1,21 +1,18 @@
 """A built-in layered (Sugiyama-style) layout for computational graphs; no Graphviz needed.
 
-`layered_layout(sizes, edges, scopes)` places boxes of the given sizes in
-layers so that every edge points down (or right), with name scopes kept
-together as nested clusters:
+`layered_layout(sizes, edges, scopes)` places boxes of the given sizes in layers so that every
+edge points down (or right), with name scopes kept together as nested clusters:
 
-1. layering: longest path from the sources; a source (an input or weight)
-   then moves down next to its first consumer, so a layer's weights sit
-   inside that layer's box;
+1. layering: longest path from the sources; a source (an input or weight) then moves down next
+   to its first consumer, so a layer's weights sit inside that layer's box;
 2. long edges are cut into one dummy point per layer they cross;
-3. crossing reduction: barycentre sweeps down and up, sorting each layer
-   cluster by cluster so that a scope stays contiguous;
-4. coordinates: each sweep puts every node as close as possible to the mean
-   of its neighbours while keeping its order and the gaps (an isotonic
-   regression, linear time), then sibling clusters that still overlap are
-   pushed apart;
-5. edges become point lists from a port on the source's box, through the
-   dummies, to a port on the target's box.
+3. crossing reduction: barycentre sweeps down and up, sorting each layer cluster by cluster so
+   that a scope stays contiguous;
+4. coordinates: each sweep puts every node as close as possible to the mean of its neighbours
+   while keeping its order and the gaps (an isotonic regression, linear time), then sibling
+   clusters that still overlap are pushed apart;
+5. edges become point lists from a port on the source's box, through the dummies, to a port on
+   the target's box.
 
 Each sweep costs O((n + e) log n), so a 1,000-node graph takes well under a second.
 
@@ -23,7 +20,9 @@ Each sweep costs O((n + e) log n), so a 1,000-node graph takes well under a seco
 >>> lay.positions[2][1] > lay.positions[0][1]  # the consumer is below its inputs
 True
 """
+from bisect import bisect_right, insort
 from collections import defaultdict
+from itertools import accumulate
 
 from . import clusters as scope_clusters
 
@@ -41,13 +40,11 @@ class Layout:
     """Where everything goes: centres of boxes, edge point lists, cluster boxes, canvas size."""
 
     def __init__(self, positions, sizes, edges, clusters, width, height, labels=None):
-        self.positions = positions  # [(cx, cy)] per node
-        self.sizes = sizes          # [(w, h)] per node
-        self.edges = edges          # [[(x, y), ...]] per edge, source to target
+        self.positions, self.sizes = positions, sizes  # [(cx, cy)] and [(w, h)] per node
+        self.edges = edges  # [[(x, y), ...]] per edge, source to target
         self.labels = labels or [None] * len(edges)  # per edge: (x, y) where its text starts
-        self.clusters = clusters    # [(path tuple, x0, y0, x1, y1)], outer clusters first
-        self.width = width
-        self.height = height
+        self.clusters = clusters  # [(path tuple, x0, y0, x1, y1)], outer clusters first
+        self.width, self.height = width, height
 
     def box(self, i):
         """(x0, y0, x1, y1) of node i."""
@@ -58,9 +55,8 @@ class Layout:
 def layered_layout(sizes, edges, scopes=None, rankdir="TB", sweeps=4, label_sizes=None):
     """Lay out a DAG: `sizes` [(w, h)] per node, `edges` [(src, dst)], `scopes` [tuple] per node.
 
-    rankdir "TB" draws edges top to bottom, "LR" left to right. label_sizes:
-    (w, h) or None per edge; a label gets a place of its own between the
-    layers (as Graphviz does it), beside its edge. Returns a Layout.
+    rankdir "TB" draws edges top to bottom, "LR" left to right. label_sizes: (w, h) or None per
+    edge; a label gets a place of its own between the layers (as Graphviz does), beside its edge.
     """
     if rankdir not in ("TB", "LR"):
         raise ValueError(f"layered_layout: rankdir must be 'TB' or 'LR', got {rankdir!r}")
@@ -132,19 +128,17 @@ def _layers(n, edges):
     for u, v in edges:
         succ[u].append(v)
         indeg[v] += 1
-    layer = [0] * n
-    ready = [v for v in range(n) if indeg[v] == 0]
-    sources = set(ready)
-    order = []
+    layer, ready = [0] * n, [v for v in range(n) if indeg[v] == 0]
+    sources, placed = set(ready), 0
     while ready:
         u = ready.pop()
-        order.append(u)
+        placed += 1
         for v in succ[u]:
             layer[v] = max(layer[v], layer[u] + 1)
             indeg[v] -= 1
             if indeg[v] == 0:
                 ready.append(v)
-    if len(order) != n:
+    if placed != n:
         raise ValueError("layered_layout: the graph has a cycle; computational graphs must be DAGs")
     for u in sources:
         if succ[u]:
@@ -154,9 +148,8 @@ def _layers(n, edges):
 
 
 def _common(a, b):
-    k = 0
-    while k < len(a) and k < len(b) and a[k] == b[k]:
-        k += 1
+    """The longest common prefix of two scope tuples."""
+    k = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     return a[:k]
 
 
@@ -199,24 +192,15 @@ def _grouped_sort(nodes, key, scope_of, depth):
 
 
 def _crossings(rows, down):
-    """Edge crossings between consecutive layers (inversion count, Fenwick tree)."""
+    """Edge crossings between consecutive layers (inversions, counted in a sorted list)."""
     total = 0
     for k in range(len(rows) - 1):
         index = {v: i for i, v in enumerate(rows[k + 1])}
         pairs = sorted((i, index[w]) for i, v in enumerate(rows[k]) for w in down[v] if w in index)
-        tree = [0] * (len(rows[k + 1]) + 1)
-        seen = 0
+        seen = []
         for _, j in pairs:
-            i, smaller_or_equal = j + 1, 0
-            while i > 0:
-                smaller_or_equal += tree[i]
-                i -= i & -i
-            total += seen - smaller_or_equal
-            seen += 1
-            i = j + 1
-            while i < len(tree):
-                tree[i] += 1
-                i += i & -i
+            total += len(seen) - bisect_right(seen, j)
+            insort(seen, j)
     return total
 
 
@@ -234,17 +218,9 @@ def _gaps(row, scope_of, breadth_of, dummy, pads):
 
 def _cross(rows, gaps, up, down, dummy, offset, sweeps):
     """Cross-axis centres: sweeps pull nodes towards their neighbours, keeping order and gaps."""
-    cross = {}
-    for row, gap in zip(rows, gaps):
-        position = 0.0
-        for i, v in enumerate(row):
-            cross[v] = position
-            position += gap[i] if i < len(gap) else 0
-    plan = [up, down] * sweeps + [None]
-    for neighbours in plan:
-        order = range(1, len(rows)) if neighbours is up else range(len(rows) - 2, -1, -1)
-        if neighbours is None:
-            order = range(len(rows))
+    cross = {v: x for row, gap in zip(rows, gaps) for v, x in zip(row, [0.0, *accumulate(gap)])}
+    downwards, upwards = range(1, len(rows)), range(len(rows) - 2, -1, -1)
+    for neighbours, order in [(up, downwards), (down, upwards)] * sweeps + [(None, range(len(rows)))]:
         for k in order:
             row = rows[k]
             targets, weights = [], []
@@ -253,8 +229,7 @@ def _cross(rows, gaps, up, down, dummy, offset, sweeps):
                 targets.append(sum(cross[u] - offset[u] for u in near) / len(near) + offset[v]
                                if near else cross[v])
                 weights.append((4.0 if dummy[v] else 1.0) * (1.0 if near else 0.05))
-            for v, x in zip(row, _place(targets, weights, gaps[k])):
-                cross[v] = x
+            cross.update(zip(row, _place(targets, weights, gaps[k])))
     return cross
 
 
@@ -263,9 +238,7 @@ def _place(targets, weights, gaps):
 
     Substituting y = x - offset turns this into isotonic regression: pool adjacent violators.
     """
-    offsets = [0.0]
-    for g in gaps:
-        offsets.append(offsets[-1] + g)
+    offsets = [0.0, *accumulate(gaps)]
     blocks = []  # [mean, weight, count]
     for t, w, o in zip(targets, weights, offsets):
         blocks.append([t - o, w, 1])
@@ -273,9 +246,7 @@ def _place(targets, weights, gaps):
             m2, w2, c2 = blocks.pop()
             m1, w1, c1 = blocks[-1]
             blocks[-1] = [(m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2, c1 + c2]
-    out = []
-    for mean, _, count in blocks:
-        out.extend([mean] * count)
+    out = [mean for mean, _, count in blocks for _ in range(count)]
     return [y + o for y, o in zip(out, offsets)]
 
 
@@ -311,18 +282,16 @@ def _finish(n, sizes, chains, cross, layer_pos, layer_of, layer_thick, breadth, 
                 store[e] = (centre[v][0] + side * thick[v] / 2, cross[v] + offset)
     edge_points, labels = [], []
     for e, chain in enumerate(chains):
-        middle = []
-        for v in chain[1:-1]:  # an edge runs along the start of its label's place
-            middle.append(centre[v] if label_of.get(e) != v else
-                          (centre[v][0], cross[v] - breadth[v] / 2 + LABEL_SIDE / 2))
+        # an edge runs along the start of its label's place
+        middle = [centre[v] if label_of.get(e) != v else
+                  (centre[v][0], cross[v] - breadth[v] / 2 + LABEL_SIDE / 2) for v in chain[1:-1]]
         edge_points.append([point(*start[e])] + [point(*c) for c in middle] + [point(*end[e])])
         v = label_of.get(e)
         labels.append(None if v is None else point(centre[v][0] - thick[v] / 2,
                                                    cross[v] - breadth[v] / 2 + LABEL_SIDE))
     clusters = []
     for path in sorted(boxes, key=len):
-        lo_l, lo_c, hi_l, hi_c = boxes[path]
-        (x0, y0), (x1, y1) = point(lo_l, lo_c), point(hi_l, hi_c)
+        (x0, y0), (x1, y1) = point(*boxes[path][:2]), point(*boxes[path][2:])
         clusters.append((path, min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
     xs = [p[0] + (sizes[v][0] / 2) for v, p in enumerate(positions)] + [c[3] for c in clusters]
     ys = [p[1] + (sizes[v][1] / 2) for v, p in enumerate(positions)] + [c[4] for c in clusters]

@@ -1,9 +1,8 @@
 """The HTML page around the step-through: inline CSS and JavaScript, no network, no fonts.
 
-`page(title, body, data, script)` puts the pieces together; the data travels
-as JSON inside a <script type="application/json"> element. The controls keep
-stable ids for tests and for keyboards: #prev, #next, #play, #reset,
-#step-counter (data-step, data-total) and #panel.
+`page(title, body, data, script)` puts the pieces together; the data travels as JSON inside a
+<script type="application/json"> element. The controls keep stable ids for tests and keyboards:
+#prev, #next, #play, #reset, #step-counter (data-step, data-total) and #panel.
 """
 import json
 from xml.sax.saxutils import escape
@@ -237,8 +236,7 @@ def page(title, view, data, script, step_titles=()):
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
-            f"<header><h1>{escape(title)}</h1>{CONTROLS}</header>"
-            f'<main><div id="view">{view}</div>'
+            f'<header><h1>{escape(title)}</h1>{CONTROLS}</header><main><div id="view">{view}</div>'
             f'<aside id="panel"><div id="panel-body"></div>{steps}</aside></main>'
-            f'<script type="application/json" id="steps-data">{payload}</script>'
-            f"<script>{script}</script></body></html>\n")
+            f'<script type="application/json" id="steps-data">{payload}</script><script>{script}</script>'
+            f"</body></html>\n")

@@ -5,6 +5,8 @@ A picture is {"output": id, "nodes": [{"id", "name", "op", "inputs", "shape",
 Values and gradients are summaries: {"shape", "values"} or {"shape", "min", "mean", "max"}.
 Text is set in a monospace font, so box sizes are known without measuring.
 """
+from collections import defaultdict
+from itertools import count
 from xml.sax.saxutils import escape, quoteattr
 
 from .capture import LEAVES
@@ -80,12 +82,9 @@ def _nested_lines(v):
     lines = []
     for i, part in enumerate(v):
         inner = _nested_lines(part)
-        last = i == len(v) - 1
-        for j, line in enumerate(inner):
-            lead = ("[" if i == 0 and j == 0 else " ")
-            tail = ("]" if last else ",") if j == len(inner) - 1 else ""
-            lines.append(lead + line + tail)
-    return lines
+        inner[-1] += "]" if i == len(v) - 1 else ","
+        lines += inner
+    return ["[" + lines[0]] + [" " + line for line in lines[1:]]
 
 
 def shape_text(shape):
@@ -107,6 +106,11 @@ def grad_label(picture, node):
     return f"∂{top}/∂{name}" if len(top) <= 6 and len(name) <= 12 else "grad"
 
 
+def scope_path(node):
+    """A node's scope as a tuple: 'model/dense' -> ('model', 'dense')."""
+    return tuple(s for s in (node.get("scope") or "").split("/") if s)
+
+
 def by_id(picture):
     return {n["id"]: n for n in picture["nodes"]}
 
@@ -118,9 +122,7 @@ def node_rows(picture, node, show):
     sub = shape_text(node.get("shape"))
     if op and op != name and not name.startswith(op):
         sub = f"{op} {sub}"
-    rows = [("title", [name], sub)]
-    for line in node.get("info") or []:
-        rows.append(("info", [line], None))
+    rows = [("title", [name], sub)] + [("info", [line], None) for line in node.get("info") or []]
     if show in ("values", "both") and node.get("value") is not None:
         rows.append(("value", summary_lines(node["value"]), None))
     if show in ("grads", "both") and node.get("grad") is not None:
@@ -157,11 +159,10 @@ def contributions(picture):
         inputs = list(nodes.get(dst, {}).get("inputs") or [])
         used = set()
         for c in step.get("contributions") or []:
-            for k, u in enumerate(inputs):
-                if u == c["input"] and k not in used:
-                    used.add(k)
-                    out[(dst, k)] = c
-                    break
+            k = next((k for k, u in enumerate(inputs) if u == c["input"] and k not in used), None)
+            if k is not None:
+                used.add(k)
+                out[(dst, k)] = c
     return out
 
 
@@ -181,28 +182,20 @@ def layout_picture(picture, show, rankdir="TB", slack=0, labels=None):
     labels = labels or {}
     sizes = [None if not labels.get((v, k)) else (len(labels[(v, k)]) * LABEL_CHAR_W, LINE_H)
              for u, v, k in edges]
-    lay = layered_layout([node_size(r, slack) for r in rows],
-                         [(index[u], index[v]) for u, v, _ in edges],
-                         [tuple(s for s in (n.get("scope") or "").split("/") if s) for n in nodes],
-                         rankdir=rankdir, label_sizes=sizes)
+    lay = layered_layout([node_size(r, slack) for r in rows], [(index[u], index[v]) for u, v, _ in edges],
+                         [scope_path(n) for n in nodes], rankdir=rankdir, label_sizes=sizes)
     return rows, edges, lay
 
 
-def render_svg(picture, show="values", rankdir="TB", interactive=False, prefix="g",
-               labels=None):
+def render_svg(picture, show="values", rankdir="TB", interactive=False, prefix="g", labels=None):
     """The picture as an SVG document (a string).
 
-    With interactive=True (the HTML page) operation values, gradients and edge
-    labels start empty, for the page's script to fill in step by step; room
-    is made for `labels` {(dst, k): text}, the longest text each edge will show.
+    With interactive=True (the HTML page) operation values, gradients and edge labels start
+    empty, for the page's script to fill in; `labels` {(dst, k): text} get room.
     """
     check_show(show)
-    if labels is None:
-        labels = edge_labels(picture, show)
-    rows, edges, lay = layout_picture(picture, show, rankdir, slack=3 if interactive else 0,
-                                      labels=labels)
-    nodes = picture["nodes"]
-    index = {n["id"]: i for i, n in enumerate(nodes)}
+    labels = edge_labels(picture, show) if labels is None else labels
+    rows, edges, lay = layout_picture(picture, show, rankdir, slack=3 if interactive else 0, labels=labels)
     w, h = round(lay.width), round(lay.height)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="passos-graph" width="{w}" '
            f'height="{h}" viewBox="0 0 {w} {h}">',
@@ -226,15 +219,12 @@ def render_svg(picture, show="values", rankdir="TB", interactive=False, prefix="
             lx, ly = _midpoint(points)
             at = (lx + LABEL_SIDE, ly - LINE_H / 2)
         out.append(f'<g class="edge" id="{prefix}-edge-{v}-{k}" data-src="{u}" data-dst="{v}" '
-                   f'data-index="{k}"><path d="{_curve(points, rankdir)}" '
-                   f'marker-end="url(#{prefix}-arrow)"/>'
+                   f'data-index="{k}"><path d="{_curve(points, rankdir)}" marker-end="url(#{prefix}-arrow)"/>'
                    f'<text class="edge-label" x="{at[0]:.1f}" y="{at[1] + 11:.1f}">'
                    f"{escape(label)}</text></g>")
     out.append('</g><g class="nodes">')
-    output = picture.get("output")
-    for i, node in enumerate(nodes):
-        box = lay.box(index[node["id"]])
-        out.append(_node_svg(node, rows[i], box, output, interactive, prefix))
+    for i, node in enumerate(picture["nodes"]):  # the layout keeps the nodes' order
+        out.append(_node_svg(node, rows[i], lay.box(i), picture.get("output"), interactive, prefix))
     out.append("</g></svg>")
     return "\n".join(out)
 
@@ -250,8 +240,7 @@ def _node_svg(node, rows, box, output, interactive, prefix):
              f'data-op={quoteattr(str(op))}>',
              f"<title>{escape(str(node['name']))}: {escape(str(op))} "
              f"{escape(shape_text(node.get('shape')))}</title>",
-             f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" '
-             f'height="{y1 - y0:.1f}" rx="5"/>']
+             f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" rx="5"/>']
     y = y0 + PAD_Y + FONT_SIZE
     tx = x0 + PAD_X
     for cls, lines, label in rows:
@@ -290,12 +279,9 @@ def _curve(points, rankdir):
     """A smooth path through the points, leaving and entering boxes along the flow."""
     d = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
     for (ax, ay), (bx, by) in zip(points, points[1:]):
-        if rankdir == "TB":
-            my = (ay + by) / 2
-            d.append(f"C{ax:.1f},{my:.1f} {bx:.1f},{my:.1f} {bx:.1f},{by:.1f}")
-        else:
-            mx = (ax + bx) / 2
-            d.append(f"C{mx:.1f},{ay:.1f} {mx:.1f},{by:.1f} {bx:.1f},{by:.1f}")
+        mx, my = (ax + bx) / 2, (ay + by) / 2
+        (cx, cy), (dx, dy) = ((ax, my), (bx, my)) if rankdir == "TB" else ((mx, ay), (mx, by))
+        d.append(f"C{cx:.1f},{cy:.1f} {dx:.1f},{dy:.1f} {bx:.1f},{by:.1f}")
     return " ".join(d)
 
 
@@ -306,33 +292,27 @@ def render_dot(picture, show="values", rankdir="TB"):
     output = picture.get("output")
     labels = edge_labels(picture, show)
     lines = ["digraph passos {", f"  rankdir={rankdir};",
-             '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", '
-             'fontname="DejaVu Sans Mono", fontsize=10];',
-             '  edge [fontname="DejaVu Sans Mono", fontsize=9, color="#78909c", '
-             'fontcolor="#bf360c"];']
+             '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="DejaVu Sans Mono", '
+             'fontsize=10];',
+             '  edge [fontname="DejaVu Sans Mono", fontsize=9, color="#78909c", fontcolor="#bf360c"];']
     fills = {"input": "#e3f2fd", "parameter": "#fff3e0", "constant": "#f5f5f5"}
-    tree = {}  # scope path -> {"nodes": [...], "children": {...}}
+    members, children = defaultdict(list), defaultdict(dict)  # per scope path; dicts keep order
     for node in nodes:
-        at = tree.setdefault((), {"nodes": [], "children": []})
-        path = tuple(s for s in (node.get("scope") or "").split("/") if s)
-        for d in range(1, len(path) + 1):
-            child = tree.setdefault(path[:d], {"nodes": [], "children": []})
-            if path[:d] not in at["children"]:
-                at["children"].append(path[:d])
-            at = child
-        at["nodes"].append(node)
-    counter = [0]
+        path = scope_path(node)
+        for d in range(len(path)):
+            children[path[:d]][path[:d + 1]] = None
+        members[path].append(node)
+    clusters = count(1)
 
     def emit(path, indent):
-        for node in tree[path]["nodes"]:
+        for node in members[path]:
             text = "".join(_dot_escape(line) + "\\l" for line in _plain_lines(picture, node, show))
             extra = f', fillcolor="{fills[node["op"]]}"' if node.get("op") in fills else ""
             if node["id"] == output:
                 extra += ', color="#c62828", penwidth=2'
             lines.append(f'{indent}n{node["id"]} [label="{text}"{extra}];')
-        for child in tree[path]["children"]:
-            counter[0] += 1
-            lines.append(f"{indent}subgraph cluster_{counter[0]} {{")
+        for child in children[path]:
+            lines.append(f"{indent}subgraph cluster_{next(clusters)} {{")
             lines.append(f'{indent}  label="{_dot_escape(child[-1])}"; style="dashed,rounded"; '
                          'color="#90a4ae"; fontname="DejaVu Sans Mono";')
             emit(child, indent + "  ")

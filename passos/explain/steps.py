@@ -1,21 +1,16 @@
 """Convolution and pooling on one 2-D image, one frame per output position.
 
-Each frame shows where the window sits, the values under it, (for
-convolution) their products with the kernel, the value written, and the
-output grid so far. The sums are the same as `passos.conv2d` and
-`passos.max_pool2d` / `avg_pool2d` compute (TensorFlow's cross-correlation,
-"same" padding with the extra cell at the end).
+The sums are those `passos.conv2d` and `passos.max_pool2d` / `avg_pool2d` compute
+(TensorFlow's cross-correlation, "same" padding with the extra cell at the end).
 
 `.to_dict()` gives JSON::
 
     {"kind": "conv2d" | "max_pool2d" | "avg_pool2d",
      "image": [[..]], "kernel": [[..]] (conv only), "pool_size": [h, w] (pool only),
      "strides": [sh, sw], "padding": "valid" | "same",
-     "padded": [[..]],        # the image inside its border: zeros for conv "same",
-                              # null for pooling "same" (those cells never count)
+     "padded": [[..]],        # the image in its border: zeros for conv "same", null for pooling "same"
      "output": [[..]],
-     "frames": [{"row": i, "col": j,            # the output cell written
-                 "top": r, "left": c,           # the window's corner in the padded grid
+     "frames": [{"row": i, "col": j, "top": r, "left": c,  # the cell written; the window's corner
                  "window": [[..]],              # values under the window (null = padding)
                  "products": [[..]],            # window * kernel (conv only)
                  "winner": [r, c],              # the maximum's cell in the window (max only)
@@ -43,8 +38,7 @@ class Frame:
 class WindowSteps:
     """The frames of a convolution or pooling, with the image, padded grid and output."""
 
-    def __init__(self, kind, image, padded, output, frames, strides, padding, kernel=None,
-                 pool_size=None):
+    def __init__(self, kind, image, padded, output, frames, strides, padding, kernel=None, pool_size=None):
         self.kind, self.image, self.padded, self.output = kind, image, padded, output
         self.frames, self.strides, self.padding = frames, strides, padding
         self.kernel, self.pool_size = kernel, pool_size
@@ -65,8 +59,7 @@ class WindowSteps:
         out.update({"strides": list(self.strides), "padding": self.padding,
                     "padded": _grid(self.padded), "output": _grid(self.output), "frames": []})
         for f in self.frames:
-            frame = {"row": f.row, "col": f.col, "top": f.top, "left": f.left,
-                     "window": _grid(f.window)}
+            frame = {"row": f.row, "col": f.col, "top": f.top, "left": f.left, "window": _grid(f.window)}
             if f.products is not None:
                 frame["products"] = _grid(f.products)
             if f.winner is not None:
@@ -79,11 +72,11 @@ class WindowSteps:
         """The frames as text: the padded image with the window in brackets, the arithmetic,
         and the output so far ("." where nothing is written yet)."""
         what = {"conv2d": "kernel", "max_pool2d": "max", "avg_pool2d": "mean"}[self.kind]
-        lines = [f"{self.kind}: image {_shape(self.image)}, "
-                 + (f"kernel {_shape(self.kernel)}" if self.kernel is not None
-                    else f"pool {self.pool_size[0]}×{self.pool_size[1]}")
-                 + f", strides {self.strides[0]}×{self.strides[1]}, padding '{self.padding}' "
-                 f"-> output {_shape(self.output)}, {len(self.frames)} frames"]
+        window = (f"kernel {_shape(self.kernel)}" if self.kernel is not None
+                  else f"pool {self.pool_size[0]}×{self.pool_size[1]}")
+        lines = [f"{self.kind}: image {_shape(self.image)}, {window}, strides {self.strides[0]}×"
+                 f"{self.strides[1]}, padding '{self.padding}' -> output {_shape(self.output)}, "
+                 f"{len(self.frames)} frames"]
         if self.kernel is not None:
             lines += ["kernel:"] + _indent(_cells(self.kernel))
         chosen = self.frames if frames is None else [self.frames[k] for k in frames]
@@ -123,8 +116,7 @@ def conv2d_steps(image, kernel, strides=1, padding="valid"):
     image, kernel = _matrix("conv2d_steps", "image", image), _matrix("conv2d_steps", "kernel", kernel)
     strides = arguments.int_tuple(strides, 2, "conv2d_steps", "strides")
     padding = arguments.padding(padding, "conv2d_steps")
-    pads = _pads(image.shape, kernel.shape, strides, padding)
-    padded = np.pad(image, pads)
+    padded = np.pad(image, _pads(image.shape, kernel.shape, strides, padding))
     frames, output = _slide("conv2d_steps", padded, kernel.shape, strides,
                             lambda window: ((window * kernel).sum(), window * kernel, None))
     return WindowSteps("conv2d", image, padded, output, frames, strides, padding, kernel=kernel)
@@ -133,8 +125,8 @@ def conv2d_steps(image, kernel, strides=1, padding="valid"):
 def pool2d_steps(image, pool_size=2, strides=None, padding="valid", mode="max"):
     """Frames of max or average pooling of one image (H, W); strides default to pool_size.
 
-    With "same" padding the border cells never count: they never win a max
-    and are left out of a mean (as TensorFlow does).
+    With "same" padding the border cells never count: they never win a max and are left out of
+    a mean (as TensorFlow does).
 
     >>> image = [[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3],
     ...          [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]]
@@ -147,8 +139,8 @@ def pool2d_steps(image, pool_size=2, strides=None, padding="valid", mode="max"):
     size = arguments.int_tuple(pool_size, 2, "pool2d_steps", "pool_size")
     strides = size if strides is None else arguments.int_tuple(strides, 2, "pool2d_steps", "strides")
     padding = arguments.padding(padding, "pool2d_steps")
-    pads = _pads(image.shape, size, strides, padding)
-    padded = np.pad(image, pads, constant_values=np.nan)  # NaN marks cells outside the image
+    # NaN marks cells outside the image
+    padded = np.pad(image, _pads(image.shape, size, strides, padding), constant_values=np.nan)
 
     def reduce(window):
         inside = ~np.isnan(window)
@@ -159,11 +151,9 @@ def pool2d_steps(image, pool_size=2, strides=None, padding="valid", mode="max"):
         return best[winner], None, tuple(int(i) for i in winner)
 
     frames, output = _slide("pool2d_steps", padded, size, strides, reduce)
-    return WindowSteps(_KINDS[mode], image, padded, output, frames, strides, padding,
-                       pool_size=size)
+    return WindowSteps(_KINDS[mode], image, padded, output, frames, strides, padding, pool_size=size)
 
 
-# -- geometry ---------------------------------------------------------------------------------
 def _matrix(who, what, x):
     array = arguments.numeric_array(getattr(x, "data", x), who, f"the {what}").astype(np.float64)
     if array.ndim == 4 and array.shape[0] == 1 and array.shape[-1] == 1 and what == "image":
@@ -197,12 +187,10 @@ def _slide(who, padded, window, strides, reduce):
             window = padded[top:top + kh, left:left + kw].copy()
             value, products, winner = reduce(window)
             output[r, c] = value
-            frames.append(Frame(r, c, top, left, window, products, float(value), output.copy(),
-                                winner))
+            frames.append(Frame(r, c, top, left, window, products, float(value), output.copy(), winner))
     return frames, output
 
 
-# -- text and JSON ----------------------------------------------------------------------------
 def _scalar(v):
     v = float(v)
     return None if np.isnan(v) else v
@@ -228,15 +216,12 @@ def _cells(a, box=None):
     """Rows of a grid, cells right-aligned; cells inside `box` (top, left, h, w) in brackets."""
     a = np.asarray(a, np.float64)
     width = max(len(_num(v)) for v in a.ravel())
+    top, left, h, w = box or (0, 0, 0, 0)
     lines = []
     for i, row in enumerate(a):
-        cells = []
-        for j, v in enumerate(row):
-            text = ("." if box is None else "·") if np.isnan(v) else _num(v)
-            text = text.rjust(width)
-            inside = box is not None and box[0] <= i < box[0] + box[2] and \
-                box[1] <= j < box[1] + box[3]
-            cells.append(f"[{text}]" if inside else f" {text} ")
+        texts = [("." if box is None and np.isnan(v) else _num(v)).rjust(width) for v in row]
+        cells = [f"[{t}]" if top <= i < top + h and left <= j < left + w else f" {t} "
+                 for j, t in enumerate(texts)]
         lines.append("".join(cells).rstrip())
     return lines
 

@@ -5,11 +5,8 @@ from .values import fmt_value
 def _rows(header, rows, indent="  "):
     """Rows of strings in left-aligned columns (the last column is not padded)."""
     widths = [max(len(r[k]) for r in [header] + rows) for k in range(len(header) - 1)]
-    lines = []
-    for r in [header] + rows:
-        cells = [c.ljust(w) for c, w in zip(r, widths)] + [r[-1]]
-        lines.append((indent + "  ".join(cells)).rstrip())
-    return lines
+    return [(indent + "  ".join([c.ljust(w) for c, w in zip(r, widths)] + [r[-1]])).rstrip()
+            for r in [header] + rows]
 
 
 def trace_table(t, digits=4):
@@ -21,23 +18,18 @@ def trace_table(t, digits=4):
     rows = [[str(k + 1), nodes[s.node].name, nodes[s.node].op, s.formula, show(s.value)]
             for k, s in enumerate(t.forward)]
     lines += _rows(["#", "node", "op", "formula", "value"], rows)
-    lines += ["", f"Backward pass: ∂{out}/∂node from {out} back to the parameters; each op's "
-                  "vjp gives every input its share,",
-              "and where a value feeds several ops the shares are summed (the chain rule over "
-              "all paths)"]
+    lines += ["", f"Backward pass: ∂{out}/∂node from {out} back to the parameters; each op's vjp gives "
+                  "every input its share,",
+              "and where a value feeds several ops the shares are summed (the chain rule over all paths)"]
     rows = []
     for s in t.backward:
-        first = True
-        for c in s.contributions:
+        for k, c in enumerate(s.contributions):
             so_far = show(c.accumulated)
             if c.arrivals > 1:
                 so_far += f"  (sum of {c.arrivals} contributions)"
-            rows.append([nodes[s.node].name if first else "",
-                         show(s.incoming) if first else "",
-                         nodes[c.input].name, c.local,
-                         "-" if c.local_value is None else show(c.local_value),
+            rows.append([nodes[s.node].name if k == 0 else "", show(s.incoming) if k == 0 else "",
+                         nodes[c.input].name, c.local, "-" if c.local_value is None else show(c.local_value),
                          show(c.contribution), so_far])
-            first = False
     lines += _rows(["node", f"∂{out}/∂node", "→ input", "local derivative", "local value",
                     "contribution", f"∂{out}/∂input so far"], rows)
     grads = [n for n in nodes if n.is_leaf and n.grad is not None]

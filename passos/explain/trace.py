@@ -1,15 +1,8 @@
 """`trace(y)`: every value a computation makes, and every gradient backward sends, step by step.
 
-`y` is a scalar result: an eager tensor that requires grad, or a graph-mode
-Symbol with a `feed_dict` (and a `session` holding initialised variables).
-The forward steps list each node with its value; the backward steps are the
-engine's own walk (`passos.core.autodiff.walk`, as `backward()` and
-`gradients()` run it), calling each op's own vjp, with an observer that
-shows, per input, the local derivative (the formula text the op keeps next
-to its vjp, and its numbers where the op is elementwise), the contribution
-sent to that input, and the gradient accumulated there so far: where a value
-feeds several ops, the running sum shows the multivariable chain rule adding
-up the paths.
+The backward steps are the engine's own walk (`passos.core.autodiff.walk`) with each op's
+vjp; an observer shows, per input, the local derivative, the contribution sent and the
+gradient accumulated so far: where a value feeds several ops, the running sum adds up the paths.
 
 >>> import passos
 >>> from passos.explain import trace
@@ -24,9 +17,8 @@ True
 
     {"output": id,                       # the id of the node y
      "nodes": [{"id": int,               # 0, 1, ... in forward order
-                "name": str,             # the user's name (tensor.name, name=, Symbol.name),
-                                         # else kind_1, kind_2 ... (eager) / the graph's name;
-                                         # leaves: input_1, parameter_1, constant_1 ...
+                "name": str,             # the user's name (tensor.name, name=, Symbol.name), else
+                                         # the graph's / kind_1 ...; leaves: input_1, parameter_1 ...
                 "op": str,               # the op kind, or "input" / "parameter" / "constant"
                 "inputs": [ids],
                 "shape": [ints],
@@ -41,11 +33,9 @@ True
                                       "contribution": summary,      # this input's share of the vjp
                                       "accumulated": summary}]}]}   # dy/d(input) so far
 
-A summary is {"shape": [...], "values": nested list} for at most 16 elements,
-else {"shape": [...], "min": float, "mean": float, "max": float}; non-finite
-numbers appear as the strings "nan", "inf", "-inf" so the JSON stays strict.
-Forward steps come in topological order (every node, leaves included);
-backward steps in the order the engine visits them (reverse topological).
+A summary is `values.summary`: all values up to 16 elements, else min/mean/max, with non-finite
+numbers as "nan", "inf", "-inf" so the JSON stays strict. Forward steps come in topological order
+(leaves included); backward steps in the order the engine visits them (reverse topological).
 """
 import json
 
@@ -69,14 +59,13 @@ class ForwardStep:
 
 
 class Contribution:
-    """What one backward step sends to one input, and that input's gradient so far."""
+    """What one backward step sends to one input; that input's gradient and arrivals so far."""
 
     __slots__ = ("input", "local", "local_value", "contribution", "accumulated", "arrivals")
 
     def __init__(self, input, local, local_value, contribution, accumulated, arrivals):
         self.input, self.local, self.local_value = input, local, local_value
-        self.contribution, self.accumulated = contribution, accumulated
-        self.arrivals = arrivals  # how many gradients have reached this input so far
+        self.contribution, self.accumulated, self.arrivals = contribution, accumulated, arrivals
 
 
 class BackwardStep:
@@ -136,21 +125,18 @@ class Trace:
 
     def to_dict(self):
         """JSON-serialisable data with the contract in the module docstring."""
-        return {
-            "output": self.output,
-            "nodes": [{"id": n.id, "name": n.name, "op": n.op, "inputs": list(n.inputs),
-                       "shape": [int(d) for d in n.shape], "value": summary(n.value),
-                       "grad": summary(n.grad), "scope": n.scope} for n in self.nodes],
-            "forward": [{"node": s.node, "formula": s.formula, "value": summary(s.value)}
-                        for s in self.forward],
-            "backward": [{"node": s.node, "incoming": summary(s.incoming),
-                          "contributions": [{"input": c.input, "local": c.local,
-                                             "local_value": summary(c.local_value),
-                                             "contribution": summary(c.contribution),
-                                             "accumulated": summary(c.accumulated)}
-                                            for c in s.contributions]}
-                         for s in self.backward],
-        }
+        return {"output": self.output,
+                "nodes": [{"id": n.id, "name": n.name, "op": n.op, "inputs": list(n.inputs),
+                           "shape": [int(d) for d in n.shape], "value": summary(n.value),
+                           "grad": summary(n.grad), "scope": n.scope} for n in self.nodes],
+                "forward": [{"node": s.node, "formula": s.formula, "value": summary(s.value)}
+                            for s in self.forward],
+                "backward": [{"node": s.node, "incoming": summary(s.incoming),
+                              "contributions": [{"input": c.input, "local": c.local,
+                                                 "local_value": summary(c.local_value),
+                                                 "contribution": summary(c.contribution),
+                                                 "accumulated": summary(c.accumulated)}
+                                                for c in s.contributions]} for s in self.backward]}
 
     def to_json(self, indent=None):
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
@@ -159,17 +145,15 @@ class Trace:
 def trace(y, feed_dict=None, session=None, inputs_grad=False):
     """Trace the forward values and backward gradients of the scalar `y`.
 
-    y: an eager Tensor that requires grad (call trace before backward(), or
-       use backward(retain_graph=True), when an op saved values for backward),
-       or a graph Symbol, run with `feed_dict` through `session` (a fresh
-       Session when None; variables need an initialised session).
-    inputs_grad: also send gradients to floating-point inputs (tensors that do
-       not require grad, placeholders), e.g. to see dL/dx.
+    y: an eager Tensor that requires grad (trace it before backward(), or use
+       backward(retain_graph=True), when an op saved values for backward), or a graph Symbol run
+       with `feed_dict` through `session` (a fresh Session when None; variables need one initialised).
+    inputs_grad: also send gradients to floating-point inputs (tensors that do not require
+       grad, placeholders), e.g. to see dL/dx.
     Returns a Trace: `.forward`, `.backward`, `.nodes`, `.table()`, `.to_dict()`.
     """
     if isinstance(y, Symbol):
-        nodes = capture_graph(y, feed_dict, session)
-        mode = "graph"
+        nodes, mode = capture_graph(y, feed_dict, session), "graph"
     elif isinstance(y, Tensor):
         if feed_dict is not None:
             raise ValueError("trace(): feed_dict is for graph-mode symbols; an eager tensor "
@@ -178,8 +162,7 @@ def trace(y, feed_dict=None, session=None, inputs_grad=False):
             raise ValueError("trace(): the result does not require grad, so there is no "
                              "backward pass to show; create the parameters with "
                              "passos.tensor(..., requires_grad=True)")
-        nodes = capture_eager(y)
-        mode = "eager"
+        nodes, mode = capture_eager(y), "eager"
     else:
         raise TypeError(f"trace(): expects a passos Tensor or graph Symbol, got "
                         f"{type(y).__name__}")
@@ -201,15 +184,13 @@ def trace(y, feed_dict=None, session=None, inputs_grad=False):
     return Trace(nodes, output, forward, steps, mode)
 
 
-# -- the backward walk ----------------------------------------------------------------------
 def requirements(nodes, inputs_grad=False):
     """Per node: does it need a gradient? Parameters do, and ops computed from them."""
     requires = []
     for n in nodes:
         if n.is_leaf:
             floating = np.asarray(n.value).dtype.kind in "fc"
-            requires.append(n.op == "parameter" or (
-                inputs_grad and n.op == "input" and floating))
+            requires.append(n.op == "parameter" or (inputs_grad and n.op == "input" and floating))
         else:
             requires.append(bool(n.fn.differentiable) and any(requires[i] for i in n.inputs))
     return requires
@@ -223,11 +204,7 @@ def engine_order(nodes, output, requires):
 
 
 def backward_pass(nodes, output, order, requires, values, saved, explain=True):
-    """Steps and {node id: gradient}: the engine's walk over `order` with each op's own vjp.
-
-    With `explain`, an observer records each step's contributions with their
-    local derivatives (formula text and, for elementwise ops, numbers).
-    """
+    """Steps and {node id: gradient}: the engine's walk over `order`; `explain` records the steps."""
     totals, steps, arrivals = {}, [], {}
 
     def step(node, g):  # `order` holds the nodes that require a gradient: ops reach a vjp
@@ -247,8 +224,7 @@ def backward_pass(nodes, output, order, requires, values, saved, explain=True):
         contributions = []
         for k, x, gx, total in sent:
             arrivals[x.id] = arrivals.get(x.id, 0) + 1
-            contributions.append(Contribution(x.id, texts[k], local[k], gx, total,
-                                              arrivals[x.id]))
+            contributions.append(Contribution(x.id, texts[k], local[k], gx, total, arrivals[x.id]))
         steps.append(BackwardStep(node.id, g, contributions))
 
     seed = {id(nodes[output]): np.ones_like(values[output])}
@@ -257,9 +233,7 @@ def backward_pass(nodes, output, order, requires, values, saved, explain=True):
     return steps, totals
 
 
-# -- formulas of the forward steps ----------------------------------------------------------
-_INFIX = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "matmul": "@",
-          "power": "**"}
+_INFIX = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "matmul": "@", "power": "**"}
 
 
 def _argument(node):

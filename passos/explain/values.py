@@ -1,7 +1,7 @@
 """How explain shows numbers: JSON summaries and short text forms of arrays.
 
-Small arrays (at most SMALL elements) are shown in full; larger ones by their
-shape and min / mean / max, so a trace of a real network stays readable.
+Small arrays (at most SMALL elements) are shown in full; larger ones by their shape and
+min / mean / max, so a trace of a real network stays readable.
 """
 import math
 
@@ -17,9 +17,7 @@ def _number(v):
     if isinstance(v, (int, np.integer)):
         return int(v)
     v = float(v)
-    if math.isfinite(v):
-        return v
-    return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    return v if math.isfinite(v) else str(v)  # "nan", "inf" or "-inf"
 
 
 def _nested(array):

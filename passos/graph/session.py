@@ -11,7 +11,6 @@ each returns None or a callback `(node, input values, result)` told of every ste
 of that run. Debug tools (`passos.debug.check_numerics`) check values this way,
 in the same loop as every run; with none set, a step pays one `is None` test.
 """
-import contextlib
 import functools
 
 import numpy as np
@@ -226,7 +225,10 @@ class Session:
 
     def _run_plan(self, plan, feeds):
         # BLAS on one thread, large ops split over the cores
-        with compute_threads() if plan.threaded else contextlib.nullcontext():
+        if plan.threaded:
+            with compute_threads():
+                values = plan.run(feeds)
+        else:
             values = plan.run(feeds)
         if plan.writes:
             live = [*self.variables.values(), *(t.data for t in plan.captured)]

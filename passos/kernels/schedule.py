@@ -29,12 +29,29 @@ class Parts(list):
         self.bounds = bounds
 
 
+def _work_by_shape(op, needs=None):
+    """op.work(xs, needs), computed once per distinct input shapes: a plan's steps see the
+    same shapes every step, and an op's work may take as long as a small product."""
+    known = {}
+
+    def work(xs):
+        try:
+            key = tuple([x.shape for x in xs])
+        except AttributeError:  # a Python number among the inputs
+            return op.work(xs, needs)
+        found = known.get(key)
+        if found is None:
+            found = known[key] = op.work(xs, needs)
+        return found
+    return work
+
+
 def forward(op):
     """op.forward, with the batch split over threads when the work is large."""
-    m = op.batch_inputs
+    m, work = op.batch_inputs, _work_by_shape(op)
 
     def run(*xs):
-        bounds = _bounds(len(xs[0]), op.work(xs))
+        bounds = _bounds(len(xs[0]), work(xs))
         if len(bounds) <= 2:
             return op.forward(*xs)
         results = parallel.run_all([functools.partial(op.forward, *_sliced(xs, m, a, b))
@@ -49,7 +66,7 @@ def vjp(op, needs, grads):
     """A plan's gradient step (gy, *xs, y, saved) -> the needed input gradients (one: bare),
     given grads(gy, xs, y, saved, needs) -> every input's gradient (None where not needed)."""
     wanted = [i for i, need in enumerate(needs) if need]
-    arity, m = len(needs), op.batch_inputs
+    arity, m, work = len(needs), op.batch_inputs, _work_by_shape(op, needs)
 
     def whole(gy, xs, y, saved, needs=needs):
         return grads(gy, xs, y, saved, needs)
@@ -57,21 +74,21 @@ def vjp(op, needs, grads):
     def run(gy, *rest):
         xs, y, saved = rest[:arity], rest[arity], rest[arity + 1]
         if m:
-            result = _batch_vjp(op, whole, m, gy, xs, y, saved, needs)
+            result = _batch_vjp(work, whole, gy, xs, y, saved, m)
         else:
-            k = parallel.parts(op.work(xs, needs)) if len(wanted) > 1 else 1
+            k = parallel.parts(work(xs)) if len(wanted) > 1 else 1
             result = _apart(whole, wanted, k, gy, xs, y, saved) if k > 1 else \
-                whole(gy, xs, y, saved)
+                grads(gy, xs, y, saved, needs)
         return result[wanted[0]] if len(wanted) == 1 else [result[i] for i in wanted]
     return run
 
 
-def _batch_vjp(op, whole, m, gy, xs, y, saved, needs):
+def _batch_vjp(work, whole, gy, xs, y, saved, m):
     """Gradients from slices of the batch: the saved parts' bounds, else an even split."""
     if isinstance(saved, Parts):
         bounds, shares = saved.bounds, list(saved)
     else:
-        bounds = _bounds(len(xs[0]), op.work(xs, needs))
+        bounds = _bounds(len(xs[0]), work(xs))
         if len(bounds) <= 2:
             return whole(gy, xs, y, saved)
         shares = [_slice(saved, a, b) for a, b in zip(bounds, bounds[1:])]

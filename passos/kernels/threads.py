@@ -61,14 +61,17 @@ def compute_threads(n=None):
     open block (of any thread) ends. The first block also keeps large freed
     buffers in the process (memory.py), for good.
     """
+    outer = getattr(_current, "count", None)
+    if outer is not None and n in (None, outer):  # inside this thread's block: nothing changes
+        yield
+        return
     memory.keep_freed_buffers()
     if not _blas_controllers():
         yield
         return
     with _blas.held() as before:
-        outer = getattr(_current, "count", None)
-        if n is None:  # inside another compute_threads block, keep its count
-            n = outer or int(os.environ.get("PASSOS_THREADS", 0)) or max(before)
+        if n is None:
+            n = int(os.environ.get("PASSOS_THREADS", 0)) or max(before)
         if n < 1:
             raise ValueError(f"compute_threads: needs at least 1 thread, got {n}")
         _current.count = n

@@ -1,11 +1,8 @@
 """The primitive ops and the functions that apply them (eager or symbolic alike).
 
-Importing this package gives the core's `Tensor` its Python operators and methods
-(``+``, ``@``, ``x.sum()`` ..., see `operators`): the core cannot import the ops
-it sits under, so the ops install them. `import passos` imports this package
-first, so every passos module can rely on them without importing it for that.
-It also imports every family that registers public functions
-(`passos.core.registry`), so that the namespaces built from it are complete.
+Importing it installs the core's `Tensor` operators and methods (``+``, ``@``, ``x.sum()``;
+the core cannot import the ops above it) and every family's registered functions, so the
+namespaces built from `passos.core.registry` are complete. `import passos` imports it first.
 """
 from ..core.tensor import Tensor
 from . import operators

@@ -9,9 +9,7 @@ from ..core.registry import binary, register, unary
 class Add(ElementwiseOp):
     kind = "add"
     formulas = ("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1")
-
-    def forward(self, a, b):
-        return np.add(a, b)
+    forward = staticmethod(np.add)
 
     def vjp(self, gy, xs, y, saved, needs):
         return gy, gy
@@ -20,9 +18,7 @@ class Add(ElementwiseOp):
 class Subtract(ElementwiseOp):
     kind = "subtract"
     formulas = ("∂(a-b)/∂a = 1", "∂(a-b)/∂b = -1")
-
-    def forward(self, a, b):
-        return np.subtract(a, b)
+    forward = staticmethod(np.subtract)
 
     def vjp(self, gy, xs, y, saved, needs):
         return gy, (-gy if needs[1] else None)
@@ -31,9 +27,7 @@ class Subtract(ElementwiseOp):
 class Multiply(ElementwiseOp):
     kind = "multiply"
     formulas = ("∂(a·b)/∂a = b", "∂(a·b)/∂b = a")
-
-    def forward(self, a, b):
-        return np.multiply(a, b)
+    forward = staticmethod(np.multiply)
 
     def vjp(self, gy, xs, y, saved, needs):
         a, b = xs
@@ -43,23 +37,17 @@ class Multiply(ElementwiseOp):
 class Divide(FloatElementwiseOp):
     kind = "divide"
     formulas = ("∂(a/b)/∂a = 1/b", "∂(a/b)/∂b = -a/b²")
-
-    def forward(self, a, b):
-        return np.true_divide(a, b)
+    forward = staticmethod(np.true_divide)
 
     def vjp(self, gy, xs, y, saved, needs):
         a, b = xs
-        ga = gy / b if needs[0] else None
-        gb = -gy * y / b if needs[1] else None
-        return ga, gb
+        return (gy / b if needs[0] else None), (-gy * y / b if needs[1] else None)
 
 
 class Negative(ElementwiseOp):
     kind = "negative"
     formulas = ("∂(-x)/∂x = -1",)
-
-    def forward(self, x):
-        return np.negative(x)
+    forward = staticmethod(np.negative)
 
     def vjp(self, gy, xs, y, saved, needs):
         return (-gy,)
@@ -68,9 +56,7 @@ class Negative(ElementwiseOp):
 class Power(ElementwiseOp):
     kind = "power"
     formulas = ("∂(aᵇ)/∂a = b·aᵇ⁻¹", "∂(aᵇ)/∂b = aᵇ·ln a")
-
-    def forward(self, a, b):
-        return np.power(a, b)
+    forward = staticmethod(np.power)
 
     def vjp(self, gy, xs, y, saved, needs):
         a, b = xs
@@ -88,39 +74,30 @@ class Maximum(ElementwiseOp):
     kind = "maximum"
     formulas = ("∂max(a,b)/∂a = 1 where a > b, ½ where a = b, else 0",
                 "∂max(a,b)/∂b = 1 where b > a, ½ where a = b, else 0")
-
-    def forward(self, a, b):
-        return np.maximum(a, b)
+    forward = staticmethod(np.maximum)
+    wins = staticmethod(np.greater)  # where a alone takes the gradient
 
     def vjp(self, gy, xs, y, saved, needs):
         a, b = xs
-        share = (np.greater(a, b) + 0.5 * np.equal(a, b)).astype(gy.dtype, copy=False)
+        share = (self.wins(a, b) + 0.5 * np.equal(a, b)).astype(gy.dtype, copy=False)
         return (gy * share if needs[0] else None), (gy * (1 - share) if needs[1] else None)
 
 
-class Minimum(ElementwiseOp):
-    """Elementwise minimum; where both are equal each input gets half the gradient."""
+class Minimum(Maximum):
+    """Elementwise minimum: Maximum's gradient rule with the comparison reversed."""
 
     kind = "minimum"
     formulas = ("∂min(a,b)/∂a = 1 where a < b, ½ where a = b, else 0",
                 "∂min(a,b)/∂b = 1 where b < a, ½ where a = b, else 0")
-
-    def forward(self, a, b):
-        return np.minimum(a, b)
-
-    def vjp(self, gy, xs, y, saved, needs):
-        a, b = xs
-        share = (np.less(a, b) + 0.5 * np.equal(a, b)).astype(gy.dtype, copy=False)
-        return (gy * share if needs[0] else None), (gy * (1 - share) if needs[1] else None)
+    forward = staticmethod(np.minimum)
+    wins = staticmethod(np.less)
 
 
 class Where(ElementwiseOp):
     kind = "where"
     formulas = ("none (a condition)", "∂where(c,a,b)/∂a = 1 where c, else 0",
                 "∂where(c,a,b)/∂b = 1 where not c, else 0")
-
-    def forward(self, condition, a, b):
-        return np.where(condition, a, b)
+    forward = staticmethod(np.where)
 
     def dtype(self, condition, a, b):
         return np.result_type(a, b)
@@ -147,12 +124,9 @@ class Clip(ElementwiseOp):
 
     def vjp(self, gy, xs, y, saved, needs):
         (x,) = xs
-        inside = np.ones(np.shape(x), bool)
-        if self.low is not None:
-            inside &= np.greater_equal(x, self.low)
-        if self.high is not None:
-            inside &= np.less_equal(x, self.high)
-        return (gy * inside,)
+        above_low = True if self.low is None else np.greater_equal(x, self.low)
+        below_high = True if self.high is None else np.less_equal(x, self.high)
+        return (gy * (above_low & below_high),)
 
 
 class Compare(ElementwiseOp):
@@ -211,7 +185,6 @@ def clip(x, min_value=None, max_value=None, name=None):
 
 
 def _comparison(kind, text, tf):
-    """The comparison function named `kind`: bool, no gradient."""
     return binary(COMPARE[kind], f"{text}, elementwise (bool, no gradient).",
                   "passos", "tf", "tf.math", tf=tf, differentiable=False)
 

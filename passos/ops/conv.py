@@ -17,16 +17,10 @@ from . import windows as win
 class Conv(Op):
     """y[n, o, co] = sum over window cells t and channels ci of xp[n, o*s + t*d, ci] * W[t, ci, co].
 
-    Every window of the padded input is copied into an im2col buffer and
-    multiplied by the kernel viewed as a (cells * C_in, C_out) matrix (see
-    kernels.im2col); backward rebuilds the buffer rather than keeping it,
-    which is cheaper than reading it back.
-
-    An optional third input, a bias of shape (C_out,), is added to every
-    output position, and `activation="relu"` then takes max(., 0). Keras
-    layers fuse both here rather than running two more passes over memory:
-    the bias rides in the product (a column of ones in the im2col matrix), and
-    the ReLU runs on each chunk of the output while it is still in cache.
+    im2col (kernels.im2col): the windows times the kernel as a (cells * C_in, C_out) matrix;
+    backward rebuilds the buffer, cheaper than keeping it. An optional bias (C_out,), a third
+    input, rides in the product (a column of ones); `activation="relu"` runs on each output
+    chunk while it is in cache.
     """
 
     batch_inputs = 1  # x splits over the batch; the kernel and bias are shared
@@ -55,6 +49,7 @@ class Conv(Op):
                 f"∂conv/∂W: Σ over windows of x(window) · {g} (im2col(x)ᵀ @ {g})",
                 f"∂conv/∂b: Σ of {g} over the batch and every position")
 
+    @win.by_shapes
     def _geometry(self, x, W):
         """(padding pairs, output spatial size) for input shape `x` and kernel shape `W`."""
         win.check_rank(self.kind, x, self.rank, self.data_format, W)
@@ -133,9 +128,8 @@ def conv1d(x, kernel, strides=1, padding="valid", dilation_rate=1,
            data_format="channels_last", bias=None, name=None):
     """1-D convolution (no kernel flip): x (N, W, C_in), kernel (kw, C_in, C_out) -> (N, W', C_out).
 
-    `padding` is "valid", "same" (TensorFlow's: output ceil(W / stride)), an int
-    or one (before, after) pair; channels_first takes and gives (N, C, W).
-    `bias` (C_out,), if given, is added to every output position (as PyTorch's).
+    `padding` is "valid", "same" (TensorFlow's: output ceil(W / stride)), an int or one
+    (before, after) pair; channels_first takes (N, C, W). `bias` (C_out,) is added everywhere.
     """
     return apply(Conv(1, strides, padding, dilation_rate, data_format), x, kernel,
                  *([] if bias is None else [bias]), name=name)
@@ -146,10 +140,9 @@ def conv2d(x, kernel, strides=1, padding="valid", dilation_rate=1,
            data_format="channels_last", bias=None, name=None):
     """2-D convolution (no kernel flip): x (N, H, W, C_in), kernel (kh, kw, C_in, C_out) -> (N, H', W', C_out).
 
-    `padding` is "valid", "same" (output ceil(size / stride), extra padding at
-    the end as in TensorFlow), an int, two ints or two (before, after) pairs;
-    channels_first takes and gives (N, C, H, W). The kernel layout never changes.
-    `bias` (C_out,), if given, is added to every output position (as PyTorch's).
+    `padding` is "valid", "same" (output ceil(size / stride), extra padding at the end as in
+    TensorFlow), an int, two ints or two (before, after) pairs; channels_first takes and gives
+    (N, C, H, W), with the same kernel layout. `bias` (C_out,) is added to every position.
 
     >>> import numpy as np, passos
     >>> image = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3],

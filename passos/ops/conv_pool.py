@@ -1,21 +1,13 @@
 """The course's CONV -> POOL -> ReLU block as one op: relu(max_pool_2x2(conv2d(x, W) + b)).
 
-Max and ReLU commute, so this is also a ReLU convolution followed by 2x2
-max pooling, value for value and gradient for gradient: the same first
-maximum of each window takes the gradient. Compiled plans (Keras and TF1)
-run such chains through this op (graph/rewrite.py). Together, the
-convolution can write its output one window cell after another (for each
-image: all top-left cells, then all top-right ...), so pooling is three
-maxima over contiguous blocks instead of strided views, and the ReLU and its
-gradient cover the pooled output, a quarter of the size. Stride 1, no
-dilation, channels_last only.
-
-One op can also run several blocks in a row (the course's CNN has two). A
-plan then splits its batch over the compute threads once, not once per
-block: each thread carries its share of the images through every block (and
-back through every block's gradient), with no hand-over or wait in between,
-and the block outputs it passes on stay in its core's cache.
+Max and ReLU commute, so this equals a ReLU convolution then 2x2 max pooling, values and
+gradients alike; compiled plans run such chains through it (graph/rewrite.py). Fused, the
+convolution writes its output one window cell after another, so pooling is three maxima over
+contiguous blocks and the ReLU covers the quarter-size pooled output. Stride 1, no dilation,
+channels_last only. Several blocks (the course's CNN has two) run as one op: a plan splits the
+batch over threads once, and each thread carries its images through every block and back.
 """
+import itertools
 import math
 
 import numpy as np
@@ -25,14 +17,14 @@ from ..core.shapes import ShapeError, describe
 from ..kernels import conv_pool as kernels
 from ..kernels import im2col, parallel
 from .conv import Conv
+from .windows import by_shapes
 
 
 class ConvPool(Op):
     """relu(max_pool2d(conv2d(x, W, padding) + b, 2)), once per padding given (one block: "valid").
 
-    Inputs: x (N, H, W, C_in), then each block's kernel W and, where
-    `biases` says so, its bias b. With one block and no `biases`, a third
-    input is the bias.
+    Inputs: x (N, H, W, C_in), then each block's kernel W and, where `biases` says so, its
+    bias b. With one block and no `biases`, a third input is the bias.
     """
 
     kind = "conv_pool2d"
@@ -72,17 +64,14 @@ class ConvPool(Op):
             raise ShapeError(f"{self.kind}: expects x, then a kernel per block and a bias where "
                              f"the block has one ({len(biases) + sum(biases) + 1} inputs), "
                              f"got {count + 1} inputs")
-        layout, i = [], 0
-        for bias in biases:
-            layout.append((i, i + 1 if bias else None))
-            i += 1 + bias
-        return layout
+        starts = itertools.accumulate((1 + bias for bias in biases), initial=0)
+        return [(i, i + 1 if bias else None) for i, bias in zip(starts, biases)]
 
     def _params(self, params):
         """[(W, b or None)] per block, from the inputs after x."""
-        return [(params[w], None if b is None else params[b])
-                for w, b in self._layout(len(params))]
+        return [(params[w], None if b is None else params[b]) for w, b in self._layout(len(params))]
 
+    @by_shapes
     def _geometry(self, conv, x, W):
         pads, out = conv._geometry(x, W)
         if any(o is not None and o % 2 for o in out):

@@ -13,9 +13,8 @@ from ..kernels.arrays import sum_rows
 class Dense(Op):
     """activation(x @ W + b) over the last axis of x; b is optional, activation None or "relu".
 
-    One op instead of three (product, bias, ReLU): in a compiled plan each op
-    costs a Python call and a fresh array, which at the course's batch of 32
-    weigh as much as the arithmetic of a 128-unit layer.
+    One op instead of three: in a plan each op costs a Python call and a fresh array, which at
+    the course's batch of 32 weigh as much as the arithmetic of a 128-unit layer.
     """
 
     kind = "dense"

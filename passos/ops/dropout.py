@@ -1,8 +1,7 @@
 """Inverted dropout, the one op behind Keras' `Dropout` layer and TF1's `tf.nn.dropout`.
 
-Each value is zeroed with probability `rate` and the rest are scaled by
-1 / (1 - rate), so the expected value is unchanged. The rate is an input of
-the op, not an attribute, so TF1 can feed it (`keep_prob` in a feed_dict).
+Each value is zeroed with probability `rate` and the rest scaled by 1 / (1 - rate), so the
+expected value is unchanged. The rate is an input, so TF1 can feed it (`keep_prob`).
 
 >>> import numpy as np, passos
 >>> passos.random.seed(0)
@@ -22,11 +21,9 @@ from . import random as passos_random
 class Dropout(Op):
     """x * mask, with a fresh random mask on every run (eager call or plan step).
 
-    Inputs: x and the rate (a number, or a scalar fed at run time). The mask
-    has the shape of x, or `noise_shape` (None entries taken from x, 1 shared
-    along that axis). Draws come from the shared generator (`passos.random`),
-    or, with `seed`, from the op's own stream: a Keras layer or a TF1 node
-    keeps one op, so the same seed gives the same masks through either.
+    The mask has the shape of x, or `noise_shape` (None taken from x, 1 shared along that
+    axis). Draws come from `passos.random`, or, with `seed`, from the op's own stream: a Keras
+    layer or a TF1 node keeps one op, so the same seed gives the same masks through either.
     """
 
     kind = "dropout"
@@ -81,8 +78,7 @@ class Dropout(Op):
 def dropout(x, rate, noise_shape=None, seed=None, name=None):
     """x with a random fraction `rate` of its values zeroed and the rest scaled up.
 
-    With `seed`, this call's op has its own stream: hold a `keras.layers.Dropout`
-    for a sequence of masks that differ from call to call.
+    With `seed` each call's op starts its own stream; a `keras.layers.Dropout` keeps one op.
     """
     if not hasattr(rate, "shape"):  # a number: check it now rather than at the first run
         rate = arguments.number(rate, "dropout", "rate", 0, 1)

@@ -57,9 +57,7 @@ class Transpose(Op):
         return np.transpose(x, self.axes)
 
     def vjp(self, gy, xs, y, saved, needs):
-        if self.axes is None:
-            return (np.transpose(gy),)
-        return (np.transpose(gy, np.argsort(self.axes)),)
+        return (np.transpose(gy, None if self.axes is None else np.argsort(self.axes)),)
 
     def shape(self, x):
         if self.axes is None:
@@ -73,8 +71,7 @@ class Transpose(Op):
 def _is_basic(index):
     """True for indices made only of ints, slices, None and Ellipsis (views, no copies)."""
     parts = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis
-               for p in parts)
+    return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
 
 
 class GetItem(Op):

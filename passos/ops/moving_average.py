@@ -16,11 +16,9 @@ from ..core.shapes import ShapeError, describe
 class MovingAverageUpdate(Op):
     """average = momentum * average + (1 - momentum) * value, written into `average`.
 
-    The op changes its first input in place and returns it, so the same call
-    updates a layer's tensor eagerly and, in a plan (where the tensor is
-    captured live), at every run. With `unbias_axes` the value is a variance
-    over those axes of a third input x, scaled by n / (n - 1) with n counted
-    when it runs (the batch size is unknown when a plan is traced).
+    Changed in place and returned, the same call updates a layer's tensor eagerly and, in a
+    plan (the tensor captured live), at every run. With `unbias_axes` the value is a variance
+    over those axes of a third input x, scaled by n / (n - 1) with n counted as it runs.
     """
 
     kind = "moving_average_update"

@@ -1,7 +1,7 @@
 """Python operators and methods shared by eager tensors and graph symbols.
 
-`install(cls)` gives a tensor class ``+ - * / ** @``, comparisons, indexing and
-the NumPy-style methods, all routed through the same op functions.
+`install(cls)` gives a tensor class ``+ - * / ** @``, comparisons, indexing and the
+NumPy-style methods, all routed through the same op functions.
 """
 import numpy as np
 

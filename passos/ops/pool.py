@@ -29,6 +29,7 @@ class Pool(Op):
         return {"pool_size": self.pool_size, "strides": self.strides,
                 "padding": self.padding, "data_format": self.data_format}
 
+    @win.by_shapes
     def _geometry(self, x):
         """(padding pairs, output spatial size) for input shape `x`."""
         win.check_rank(self.kind, x, self.rank, self.data_format)
@@ -47,8 +48,7 @@ class Pool(Op):
 class MaxPool(Pool):
     """Largest value of each window; "same" padding cells never win.
 
-    The gradient of a window goes to one cell only: the first that holds the
-    maximum, in row-major order over the window (as PyTorch does). A cell that
+    A window's gradient goes to its first maximum in row-major order (as PyTorch); a cell that
     is the maximum of several overlapping windows gathers all their gradients.
     """
 
@@ -113,8 +113,8 @@ max_pool1d = _pooling(MaxPool, 1, "Largest value per window: (N, W, C) -> (N, W'
 def max_pool2d(x, pool_size, strides=None, padding="valid", data_format="channels_last", name=None):
     """Largest value per window: (N, H, W, C) -> (N, H', W', C); strides default to pool_size.
 
-    "same" pads as TensorFlow (output ceil(size / stride)); padding never wins.
-    The gradient goes to the first maximum of each window in row-major order.
+    "same" pads as TensorFlow (output ceil(size / stride)); padding never wins. The gradient
+    goes to the first maximum of each window in row-major order.
 
     >>> import numpy as np, passos
     >>> image = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3],
@@ -145,8 +145,5 @@ def global_avg_pool(x, data_format="channels_last", name=None):
 
 @register("passos")
 def global_max_pool(x, data_format="channels_last", name=None):
-    """Largest value over all spatial axes: (N, *spatial, C) -> (N, C).
-
-    Built on passos.max, so tied maxima share the gradient equally (as TF's reduce_max).
-    """
+    """Largest value over all spatial axes: (N, *spatial, C) -> (N, C); ties share the gradient."""
     return reduce_max(x, axis=win.spatial_axes("global_max_pool", x, data_format), name=name)

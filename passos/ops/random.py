@@ -31,8 +31,7 @@ def stream(seed):
 def bits(n, rng=None):
     """n uniform uint32 draws from the raw bits of `rng` (the shared generator by default).
 
-    Drawn straight from the bit generator: 2.5x faster than uniform floats,
-    which dropout would only compare with its rate.
+    2.5x faster than uniform floats, which dropout would only compare with its rate.
     """
     raw = (_state["rng"] if rng is None else rng).bit_generator.random_raw((n + 1) // 2)
     return raw.view(np.uint32)[:n]

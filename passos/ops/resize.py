@@ -75,11 +75,10 @@ def crop(x, cropping, data_format="channels_last", name=None):
     axes = win.spatial_axes("crop", x, data_format)
     pairs = arguments.pairs(cropping, len(axes), "crop", "cropping")
     shape = win.static_shape(x)
+    index = [slice(None)] * len(shape)
     for axis, (b, a) in zip(axes, pairs):
         if shape[axis] is not None and b + a >= shape[axis]:
             raise ShapeError(f"crop: cropping {b} + {a} cells leaves nothing of spatial axis "
                              f"{axis} (size {shape[axis]}) of input shape {describe(shape)}")
-    index = [slice(None)] * len(shape)
-    for axis, (b, a) in zip(axes, pairs):
         index[axis] = slice(b, -a if a else None)
     return getitem(x, tuple(index), name=name)

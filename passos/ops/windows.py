@@ -1,8 +1,8 @@
 """Sliding-window geometry shared by convolution and pooling: arguments, padding, output sizes.
 
-The array work (padding, window views, im2col, pooling) is in passos.kernels;
-the layout helpers are re-exported here for the ops that convert at their edges.
+The array work is in passos.kernels; its layout helpers are re-exported for the ops here.
 """
+import functools
 import math
 
 import numpy as np
@@ -12,6 +12,26 @@ from ..core.shapes import ShapeError, describe
 from ..kernels.windows import channels_last, from_channels_last  # noqa: F401 - for the ops
 
 _LAYOUTS = {1: "W", 2: "H, W", 3: "D, H, W"}
+
+
+def by_shapes(method):
+    """Remember an op's geometry method by its shape arguments (tuples), per op instance.
+
+    A plan meets the same shapes every step, and each part of an op split over
+    threads would otherwise redo the geometry on its own thread, holding the GIL
+    that the other part needs. What is remembered is a pure function of the shapes.
+    """
+    @functools.wraps(method)
+    def remembered(self, *shapes):
+        known = self.__dict__.setdefault("_" + method.__name__, {})
+        try:
+            return known[shapes]
+        except KeyError:
+            found = known[shapes] = method(self, *shapes)
+            return found
+        except TypeError:  # an unhashable shape (a list): compute it
+            return method(self, *shapes)
+    return remembered
 
 
 def conv_output_size(i, k, s=1, p=0, d=1):
@@ -48,9 +68,7 @@ def split(shape, data_format):
 
 def join(batch, spatial, channels, data_format):
     """The shape with these parts in `data_format`."""
-    if data_format == "channels_first":
-        return (batch, channels, *spatial)
-    return (batch, *spatial, channels)
+    return (batch, channels, *spatial) if data_format == "channels_first" else (batch, *spatial, channels)
 
 
 def static_shape(x):
@@ -63,8 +81,7 @@ def spatial_axes(op_name, x, data_format):
     arguments.data_format(data_format, op_name)
     shape = static_shape(x)
     if shape is None:
-        raise ShapeError(f"{op_name}: needs an input of known rank, got '{x.name}' of "
-                         "unknown shape")
+        raise ShapeError(f"{op_name}: needs an input of known rank, got '{x.name}' of unknown shape")
     if len(shape) < 3:
         raise ShapeError(f"{op_name}: expects an input (N, *spatial, C) ({data_format}) with "
                          f"at least one spatial axis, got shape {describe(shape)}")

@@ -1,11 +1,9 @@
 """The update-rule interface shared by `passos.keras.optimizers` and `passos.compat.v1.train`.
 
-An optimizer updates NumPy arrays in place: `step(params, grads)` applies one
-update to every parameter, keeping per-parameter state (moments, accumulators)
-in slots it creates on first use. Learning-rate decay follows Keras 2:
-lr_t = lr / (1 + decay * iterations). So does gradient clipping: with clipnorm c, all the
-gradients of a step are scaled by c / n when their joint L2 norm n is at least c; with
-clipvalue v, each gradient value is clipped to [-v, v] (after clipnorm).
+`step(params, grads)` updates every parameter array in place, with per-parameter state in
+slots made on first use; decay follows Keras 2: lr_t = lr / (1 + decay * iterations). So does
+clipping: with clipnorm c, a step's gradients are scaled by c / n when their joint L2 norm n is
+at least c; with clipvalue v, each value is clipped to [-v, v] (after clipnorm).
 """
 import math
 
@@ -97,8 +95,7 @@ class Optimizer:
     def folds_learning_rate(self):
         """True when the update is p -= lr * g, so gradients can arrive multiplied by lr.
 
-        A compiled plan then seeds backpropagation with lr instead of 1 and
-        calls `step_scaled`: one pass over each weight instead of two.
+        A plan then seeds backpropagation with lr and calls `step_scaled`: one pass per weight.
         """
         return False
 

@@ -1,7 +1,6 @@
 """The update rules: SGD (momentum, Nesterov), RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam.
 
-Each follows Keras 2's formulas and defaults (epsilon 1e-7) and updates the
-parameter array in place, reusing its slot buffers so a step allocates little.
+Keras 2's formulas and defaults (epsilon 1e-7), updating each parameter array in place.
 """
 import numpy as np
 
@@ -10,11 +9,17 @@ from .base import Optimizer
 EPSILON = 1e-7
 
 
+def _moving_average(average, rate, value):
+    """average = rate * average + (1 - rate) * value, in place."""
+    average *= rate
+    average += (1 - rate) * value
+
+
 class SGD(Optimizer):
     """p -= lr * g; with momentum m: v = m v - lr g, p += v (Nesterov: p += m v - lr g).
 
-    Option momentum_of_gradients (TF1's MomentumOptimizer): a = m a + g, p -= lr a
-    (Nesterov: p -= lr (g + m a)); the same steps while lr stays constant.
+    Option momentum_of_gradients (TF1's MomentumOptimizer): a = m a + g, p -= lr a (Nesterov:
+    p -= lr (g + m a)); the same steps while lr stays constant.
     """
 
     defaults = {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False}
@@ -58,9 +63,9 @@ class SGD(Optimizer):
 class RMSprop(Optimizer):
     """a = rho a + (1 - rho) g²;  p -= lr g / (sqrt(a) + eps).
 
-    Options for TF1's RMSPropOptimizer: a starts at initial_accumulator_value;
-    epsilon_inside_sqrt divides by sqrt(a + eps); centered subtracts the squared
-    moving mean of g from a; momentum m steps by u = m u + lr g / denominator.
+    TF1's RMSPropOptimizer options: a starts at initial_accumulator_value; epsilon_inside_sqrt
+    divides by sqrt(a + eps); centered subtracts the squared moving mean of g from a; momentum
+    m steps by u = m u + lr g / denominator.
     """
 
     defaults = {"learning_rate": 0.001, "rho": 0.9, "epsilon": EPSILON}
@@ -77,16 +82,14 @@ class RMSprop(Optimizer):
 
     def update(self, p, g, state, lr):
         rho, eps, a = self.hyper["rho"], self.hyper["epsilon"], state["accumulator"]
-        a *= rho
-        a += (1 - rho) * np.square(g)
+        _moving_average(a, rho, np.square(g))
         if not any(self.options.values()):  # Keras 2's rule
             p -= lr * g / (np.sqrt(a) + eps)
             return
         denominator = a
         if self.options["centered"]:
             mg = state["mean_grad"]
-            mg *= rho
-            mg += (1 - rho) * g
+            _moving_average(mg, rho, g)
             denominator = a - np.square(mg)
         denominator = (np.sqrt(denominator + eps) if self.options["epsilon_inside_sqrt"]
                        else np.sqrt(denominator) + eps)
@@ -125,12 +128,10 @@ class Adadelta(Optimizer):
     def update(self, p, g, state, lr):
         rho, eps = self.hyper["rho"], self.hyper["epsilon"]
         a, d = state["accumulator"], state["delta"]
-        a *= rho
-        a += (1 - rho) * np.square(g)
+        _moving_average(a, rho, np.square(g))
         u = g * np.sqrt(d + eps) / np.sqrt(a + eps)
         p -= lr * u
-        d *= rho
-        d += (1 - rho) * np.square(u)
+        _moving_average(d, rho, np.square(u))
 
 
 class Adam(Optimizer):
@@ -150,10 +151,8 @@ class Adam(Optimizer):
         t = self.iterations
         lr_t = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
         m, v = state["m"], state["v"]
-        m *= b1
-        m += (1 - b1) * g
-        v *= b2
-        v += (1 - b2) * np.square(g)
+        _moving_average(m, b1, g)
+        _moving_average(v, b2, np.square(g))
         if self.hyper["amsgrad"]:
             np.maximum(state["v_max"], v, out=state["v_max"])
             v = state["v_max"]
@@ -171,8 +170,7 @@ class Adamax(Optimizer):
     def update(self, p, g, state, lr):
         b1, b2, eps = self.hyper["beta_1"], self.hyper["beta_2"], self.hyper["epsilon"]
         m, u = state["m"], state["u"]
-        m *= b1
-        m += (1 - b1) * g
+        _moving_average(m, b1, g)
         np.maximum(u * b2, np.abs(g), out=u)
         p -= lr / (1 - b1**self.iterations) * m / (u + eps)
 

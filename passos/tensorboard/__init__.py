@@ -1,16 +1,14 @@
 """TensorBoard event files: scalars, histograms, images and graphs, written by passos.
 
-Needs the optional `tensorboard` package for its protobuf message classes:
-``pip install 'passos[tensorboard]'``. The files are the standard
-``events.out.tfevents.*`` TFRecord files that ``tensorboard --logdir`` reads.
+Needs the optional `tensorboard` package for its protobufs: ``pip install 'passos[tensorboard]'``.
+The files are the ``events.out.tfevents.*`` TFRecord files that ``tensorboard --logdir`` reads.
 
 >>> import tempfile, passos.tensorboard as tb
 >>> with tb.SummaryWriter(tempfile.mkdtemp()) as writer:
 ...     writer.add_scalar("loss", 0.5, step=1)
 """
 try:
-    import tensorboard as _tensorboard  # noqa: F401 - the protobufs live in this package
-    from tensorboard.compat.proto import event_pb2 as _event_pb2  # noqa: F401
+    from tensorboard.compat.proto import event_pb2 as _event_pb2  # noqa: F401 - the protobufs
 except ImportError as error:
     raise ImportError("passos.tensorboard needs the tensorboard package: "
                       "pip install 'passos[tensorboard]'") from error

@@ -1,9 +1,8 @@
 """GraphDef protobufs for TensorBoard's graph view, from passos graphs, eager results or models.
 
-Each node keeps its '/'-scoped name (TensorBoard draws scopes as boxes), its op
-kind in CamelCase, its input names, and the attributes `dtype` and
-`_output_shapes` (-1 for unknown dimensions), which label the edges.
-Constant inputs become `Const` nodes in the consumer's scope.
+Each node keeps its '/'-scoped name (TensorBoard draws scopes as boxes), its op kind in
+CamelCase, its inputs, and `dtype` and `_output_shapes` (-1 for unknown dimensions), which
+label the edges. Constant inputs become `Const` nodes in the consumer's scope.
 
 >>> import passos, passos.graph as g
 >>> graph = g.Graph()
@@ -16,7 +15,9 @@ layer/x Placeholder []
 layer/Const Const []
 layer/matmul MatMul ['layer/x', 'layer/Const']
 """
+import collections
 import re
+import types
 
 import numpy as np
 from tensorboard.compat.proto import (attr_value_pb2, graph_pb2, node_def_pb2, tensor_pb2,
@@ -32,24 +33,15 @@ _CONST_VALUE_MAX = 16  # constants up to this many elements show their value
 _OP_TYPES = {"matmul": "MatMul", "placeholder": "Placeholder", "variable": "VariableV2",
              "group": "NoOp", "getitem": "GetItem", "broadcast_to": "BroadcastTo"}
 
-_DTYPES = {np.dtype(k): v for k, v in [
-    ("float16", types_pb2.DT_HALF), ("float32", types_pb2.DT_FLOAT),
-    ("float64", types_pb2.DT_DOUBLE), ("int8", types_pb2.DT_INT8),
-    ("int16", types_pb2.DT_INT16), ("int32", types_pb2.DT_INT32),
-    ("int64", types_pb2.DT_INT64), ("uint8", types_pb2.DT_UINT8),
-    ("uint16", types_pb2.DT_UINT16), ("uint32", types_pb2.DT_UINT32),
-    ("uint64", types_pb2.DT_UINT64), ("bool", types_pb2.DT_BOOL),
-    ("complex64", types_pb2.DT_COMPLEX64), ("complex128", types_pb2.DT_COMPLEX128)]}
+_FLOAT_TYPES = {"float16": "HALF", "float32": "FLOAT", "float64": "DOUBLE"}  # the rest: DT_INT8 ...
+_DTYPES = {np.dtype(name): getattr(types_pb2, "DT_" + _FLOAT_TYPES.get(name, name.upper()))
+           for name in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+                        "uint16", "uint32", "uint64", "bool", "complex64", "complex128")}
 
 
-class NodeSpec:
-    """One node to write: name, op type, input names, output shape/dtype, attributes."""
-
-    __slots__ = ("name", "op", "inputs", "shape", "dtype", "attrs", "value")
-
-    def __init__(self, name, op, inputs, shape, dtype, attrs=None, value=None):
-        self.name, self.op, self.inputs = name, op, inputs
-        self.shape, self.dtype, self.attrs, self.value = shape, dtype, attrs or {}, value
+class NodeSpec(collections.namedtuple("NodeSpec", "name op inputs shape dtype attrs value",
+                                      defaults=(types.MappingProxyType({}), None))):
+    """One node to write: name, op type, input names, output shape/dtype, attributes, value."""
 
 
 def op_type(kind):
@@ -61,10 +53,12 @@ def op_type(kind):
 
 
 def graph_def(source, training=False):
-    """A GraphDef of a passos Graph (or a Symbol/Session of one), an eager result, or a model.
+    """A GraphDef of a passos Graph (or a Symbol/Session of one), an eager result, a model,
+    or a compiled plan.
 
-    A Keras model is traced into a fresh graph first (see `trace_model`);
-    `training` chooses which branch of layers like Dropout is traced.
+    A Keras model is traced first (`trace_model`); `training` picks Dropout's branch and the like.
+    A graph shows the nodes as written; a compiled plan (`Session.make_callable(...).plan`, a
+    Keras model's training plan) shows them as run, with the rewrite pass's fused ops.
     """
     if isinstance(source, graph_pb2.GraphDef):
         return source
@@ -74,23 +68,23 @@ def graph_def(source, training=False):
 
 
 def _specs(source, training):
-    if isinstance(source, Symbol):
-        source = source.graph
-    elif isinstance(getattr(source, "graph", None), Graph) and not isinstance(source, Graph):
-        source = source.graph  # a Session
+    if isinstance(getattr(source, "graph", None), Graph) and not isinstance(source, Graph):
+        source = source.graph  # a graph symbol or a Session
     if isinstance(source, Graph):
-        return _from_graph(source)
+        return _from_nodes(source.nodes)
+    if isinstance(getattr(source, "nodes", None), list):  # a compiled plan: the graph as run
+        return _from_nodes(source.nodes)
     if isinstance(source, Tensor):
         return _from_tensor(source)
     if hasattr(source, "layers") and callable(getattr(source, "call", None)):
         from .trace import trace_model
-        return _from_graph(trace_model(source, training=training))
-    raise TypeError(f"add_graph: expected a passos Graph, Session, graph symbol, eager tensor "
-                    f"or Keras model, got {type(source).__name__}")
+        return _from_nodes(trace_model(source, training=training).nodes)
+    raise TypeError(f"add_graph: expected a passos Graph, Session, graph symbol, eager tensor, "
+                    f"Keras model or compiled plan, got {type(source).__name__}")
 
 
 class _Names:
-    """Unique node names: `base` in `scope`, then base_1, base_2 ..."""
+    """Unique node names: `base`, then base_1, base_2 ..."""
 
     def __init__(self, taken=()):
         self.taken = set(taken)
@@ -118,19 +112,25 @@ def _constant(names, consumer, value, like=None):
                     array.dtype, value=array)
 
 
-def _from_graph(graph):
-    names = _Names(node.name for node in graph.nodes)
+def _inputs(names, specs, consumer, values, node_type, name_of):
+    """Input names of `consumer`: a `node_type` value by `name_of`, any other a new Const node."""
+    like = next((x.dtype for x in values if isinstance(x, node_type)), None)
+    inputs = []
+    for x in values:
+        if isinstance(x, node_type):
+            inputs.append(name_of(x))
+        elif x is not None:  # None: an unused residual slot of a gradient node
+            const = _constant(names, consumer, x, like)
+            specs.append(const)
+            inputs.append(const.name)
+    return inputs
+
+
+def _from_nodes(nodes):
+    names = _Names(node.name for node in nodes)
     specs = []
-    for node in graph.nodes:
-        inputs = []
-        like = next((x.dtype for x in node.inputs if isinstance(x, Symbol)), None)
-        for x in node.inputs:
-            if isinstance(x, Symbol):
-                inputs.append(x.name)
-            elif x is not None:  # None: an unused residual slot of a gradient node
-                const = _constant(names, node.name, x, like)
-                specs.append(const)
-                inputs.append(const.name)
+    for node in nodes:
+        inputs = _inputs(names, specs, node.name, node.inputs, Symbol, lambda x: x.name)
         specs.append(NodeSpec(node.name, op_type(node.op.kind), inputs, node.shape,
                               node.dtype, _safe_attrs(node.op)))
     return specs
@@ -152,15 +152,7 @@ def _from_tensor(result):
             continue
         op = t._node.op
         name = given[id(t)] = names.new(t.name or op.kind)
-        inputs = []
-        like = next((x.dtype for x in t._node.inputs if isinstance(x, Tensor)), None)
-        for x in t._node.inputs:
-            if isinstance(x, Tensor):
-                inputs.append(given[id(x)])
-            elif x is not None:
-                const = _constant(names, name, x, like)
-                specs.append(const)
-                inputs.append(const.name)
+        inputs = _inputs(names, specs, name, t._node.inputs, Tensor, lambda x: given[id(x)])
         specs.append(NodeSpec(name, op_type(op.kind), inputs, t.shape, t.dtype, _safe_attrs(op)))
     return specs
 
@@ -186,9 +178,7 @@ def shape_proto(shape):
 def dtype_enum(dtype):
     """The TensorFlow DataType of a NumPy dtype (DT_STRING for bytes/str/object)."""
     dtype = np.dtype(dtype)
-    if dtype.kind in "OSU":
-        return types_pb2.DT_STRING
-    return _DTYPES.get(dtype, types_pb2.DT_INVALID)
+    return types_pb2.DT_STRING if dtype.kind in "OSU" else _DTYPES.get(dtype, types_pb2.DT_INVALID)
 
 
 def _node_def(spec):
@@ -207,8 +197,7 @@ def _node_def(spec):
 def _const_value(array):
     enum = dtype_enum(array.dtype)
     proto = tensor_pb2.TensorProto(dtype=enum, tensor_shape=shape_proto(array.shape))
-    if array.size <= _CONST_VALUE_MAX and enum not in (types_pb2.DT_STRING,
-                                                       types_pb2.DT_INVALID):
+    if array.size <= _CONST_VALUE_MAX and enum not in (types_pb2.DT_STRING, types_pb2.DT_INVALID):
         proto.tensor_content = np.ascontiguousarray(array).tobytes()
     return attr_value_pb2.AttrValue(tensor=proto)
 
@@ -216,16 +205,11 @@ def _const_value(array):
 def _attr_value(value):
     """An AttrValue for a Python attribute: numbers, strings, dtypes, lists; else its repr."""
     A = attr_value_pb2.AttrValue
-    if isinstance(value, (bool, np.bool_)):
-        return A(b=bool(value))
-    if isinstance(value, (int, np.integer)):
-        return A(i=int(value))
-    if isinstance(value, (float, np.floating)):
-        return A(f=float(value))
-    if isinstance(value, str):
-        return A(s=value.encode())
-    if isinstance(value, np.dtype):
-        return A(type=dtype_enum(value))
+    for kinds, field, convert in (((bool, np.bool_), "b", bool), ((int, np.integer), "i", int),
+                                  ((float, np.floating), "f", float), (str, "s", str.encode),
+                                  (np.dtype, "type", dtype_enum)):
+        if isinstance(value, kinds):  # bool first: it is also an int
+            return A(**{field: convert(value)})
     if isinstance(value, (tuple, list)) and value:
         if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
             return A(list=A.ListValue(i=[int(v) for v in value]))

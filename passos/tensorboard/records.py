@@ -1,7 +1,7 @@
 """TFRecord framing: uint64 length, masked CRC32C of the length, data, masked CRC32C of the data.
 
-The CRC32C (Castagnoli) comes from the tensorboard package, which checks the
-same checksums when it reads; a table-driven copy stands in if it ever moves.
+The CRC32C (Castagnoli) comes from the tensorboard package, which checks it when it reads;
+a table-driven copy stands in if it ever moves.
 
 >>> hex(crc32c(b"123456789"))
 '0xe3069283'
@@ -19,22 +19,16 @@ _MASK_DELTA = 0xA282EAD8
 
 
 def _table():
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1  # reflected Castagnoli
-        table.append(crc)
+    table = list(range(256))
+    for _ in range(8):
+        table = [(crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1 for crc in table]  # reflected
     return table
 
 
-_TABLE = None
+_TABLE = _table()  # CRC32C of each byte value, for the stand-in
 
 
 def _crc32c_table_driven(data):
-    global _TABLE
-    if _TABLE is None:
-        _TABLE = _table()
     crc = 0xFFFFFFFF
     for byte in data:
         crc = _TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
@@ -43,9 +37,7 @@ def _crc32c_table_driven(data):
 
 def crc32c(data):
     """The CRC32C checksum of `data` (bytes) as an unsigned 32-bit int."""
-    if _crc32c is not None:
-        return _crc32c(data) & 0xFFFFFFFF
-    return _crc32c_table_driven(data)
+    return _crc32c_table_driven(data) if _crc32c is None else _crc32c(data) & 0xFFFFFFFF
 
 
 def masked_crc32c(data):
@@ -70,10 +62,8 @@ def read_records(path):
     while at < len(content):
         if at + 12 > len(content):
             raise ValueError(f"{path}: truncated record header at byte {at}")
-        header = content[at:at + 8]
-        (length,), (header_crc,) = struct.unpack("<Q", header), struct.unpack(
-            "<I", content[at + 8:at + 12])
-        if header_crc != masked_crc32c(header):
+        length, header_crc = struct.unpack_from("<QI", content, at)
+        if header_crc != masked_crc32c(content[at:at + 8]):
             raise ValueError(f"{path}: bad length CRC at byte {at}")
         data = content[at + 12:at + 12 + length]
         tail = content[at + 12 + length:at + 16 + length]

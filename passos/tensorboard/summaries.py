@@ -48,9 +48,8 @@ def tensorflow_bucket_limits():
 def histogram_proto(values, bins="tensorflow", tag="histogram"):
     """A HistogramProto of `values` (any shape, flattened).
 
-    bins='tensorflow' uses TensorFlow's fixed exponential buckets (empty runs
-    collapsed as TensorFlow writes them); anything np.histogram accepts
-    ('auto', a count, edges) uses those bins, each bucket_limit a right edge.
+    bins='tensorflow' uses TensorFlow's exponential buckets (empty runs collapsed as TF writes
+    them); anything np.histogram accepts ('auto', a count, edges) gives right-edge limits.
     """
     x = as_array(values).astype(np.float64).ravel()
     if np.isnan(x).any():

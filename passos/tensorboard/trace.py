@@ -1,7 +1,6 @@
 """Trace a Keras model into a passos Graph with one name scope per model and layer.
 
-The input placeholder sits at the top; each layer's ops and weights go in
-``model-name/layer-name/``, so TensorBoard draws the model as a box of layer boxes.
+Each layer's ops and weights go in ``model-name/layer-name/``: TensorBoard draws layer boxes.
 """
 from ..graph.graph import Graph, placeholder
 
@@ -9,16 +8,14 @@ from ..graph.graph import Graph, placeholder
 def trace_model(model, training=False):
     """A fresh Graph computing `model` on a placeholder of its input shape.
 
-    The model's weights are captured (shared, not copied). State updates that
-    layers record while tracing (e.g. BatchNormalization in training mode) are
-    dropped again, so compiled plans are not affected.
+    Weights are captured (shared, not copied); state updates that layers record while tracing
+    (BatchNormalization in training mode) are dropped again, so compiled plans are unaffected.
     """
     if not getattr(model, "built", False) or getattr(model, "input_shape", None) is None:
         raise ValueError(f"add_graph: model '{model.name}' is not built yet, so its input shape "
                          "is unknown; give the first layer input_shape=..., call the model on "
                          "data, or log the graph after fit has started")
-    layers = _all_layers(model)
-    saved_updates = [(layer, list(layer._updates)) for layer in layers]
+    saved_updates = [(layer, list(layer._updates)) for layer in _all_layers(model)]
     graph = Graph()
     try:
         with graph.as_default():

@@ -13,8 +13,7 @@ from .summaries import histogram_proto, image_proto, scalar_value
 
 def event_file_path(logdir, suffix=""):
     """A new events.out.tfevents.<time>.<host> path in `logdir` (made unique if taken)."""
-    base = os.path.join(logdir, f"events.out.tfevents.{int(time.time()):010d}."
-                                f"{socket.gethostname()}")
+    base = os.path.join(logdir, f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}")
     path, count = base + suffix, 0
     while os.path.exists(path):  # two writers in one second: keep both files
         count += 1
@@ -25,8 +24,7 @@ def event_file_path(logdir, suffix=""):
 class SummaryWriter:
     """Writes scalars, histograms, images and graphs for TensorBoard to one event file.
 
-    Values reach the disk on `flush()`, on `close()`, and at the first write
-    after `flush_secs` seconds.
+    Values reach the disk on `flush()`, `close()`, and the first write after `flush_secs`.
 
     >>> import tempfile
     >>> with SummaryWriter(tempfile.mkdtemp()) as w:
@@ -52,22 +50,16 @@ class SummaryWriter:
 
     def add_histogram(self, tag, values, step=None, bins="tensorflow", walltime=None):
         """The distribution of `values`: bins='tensorflow' (TF's buckets) or NumPy's ('auto', n)."""
-        histo = histogram_proto(values, bins, tag)
-        self.add_summary(summary_pb2.Summary(value=[summary_pb2.Summary.Value(
-            tag=tag, histo=histo)]), step, walltime)
+        self._add_value(step, walltime, tag=tag, histo=histogram_proto(values, bins, tag))
 
     def add_image(self, tag, image, step=None, dataformats="HWC", walltime=None):
         """One image, HW, HWC or CHW (say which in `dataformats`), floats in [0, 1] or uint8."""
-        proto = image_proto(image, dataformats, tag)
-        self.add_summary(summary_pb2.Summary(value=[summary_pb2.Summary.Value(
-            tag=tag, image=proto)]), step, walltime)
+        self._add_value(step, walltime, tag=tag, image=image_proto(image, dataformats, tag))
 
     def add_graph(self, graph, step=None, training=False, walltime=None):
         """The graph of a passos Graph, Session, graph symbol, eager result or Keras model."""
         definition = graph_def(graph, training=training)
-        self.add_event(event_pb2.Event(
-            wall_time=time.time() if walltime is None else walltime,
-            step=int(step or 0), graph_def=definition.SerializeToString()))
+        self._add(step, walltime, graph_def=definition.SerializeToString())
 
     def add_summary(self, summary, step=None, walltime=None):
         """A Summary protobuf, or its serialized bytes (what TF1 summary ops produce)."""
@@ -78,8 +70,14 @@ class SummaryWriter:
         if not isinstance(summary, summary_pb2.Summary):
             raise TypeError(f"add_summary: expected a Summary protobuf or its serialized bytes, "
                             f"got {type(summary).__name__}")
+        self._add(step, walltime, summary=summary)
+
+    def _add_value(self, step, walltime, **value):
+        self.add_summary(summary_pb2.Summary(value=[summary_pb2.Summary.Value(**value)]), step, walltime)
+
+    def _add(self, step, walltime, **content):
         self.add_event(event_pb2.Event(wall_time=time.time() if walltime is None else walltime,
-                                       step=int(step or 0), summary=summary))
+                                       step=int(step or 0), **content))
 
     def add_event(self, event):
         """Append one Event protobuf as a TFRecord."""

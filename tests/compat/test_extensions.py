@@ -10,6 +10,8 @@ from passos.graph.graph import extend
 @pytest.mark.parametrize("make", [tf.Graph, g.Graph, None], ids=["tf.Graph", "passos Graph",
                                                                  "default graph"])
 def test_tf1_methods_work_on_every_graph(make):
+    if make is None:  # a fresh default graph, as a TF1 program starts with (other tests use it)
+        tf.reset_default_graph()
     graph = make() if make else tf.get_default_graph()
     with graph.as_default():
         x = tf.constant([7, -3], name="x")

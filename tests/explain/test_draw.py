@@ -303,3 +303,21 @@ def test_layout_puts_weights_next_to_their_consumer_and_rejects_cycles():
     assert lay.positions[4][1] == pytest.approx(lay.positions[2][1])
     with pytest.raises(ValueError, match="cycle"):
         layered_layout([(40, 20)] * 2, [(0, 1), (1, 0)])
+
+
+def test_a_compiled_plan_is_drawn_as_run_with_the_fused_ops():
+    graph = g.Graph()
+    with graph.as_default():
+        x = g.placeholder("float32", (None, 3), name="x")
+        w = g.Variable(np.ones((3, 4), np.float32), name="w")
+        b = g.Variable(np.zeros(4, np.float32), name="b")
+        loss = passos.mean(passos.relu(passos.matmul(x, w) + b))
+        grads = g.gradients(loss, [w, b])
+    plan = g.Session(graph).make_callable([loss, *grads], [x]).plan
+    as_written = {n["op"] for n in picture_of(graph)["nodes"]}
+    as_run = {n["op"] for n in picture_of(plan)["nodes"]}
+    assert {"matmul", "add", "relu"} <= as_written and "dense" not in as_written
+    assert "dense" in as_run and not {"matmul", "relu"} & as_run
+    assert draw(plan, fmt="dot").count("dense") >= 1
+    with pytest.raises(ValueError, match="as run, without values"):
+        draw(plan, feed_dict={x: np.ones((1, 3), np.float32)})

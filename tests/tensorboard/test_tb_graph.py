@@ -165,3 +165,35 @@ def test_eager_result_walks_the_recorded_nodes():
 def test_add_graph_rejects_other_things(tmp_path):
     with SummaryWriter(tmp_path) as writer, pytest.raises(TypeError, match="expected a passos"):
         writer.add_graph("not a graph")
+
+
+def test_a_compiled_plan_shows_the_graph_as_run_with_its_fused_ops():
+    graph = g.Graph()
+    with graph.as_default():
+        x = g.placeholder("float32", (None, 3), name="x")
+        w = g.Variable(np.ones((3, 4), np.float32), name="w")
+        b = g.Variable(np.zeros(4, np.float32), name="b")
+        loss = passos.mean(passos.relu(passos.matmul(x, w) + b))
+        grads = g.gradients(loss, [w, b])
+    session = g.Session(graph)
+    plan = session.make_callable([loss, *grads], [x]).plan
+    as_written, as_run = graph_def(graph), graph_def(plan)
+    check_well_formed(as_run)
+    written_ops = {n.op for n in as_written.node}
+    run_ops = {n.op for n in as_run.node}
+    # matmul -> add -> relu runs as one Dense node, and so does its gradient
+    assert {"MatMul", "Add", "Relu"} <= written_ops and "Dense" not in written_ops
+    assert "Dense" in run_ops and "MatMul" not in run_ops
+    assert sum(n.op == "Dense" for n in as_run.node) == 1
+    assert len(as_run.node) < len(as_written.node)
+
+
+def test_the_keras_callback_writes_the_training_step_as_run(tmp_path, accumulate):
+    from passos.keras.callbacks import TensorBoard
+    model = Sequential([Dense(4, activation="relu", input_shape=(3,)), Dense(1)])
+    model.compile("sgd", "mse")
+    x = np.ones((8, 3), np.float32)
+    model.fit(x, x[:, :1], epochs=1, verbose=0,
+              callbacks=[TensorBoard(log_dir=tmp_path, write_graph="as_run")])
+    ops = [n.op for n in accumulate(tmp_path / "train").Graph().node]
+    assert "Dense" in ops and "ApplyGradients" in ops and "MatMul" not in ops

@@ -15,7 +15,8 @@ class TensorBoard(Callback):
     Training values go to ``log_dir/train``, validation values to ``log_dir/validation``,
     both tagged 'epoch_loss', 'epoch_accuracy' ... so the runs overlay in the charts.
     histogram_freq: every how many epochs to write weight histograms (0: never).
-    write_graph: write the model's graph (traced with one box per layer) once.
+    write_graph: write the model's graph (traced with one box per layer) once; "as_run" writes
+    the training step as it runs instead (gradients, update, fused ops; scopes lost in fusion).
     write_images: also write 1-D and 2-D weights as images when histograms are written.
     update_freq: 'epoch', or 'batch' / an integer N to also write 'batch_loss' ...
     every N batches (step = batches trained so far). Other tf.keras arguments
@@ -51,7 +52,8 @@ class TensorBoard(Callback):
         self._batches = 0
         if self.write_graph:
             try:
-                self._writer("train").add_graph(self.model)
+                as_run = self.write_graph == "as_run"
+                self._writer("train").add_graph(self.model._plan("train") if as_run else self.model)
             except (ValueError, TypeError, NotImplementedError) as error:
                 warnings.warn(f"TensorBoard: could not trace model '{self.model.name}' for the "
                               f"graph view ({error}); logging the rest", stacklevel=2)
