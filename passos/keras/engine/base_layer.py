@@ -18,6 +18,7 @@ from ...core.tensor import Tensor
 from ...debug import numerics
 from ...graph.graph import Graph, Symbol, placeholder
 from .. import initializers as initializers_module
+from . import weight_options
 from .node import KerasTensor, Node, flat
 
 _name_counts = {}
@@ -70,12 +71,15 @@ def snake_case(name):
 class Layer:
     """Base class of all layers: naming, weights, building, calling and configuration."""
 
+    weight_options = ()  # regularizer/constraint prefixes it takes ("kernel", "activity" ...)
+
     def __init__(self, name=None, trainable=True, input_shape=None, input_dim=None,
                  batch_input_shape=None, batch_size=None, dtype=None, **unknown):
+        self.name = name or unique_layer_name(snake_case(type(self).__name__))
+        weight_options.take(self, unknown, layer_label(self))
         if unknown:
             raise TypeError(f"{type(self).__name__}: unknown keyword argument(s) "
                             f"{sorted(unknown)}")
-        self.name = name or unique_layer_name(snake_case(type(self).__name__))
         self.trainable = trainable
         self.dtype = np.dtype(dtype or "float32")
         self.batch_input_shape = _batch_input_shape(self, input_shape, input_dim,
@@ -85,10 +89,17 @@ class Layer:
         self.input_shape_built = self.output_shape_built = None
         self._updates = []          # graph-mode state updates made by the last call
         self._inbound_nodes = []    # its calls on KerasTensors (functional API), in order
+        self._losses = []           # add_loss's losses of the last eager call (or of the traces)
+        self._penalized = []        # (weight, regularizer)
+        self._constraints = []      # (weight, constraint), applied after each optimizer step
 
     # -- weights ---------------------------------------------------------------
-    def add_weight(self, name, shape, initializer="zeros", trainable=True, dtype=None):
-        """Create a weight (an eager tensor, shared with every compiled plan)."""
+    def add_weight(self, name, shape, initializer="zeros", trainable=True, dtype=None,
+                   regularizer=None, constraint=None):
+        """Create a weight (an eager tensor, shared with every compiled plan).
+
+        Its regularizer's penalty joins `losses`; its constraint runs after each training step.
+        """
         init = initializers_module.get(initializer)
         source = _weight_source.get()
         if source is None:
@@ -98,6 +109,7 @@ class Layer:
             value = source(self, name, tuple(shape), np.dtype(dtype or self.dtype))
         weight = Tensor(value, requires_grad=trainable, name=f"{self.name}/{name}")
         self._weights.append((weight, trainable))
+        weight_options.attach(self, weight, name, regularizer, constraint)
         return weight
 
     @property
@@ -132,6 +144,20 @@ class Layer:
     def count_params(self):
         return int(sum(w.data.size for w in self.weights))
 
+    def add_loss(self, losses, inputs=None):
+        """Add a scalar loss (or a list) computed in `call`; compiled models add it to their loss."""
+        for loss in losses if isinstance(losses, (list, tuple)) else [losses]:
+            if isinstance(loss, KerasTensor):
+                raise layer_error(self, "add_loss got a KerasTensor (an Input's tensor): passos "
+                                        "adds losses computed inside a layer's call; call "
+                                        "self.add_loss(...) in a custom layer's call instead")
+            self._losses.append(loss)
+
+    @property
+    def losses(self):
+        """The losses of the latest call (add_loss, activity_regularizer), then weight penalties."""
+        return list(self._losses) + [regularizer(w) for w, regularizer in self._penalized]
+
     def add_update(self, update):
         """Record a traced state update (BatchNormalization's moving averages) for plans; eager ones ran."""
         if isinstance(update, Symbol):
@@ -165,13 +191,20 @@ class Layer:
             return Node(self, flat(x), listed, self.output_shape_built, flat(x)[0].dtype).output
         # 3. compute; the nodes traced here (or eager ops checked) are this layer's: errors name it
         graph = next((item.graph for item in flat(x) if isinstance(item, Symbol)), None)
-        if graph is not None:
+        if graph is not None:  # a trace collects the losses of every call; eager, the latest
             with graph.origin(self.name), tracing(graph):
-                return call_layer(self, x, training)
+                return self._activity_penalty(call_layer(self, x, training))
+        self._losses.clear()
         if numerics.checking:
             with numerics.in_layer(self.name):
-                return call_layer(self, x, training)
-        return call_layer(self, x, training)
+                return self._activity_penalty(call_layer(self, x, training))
+        return self._activity_penalty(call_layer(self, x, training))
+
+    def _activity_penalty(self, y):
+        """Add activity_regularizer(output) to the layer's losses; return the output."""
+        if self.activity_regularizer is not None:
+            self.add_loss([self.activity_regularizer(item) for item in flat(y)])
+        return y
 
     # -- the functional API's view of the calls (Keras' layer.input, get_output_at ...) --
     @property
@@ -221,12 +254,14 @@ class Layer:
 
     def compute_output_shape(self, input_shape):
         """Output shape for `input_shape`, found by tracing `call` on a placeholder."""
+        kept = list(self._losses)  # a shape trace adds no losses
         with Graph().as_default() as graph, tracing(graph):
             if isinstance(input_shape, list):
                 x = [placeholder(self.dtype, s, name=f"x{i}") for i, s in enumerate(input_shape)]
             else:
                 x = placeholder(self.dtype, input_shape, name="x")
             y = call_layer(self, x, False)
+        self._losses[:] = kept
         return [item.shape for item in y] if isinstance(y, (list, tuple)) else y.shape
 
     # -- configuration -----------------------------------------------------------
@@ -235,6 +270,7 @@ class Layer:
         config = {"name": self.name, "trainable": self.trainable, "dtype": str(self.dtype)}
         if self.batch_input_shape is not None:
             config["batch_input_shape"] = list(self.batch_input_shape)
+        config.update(weight_options.config(self))
         return config
 
     @classmethod

@@ -102,6 +102,11 @@ class Network(Layer):
         """All weights, layer by layer in Keras order (what get_weights returns)."""
         return self._unique("weights")
 
+    @property
+    def losses(self):
+        """Every layer's losses (nested models' included), then the model's own."""
+        return [loss for layer in self.layers for loss in layer.losses] + list(self._losses)
+
     def get_layer(self, name=None, index=None):
         """The layer called `name`, or the `index`-th of `layers`."""
         layers = self.layers

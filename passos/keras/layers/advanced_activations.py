@@ -33,12 +33,12 @@ class PReLU(Layer):
     Keras) share one alpha along those axes, e.g. shared_axes=[1, 2] for one per channel.
     """
 
+    weight_options = ("alpha",)
+
     def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):
-        super().__init__(**kwargs)
-        if alpha_regularizer is not None or alpha_constraint is not None:
-            raise layer_error(self, "does not support alpha_regularizer or alpha_constraint yet; "
-                                    "leave them None")
+        super().__init__(alpha_regularizer=alpha_regularizer, alpha_constraint=alpha_constraint,
+                         **kwargs)
         self.alpha_initializer = initializers.get(alpha_initializer)
         axes = [] if shared_axes is None else (
             [shared_axes] if arguments.is_int(shared_axes) else list(shared_axes))
@@ -72,7 +72,6 @@ class PReLU(Layer):
     def get_config(self):
         return {**super().get_config(),
                 "alpha_initializer": initializers.serialize(self.alpha_initializer),
-                "alpha_regularizer": None, "alpha_constraint": None,
                 "shared_axes": self.shared_axes or None}
 
 

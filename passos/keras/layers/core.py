@@ -14,6 +14,8 @@ from ..engine.base_layer import KerasTensor, Layer, layer_error, layer_label, un
 class Dense(Layer):
     """activation(x @ kernel + bias), on the last axis of x."""
 
+    weight_options = ("kernel", "bias", "activity")
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)

@@ -16,6 +16,8 @@ class Embedding(Layer):
     and later layers (LSTM ...) do not skip those steps (Keras would).
     """
 
+    weight_options = ("embeddings", "activity")
+
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, activity_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
@@ -23,13 +25,10 @@ class Embedding(Layer):
                 "batch_input_shape" not in kwargs:
             lengths = input_length if isinstance(input_length, (list, tuple)) else [input_length]
             kwargs["input_shape"] = tuple(lengths)
-        super().__init__(**kwargs)
+        super().__init__(embeddings_regularizer=embeddings_regularizer,
+                         activity_regularizer=activity_regularizer,
+                         embeddings_constraint=embeddings_constraint, **kwargs)
         who = layer_label(self)
-        if any(v is not None for v in (embeddings_regularizer, activity_regularizer,
-                                       embeddings_constraint)):
-            raise layer_error(self, "does not support regularizers or constraints yet; leave "
-                                    "embeddings_regularizer, activity_regularizer and "
-                                    "embeddings_constraint None")
         self.input_dim = arguments.positive_int(input_dim, who, "input_dim")
         self.output_dim = arguments.positive_int(output_dim, who, "output_dim")
         self.embeddings_initializer = initializers.get(embeddings_initializer)
@@ -57,6 +56,5 @@ class Embedding(Layer):
         return {**super().get_config(), "input_dim": self.input_dim,
                 "output_dim": self.output_dim,
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-                "embeddings_regularizer": None, "activity_regularizer": None,
-                "embeddings_constraint": None, "mask_zero": self.mask_zero,
+                "mask_zero": self.mask_zero,
                 "input_length": self.input_length}

@@ -22,6 +22,7 @@ class _Recurrent(Layer):
     """What SimpleRNN, LSTM and GRU share: arguments, weights, dropout, outputs and config."""
 
     gates = 1
+    weight_options = ("kernel", "recurrent", "bias", "activity")
     op_function = staticmethod(rnn.simple_rnn)
 
     def __init__(self, units, activation="tanh", use_bias=True,
