@@ -3,6 +3,7 @@
 A constraint maps a weight's array to its projected value with NumPy; a compiled train plan
 writes the result back into the weight right after the optimizer's step.
 
+>>> import numpy as np
 >>> from passos.keras import constraints
 >>> constraints.non_neg()(np.array([-1.0, 2.0]))
 array([0., 2.])
@@ -49,7 +50,7 @@ class NonNeg(Constraint):
 
     def __call__(self, w):
         w = _array(w)
-        return w * (w >= 0)
+        return np.where(w >= 0, w, 0).astype(w.dtype, copy=False)
 
 
 class UnitNorm(Constraint):

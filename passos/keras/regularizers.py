@@ -3,6 +3,7 @@
 A regularizer maps a tensor (a layer's weight or output) to a scalar penalty built from
 passos ops, so it runs eagerly on tensors and inside a compiled model's traced graph alike.
 
+>>> import passos
 >>> from passos.keras import regularizers
 >>> float(regularizers.l2(0.5)(passos.tensor([1.0, 2.0])).numpy())
 2.5
@@ -57,7 +58,7 @@ def l2(l=0.01):  # noqa: E741
     return L1L2(l2=l)
 
 
-def l1_l2(l1=0.01, l2=0.01):  # noqa: F811 (Keras' argument names shadow the functions)
+def l1_l2(l1=0.01, l2=0.01):  # the arguments shadow l1 and l2 here, as in Keras
     """L1L2(l1, l2): l1 * sum(|x|) + l2 * sum(x**2)."""
     return L1L2(l1=l1, l2=l2)
 
