@@ -212,3 +212,19 @@ def test_l2_penalty_step_matches_torch_sgd_weight_decay():
     sgd.step()
     np.testing.assert_allclose(model.get_weights()[0], linear.weight.detach().numpy().T, rtol=1e-5,
                                atol=1e-6)
+
+
+def test_wrapped_layers_bring_their_penalties_and_constraints():
+    from passos.keras.constraints import non_neg
+    inner = L.Dense(2, kernel_regularizer=R.l2(0.5), kernel_constraint=non_neg(),
+                    activity_regularizer=R.l1(0.1))
+    model = Sequential([L.TimeDistributed(inner, input_shape=(3, 2))])
+    model.compile(SGD(lr=1.0), "mse")
+    x, y = RNG.normal(size=(4, 3, 2)).astype("float32"), np.zeros((4, 3, 2), "float32")
+    out = model.predict(x)
+    expected = np.mean(out ** 2) + 0.1 * np.abs(out).sum() + 0.5 * np.sum(inner.kernel.numpy() ** 2)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(expected, rel=1e-5)
+    model.train_on_batch(x, -10 * np.abs(y + 1))
+    assert np.all(inner.kernel.numpy() >= 0)
+    bi = L.Bidirectional(L.SimpleRNN(2, kernel_regularizer=R.l2(0.1)), input_shape=(3, 2))
+    assert len(Sequential([bi]).losses) == 2

@@ -184,7 +184,7 @@ def _all_layers(model):
         layer = stack.pop(0)
         if id(layer) not in found:
             found[id(layer)] = layer
-            stack.extend(getattr(layer, "layers", []))
+            stack.extend(getattr(layer, "layers", []) + getattr(layer, "wrapped_layers", []))
     return list(found.values())
 
 

@@ -47,6 +47,15 @@ class Wrapper(Layer):
         if not isinstance(self.layer, Layer):
             raise TypeError(f"{type(self).__name__}: expects a Keras layer, got {layer!r:.80}")
 
+    @property
+    def wrapped_layers(self):
+        """The inner layers that run (their losses, updates and constraints are the wrapper's)."""
+        return [self.layer]
+
+    @property
+    def losses(self):
+        return super().losses + [loss for inner in self.wrapped_layers for loss in inner.losses]
+
     def get_config(self):
         return {**super().get_config(), "layer": serialize(self.layer)}
 
@@ -110,6 +119,10 @@ class Bidirectional(Wrapper):
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
+
+    @property
+    def wrapped_layers(self):
+        return [self.forward_layer, self.backward_layer]
 
     def check_input(self, shape):
         self.forward_layer.check_input(shape)
