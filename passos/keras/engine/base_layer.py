@@ -19,6 +19,7 @@ from ...debug import numerics
 from ...graph.graph import Graph, Symbol, placeholder
 from .. import initializers as initializers_module
 from . import weight_options
+from .masking import mask_error, none_given, wired_mask_shapes
 from .node import KerasTensor, Node, flat
 
 _name_counts = {}
@@ -39,20 +40,22 @@ def weights_from(source):
         _weight_source.reset(token)
 
 
-def call_layer(layer, x, training):
+def call_layer(layer, x, training, mask=None):
     """layer.call(x, training=training), or layer.call(x) when its `call` takes no `training`.
 
-    Keras passes `training` only to a `call` that takes it: a Keras-2 `def call(self, x):` works.
+    Keras passes `training` only to a `call` that takes it: a Keras-2 `def call(self, x):` works;
+    likewise `mask`, when there is one, only to a `call` that takes it.
     """
-    if _takes_training(type(layer).call):
-        return layer.call(x, training=training)
-    return layer.call(x)
+    extra = {"mask": mask} if mask is not None and _takes(type(layer).call, "mask") else {}
+    if _takes(type(layer).call, "training"):
+        return layer.call(x, training=training, **extra)
+    return layer.call(x, **extra)
 
 
 @functools.lru_cache(maxsize=None)
-def _takes_training(call):
+def _takes(call, name):
     parameters = inspect.signature(call).parameters.values()
-    return any(p.name == "training" or p.kind is p.VAR_KEYWORD for p in parameters)
+    return any(p.name == name or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 def unique_layer_name(base):
@@ -72,6 +75,7 @@ class Layer:
     """Base class of all layers: naming, weights, building, calling and configuration."""
 
     weight_options = ()  # regularizer/constraint prefixes it takes ("kernel", "activity" ...)
+    supports_masking = False  # True: takes a mask and passes it on (compute_mask), as in Keras
 
     def __init__(self, name=None, trainable=True, input_shape=None, input_dim=None,
                  batch_input_shape=None, batch_size=None, dtype=None, **unknown):
@@ -173,7 +177,16 @@ class Layer:
     def check_input(self, shape):
         """Raise a clear error if inputs of `shape` do not fit (after build)."""
 
-    def __call__(self, x, training=False):
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the output (Keras): the input's when `supports_masking`, else None; a
+        layer without `supports_masking` refuses a mask with Keras' error."""
+        if not self.supports_masking:
+            if not none_given(mask):
+                raise mask_error(self, mask)
+            return None
+        return mask
+
+    def __call__(self, x, training=False, mask=None):
         # 1. build on first use, from the input's shape (a list of shapes for a list of inputs)
         listed = isinstance(x, (list, tuple))
         shapes = [_shape_of(item) for item in flat(x)]
@@ -188,17 +201,23 @@ class Layer:
                 raise layer_error(self, "was called on a mix of KerasTensors (from Input) and "
                                         "arrays or tensors; call it on KerasTensors only")
             self.output_shape_built = self.compute_output_shape(shape)
-            return Node(self, flat(x), listed, self.output_shape_built, flat(x)[0].dtype).output
+            masked = any(t.mask_shape is not None for t in flat(x)) or makes_masks(self)
+            mask_shapes = wired_mask_shapes(self, flat(x), listed) if masked else [None]
+            node = Node(self, flat(x), listed, self.output_shape_built, flat(x)[0].dtype)
+            for t, mask_shape in zip(node.outputs, mask_shapes * len(node.outputs)):
+                t.mask_shape = mask_shape
+            node.masked = masked
+            return node.output
         # 3. compute; the nodes traced here (or eager ops checked) are this layer's: errors name it
         graph = next((item.graph for item in flat(x) if isinstance(item, Symbol)), None)
         if graph is not None:  # a trace collects the losses of every call; eager, the latest
             with graph.origin(self.name), tracing(graph):
-                return self._activity_penalty(call_layer(self, x, training))
+                return self._activity_penalty(call_layer(self, x, training, mask))
         self._losses.clear()
         if numerics.checking:
             with numerics.in_layer(self.name):
-                return self._activity_penalty(call_layer(self, x, training))
-        return self._activity_penalty(call_layer(self, x, training))
+                return self._activity_penalty(call_layer(self, x, training, mask))
+        return self._activity_penalty(call_layer(self, x, training, mask))
 
     def _activity_penalty(self, y):
         """Add activity_regularizer(output) to the layer's losses; return the output."""
@@ -279,6 +298,11 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} '{self.name}'>"
+
+
+def makes_masks(layer):
+    """True when the layer's class writes its own compute_mask (it may make a mask from none)."""
+    return type(layer).compute_mask is not Layer.compute_mask
 
 
 def _shape_of(x):

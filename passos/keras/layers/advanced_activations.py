@@ -15,6 +15,8 @@ _BIG = float("inf")
 class LeakyReLU(Layer):
     """x where x > 0, alpha * x elsewhere (a small slope keeps negative units learning)."""
 
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, alpha=0.3, **kwargs):
         super().__init__(**kwargs)
         self.alpha = arguments.number(alpha, layer_label(self), "alpha", -_BIG, _BIG)
@@ -34,6 +36,7 @@ class PReLU(Layer):
     """
 
     weight_options = ("alpha",)
+    supports_masking = True  # passes a Keras mask on unchanged
 
     def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):
@@ -78,6 +81,8 @@ class PReLU(Layer):
 class ELU(Layer):
     """x where x > 0, alpha * (exp(x) - 1) elsewhere."""
 
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
         self.alpha = arguments.number(alpha, layer_label(self), "alpha", -_BIG, _BIG)
@@ -92,6 +97,8 @@ class ELU(Layer):
 class ThresholdedReLU(Layer):
     """x where x > theta, 0 elsewhere."""
 
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, theta=1.0, **kwargs):
         super().__init__(**kwargs)
         self.theta = arguments.number(theta, layer_label(self), "theta", -_BIG, _BIG)
@@ -105,6 +112,8 @@ class ThresholdedReLU(Layer):
 
 class Softmax(Layer):
     """exp(x) / sum(exp(x)) along `axis`."""
+
+    supports_masking = True  # passes a Keras mask on unchanged
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
@@ -126,6 +135,8 @@ class Softmax(Layer):
 
 class ReLU(Layer):
     """max_value above it; x from threshold up; negative_slope * (x - threshold) below threshold."""
+
+    supports_masking = True  # passes a Keras mask on unchanged
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)

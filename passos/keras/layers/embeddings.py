@@ -3,6 +3,7 @@ import numpy as np
 
 from ... import arguments
 from ...core.tensor import Tensor
+from ...ops.arithmetic import not_equal
 from ...ops.gather import gather
 from .. import initializers
 from ..engine.base_layer import Layer, layer_error, layer_label
@@ -11,9 +12,9 @@ from ..engine.base_layer import Layer, layer_error, layer_label
 class Embedding(Layer):
     """(batch, steps) ids in [0, input_dim) -> (batch, steps, output_dim) rows of `embeddings`.
 
-    The gradient adds into each picked row (gather's scatter-add). mask_zero=True is kept
-    in the config, but passos layers carry no masks: id 0 gives its row like any other,
-    and later layers (LSTM ...) do not skip those steps (Keras would).
+    The gradient adds into each picked row (gather's scatter-add). With mask_zero=True the
+    output carries a Keras mask, False where the id is 0 (padding): recurrent layers after it
+    skip those steps. Id 0 still gives its row, so input_dim counts it, as in Keras.
     """
 
     weight_options = ("embeddings", "activity")
@@ -43,6 +44,10 @@ class Embedding(Layer):
         if isinstance(x, (Tensor, np.ndarray, list, tuple)):  # eager ids: check them here
             self._check_ids(np.asarray(x.data if isinstance(x, Tensor) else x))
         return gather(self.embeddings, x)
+
+    def compute_mask(self, inputs, mask=None):
+        """ids != 0 (batch, steps) with mask_zero, else None."""
+        return not_equal(inputs, 0) if self.mask_zero else None
 
     def _check_ids(self, ids):
         if ids.size and (ids.min() < 0 or ids.max() >= self.input_dim or

@@ -11,6 +11,8 @@ from ..regularizers import L1L2
 class ActivityRegularization(Layer):
     """Output = input; `losses` holds [l1 * sum(|x|) + l2 * sum(x**2)] of the latest call."""
 
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
         super().__init__(**kwargs)
         who = layer_label(self)
