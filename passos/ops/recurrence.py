@@ -193,7 +193,7 @@ class Recurrence(Op):
         y, saved = self.steps(P.reshape(T, N, -1), U.astype(dt, copy=False), b, h0, c0,
                               None if mask is None else mask.astype(dt, copy=False))
         saved["X"] = X
-        return y, {key: v.swapaxes(0, 1) for key, v in saved.items()}  # see `time_major`
+        return y, {key: np.moveaxis(v, -2, 0) for key, v in saved.items()}  # see `time_major`
 
     def input_bias(self, b):
         return b
@@ -215,9 +215,9 @@ class Recurrence(Op):
         return H if mask is None else H * mask
 
     def time_major(self, saved):
-        """What forward saved, time-major again: it hands out batch-major views (no copies), so
-        a plan can split and join them on axis 0 like any batch-split op's."""
-        return {key: v.swapaxes(0, 1) for key, v in saved.items()}
+        """What forward saved, time-major again: it hands out batch-major views (no copies; the
+        batch is each array's axis -2), so a plan can split and join them on axis 0."""
+        return {key: np.moveaxis(v, 0, -2) for key, v in saved.items()}
 
     def vjp(self, gy, xs, y, saved, needs):
         x, W, U, b, states, mask = self.split(xs)
