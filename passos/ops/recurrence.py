@@ -10,6 +10,13 @@ A recurrent op (`rnn.py`: SimpleRNN, LSTM, GRU) runs a whole sequence in one cal
    pre-activations of every step, then finds the gradients of x, the kernel, the recurrent
    kernel and the bias with one large product each.
 
+The gates' blocks may run in an order of the op's own (`order`: the LSTM's sigmoid gates side
+by side, so one pass activates them): the weights' columns are permuted once per call, and
+their gradients back, so users only ever see Keras' layout.
+
+A plan may run a batch's halves on two threads (`batch_inputs`): each sequence is independent,
+and what forward saves is handed out batch-major (views of its time-major arrays).
+
 Inputs, in order: x, kernel W (features, k*units), recurrent kernel U (units, k*units), the
 bias when `use_bias`, the initial states (h0, and c0 for an LSTM; each (batch, units)) when
 `initial_state`, a recurrent dropout mask (batch, units) applied to h before each recurrent
@@ -21,8 +28,10 @@ import numpy as np
 
 from ..core.op import Op
 from ..core.shapes import ShapeError, describe
+from ..kernels import parallel
 
 ACTIVATIONS = ("tanh", "sigmoid", "hard_sigmoid", "relu", "linear")
+PASSES = 2  # elementwise passes per gate and step, for `work` (in PASS multiply-adds each)
 
 
 def activate(name, z, out=None):
@@ -71,6 +80,7 @@ class Recurrence(Op):
     saves = True
     gates = 1
     states = 1
+    order = None  # the gate blocks' order inside the op, as indices of Keras' blocks
 
     def __init__(self, activation="tanh", recurrent_activation="hard_sigmoid",
                  return_sequences=True, go_backwards=False, use_bias=True,
@@ -99,6 +109,32 @@ class Recurrence(Op):
         states = [rest.pop(0) for _ in range(self.states)] if self.initial_state else None
         mask = rest.pop(0) if self.recurrent_mask else None
         return x, W, U, b, states, mask
+
+    @property
+    def batch_inputs(self):
+        """x splits over the batch (weights shared) unless batch-shaped inputs follow it."""
+        return 0 if self.initial_state or self.recurrent_mask or self.step_mask else 1
+
+    def work(self, xs, needs=None):
+        """Multiply-adds of forward (needs None), or about twice that of the vjp."""
+        (N, T, D), k = np.shape(xs[0]), np.shape(xs[2])[1]
+        work = T * N * k * (D + k // self.gates + PASSES * parallel.PASS)
+        return work if needs is None else 2 * work
+
+    def internal(self, w):
+        """Kernel, recurrent kernel or bias (or a gradient's) with its gate blocks in `order`."""
+        if self.order is None:
+            return w
+        *lead, k = w.shape
+        return w.reshape(*lead, self.gates, k // self.gates)[..., self.order, :].reshape(w.shape)
+
+    def external(self, w):
+        """The inverse of `internal`: Keras' layout back."""
+        if self.order is None or w is None:
+            return w
+        *lead, k = w.shape
+        inverse = np.argsort(self.order)
+        return w.reshape(*lead, self.gates, k // self.gates)[..., inverse, :].reshape(w.shape)
 
     def bias_shape(self, units):
         return (self.gates * units,)
@@ -151,6 +187,8 @@ class Recurrence(Op):
         self.shape(*(np.shape(v) for v in xs))
         x, W, U, b, states, mask = self.split(xs)
         dt = self.dtype(*(np.asarray(v).dtype for v in xs))
+        W, U = self.internal(np.asarray(W)), self.internal(np.asarray(U))
+        b = None if b is None else self.internal(np.asarray(b))
         # 1. time-major inputs (reversed for go_backwards), times the kernel for all steps
         X = np.ascontiguousarray((x[:, ::-1] if self.go_backwards else x).transpose(1, 0, 2),
                                  dtype=dt)
@@ -164,7 +202,8 @@ class Recurrence(Op):
         y, saved = self.steps(P.reshape(T, N, -1), U.astype(dt, copy=False), b, h0, c0,
                               None if mask is None else mask.astype(dt, copy=False), keep)
         saved["X"], saved["keep"] = X, keep
-        return y, saved
+        return y, {key: None if v is None else np.moveaxis(v, -2, 0)  # see `time_major`
+                   for key, v in saved.items()}
 
     def time_major_mask(self, m, dt):
         """The step mask (batch, steps) as (steps, batch, 1) floats, in the order of the loop."""
@@ -191,10 +230,17 @@ class Recurrence(Op):
         """The states as the recurrent products see them: H, or H * mask (recurrent dropout)."""
         return H if mask is None else H * mask
 
+    def time_major(self, saved):
+        """What forward saved, time-major again: it hands out batch-major views (no copies; the
+        batch is each array's axis -2), so a plan can split and join them on axis 0."""
+        return {key: None if v is None else np.moveaxis(v, 0, -2) for key, v in saved.items()}
+
     def vjp(self, gy, xs, y, saved, needs):
         x, W, U, b, states, mask = self.split(xs)
+        saved = self.time_major(saved)
         X = saved["X"]
         T, N, D = X.shape
+        W, U = self.internal(np.asarray(W)), self.internal(np.asarray(U))
         dt = X.dtype
         n_states = self.states if self.initial_state else 0
         needs_mask = self.recurrent_mask and needs[len(xs) - 1 - self.step_mask]
@@ -210,9 +256,9 @@ class Recurrence(Op):
             dx = np.ascontiguousarray(dx[:, ::-1] if self.go_backwards else dx)
         if needs[1]:
             dW = np.matmul(X.reshape(T * N, D).T, flat)
-        grads = [dx, dW, dU]
+        grads = [dx, self.external(dW), self.external(dU)]
         if self.use_bias:
-            grads.append(db if db is not None else flat.sum(axis=0))
+            grads.append(self.external(db if db is not None else flat.sum(axis=0)))
         grads += list(dstates)[:n_states]
         if self.recurrent_mask:
             grads.append(dmask)

@@ -64,14 +64,24 @@ class SimpleRNN(Recurrence):
 class LSTM(Recurrence):
     """Gates i, f, o = recurrent_activation(...), candidate g = activation(...) of x_t @ W + b +
     h_{t-1} @ U; c_t = f c_{t-1} + i g; h_t = o activation(c_t). With `return_state` the output
-    stacks h's output and c's (2, ...), so a layer can return the final cell state."""
+    stacks h's output and c's (2, ...), so a layer can return the final cell state.
+
+    Inside, the blocks run as o, i, f, g: the three gates side by side take one activation pass
+    a step, and i, f, g (those the cell state's gradient multiplies) are side by side too. The
+    gates of a step are kept gate-major, (4, batch, units), so every pass runs on contiguous
+    memory (passes over strided column blocks ran 1.5-4x slower here)."""
 
     kind = "lstm"
     gates, states = 4, 2
+    order = (3, 0, 1, 2)
 
     def __init__(self, *args, return_state=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.return_state = bool(return_state)
+
+    @property
+    def batch_inputs(self):  # with return_state the batch is the output's axis 1
+        return 0 if self.return_state else super().batch_inputs
 
     def shape(self, *shapes):
         out = super().shape(*shapes)
@@ -84,25 +94,25 @@ class LSTM(Recurrence):
         H[0] = 0 if h0 is None else h0
         C[0] = 0 if c0 is None else c0
         A = np.empty((T, N, u), dt)  # activation(c_t), kept for the loop back
-        product, hm, ig = np.empty((N, k), dt), np.empty((N, u), dt), np.empty((N, u), dt)
+        Z = np.empty((T, 4, N, u), dt)  # the gates, gate-major
+        P4, U4 = P.reshape(T, N, 4, u).transpose(0, 2, 1, 3), gate_major(U)
+        product, hm, ig = np.empty((4, N, u), dt), np.empty((N, u), dt), np.empty((N, u), dt)
         rec, act = self.recurrent_activation, self.activation
         for t in range(T):
             h = H[t] if mask is None else np.multiply(H[t], mask, out=hm)
-            z = P[t]  # becomes the gates i, f, g, o of step t
-            z += np.matmul(h, U, out=product)
-            activate(rec, z[:, :2 * u])
-            activate(act, z[:, 2 * u:3 * u])
-            activate(rec, z[:, 3 * u:])
-            c = np.multiply(z[:, u:2 * u], C[t], out=C[t + 1])
-            c += np.multiply(z[:, :u], z[:, 2 * u:3 * u], out=ig)
-            np.multiply(z[:, 3 * u:], activate(act, c, out=A[t]), out=H[t + 1])
+            z = np.add(P4[t], np.matmul(h, U4, out=product), out=Z[t])  # gates o, i, f, g
+            activate(rec, z[:3])
+            g = activate(act, z[3])
+            c = np.multiply(z[2], C[t], out=C[t + 1])
+            c += np.multiply(z[1], g, out=ig)
+            np.multiply(z[0], activate(act, c, out=A[t]), out=H[t + 1])
             if keep is not None:
                 carry(H[t + 1], H[t], keep[t])
                 carry(C[t + 1], C[t], keep[t])
         y = self.sequence_output(H)
         if self.return_state:
             y = np.stack([y, self.sequence_output(C)])
-        return y, {"gates": P, "H": H, "C": C, "A": A}
+        return y, {"gates": Z, "H": H, "C": C, "A": A}
 
     def back_steps(self, gy, saved, U, mask, needs_mask):
         gates, H, C, A, keep = saved["gates"], saved["H"], saved["C"], saved["A"], saved["keep"]
@@ -112,21 +122,20 @@ class LSTM(Recurrence):
             (G, dh), (Gc, dc) = self.output_grads(gy[0], dt), self.output_grads(gy[1], dt)
         else:
             (G, dh), (Gc, dc) = self.output_grads(gy, dt), (None, np.zeros((N, u), dt))
-        # every step's local derivatives at once: dz_i = dc g i', dz_f = dc c_prev f',
-        # dz_g = dc i g', dz_o = dh a o', and dc gets dh o act'(c)
+        # every step's local derivatives at once: dz_o = dh a o', dz_i = dc g i',
+        # dz_f = dc c_prev f', dz_g = dc i g', and dc gets dh o act'(c)
         rec, act = self.recurrent_activation, self.activation
-        g4 = gates.reshape(T, N, 4, u)
-        i, f, g, o = (g4[:, :, j] for j in range(4))
-        local = np.empty_like(g4)
-        np.multiply(g, derivative(rec, i), out=local[:, :, 0])
-        np.multiply(C[:-1], derivative(rec, f), out=local[:, :, 1])
-        np.multiply(i, derivative(act, g), out=local[:, :, 2])
-        np.multiply(A, derivative(rec, o), out=local[:, :, 3])
+        o, i, f, g = (gates[:, j] for j in range(4))
+        local = derivative(rec, gates)  # the gates' slopes (T, 4, N, u); g's is overwritten below
+        local[:, 0] *= A
+        local[:, 1] *= g
+        local[:, 2] *= C[:-1]
+        np.multiply(i, derivative(act, g), out=local[:, 3])
         to_c = o * derivative(act, A)
         dZ = np.empty((T, N, 4 * u), dt)
         dZ4 = dZ.reshape(T, N, 4, u)
         dhm = np.empty((T, N, u), dt) if needs_mask else None
-        scratch = np.empty((N, u), dt)
+        scratch, UT = np.empty((N, u), dt), np.ascontiguousarray(U.T)
         for t in reversed(range(T)):
             if G is not None:
                 dh += G[t]
@@ -134,11 +143,11 @@ class LSTM(Recurrence):
                 dc += Gc[t]
             kept = None if keep is None else (pass_over(dh, keep[t]), pass_over(dc, keep[t]))
             dc += np.multiply(dh, to_c[t], out=scratch)
-            np.multiply(local[t, :, :3], dc[:, None], out=dZ4[t, :, :3])
-            np.multiply(local[t, :, 3], dh, out=dZ4[t, :, 3])
+            np.multiply(local[t, 0], dh, out=dZ4[t, :, 0])
+            np.multiply(local[t, 1:], dc, out=dZ4[t, :, 1:].transpose(1, 0, 2))
             dc *= f[t]
             into = dh if dhm is None else dhm[t]
-            np.matmul(dZ[t], U.T, out=into)
+            np.matmul(dZ[t], UT, out=into)
             if mask is not None:
                 np.multiply(into, mask, out=dh)
             if kept is not None:
@@ -147,6 +156,12 @@ class LSTM(Recurrence):
         dU = np.matmul(self.masked(H[:-1], mask).reshape(T * N, u).T, dZ.reshape(T * N, 4 * u))
         dmask = (H[:-1] * dhm).sum(axis=0) if needs_mask else None
         return dZ, dU, [dh, dc], dmask, None
+
+
+def gate_major(U):
+    """The recurrent kernel (units, 4*units) as 4 blocks (4, units, units), contiguous."""
+    u = U.shape[0]
+    return np.ascontiguousarray(U.reshape(u, 4, u).transpose(1, 0, 2))
 
 
 class GRU(Recurrence):
