@@ -32,7 +32,9 @@ def eucl_dist_output_shape(shapes):
 
 
 def contrastive_loss(y_true, y_pred):
-    """Contrastive loss from Hadsell-et-al.'06: http://yann.lecun.com/exdb/publis/pdf/hadsell-chopra-lecun-06.pdf"""
+    """Contrastive loss from Hadsell-et-al.'06
+    http://yann.lecun.com/exdb/publis/pdf/hadsell-chopra-lecun-06.pdf
+    """
     margin = 1
     square_pred = K.square(y_pred)
     margin_square = K.square(K.maximum(margin - y_pred, 0))
