@@ -120,7 +120,7 @@ def predict_generator(model, generator, steps=None, max_queue_size=10, workers=1
             where = f"{who} (step {step + 1} of {steps})"
             batch = _next(feed, where)
             x = batch[0] if isinstance(batch, tuple) and len(batch) in (2, 3) else batch
-            x, _, _ = model._prepare(x, who=where, targets=False)
+            x, _, _ = _checked(model, where, x)
             parts.append(model._plan("predict").run(x))
     results = [np.concatenate([part[i] for part in parts]) for i in range(len(model.outputs))]
     return results[0] if len(results) == 1 else results
@@ -136,7 +136,7 @@ def source_options(kwargs, who, names):
 
 def refuse_arrays(who, **given):
     """Keras' error when a generator comes with arguments that only arrays can use."""
-    named = sorted(name for name, value in given.items() if value is not None and value != 0)
+    named = sorted(name for name, value in given.items() if value is not None)
     if named:
         raise ValueError(f"{who}: x is a generator or Sequence, which yields the targets and "
                          f"sample weights itself; do not also pass {', '.join(named)}")
@@ -185,4 +185,14 @@ def _prepared(model, batch, where, class_weight=None):
         raise ValueError(f"{where}: the generator must yield (x, y) or (x, y, sample_weight), "
                          f"got {kind}")
     x, y, weight = batch if len(batch) == 3 else (*batch, None)
-    return model._prepare(x, y, weight, class_weight, who=where)
+    return _checked(model, where, x, y, weight, class_weight)
+
+
+def _checked(model, where, x, y=None, weight=None, class_weight=None):
+    """model._prepare's arrays, its errors naming the step (the model's own checks do not)."""
+    try:
+        return model._prepare(x, y, weight, class_weight, who=where, targets=y is not None)
+    except ValueError as error:
+        if where in str(error):
+            raise
+        raise ValueError(f"{where}: {error}") from error

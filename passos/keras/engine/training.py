@@ -130,7 +130,7 @@ class Model(Network):
         """
         if generators.is_source(x):  # Keras 2.3: fit(generator, steps_per_epoch=...)
             generators.refuse_arrays("fit", y=y, sample_weight=sample_weight,
-                                     validation_split=validation_split)
+                                     validation_split=validation_split or None)
             return generators.fit_generator(
                 self, x, steps_per_epoch, epochs, verbose, callbacks, validation_data,
                 class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch, who="fit",
