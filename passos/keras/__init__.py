@@ -8,10 +8,12 @@
 from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics,
                models, optimizers, preprocessing, utils)
 from .models import Model, Sequential
+from . import wrappers  # noqa: E402 (keras.wrappers.scikit_learn)
 
 __version__ = "2.2.4"  # the Keras release whose API passos.keras follows
 __all__ = ["activations", "backend", "callbacks", "datasets", "initializers", "layers", "losses",
-           "metrics", "models", "optimizers", "preprocessing", "utils", "Model", "Sequential"]
+           "metrics", "models", "optimizers", "preprocessing", "utils", "wrappers", "Model",
+           "Sequential"]
 
 from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
 
