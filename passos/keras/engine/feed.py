@@ -45,7 +45,7 @@ class Feed:
         self._items = self._passes() if isinstance(source, Sequence) else iter(source)
         self._stop = threading.Event()
         self._thread = None
-        if workers > 0:
+        if workers > 0 and total > 0:
             self._queue = queue.Queue(max(1, max_queue_size))
             self._thread = threading.Thread(target=self._produce, daemon=True,
                                             name="passos-feed")

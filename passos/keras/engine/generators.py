@@ -34,13 +34,6 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
         val_arrays = model._prepare(*checks.validation_parts(validation_data),
                                     who=f"{who} (validation_data)")
     val_steps = _steps(val_source, validation_steps, who, "validation_steps") if val_source else 0
-    rng = np.random.default_rng(passos_random.generator().integers(2 ** 63))
-    feed = Feed(generator, steps * max(epochs - initial_epoch, 0), shuffle, workers,
-                max_queue_size, rng)
-    val_feed = None
-    if val_source is not None and not isinstance(val_source, Sequence):  # one stream for all
-        val_feed = Feed(val_source, val_steps * max(epochs - initial_epoch, 0), False, workers,
-                        max_queue_size)
     # 2. callbacks as fit's, counting steps instead of samples
     validating = validation_data is not None
     cb = model._callbacks(callbacks, verbose, {
@@ -49,7 +42,13 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
         "metrics": model.metrics_names + (["val_" + n for n in model.metrics_names]
                                           if validating else [])})
     model.stop_training = False
+    rng = np.random.default_rng(passos_random.generator().integers(2 ** 63))
+    epochs_run = max(epochs - initial_epoch, 0)
+    feed = Feed(generator, steps * epochs_run, shuffle, workers, max_queue_size, rng)
+    val_feed = None
     try:
+        if val_source is not None and not isinstance(val_source, Sequence):  # one stream for all
+            val_feed = Feed(val_source, val_steps * epochs_run, False, workers, max_queue_size)
         cb.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             # 3. one epoch of `steps` batches
