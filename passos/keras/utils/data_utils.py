@@ -11,7 +11,7 @@ they may shuffle the batch order and build batches on several threads, and they 
 ...         return 2
 ...     def __getitem__(self, i):
 ...         return np.full((3, 1), i), np.zeros((3, 1))
->>> [x[0, 0] for x, y in Halves()]
+>>> [int(x[0, 0]) for x, y in Halves()]
 [0, 1]
 """
 
