@@ -3,6 +3,8 @@
 The reference writes Keras' recurrences step by step in torch (tests/ops/test_rnn.py checks the
 ops against torch's own nn.RNN, nn.LSTM and nn.GRU where their math is the same).
 """
+import numpy as np
+
 import passos as P
 
 _GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
@@ -10,8 +12,9 @@ _GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
 
 def torch_recurrence(kind, x, W, U, b=None, states=None, mask=None, activation="tanh",
                      recurrent_activation="hard_sigmoid", return_sequences=True,
-                     go_backwards=False, reset_after=False, return_state=False):
-    """Keras 2's SimpleRNN, LSTM or GRU on torch tensors, one step at a time."""
+                     go_backwards=False, reset_after=False, return_state=False, steps=None):
+    """Keras 2's SimpleRNN, LSTM or GRU on torch tensors, one step at a time; where the step
+    mask `steps` (batch, steps) is 0, the states (and so the output) are the step before's."""
     import torch
     acts = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu,
             "hard_sigmoid": lambda z: torch.clamp(0.2 * z + 0.5, 0.0, 1.0)}
@@ -22,6 +25,7 @@ def torch_recurrence(kind, x, W, U, b=None, states=None, mask=None, activation="
     c = states[1] if states and kind == "lstm" else torch.zeros(N, u, dtype=x.dtype)
     hs, cs = [], []
     for t in (reversed(range(T)) if go_backwards else range(T)):
+        h_before, c_before = h, c
         xt = x[:, t] @ W
         if b is not None:
             xt = xt + (b[0] if reset_after else b)
@@ -43,6 +47,9 @@ def torch_recurrence(kind, x, W, U, b=None, states=None, mask=None, activation="
                 zg, r = zr[:, :u], zr[:, u:]
                 hh = act(xt[:, 2 * u:] + (r * hm) @ U[:, 2 * u:])
             h = zg * h + (1 - zg) * hh
+        if steps is not None:
+            keep = torch.as_tensor(steps[:, t:t + 1] != 0)
+            h, c = torch.where(keep, h, h_before), torch.where(keep, c, c_before)
         hs.append(h)
         cs.append(c)
     out = torch.stack(hs, 1) if return_sequences else hs[-1]
@@ -63,9 +70,14 @@ def _make(kind, N, T, D, u, states, masked, reset_after):
     return make
 
 
-def _case(Case, label, kind, states=0, masked=False, free_steps=False, **attrs):
-    """A case of `kind` on 2 sequences of 3 steps, 2 features, 3 units; states: initial states."""
+_STEPS = [[1, 0, 1], [0, 1, 1]]  # a step mask: skips inside and at the start
+
+
+def _case(Case, label, kind, states=0, masked=False, free_steps=False, skips=False, **attrs):
+    """A case of `kind` on 2 sequences of 3 steps, 2 features, 3 units; states: initial states;
+    skips: with a step mask (Keras' masking; a constant, so not differentiated)."""
     n_states = states
+    steps = np.array(_STEPS, bool) if skips else None
 
     def split(rest):
         given = list(rest[:n_states]) or None
@@ -74,11 +86,11 @@ def _case(Case, label, kind, states=0, masked=False, free_steps=False, **attrs):
     def fn(x, W, U, b, *rest):
         given, mask = split(rest)
         return getattr(P.ops.rnn, kind)(x, W, U, b, initial_state=given, recurrent_mask=mask,
-                                       **attrs)
+                                       mask=steps, **attrs)
 
     def reference(x, W, U, b, *rest):
         given, mask = split(rest)
-        return torch_recurrence(kind, x, W, U, b, given, mask, **attrs)
+        return torch_recurrence(kind, x, W, U, b, given, mask, steps=steps, **attrs)
 
     batch = (0, 1) if free_steps else (0,)
     free = (batch, (), (), ()) + ((0,),) * (states + masked)
@@ -105,4 +117,14 @@ def cases(Case):
         _case(Case, "reset_after,seq", "gru", reset_after=True, recurrent_activation="sigmoid"),
         _case(Case, "reset_after,last,state,mask", "gru", reset_after=True, states=1,
               masked=True, return_sequences=False),
+        _case(Case, "seq,skips", "simple_rnn", skips=True),
+        _case(Case, "last,backwards,state,skips", "simple_rnn", states=1, skips=True,
+              return_sequences=False, go_backwards=True),
+        _case(Case, "seq,skips,mask,states", "lstm", states=2, masked=True, skips=True,
+              recurrent_activation="sigmoid"),
+        _case(Case, "return_state,backwards,skips", "lstm", return_state=True, skips=True,
+              go_backwards=True, recurrent_activation="sigmoid"),
+        _case(Case, "seq,skips,mask", "gru", masked=True, skips=True),
+        _case(Case, "reset_after,last,skips", "gru", reset_after=True, skips=True,
+              return_sequences=False, recurrent_activation="sigmoid"),
     ]

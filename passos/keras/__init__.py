@@ -5,15 +5,14 @@
 >>> model = Sequential([Dense(2, activation="softmax", input_shape=(3,))])
 >>> model.compile(loss="categorical_crossentropy", optimizer="sgd", metrics=["accuracy"])
 """
-from . import (activations, backend, callbacks, datasets, initializers, layers, losses, metrics,
-               models, optimizers, preprocessing, utils)
+from . import (activations, backend, callbacks, constraints, datasets, initializers, layers,
+               losses, metrics, models, optimizers, preprocessing, regularizers, utils, wrappers)
 from .models import Model, Sequential
-from . import wrappers  # noqa: E402 (keras.wrappers.scikit_learn)
 
 __version__ = "2.2.4"  # the Keras release whose API passos.keras follows
-__all__ = ["activations", "backend", "callbacks", "datasets", "initializers", "layers", "losses",
-           "metrics", "models", "optimizers", "preprocessing", "utils", "wrappers", "Model",
-           "Sequential"]
+__all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers",
+           "layers", "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers",
+           "utils", "wrappers", "Model", "Sequential"]
 
 from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
 

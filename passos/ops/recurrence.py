@@ -12,8 +12,10 @@ A recurrent op (`rnn.py`: SimpleRNN, LSTM, GRU) runs a whole sequence in one cal
 
 Inputs, in order: x, kernel W (features, k*units), recurrent kernel U (units, k*units), the
 bias when `use_bias`, the initial states (h0, and c0 for an LSTM; each (batch, units)) when
-`initial_state`, and a recurrent dropout mask (batch, units) applied to h before each
-recurrent product when `recurrent_mask` (Keras keeps one mask for the whole sequence).
+`initial_state`, a recurrent dropout mask (batch, units) applied to h before each recurrent
+product when `recurrent_mask` (Keras keeps one mask for the whole sequence), and last a step
+mask (batch, steps) when `step_mask` (Keras' masking; no gradient): where it is 0 the step is
+skipped, the states and the output carried over from the step before, as Keras' backend rnn does.
 """
 import numpy as np
 
@@ -61,8 +63,9 @@ class Recurrence(Op):
     """The frame of one recurrent layer's whole sequence as one op (see the module docstring).
 
     A subclass sets `kind`, `gates` (k: 1, 4 or 3) and `states` (1, or 2 for an LSTM), and
-    writes `steps(P, U, b, h0, c0, mask)` (the forward loop over the projected inputs P) and
-    `back_steps(saved, U, mask, gh, gc, needs_mask)` (the loop back over time).
+    writes `steps(P, U, b, h0, c0, mask, keep)` (the forward loop over the projected inputs P;
+    keep: the time-major step mask or None, applied with `carry`) and
+    `back_steps(gy, saved, U, mask, needs_mask)` (the loop back over time; `pass_over`).
     """
 
     saves = True
@@ -71,7 +74,7 @@ class Recurrence(Op):
 
     def __init__(self, activation="tanh", recurrent_activation="hard_sigmoid",
                  return_sequences=True, go_backwards=False, use_bias=True,
-                 initial_state=False, recurrent_mask=False):
+                 initial_state=False, recurrent_mask=False, step_mask=False):
         for what, name in (("activation", activation),
                            ("recurrent_activation", recurrent_activation)):
             if name not in ACTIVATIONS:
@@ -80,14 +83,14 @@ class Recurrence(Op):
         self.activation, self.recurrent_activation = activation, recurrent_activation
         self.return_sequences, self.go_backwards = bool(return_sequences), bool(go_backwards)
         self.use_bias, self.initial_state = bool(use_bias), bool(initial_state)
-        self.recurrent_mask = bool(recurrent_mask)
+        self.recurrent_mask, self.step_mask = bool(recurrent_mask), bool(step_mask)
 
     @property
     def formulas(self):
         names = ["x", "W", "U"] + ["b"] * self.use_bias + \
             ["h0", "c0"][:self.states] * self.initial_state + ["mask"] * self.recurrent_mask
         return tuple(f"∂{self.kind}/∂{n}: backprop through time, summing every step's "
-                     f"contribution" for n in names)
+                     f"contribution" for n in names) + ("step mask: no gradient",) * self.step_mask
 
     def split(self, xs):
         """(x, W, U, b or None, [initial states] or None, mask or None) from the op's inputs."""
@@ -102,10 +105,15 @@ class Recurrence(Op):
 
     # -- shapes --------------------------------------------------------------------
     def shape(self, *shapes):
-        expected = 3 + self.use_bias + self.states * self.initial_state + self.recurrent_mask
+        expected = 3 + self.use_bias + self.states * self.initial_state + self.recurrent_mask + \
+            self.step_mask
         if len(shapes) != expected:
             raise ShapeError(f"{self.kind}: expects {expected} inputs, got {len(shapes)}")
         x, W, U, b, states, mask = self.split(shapes)
+        if self.step_mask and (len(shapes[-1]) != 2 or any(
+                None not in (d, e) and d != e for d, e in zip(shapes[-1], x[:2]))):
+            raise ShapeError(f"{self.kind}: the step mask must have shape (batch, steps) = "
+                             f"{describe(x[:2])}, got {describe(shapes[-1])}")
         k = self.gates
         if len(x) != 3 or len(W) != 2 or len(U) != 2:
             raise ShapeError(f"{self.kind}: expects inputs (batch, steps, features), a kernel "
@@ -152,10 +160,17 @@ class Recurrence(Op):
             P += self.input_bias(b)
         # 2. the loop over time
         h0, c0 = (list(states) + [None])[:2] if states is not None else (None, None)
+        keep = self.time_major_mask(xs[-1], dt) if self.step_mask else None
         y, saved = self.steps(P.reshape(T, N, -1), U.astype(dt, copy=False), b, h0, c0,
-                              None if mask is None else mask.astype(dt, copy=False))
-        saved["X"] = X
+                              None if mask is None else mask.astype(dt, copy=False), keep)
+        saved["X"], saved["keep"] = X, keep
         return y, saved
+
+    def time_major_mask(self, m, dt):
+        """The step mask (batch, steps) as (steps, batch, 1) floats, in the order of the loop."""
+        m = np.asarray(m)
+        m = (m[:, ::-1] if self.go_backwards else m).T[:, :, None]
+        return np.ascontiguousarray(m != 0, dtype=dt)
 
     def input_bias(self, b):
         return b
@@ -182,7 +197,7 @@ class Recurrence(Op):
         T, N, D = X.shape
         dt = X.dtype
         n_states = self.states if self.initial_state else 0
-        needs_mask = self.recurrent_mask and needs[-1]
+        needs_mask = self.recurrent_mask and needs[len(xs) - 1 - self.step_mask]
         # 1. backprop through time: the pre-activation gradients of every step
         dP, dU, dstates, dmask, db = self.back_steps(gy, saved, U.astype(dt, copy=False),
                                                      None if mask is None else
@@ -201,4 +216,19 @@ class Recurrence(Op):
         grads += list(dstates)[:n_states]
         if self.recurrent_mask:
             grads.append(dmask)
-        return tuple(grads)
+        return tuple(grads) + (None,) * self.step_mask
+
+
+def carry(new, old, m):
+    """A masked step keeps the state: new = old + m (new - old), in place (m 1 or 0 per sample)."""
+    np.subtract(new, old, out=new)
+    new *= m
+    new += old
+
+
+def pass_over(g, m):
+    """Split a state's gradient at a masked step: g *= m in place (the step's share); returns
+    g (1 - m), the share that goes straight to the state before."""
+    kept = g * (1 - m)
+    g *= m
+    return kept

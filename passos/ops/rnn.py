@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core.apply import apply
 from ..core.registry import register
-from .recurrence import Recurrence, activate, derivative
+from .recurrence import Recurrence, activate, carry, derivative, pass_over
 
 
 class SimpleRNN(Recurrence):
@@ -24,7 +24,7 @@ class SimpleRNN(Recurrence):
 
     kind = "simple_rnn"
 
-    def steps(self, P, U, b, h0, c0, mask):
+    def steps(self, P, U, b, h0, c0, mask, keep=None):
         T, N, u = P.shape
         H = np.empty((T + 1, N, u), P.dtype)
         H[0] = 0 if h0 is None else h0
@@ -34,10 +34,12 @@ class SimpleRNN(Recurrence):
             h = H[t] if mask is None else np.multiply(H[t], mask, out=hm)
             H[t + 1] += np.matmul(h, U, out=product)
             activate(self.activation, H[t + 1])
+            if keep is not None:
+                carry(H[t + 1], H[t], keep[t])
         return self.sequence_output(H), {"H": H}
 
     def back_steps(self, gy, saved, U, mask, needs_mask):
-        H = saved["H"]
+        H, keep = saved["H"], saved["keep"]
         T, N, u = H.shape[0] - 1, H.shape[1], H.shape[2]
         G, dh = self.output_grads(gy, H.dtype)
         local = derivative(self.activation, H[1:])
@@ -46,11 +48,14 @@ class SimpleRNN(Recurrence):
         for t in reversed(range(T)):
             if G is not None:
                 dh += G[t]
+            kept = None if keep is None else pass_over(dh, keep[t])
             np.multiply(dh, local[t], out=dZ[t])
             into = dh if dhm is None else dhm[t]
             np.matmul(dZ[t], U.T, out=into)
             if mask is not None:
                 np.multiply(into, mask, out=dh)
+            if kept is not None:
+                dh += kept
         dU = np.matmul(self.masked(H[:-1], mask).reshape(T * N, u).T, dZ.reshape(T * N, u))
         dmask = (H[:-1] * dhm).sum(axis=0) if needs_mask else None
         return dZ, dU, [dh], dmask, None
@@ -72,7 +77,7 @@ class LSTM(Recurrence):
         out = super().shape(*shapes)
         return (2, *out) if self.return_state else out
 
-    def steps(self, P, U, b, h0, c0, mask):
+    def steps(self, P, U, b, h0, c0, mask, keep=None):
         T, N, k = P.shape
         u, dt = k // 4, P.dtype
         H, C = np.empty((T + 1, N, u), dt), np.empty((T + 1, N, u), dt)
@@ -91,13 +96,16 @@ class LSTM(Recurrence):
             c = np.multiply(z[:, u:2 * u], C[t], out=C[t + 1])
             c += np.multiply(z[:, :u], z[:, 2 * u:3 * u], out=ig)
             np.multiply(z[:, 3 * u:], activate(act, c, out=A[t]), out=H[t + 1])
+            if keep is not None:
+                carry(H[t + 1], H[t], keep[t])
+                carry(C[t + 1], C[t], keep[t])
         y = self.sequence_output(H)
         if self.return_state:
             y = np.stack([y, self.sequence_output(C)])
         return y, {"gates": P, "H": H, "C": C, "A": A}
 
     def back_steps(self, gy, saved, U, mask, needs_mask):
-        gates, H, C, A = saved["gates"], saved["H"], saved["C"], saved["A"]
+        gates, H, C, A, keep = saved["gates"], saved["H"], saved["C"], saved["A"], saved["keep"]
         T, N, u = A.shape
         dt = A.dtype
         if self.return_state:
@@ -124,6 +132,7 @@ class LSTM(Recurrence):
                 dh += G[t]
             if Gc is not None:
                 dc += Gc[t]
+            kept = None if keep is None else (pass_over(dh, keep[t]), pass_over(dc, keep[t]))
             dc += np.multiply(dh, to_c[t], out=scratch)
             np.multiply(local[t, :, :3], dc[:, None], out=dZ4[t, :, :3])
             np.multiply(local[t, :, 3], dh, out=dZ4[t, :, 3])
@@ -132,6 +141,9 @@ class LSTM(Recurrence):
             np.matmul(dZ[t], U.T, out=into)
             if mask is not None:
                 np.multiply(into, mask, out=dh)
+            if kept is not None:
+                dh += kept[0]
+                dc += kept[1]
         dU = np.matmul(self.masked(H[:-1], mask).reshape(T * N, u).T, dZ.reshape(T * N, 4 * u))
         dmask = (H[:-1] * dhm).sum(axis=0) if needs_mask else None
         return dZ, dU, [dh, dc], dmask, None
@@ -156,7 +168,7 @@ class GRU(Recurrence):
     def input_bias(self, b):
         return b[0] if self.reset_after else b
 
-    def steps(self, P, U, b, h0, c0, mask):
+    def steps(self, P, U, b, h0, c0, mask, keep=None):
         T, N, k = P.shape
         u, dt = k // 3, P.dtype
         H = np.empty((T + 1, N, u), dt)
@@ -186,10 +198,12 @@ class GRU(Recurrence):
             h_new = np.subtract(H[t], hh, out=H[t + 1])  # h_t = hh + z (h_{t-1} - hh)
             h_new *= z3[:, :u]
             h_new += hh
+            if keep is not None:
+                carry(h_new, H[t], keep[t])
         return self.sequence_output(H), {"gates": P, "H": H, "R": R}
 
     def back_steps(self, gy, saved, U, mask, needs_mask):
-        gates, H, R = saved["gates"], saved["H"], saved["R"]
+        gates, H, R, keep = saved["gates"], saved["H"], saved["R"], saved["keep"]
         T, N, u = R.shape
         dt = R.dtype
         G, dh = self.output_grads(gy, dt)
@@ -211,6 +225,7 @@ class GRU(Recurrence):
                 dh += G[t]
             if dhm is not None:
                 into = dhm[t]
+            kept = None if keep is None else pass_over(dh, keep[t])
             np.multiply(dh, to_z[t], out=dZ3[t, :, 0])
             np.multiply(dh, to_h[t], out=dZ3[t, :, 2])
             if self.reset_after:
@@ -225,6 +240,8 @@ class GRU(Recurrence):
                 into += np.multiply(d_reset, r[t], out=d_reset)
             dh *= z[t]
             dh += into if mask is None else np.multiply(into, mask, out=d_reset)
+            if kept is not None:
+                dh += kept
         flat = (T * N, 3 * u)
         if self.reset_after:
             dU = np.matmul(Hm.reshape(T * N, u).T, dZ_rec.reshape(flat))
@@ -238,40 +255,43 @@ class GRU(Recurrence):
         return dZ, dU, [dh], dmask, db
 
 
-def _recurrence(op_class, x, kernel, recurrent_kernel, bias, initial_state, mask, name, **attrs):
+def _recurrence(op_class, x, kernel, recurrent_kernel, bias, initial_state, mask, name,
+                step_mask=None, **attrs):
     """Apply op_class(**attrs) to the inputs that are given (see recurrence.py for the order)."""
     states = [] if initial_state is None else list(initial_state)
     op = op_class(use_bias=bias is not None, initial_state=bool(states),
-                  recurrent_mask=mask is not None, **attrs)
+                  recurrent_mask=mask is not None, step_mask=step_mask is not None, **attrs)
     if states and len(states) != op.states:
         raise ValueError(f"{op.kind}: initial_state needs {op.states} array(s) (h0"
                          f"{', c0' if op.states == 2 else ''}), got {len(states)}")
     inputs = [x, kernel, recurrent_kernel] + ([bias] if bias is not None else []) + states + \
-        ([mask] if mask is not None else [])
+        ([mask] if mask is not None else []) + ([step_mask] if step_mask is not None else [])
     return apply(op, *inputs, name=name)
 
 
 @register("passos")
 def simple_rnn(x, kernel, recurrent_kernel, bias=None, activation="tanh", return_sequences=True,
-               go_backwards=False, initial_state=None, recurrent_mask=None, name=None):
+               go_backwards=False, initial_state=None, recurrent_mask=None, mask=None,
+               name=None):
     """A simple RNN over x (batch, steps, features): (batch, steps, units), or (batch, units)
-    without return_sequences; h_t = activation(x_t @ kernel + bias + h_{t-1} @ recurrent_kernel)."""
+    without return_sequences; h_t = activation(x_t @ kernel + bias + h_{t-1} @ recurrent_kernel).
+    mask (batch, steps), in all three: where 0, the step keeps the state and output before it."""
     return _recurrence(SimpleRNN, x, kernel, recurrent_kernel, bias, initial_state, recurrent_mask,
-                       name, activation=activation, return_sequences=return_sequences,
+                       name, mask, activation=activation, return_sequences=return_sequences,
                        go_backwards=go_backwards)
 
 
 @register("passos")
 def lstm(x, kernel, recurrent_kernel, bias=None, activation="tanh",
          recurrent_activation="hard_sigmoid", return_sequences=True, go_backwards=False,
-         initial_state=None, recurrent_mask=None, return_state=False, name=None):
+         initial_state=None, recurrent_mask=None, return_state=False, mask=None, name=None):
     """An LSTM over x (batch, steps, features), gates i, f, c, o (Keras' order and math).
 
     Returns h for every step (batch, steps, units), or the last (batch, units); with
     return_state, those stacked with the cell states c: (2, ...). initial_state: [h0, c0].
     """
     return _recurrence(LSTM, x, kernel, recurrent_kernel, bias, initial_state, recurrent_mask,
-                       name, activation=activation, recurrent_activation=recurrent_activation,
+                       name, mask, activation=activation, recurrent_activation=recurrent_activation,
                        return_sequences=return_sequences, go_backwards=go_backwards,
                        return_state=return_state)
 
@@ -279,10 +299,10 @@ def lstm(x, kernel, recurrent_kernel, bias=None, activation="tanh",
 @register("passos")
 def gru(x, kernel, recurrent_kernel, bias=None, activation="tanh",
         recurrent_activation="hard_sigmoid", return_sequences=True, go_backwards=False,
-        initial_state=None, recurrent_mask=None, reset_after=False, name=None):
+        initial_state=None, recurrent_mask=None, reset_after=False, mask=None, name=None):
     """A GRU over x (batch, steps, features), gates z, r, h (Keras' order and math; with
     reset_after, PyTorch's, the bias then (2, 3*units)). Returns h per step, or the last."""
     return _recurrence(GRU, x, kernel, recurrent_kernel, bias, initial_state, recurrent_mask,
-                       name, activation=activation, recurrent_activation=recurrent_activation,
+                       name, mask, activation=activation, recurrent_activation=recurrent_activation,
                        return_sequences=return_sequences, go_backwards=go_backwards,
                        reset_after=reset_after)

@@ -7,6 +7,7 @@ from ...core.shapes import describe
 from ..utils import layer_utils
 from .base_layer import Layer
 from .functional import graph_order, network_config
+from .masking import run_masked
 from .node import flat
 
 
@@ -55,8 +56,12 @@ class Network(Layer):
 
     def call(self, x, training=False):
         values = dict(zip(map(id, self.inputs), flat(x)))
+        masks = {}  # the Keras masks of the KerasTensors that carry one, by id
         for node in self._nodes:
-            node.run(values, lambda node, arg: node.layer(arg, training=training))
+            if node.masked:
+                run_masked(node, values, masks, training)
+            else:
+                node.run(values, lambda node, arg: node.layer(arg, training=training))
         return _one_or_list([values[id(t)] for t in self.outputs])
 
     def check_input(self, shape):
@@ -101,6 +106,11 @@ class Network(Layer):
     def weights(self):
         """All weights, layer by layer in Keras order (what get_weights returns)."""
         return self._unique("weights")
+
+    @property
+    def losses(self):
+        """Every layer's losses (nested models' included), then the model's own."""
+        return [loss for layer in self.layers for loss in layer.losses] + list(self._losses)
 
     def get_layer(self, name=None, index=None):
         """The layer called `name`, or the `index`-th of `layers`."""

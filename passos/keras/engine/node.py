@@ -18,6 +18,7 @@ class KerasTensor:
         self.node = node    # the layer call that made it; None for an Input
         self.index = index  # which of the call's outputs it is
         self.name = name or (node.layer.name if node is not None else "input")
+        self.mask_shape = None  # the shape of its Keras mask when it carries one
 
     @property
     def layer(self):
@@ -34,7 +35,10 @@ class KerasTensor:
 
 
 class Node:
-    """One call of `layer` on KerasTensors: `listed` when it took a list, `multiple` outputs."""
+    """One call of `layer` on KerasTensors: `listed` when it took a list, `multiple` outputs;
+    `masked` when masks go in or come out (replayed by masking.run_masked)."""
+
+    masked = False
 
     def __init__(self, layer, inputs, listed, output_shapes, dtype):
         self.layer, self.inputs, self.listed = layer, tuple(inputs), listed

@@ -18,6 +18,7 @@ from ...graph.session import Session
 from ...ops import arithmetic as ar, elementwise as el, reduce as rd
 from .. import losses
 from .base_layer import call_layer
+from .layer_losses import layer_losses
 
 # Tracing writes to the layers (their update lists, lazily built state): one trace at a time
 _tracing = threading.Lock()
@@ -30,10 +31,11 @@ class ApplyOptimizer(Op):
     kind = "apply_gradients"
     differentiable = False
 
-    def __init__(self, optimizer, weights, scaled=False):
+    def __init__(self, optimizer, weights, scaled=False, constraints=()):
         self.optimizer = optimizer
         self.weights = weights
         self.scaled = scaled  # gradients arrive multiplied by the learning rate
+        self.constraints = constraints  # (weight, constraint) to project after each step
 
     def attrs(self):
         return {"optimizer": type(self.optimizer).__name__}
@@ -50,7 +52,12 @@ class ApplyOptimizer(Op):
 
         def apply(*grads):
             step([w.data for w in weights], grads)
-        return apply
+
+        def apply_constrained(*grads):
+            step([w.data for w in weights], grads)
+            for weight, constraint in self.constraints:
+                np.copyto(weight.data, constraint(weight.data), casting="same_kind")
+        return apply_constrained if self.constraints else apply
 
 
 def _per_sample(values):
@@ -80,9 +87,11 @@ class Plan:
             layers = _all_layers(model)
             for layer in layers:
                 layer._updates.clear()
+                layer._losses.clear()
             with tracing(graph):
                 y_pred = call_layer(model, self.xs if len(self.xs) > 1 else self.xs[0],
                                     kind == "train")
+                penalties = layer_losses(model, graph) if kind != "predict" else []
             y_pred = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
             fetches = y_pred
             self.ys, self.ws, self.lr = [], [], None
@@ -91,6 +100,8 @@ class Plan:
                 output_losses = [self._output_loss(fn, out, weighted, i, y_pred)
                                  for i, (fn, out) in enumerate(zip(model.loss_functions, y_pred))]
                 loss = _weighted_sum(output_losses, model.loss_weights_list)
+                for penalty in penalties:  # Keras' logged loss holds the layer losses too
+                    loss = loss + penalty
                 fetches = [loss] + (output_losses if len(output_losses) > 1 else [])
                 fetches += [rd.mean(_per_sample(fn(self.ys[i], y_pred[i])))
                             for i, _, fn in model.metric_specs]
@@ -103,8 +114,11 @@ class Plan:
                 grads = gradients(loss, [graph.capture(w) for w in weights],
                                   grad_ys=self.lr if scaled else None)
                 used = [(w, g) for w, g in zip(weights, grads) if g is not None]
-                step = graph.add_op(ApplyOptimizer(model.optimizer, [w for w, _ in used], scaled),
-                                    [g for _, g in used])
+                trained = {id(w) for w, _ in used}
+                constraints = [(w, c) for layer in layers for w, c in layer._constraints
+                               if id(w) in trained]
+                step = graph.add_op(ApplyOptimizer(model.optimizer, [w for w, _ in used], scaled,
+                                                   constraints), [g for _, g in used])
                 self.extra = [step] + [u for layer in layers for u in layer._updates]
             else:
                 self.extra = []
@@ -170,7 +184,7 @@ def _all_layers(model):
         layer = stack.pop(0)
         if id(layer) not in found:
             found[id(layer)] = layer
-            stack.extend(getattr(layer, "layers", []))
+            stack.extend(getattr(layer, "layers", []) + getattr(layer, "wrapped_layers", []))
     return list(found.values())
 
 

@@ -1,6 +1,7 @@
 """`Sequential`: a plain stack of layers, each feeding the next."""
 from ..layers.core import Input, InputLayer
-from .base_layer import Layer
+from .base_layer import Layer, makes_masks
+from .masking import masked_call
 from .training import Model
 
 
@@ -63,8 +64,12 @@ class Sequential(Model):
         self._rewire()
 
     def call(self, x, training=False):
+        mask = None  # Keras' mask, from the first layer that makes one
         for layer in self._stack:
-            x = layer(x, training=training)
+            if mask is None and not makes_masks(layer):
+                x = layer(x, training=training)
+            else:
+                x, mask = masked_call(layer, x, mask, training)
         return x
 
     def get_config(self):

@@ -15,6 +15,8 @@ _BIG = float("inf")
 class LeakyReLU(Layer):
     """x where x > 0, alpha * x elsewhere (a small slope keeps negative units learning)."""
 
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, alpha=0.3, **kwargs):
         super().__init__(**kwargs)
         self.alpha = arguments.number(alpha, layer_label(self), "alpha", -_BIG, _BIG)
@@ -33,12 +35,13 @@ class PReLU(Layer):
     Keras) share one alpha along those axes, e.g. shared_axes=[1, 2] for one per channel.
     """
 
+    weight_options = ("alpha",)
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):
-        super().__init__(**kwargs)
-        if alpha_regularizer is not None or alpha_constraint is not None:
-            raise layer_error(self, "does not support alpha_regularizer or alpha_constraint yet; "
-                                    "leave them None")
+        super().__init__(alpha_regularizer=alpha_regularizer, alpha_constraint=alpha_constraint,
+                         **kwargs)
         self.alpha_initializer = initializers.get(alpha_initializer)
         axes = [] if shared_axes is None else (
             [shared_axes] if arguments.is_int(shared_axes) else list(shared_axes))
@@ -72,12 +75,13 @@ class PReLU(Layer):
     def get_config(self):
         return {**super().get_config(),
                 "alpha_initializer": initializers.serialize(self.alpha_initializer),
-                "alpha_regularizer": None, "alpha_constraint": None,
                 "shared_axes": self.shared_axes or None}
 
 
 class ELU(Layer):
     """x where x > 0, alpha * (exp(x) - 1) elsewhere."""
+
+    supports_masking = True  # passes a Keras mask on unchanged
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
@@ -93,6 +97,8 @@ class ELU(Layer):
 class ThresholdedReLU(Layer):
     """x where x > theta, 0 elsewhere."""
 
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, theta=1.0, **kwargs):
         super().__init__(**kwargs)
         self.theta = arguments.number(theta, layer_label(self), "theta", -_BIG, _BIG)
@@ -106,6 +112,8 @@ class ThresholdedReLU(Layer):
 
 class Softmax(Layer):
     """exp(x) / sum(exp(x)) along `axis`."""
+
+    supports_masking = True  # passes a Keras mask on unchanged
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
@@ -127,6 +135,8 @@ class Softmax(Layer):
 
 class ReLU(Layer):
     """max_value above it; x from threshold up; negative_slope * (x - threshold) below threshold."""
+
+    supports_masking = True  # passes a Keras mask on unchanged
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)

@@ -20,6 +20,8 @@ _POINTWISE = {1: conv_ops.conv1d, 2: conv_ops.conv2d}
 class _Depthwise(_SpatialLayer):
     """The depthwise half: arguments, the depthwise kernel, the bias, the config."""
 
+    weight_options = ("depthwise", "bias", "activity")
+
     def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1,
                  data_format=None, dilation_rate=1, activation=None, use_bias=True,
                  depthwise_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
@@ -93,6 +95,8 @@ class DepthwiseConv2D(_Depthwise):
 
 class _Separable(_Depthwise):
     """Depthwise, then a pointwise (1x1) convolution to `filters` channels, then bias and activation."""
+
+    weight_options = ("depthwise", "pointwise", "bias", "activity")
 
     def __init__(self, filters, kernel_size, pointwise_initializer="glorot_uniform", **kwargs):
         super().__init__(kernel_size, **kwargs)

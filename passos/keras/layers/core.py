@@ -14,6 +14,9 @@ from ..engine.base_layer import KerasTensor, Layer, layer_error, layer_label, un
 class Dense(Layer):
     """activation(x @ kernel + bias), on the last axis of x."""
 
+    weight_options = ("kernel", "bias", "activity")
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
@@ -55,6 +58,8 @@ class Dense(Layer):
 class Activation(Layer):
     """Apply an activation function by name or function."""
 
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -68,6 +73,8 @@ class Activation(Layer):
 
 class Dropout(Layer):
     """During training, zero a fraction `rate` of the inputs and scale the rest by 1/(1-rate)."""
+
+    supports_masking = True  # passes a Keras mask on unchanged
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)

@@ -11,6 +11,7 @@ from ...ops import arithmetic as ar, elementwise as el, reduce as rd
 from ...ops.matmul import matmul
 from ...ops.movement import concatenate as concat, reshape, transpose
 from ..engine.base_layer import Layer, layer_error
+from .merge_masks import concatenated_mask, merged_mask
 
 
 class _Merge(Layer):
@@ -18,6 +19,7 @@ class _Merge(Layer):
 
     takes_list = True
     exactly = None  # Subtract and Dot take exactly two
+    supports_masking = True
 
     def check_input(self, shape):
         if not isinstance(shape, list) or len(shape) < 2:
@@ -38,6 +40,9 @@ class _Merge(Layer):
 
     def call(self, inputs):
         return self.combine(list(inputs))
+
+    def compute_mask(self, inputs, mask=None):
+        return merged_mask(self, inputs, mask)
 
 
 class Add(_Merge):
@@ -108,6 +113,9 @@ class Concatenate(_Merge):
     def combine(self, xs):
         return concat(xs, axis=self.axis)
 
+    def compute_mask(self, inputs, mask=None):
+        return concatenated_mask(self, inputs, mask, self.axis)
+
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
 
@@ -157,6 +165,9 @@ class Dot(_Merge):
         if len(xs[0].shape) == 2:
             return reshape(out, (-1, out.shape[2]))
         return reshape(out, (-1, out.shape[1])) if len(xs[1].shape) == 2 else out
+
+    def compute_mask(self, inputs, mask=None):
+        return None  # Keras: a dot product's output has no steps left to mask
 
     def get_config(self):
         axes = list(self.axes) if isinstance(self.axes, (list, tuple)) else self.axes

@@ -22,6 +22,8 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 class GaussianNoise(Layer):
     """In training, x + noise drawn from N(0, stddev²); at inference, x."""
 
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.stddev = arguments.number(stddev, layer_label(self), "stddev", 0, math.inf)
@@ -39,6 +41,8 @@ class GaussianNoise(Layer):
 
 class GaussianDropout(Layer):
     """In training, x * noise drawn from N(1, rate / (1 - rate)); at inference, x."""
+
+    supports_masking = True  # passes a Keras mask on unchanged
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -59,6 +63,8 @@ class GaussianDropout(Layer):
 class AlphaDropout(Layer):
     """In training, a fraction `rate` of x set to SELU's negative saturation, then an affine
     map that keeps the mean and variance (for self-normalising SELU networks); else x."""
+
+    supports_masking = True  # passes a Keras mask on unchanged
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)

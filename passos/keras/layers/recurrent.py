@@ -3,7 +3,9 @@
 Each call runs the whole sequence as one op (`passos.ops.rnn`): the inputs times the kernel
 for all steps at once, then a loop over the steps inside the op, forward and back.
 Dropout masks are drawn once per sequence, as Keras does; one mask serves all the gates
-(Keras' implementation=2; with implementation=1 Keras draws one per gate).
+(Keras' implementation=2; with implementation=1 Keras draws one per gate). A Keras mask
+(Embedding(mask_zero=True), Masking) makes the layers skip the masked steps, their states and
+outputs carried over from the step before.
 """
 import numpy as np
 
@@ -22,7 +24,9 @@ class _Recurrent(Layer):
     """What SimpleRNN, LSTM and GRU share: arguments, weights, dropout, outputs and config."""
 
     gates = 1
+    weight_options = ("kernel", "recurrent", "bias", "activity")
     op_function = staticmethod(rnn.simple_rnn)
+    supports_masking = True
 
     def __init__(self, units, activation="tanh", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
@@ -83,7 +87,8 @@ class _Recurrent(Layer):
                                     f"(reshape (batch, {expected}) data to (batch, 1, {expected}))")
 
     # -- computing -------------------------------------------------------------------
-    def call(self, x, training=False):
+    def call(self, x, training=False, mask=None):
+        steps = mask[0] if isinstance(mask, list) else mask  # Keras' mask: (batch, steps)
         mask = None
         if training and self.dropout:
             x = apply(self._input_dropout, x, self.dropout)
@@ -92,8 +97,15 @@ class _Recurrent(Layer):
             mask = apply(self._recurrent_dropout, ones, self.recurrent_dropout)
         y = self.op_function(x, self.kernel, self.recurrent_kernel, self.bias,
                              recurrent_mask=mask, return_sequences=self.return_sequences,
-                             go_backwards=self.go_backwards, **self.op_arguments())
+                             go_backwards=self.go_backwards, mask=steps, **self.op_arguments())
         return self.states_too(y) if self.return_state else y
+
+    def compute_mask(self, inputs, mask=None):
+        """The input's mask with return_sequences, else None (and None for each state)."""
+        mask = mask[0] if isinstance(mask, list) else mask
+        output_mask = mask if self.return_sequences else None
+        return [output_mask] + [None] * (1 + isinstance(self, LSTM)) if self.return_state \
+            else output_mask
 
     def states_too(self, y):
         """[output, final h] from the op's output (return_state)."""

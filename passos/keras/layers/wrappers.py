@@ -47,6 +47,15 @@ class Wrapper(Layer):
         if not isinstance(self.layer, Layer):
             raise TypeError(f"{type(self).__name__}: expects a Keras layer, got {layer!r:.80}")
 
+    @property
+    def wrapped_layers(self):
+        """The inner layers that run (their losses, updates and constraints are the wrapper's)."""
+        return [self.layer]
+
+    @property
+    def losses(self):
+        return super().losses + [loss for inner in self.wrapped_layers for loss in inner.losses]
+
     def get_config(self):
         return {**super().get_config(), "layer": serialize(self.layer)}
 
@@ -55,7 +64,10 @@ class TimeDistributed(Wrapper):
     """The inner layer applied to every step: (batch, steps, ...) -> (batch, steps, ...').
 
     The steps are folded into the batch, (batch * steps, ...), so one call does all steps.
+    A Keras mask passes through unchanged (the inner layer does not see it), as in Keras 2.2.4.
     """
+
+    supports_masking = True
 
     def build(self, input_shape):
         if len(input_shape) < 3 or input_shape[1] is None:
@@ -83,8 +95,10 @@ class Bidirectional(Wrapper):
 
     merge_mode: 'concat' (features side by side), 'sum', 'ave', 'mul', or None (both
     outputs, as a list: eager calls only). With return_sequences, the backward outputs are
-    put back in time order before merging, as Keras does.
+    put back in time order before merging, as Keras does. A Keras mask goes to both layers.
     """
+
+    supports_masking = True
 
     def __init__(self, layer, merge_mode="concat", weights=None, **kwargs):
         super().__init__(layer, **kwargs)
@@ -111,12 +125,16 @@ class Bidirectional(Wrapper):
             self.set_weights(self._initial_weights)
             self._initial_weights = None
 
+    @property
+    def wrapped_layers(self):
+        return [self.forward_layer, self.backward_layer]
+
     def check_input(self, shape):
         self.forward_layer.check_input(shape)
 
-    def call(self, x, training=False):
-        y = self.forward_layer(x, training=training)
-        y_back = self.backward_layer(x, training=training)
+    def call(self, x, training=False, mask=None):
+        y = self.forward_layer(x, training=training, mask=mask)
+        y_back = self.backward_layer(x, training=training, mask=mask)
         if self.return_sequences:  # the backward layer's outputs come last step first
             y_back = getitem(y_back, (slice(None), slice(None, None, -1)))
         if self.merge_mode == "concat":
@@ -128,6 +146,12 @@ class Bidirectional(Wrapper):
         if self.merge_mode == "mul":
             return y * y_back
         return [y, y_back]
+
+    def compute_mask(self, inputs, mask=None):
+        """With return_sequences the input's mask (one per output without merge_mode)."""
+        if not self.return_sequences:
+            return None
+        return mask if self.merge_mode is not None else [mask, mask]
 
     def compute_output_shape(self, input_shape):
         if self.merge_mode is None:
