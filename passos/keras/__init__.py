@@ -6,13 +6,13 @@
 >>> model.compile(loss="categorical_crossentropy", optimizer="sgd", metrics=["accuracy"])
 """
 from . import (activations, backend, callbacks, constraints, datasets, initializers, layers,
-               losses, metrics, models, optimizers, preprocessing, regularizers, utils)
+               losses, metrics, models, optimizers, preprocessing, regularizers, utils, wrappers)
 from .models import Model, Sequential
 
 __version__ = "2.2.4"  # the Keras release whose API passos.keras follows
 __all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers",
            "layers", "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers",
-           "utils", "Model", "Sequential"]
+           "utils", "wrappers", "Model", "Sequential"]
 
 from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
 

@@ -14,7 +14,6 @@ import sys
 MISSING = {
     "": {
         "applications": "no pretrained models ship with passos; build the network from layers",
-        "wrappers": "call the model's fit, evaluate and predict directly (no scikit-learn wrapper)",
     },
     "layers": {
         "CuDNNLSTM": "use LSTM: passos runs on the CPU, and LSTM computes the same thing",

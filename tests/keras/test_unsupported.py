@@ -6,7 +6,8 @@ import pytest
 from passos.keras import unsupported
 
 MODULES = ["", "layers", "models", "optimizers", "losses", "metrics", "callbacks", "utils",
-           "datasets", "backend", "preprocessing", "initializers", "activations"]
+           "datasets", "backend", "preprocessing", "initializers", "activations", "wrappers",
+           "wrappers.scikit_learn"]
 
 
 def module(short):

@@ -11,7 +11,7 @@ from ...kernels.threads import with_compute_threads
 from ...ops import random as passos_random
 from .. import callbacks as callbacks_module
 from .. import losses, model_file, optimizers
-from . import fit_arguments as checks, outputs
+from . import fit_arguments as checks, generators, outputs
 from .access import reads, writes
 from .network import Network
 from .plans import Plan
@@ -128,6 +128,13 @@ class Model(Network):
         check_numerics=True runs the whole fit inside passos.debug.check_numerics():
         it stops at the first op (forward, gradient or update) that gives NaN or inf.
         """
+        if generators.is_source(x):  # Keras 2.3: fit(generator, steps_per_epoch=...)
+            generators.refuse_arrays("fit", y=y, sample_weight=sample_weight,
+                                     validation_split=validation_split or None)
+            return generators.fit_generator(
+                self, x, steps_per_epoch, epochs, verbose, callbacks, validation_data,
+                class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch, who="fit",
+                **generators.source_options(kwargs, "fit", _FIT_OPTIONS))
         if kwargs:
             raise TypeError(f"fit: unknown argument(s) {sorted(kwargs)}")
         batch_size = checks.batch_size(batch_size, "fit")
@@ -148,16 +155,13 @@ class Model(Network):
             x, y, weights = _rows(x, slice(split)), _rows(y, slice(split)), _rows(weights, slice(split))
         # 2. callbacks in Keras' order: the user's, History, then the progress bar, so
         #    that History and the bar see what user callbacks add to the logs (e.g. lr)
-        self.history = callbacks_module.History()
-        progbar = [callbacks_module.ProgbarLogger(verbose)] if verbose else []
-        cb = callbacks_module.CallbackList(list(callbacks or []) + [self.history] + progbar)
         count = len(x[0])
         steps = -(-count // batch_size)
-        cb.set_model(self)
-        cb.set_params({"epochs": epochs, "steps": steps, "samples": count,
-                       "batch_size": batch_size, "verbose": verbose, "do_validation": val is not None,
-                       "metrics": self.metrics_names + (
-                           ["val_" + n for n in self.metrics_names] if val is not None else [])})
+        cb = self._callbacks(callbacks, verbose, {
+            "epochs": epochs, "steps": steps, "samples": count, "batch_size": batch_size,
+            "verbose": verbose, "do_validation": val is not None,
+            "metrics": self.metrics_names + (
+                ["val_" + n for n in self.metrics_names] if val is not None else [])})
         plan = self._plan("train", weighted=weights is not None)
         self.stop_training = False
         cb.on_train_begin()
@@ -195,6 +199,46 @@ class Model(Network):
         cb.on_train_end()
         return self.history
 
+    def _callbacks(self, callbacks, verbose, params):
+        """The user's callbacks, then a new History, then the progress bar (fit's order)."""
+        self.history = callbacks_module.History()
+        progbar = [callbacks_module.ProgbarLogger(verbose)] if verbose else []
+        cb = callbacks_module.CallbackList(list(callbacks or []) + [self.history] + progbar)
+        cb.set_model(self)
+        cb.set_params(params)
+        return cb
+
+    @writes
+    @with_compute_threads
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
+                      validation_data=None, validation_steps=None, class_weight=None,
+                      max_queue_size=10, workers=1, use_multiprocessing=False, shuffle=True,
+                      initial_epoch=0):
+        """Train on batches from a Python generator or a keras.utils.Sequence; a History.
+
+        A generator yields (x, y) or (x, y, sample_weight) without end; `workers` threads build
+        batches ahead (engine/generators.py, engine/feed.py)."""
+        return generators.fit_generator(
+            self, generator, steps_per_epoch, epochs, verbose, callbacks, validation_data,
+            validation_steps, class_weight, max_queue_size, workers, use_multiprocessing, shuffle,
+            initial_epoch)
+
+    @reads
+    @with_compute_threads
+    def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                           use_multiprocessing=False, verbose=0):
+        """The loss (and metrics) over `steps` batches of a generator or Sequence."""
+        return generators.evaluate_generator(self, generator, steps, max_queue_size, workers,
+                                             use_multiprocessing, verbose)
+
+    @reads
+    @with_compute_threads
+    def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                          use_multiprocessing=False, verbose=0):
+        """The outputs for the inputs of `steps` batches of a generator or Sequence."""
+        return generators.predict_generator(self, generator, steps, max_queue_size, workers,
+                                            use_multiprocessing, verbose)
+
     def _evaluate_arrays(self, x, y, weights, batch_size):
         plan = self._plan("test", weighted=weights is not None)
         totals, count = np.zeros(len(self.metrics_names)), len(x[0])
@@ -207,7 +251,12 @@ class Model(Network):
     @reads
     @with_compute_threads
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, **kwargs):
-        """The loss (and metrics) on (x, y): a float, or a list in `metrics_names` order."""
+        """The loss (and metrics) on (x, y) or on a generator's batches: a float, or a list in
+        `metrics_names` order."""
+        if generators.is_source(x):
+            generators.refuse_arrays("evaluate", y=y, sample_weight=sample_weight)
+            return self.evaluate_generator(x, verbose=verbose, **generators.source_options(
+                kwargs, "evaluate", _EVALUATE_OPTIONS))
         batch_size = checks.batch_size(batch_size, "evaluate")
         x, y, weights = self._prepare(x, y, sample_weight, who="evaluate")
         scores = self._evaluate_arrays(x, y, weights, batch_size)
@@ -218,7 +267,10 @@ class Model(Network):
     @reads
     @with_compute_threads
     def predict(self, x, batch_size=None, verbose=0, **kwargs):
-        """The model's outputs for `x`, computed in batches (no dropout)."""
+        """The model's outputs for `x` (or a generator's inputs), computed in batches (no dropout)."""
+        if generators.is_source(x):
+            return self.predict_generator(x, verbose=verbose, **generators.source_options(
+                kwargs, "predict", _EVALUATE_OPTIONS))
         batch_size = checks.batch_size(batch_size, "predict")
         x, _, _ = self._prepare(x, who="predict", targets=False)
         plan = self._plan("predict")
@@ -266,6 +318,10 @@ class Model(Network):
     def load_weights(self, filepath):
         """Set the weights from a file written by save_weights or save (same architecture)."""
         model_file.load_weights(self, filepath)
+
+
+_EVALUATE_OPTIONS = ("steps", "max_queue_size", "workers", "use_multiprocessing")
+_FIT_OPTIONS = ("validation_steps", "max_queue_size", "workers", "use_multiprocessing")
 
 
 def _rows(arrays, index):

@@ -11,12 +11,13 @@ import numpy as np
 
 from ... import arguments
 from ...ops import random as passos_random
+from ..utils.data_utils import Sequence
 from .image_files import IMAGE_EXTENSIONS, array_to_img, img_to_array, load_img
 
 CLASS_MODES = ("categorical", "binary", "sparse", "input", None)
 
 
-class Iterator:
+class Iterator(Sequence):
     """Batches of `batch_size` over n samples; subclasses build a batch from its indices."""
 
     def __init__(self, n, batch_size, shuffle, seed):

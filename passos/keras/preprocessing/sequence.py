@@ -7,6 +7,7 @@ import numpy as np
 
 from ... import arguments
 from ...ops import random as passos_random
+from ..utils.data_utils import Sequence
 
 __all__ = ["pad_sequences", "make_sampling_table", "skipgrams", "TimeseriesGenerator"]
 
@@ -97,7 +98,7 @@ def skipgrams(sequence, vocabulary_size, window_size=4, negative_samples=1., shu
     return couples, labels
 
 
-class TimeseriesGenerator:
+class TimeseriesGenerator(Sequence):
     """Batches (samples, targets) of windows over a time series, as a Keras Sequence.
 
     Sample for time t: data[t - length:t:sampling_rate], target: targets[t]; the times
@@ -148,10 +149,6 @@ class TimeseriesGenerator:
         samples = self.data[windows].astype(np.float64)
         targets = self.targets[rows].astype(np.float64)
         return (samples[:, ::-1] if self.reverse else samples), targets
-
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
 
     def on_epoch_end(self):
         """Nothing to reshuffle: shuffled batches draw fresh rows each time."""
