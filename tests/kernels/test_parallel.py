@@ -21,9 +21,6 @@ def _blas_threads():
 
 
 def test_blas_runs_on_one_thread_inside_the_block_and_is_restored_after():
-    # passos finds the BLAS libraries once; a test that imported scikit-learn since then has
-    # loaded scipy's own BLAS, which passos (computing with NumPy's) would not hold
-    threads._blas_controllers.cache_clear()
     before = _blas_threads()
     with compute_threads(2):
         assert all(n == 1 for n in _blas_threads())
