@@ -53,15 +53,14 @@ def numeric_gradient(f, array, eps=1e-6):
     [2.0, 4.0]
     """
     grad = np.zeros(np.shape(array))
-    flat, gflat = array.reshape(-1), grad.reshape(-1)
-    for j in range(flat.size):
-        keep = flat[j]
-        flat[j] = keep + eps
+    for j in np.ndindex(grad.shape):  # indexing, not reshape(-1): that copies a Fortran-order array
+        keep = array[j]
+        array[j] = keep + eps
         up = f()
-        flat[j] = keep - eps
+        array[j] = keep - eps
         down = f()
-        flat[j] = keep
-        gflat[j] = (up - down) / (2 * eps)
+        array[j] = keep
+        grad[j] = (up - down) / (2 * eps)
     return grad
 
 

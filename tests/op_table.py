@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import layer_ops_table
 import passos as P
+import rnn_table
 
 
 @dataclass
@@ -215,6 +217,11 @@ CASES = [
     Case("elu", P.elu, inputs(away(3, 4)), lambda x: _F().elu(x), free=((0,),)),
     Case("elu[alpha]", lambda x: P.elu(x, alpha=0.5), inputs(away(3, 4)),
          lambda x: _F().elu(x, alpha=0.5)),
+    Case("selu", P.selu, inputs(away(3, 4)), lambda x: _F().selu(x), free=((0,),)),
+    Case("softplus", P.softplus, inputs(lambda rng: rng.normal(size=(3, 4)) * 5),
+         lambda x: _F().softplus(x), free=((0,),)),
+    Case("softsign", P.softsign, inputs(away(3, 4)), lambda x: _F().softsign(x), free=((0,),)),
+    Case("exponential", P.ops.activations.exponential, inputs(normal(3, 4)), lambda x: x.exp()),
     Case("hard_sigmoid", P.hard_sigmoid,
          lambda rng: [np.array([-4.0, -2.0, -1.0, 0.0, 0.5, 1.5, 2.3, 3.0]) + rng.uniform(-0.1, 0.1, 8)],
          lambda x: _t().clamp(0.2 * x + 0.5, 0.0, 1.0), free=((0,),)),
@@ -336,6 +343,10 @@ CASES = [
          lambda x: x.repeat_interleave(2, dim=1).repeat_interleave(3, dim=2), free=((0,),)),
     Case("crop", lambda x: P.crop(x, ((1, 0), (1, 2))), inputs(normal(2, 4, 5, 2)),
          lambda x: x[:, 1:, 1:-2], free=((0,),)),
+    # recurrent layers' whole sequences, one op each (tests/rnn_table.py)
+    *rnn_table.cases(Case),
+    # transposed and depthwise convolutions, gather (tests/layer_ops_table.py)
+    *layer_ops_table.cases(Case),
 ]
 
 

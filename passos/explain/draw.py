@@ -191,36 +191,47 @@ def keras_picture(model, expand=False, x=None):
                          "an input_shape=..., or call the model on data first")
     if expand:
         return _expanded(model, x)
-    nodes = [{"id": 0, "name": model.inputs.name, "op": "input", "inputs": [],
-              "shape": list(model.inputs.shape), "grad": None, "scope": "",
-              "value": None if x is None else summary(x)}]
-    ids = {id(model.inputs): 0}
-    values = {id(model.inputs): None if x is None else np.asarray(x, model.input_dtype)}
-    with no_grad():
-        for kt in model._nodes:
-            layer = kt.layer
-            ids[id(kt)] = len(nodes)
-            value = None if x is None else np.asarray(layer(values[id(kt.inputs[0])], training=False))
-            values[id(kt)] = value
-            nodes.append({"id": ids[id(kt)], "name": layer.name, "op": type(layer).__name__,
-                          "inputs": [ids[id(t)] for t in kt.inputs], "shape": list(kt.shape),
-                          "info": [f"{layer.count_params():,} params"], "value": summary(value),
-                          "grad": None, "scope": ""})
-    return {"output": ids[id(model.outputs)], "nodes": nodes, "forward": [], "backward": []}
+    xs = None if x is None else ([x] if len(model.inputs) == 1 else list(x))
+    nodes, ids, values = [], {}, {}
+    for i, t in enumerate(model.inputs):
+        ids[id(t)] = len(nodes)
+        values[id(t)] = None if xs is None else np.asarray(xs[i], t.dtype)
+        nodes.append({"id": len(nodes), "name": t.name, "op": "input", "inputs": [],
+                      "shape": list(t.shape), "grad": None, "scope": "",
+                      "value": None if xs is None else summary(values[id(t)])})
+    for call in model._nodes:  # one box per layer call, holding its first output
+        layer, first = call.layer, call.outputs[0]
+        value = None
+        if xs is not None:
+            with no_grad():
+                args = [values[id(t)] for t in call.inputs]
+                out = layer(args if call.listed else args[0], training=False)
+            for t, v in zip(call.outputs, out if call.multiple else [out]):
+                values[id(t)] = np.asarray(v)
+            value = values[id(first)]
+        for t in call.outputs:
+            ids[id(t)] = len(nodes)
+        nodes.append({"id": len(nodes), "name": layer.name, "op": type(layer).__name__,
+                      "inputs": [ids[id(t)] for t in call.inputs], "shape": list(first.shape),
+                      "info": [f"{layer.count_params():,} params"], "value": summary(value),
+                      "grad": None, "scope": ""})
+    return {"output": ids[id(model.outputs[0])], "nodes": nodes, "forward": [], "backward": []}
 
 
 def _expanded(model, x):
     """Trace the model on a placeholder, each layer's ops inside name_scope(layer.name)."""
     graph = Graph()
     with graph.as_default():
-        inp = placeholder(model.input_dtype, model.inputs.shape, name=model.inputs.name)
-        symbols = {id(model.inputs): inp}
-        for kt in model._nodes:
-            layer = kt.layer
-            for w in layer.weights:  # outside the scope: 'dense/kernel', not 'dense/dense/kernel'
+        inputs = [placeholder(t.dtype, t.shape, name=t.name) for t in model.inputs]
+        symbols = dict(zip(map(id, model.inputs), inputs))
+
+        def run(call, value):
+            for w in call.layer.weights:  # outside the scope: 'dense/kernel', not 'dense/dense/..'
                 graph.capture(w)
-            with graph.name_scope(layer.name):
-                symbols[id(kt)] = layer(symbols[id(kt.inputs[0])], training=False)
-    out = symbols[id(model.outputs)]
-    feeds = None if x is None else {inp: x}
+            with graph.name_scope(call.layer.name):
+                return call.layer(value, training=False)
+        for call in model._nodes:
+            call.run(symbols, run)
+    out = symbols[id(model.outputs[0])]
+    feeds = None if x is None else dict(zip(inputs, [x] if len(inputs) == 1 else list(x)))
     return graph_picture(required_nodes([out]), graph, out, feeds)

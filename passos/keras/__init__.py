@@ -5,9 +5,15 @@
 >>> model = Sequential([Dense(2, activation="softmax", input_shape=(3,))])
 >>> model.compile(loss="categorical_crossentropy", optimizer="sgd", metrics=["accuracy"])
 """
-from . import (activations, callbacks, datasets, initializers, layers, losses, metrics, models,
-               optimizers, utils)
+from . import (activations, backend, callbacks, constraints, datasets, initializers, layers,
+               losses, metrics, models, optimizers, preprocessing, regularizers, utils, wrappers)
 from .models import Model, Sequential
 
-__all__ = ["activations", "callbacks", "datasets", "initializers", "layers", "losses", "metrics",
-           "models", "optimizers", "utils", "Model", "Sequential"]
+__version__ = "2.2.4"  # the Keras release whose API passos.keras follows
+__all__ = ["activations", "backend", "callbacks", "constraints", "datasets", "initializers",
+           "layers", "losses", "metrics", "models", "optimizers", "preprocessing", "regularizers",
+           "utils", "wrappers", "Model", "Sequential"]
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

@@ -1,5 +1,6 @@
 """Activations by Keras name: `linear` and the passos functions registered for "keras.activations"
-(softmax, elu, relu, tanh, sigmoid, hard_sigmoid), so passos.relu is keras.activations.relu.
+(softmax, elu, selu, relu, tanh, sigmoid, hard_sigmoid, softplus, softsign, exponential),
+so passos.relu is keras.activations.relu.
 """
 from ..core import registry as _registry
 
@@ -32,3 +33,7 @@ def serialize(activation):
         raise ValueError(f"cannot save the custom activation {activation!r}; only Keras' "
                          f"named activations {sorted(_BY_NAME)} can be saved")
     return name
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

@@ -57,3 +57,7 @@ def get(identifier):
 def serialize(initializer):
     """{'class_name', 'config'} for saving a model's architecture as JSON."""
     return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

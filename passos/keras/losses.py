@@ -8,6 +8,7 @@ import numpy as np
 from ..graph.graph import Symbol
 from ..ops import arithmetic as ar, elementwise as el, nn, reduce as rd
 from ..ops.creation import arange
+from ..ops.activations import softplus
 from ..ops.movement import reshape
 
 EPSILON = 1e-7
@@ -66,12 +67,78 @@ def mean_absolute_error(y_true, y_pred):
     return rd.mean(el.abs(y_pred - y_true), axis=-1)
 
 
+def mean_absolute_percentage_error(y_true, y_pred):
+    """100 * mean(|y_true - y_pred| / max(|y_true|, eps)) over the last axis."""
+    diff = el.abs((y_true - y_pred) / ar.clip(el.abs(y_true), EPSILON, None))
+    return 100.0 * rd.mean(diff, axis=-1)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """Mean of (log(1 + y_pred) - log(1 + y_true))² over the last axis (both clipped at eps)."""
+    first = el.log(ar.clip(y_pred, EPSILON, None) + 1.0)
+    second = el.log(ar.clip(y_true, EPSILON, None) + 1.0)
+    return rd.mean(el.square(first - second), axis=-1)
+
+
+def squared_hinge(y_true, y_pred):
+    """Mean of max(1 - y_true * y_pred, 0)² over the last axis; y_true in {-1, 1}."""
+    return rd.mean(el.square(el.relu(1.0 - y_true * y_pred)), axis=-1)
+
+
+def hinge(y_true, y_pred):
+    """Mean of max(1 - y_true * y_pred, 0) over the last axis; y_true in {-1, 1}."""
+    return rd.mean(el.relu(1.0 - y_true * y_pred), axis=-1)
+
+
+def categorical_hinge(y_true, y_pred):
+    """max(0, max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1): one-hot y_true."""
+    positive = rd.sum(y_true * y_pred, axis=-1)
+    negative = rd.max((1.0 - y_true) * y_pred, axis=-1)
+    return el.relu(negative - positive + 1.0)
+
+
+def logcosh(y_true, y_pred):
+    """Mean of log(cosh(y_pred - y_true)): about x²/2 for small errors, |x| - log 2 for large."""
+    x = y_pred - y_true
+    return rd.mean(x + softplus(-2.0 * x) - float(np.log(2.0)), axis=-1)
+
+
+def kullback_leibler_divergence(y_true, y_pred):
+    """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [eps, 1]."""
+    y_true = ar.clip(y_true, EPSILON, 1)
+    y_pred = ar.clip(y_pred, EPSILON, 1)
+    return rd.sum(y_true * el.log(y_true / y_pred), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    """Mean of y_pred - y_true * log(y_pred + eps) over the last axis (y_pred a positive rate)."""
+    return rd.mean(y_pred - y_true * el.log(y_pred + EPSILON), axis=-1)
+
+
+def cosine_proximity(y_true, y_pred):
+    """-cos(angle between y_true and y_pred) along the last axis: -1 when they point alike."""
+    return -rd.sum(l2_normalize(y_true) * l2_normalize(y_pred), axis=-1)
+
+
+def l2_normalize(x, axis=-1):
+    """x / sqrt(max(sum(x²), 1e-12)) along `axis`, as TensorFlow's l2_normalize."""
+    return x / el.sqrt(ar.maximum(rd.sum(el.square(x), axis=axis, keepdims=True), 1e-12))
+
+
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence
+cosine = cosine_proximity
 
-_BY_NAME = {f.__name__: f for f in (categorical_crossentropy, sparse_categorical_crossentropy,
-                                    binary_crossentropy, mean_squared_error, mean_absolute_error)}
-_BY_NAME.update(mse=mse, mae=mae, MSE=MSE, MAE=MAE)
+_BY_NAME = {f.__name__: f for f in (
+    categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy,
+    mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
+    mean_squared_logarithmic_error, squared_hinge, hinge, categorical_hinge, logcosh,
+    kullback_leibler_divergence, poisson, cosine_proximity)}
+_BY_NAME.update(mse=mse, mae=mae, MSE=MSE, MAE=MAE, mape=mape, MAPE=MAPE, msle=msle, MSLE=MSLE,
+                kld=kld, KLD=KLD, cosine=cosine)
 
 
 def get(identifier):
@@ -115,3 +182,7 @@ def check_targets(loss, y, output_shape):
                     "loss='sparse_categorical_crossentropy'")
         raise ValueError(f"{name} expects targets shaped like the model's output "
                          f"{(None,) + out[1:]}, got shape {y_shape}{hint}")
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

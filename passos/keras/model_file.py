@@ -24,7 +24,7 @@ def save_model(model, filepath, include_optimizer=True):
         raise ValueError(f"save: passos saves Sequential and functional Model(inputs, outputs) "
                          f"models, not the subclass {type(model).__name__}; save its weights "
                          "with model.save_weights(path) and rebuild the model in code")
-    inputs = model.inputs
+    inputs = model.inputs[0] if model.inputs else None  # Sequential's; functional configs hold theirs
     manifest, arrays = _weights_manifest(model)
     manifest["model"] = {"class_name": type(model).__name__, "config": model.get_config(),
                          "build_input_shape": None if inputs is None else list(inputs.shape),
@@ -55,15 +55,15 @@ def _weights_manifest(model):
 
 
 def _compile_section(model):
-    """{'optimizer', 'loss', 'metrics'} by name, or None (with a warning) when not saveable."""
-    if model.optimizer is None or model.loss is None:
+    """{'optimizer', 'loss', 'loss_weights', 'metrics'} by name, or None (with a warning)
+    when not saveable. Several outputs: a loss per output and metrics by output name."""
+    if model.optimizer is None or model._compiled is None:
         return None
-    loss = getattr(model.loss, "__name__", None)
+    names = [getattr(fn, "__name__", None) for fn in model.loss_functions]
     optimizer = {"class_name": type(model.optimizer).__name__,
                  "config": model.optimizer.get_config()}
-    unnamed = []
-    if _by_name(losses.get, loss) is not model.loss:
-        unnamed.append(f"the loss {loss!r}")
+    unnamed = [f"the loss {name!r}" for name, fn in zip(names, model.loss_functions)
+               if _by_name(losses.get, name) is not fn]
     if _by_name(optimizers.get, optimizer) is None:
         unnamed.append(f"the optimizer {optimizer['class_name']}")
     if unnamed:
@@ -71,15 +71,19 @@ def _compile_section(model):
                       "is saved uncompiled; call compile() again after loading",
                       RuntimeWarning, stacklevel=4)
         return None
-    metrics = []
-    for name, function in model.metric_functions:
-        known = _by_name(metrics_module.get, name, model.loss, model.output_shape)
+    metrics = {name: [] for name in model.output_names}
+    for (i, name, function), (logged, _) in zip(model.metric_specs, model.metric_functions):
+        known = _by_name(metrics_module.get, name, model.loss_functions[i],
+                         model.outputs[i].shape if model.outputs else None)
         if known is not None and known[1] is function:
-            metrics.append(name)
+            metrics[model.output_names[i]].append(name)
         else:
-            warnings.warn(f"save: the custom metric {name!r} is not saved; pass it to compile() "
+            warnings.warn(f"save: the custom metric {logged!r} is not saved; pass it to compile() "
                           "again after loading", RuntimeWarning, stacklevel=4)
-    return {"optimizer": optimizer, "loss": loss, "metrics": metrics}
+    single = len(names) == 1
+    return {"optimizer": optimizer, "loss": names[0] if single else names,
+            "loss_weights": None if single else model.loss_weights_list,
+            "metrics": next(iter(metrics.values())) if single else metrics}
 
 
 def _by_name(get, *identifier):

@@ -4,3 +4,7 @@ from .engine.training import Model
 from .saving import load_model
 
 __all__ = ["Sequential", "Model", "load_model"]
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

@@ -1,4 +1,8 @@
-"""Keras optimizers over the shared update rules of `passos.optim` (Keras 2 names and defaults)."""
+"""Keras optimizers over the shared update rules of `passos.optim` (Keras 2 names and defaults).
+
+Each takes Keras 2's `lr=` (or `learning_rate=`), `clipnorm=` and `clipvalue=`, and
+`epsilon=None` for Keras' default; the lowercase names (`optimizers.adam`) are the classes.
+"""
 from .. import optim
 
 
@@ -11,6 +15,8 @@ def _keras(rule):
             rate = learning_rate if learning_rate is not None else lr
             if rate is not None:
                 hyper["learning_rate"] = float(rate)
+            if "epsilon" in hyper and hyper["epsilon"] is None:  # Keras 2.2: None is K.epsilon()
+                del hyper["epsilon"]
             super().__init__(**hyper)
 
         @property
@@ -27,8 +33,10 @@ def _keras(rule):
 
 
 _BY_NAME = {rule.__name__.lower(): _keras(rule) for rule in (optim.SGD, optim.RMSprop, optim.Adagrad,
-                                                             optim.Adadelta, optim.Adam, optim.Adamax)}
-SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax = _BY_NAME.values()
+                                                             optim.Adadelta, optim.Adam, optim.Adamax,
+                                                             optim.Nadam)}
+SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam = _BY_NAME.values()
+sgd, rmsprop, adagrad, adadelta, adam, adamax, nadam = _BY_NAME.values()  # Keras 2's aliases
 
 
 def get(identifier):
@@ -43,3 +51,7 @@ def get(identifier):
         return _BY_NAME[name.lower()](**config)
     raise ValueError(f"unknown optimizer {identifier!r}; choose one of {sorted(_BY_NAME)} "
                      "or pass an optimizer instance")
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

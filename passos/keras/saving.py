@@ -18,12 +18,14 @@ refused with a ModelFileError before it costs memory or time.
 >>> [w.shape for w in restored.get_weights()]
 [(3, 2), (2,)]
 """
+import inspect
 import os
 
 import numpy as np
 
 from . import layers as layers_module, optimizers
 from .engine.base_layer import Layer, weights_from
+from .engine.functional import legacy_functional, rebuild
 from .engine.sequential import Sequential
 from .engine.training import Model
 from .layers.core import Input, InputLayer
@@ -90,26 +92,15 @@ def _model_from_config(path, class_name, config, custom_objects, build_shape=Non
         for item in config["layers"]:
             model.add(_layer_from_config(path, item, custom_objects))
         return model
-    tensors, built, inputs = {}, {}, None
-    for item in config["layers"]:
-        name = item["name"]
-        if item["class_name"] == "InputLayer":
-            layer_config = item["config"]
-            tensors[name] = inputs = Input(batch_shape=tuple(layer_config["batch_input_shape"]),
-                                           name=name, dtype=layer_config.get("dtype"))
-            continue
-        if name not in built:
-            built[name] = _layer_from_config(path, item, custom_objects)
-        (inbound,) = item["inbound"]
-        if inbound not in tensors:
-            raise _error(path, f"layer {name!r} takes its input from {inbound!r}, which comes "
-                               "later or nowhere in the config")
-        tensors[name] = built[name](tensors[inbound])
-    output = config["output"]
-    if inputs is None or output not in tensors:
-        raise _error(path, f"the functional model {config.get('name')!r} lacks its InputLayer or "
-                           f"its output {output!r}")
-    return Model(inputs, tensors[output], name=config.get("name"))
+    def make_input(item):
+        layer_config = item["config"]
+        return Input(batch_shape=tuple(layer_config["batch_input_shape"]), name=item["name"],
+                     dtype=layer_config.get("dtype"))
+
+    inputs, outputs = rebuild(legacy_functional(config), make_input,
+                              lambda item: _layer_from_config(path, item, custom_objects),
+                              lambda message: _error(path, message))
+    return Model(inputs, outputs, name=config.get("name"))
 
 
 def _layer_from_config(path, item, custom_objects):
@@ -124,6 +115,8 @@ def _layer_from_config(path, item, custom_objects):
                            f"passos.keras.layers; for a layer of your own pass load_model(path, "
                            f"custom_objects={{{class_name!r:.60}: {class_name:.60}}})")
     try:
+        if "custom_objects" in inspect.signature(cls.from_config).parameters:  # Lambda
+            return cls.from_config(config, custom_objects)
         return cls.from_config(config)
     except (TypeError, ValueError, ArithmeticError, KeyError, AttributeError, IndexError) as error:
         raise _error(path, f"layer {config.get('name')!r} ({class_name}) cannot be rebuilt from "
@@ -136,7 +129,8 @@ def _recompile(archive, path, model, settings, state, slots):
     try:
         model.compile(optimizer=optimizers.get({"class_name": optimizer["class_name"],
                                                 "config": optimizer["config"]}),
-                      loss=settings["loss"], metrics=settings["metrics"])
+                      loss=settings["loss"], metrics=settings["metrics"],
+                      loss_weights=settings.get("loss_weights"))
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
         raise _error(path, f"the compile settings cannot be restored ({error}); load with "
                            "compile=False and compile the model yourself") from error

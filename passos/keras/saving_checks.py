@@ -172,14 +172,39 @@ def _check_network(path, class_name, config, counted):
             _check_layer_config(path, layer_class, layer_config, what)
         if class_name == "Model":
             check_name(item.get("name"), path, f"the name of {what}")
-            inbound = expect(item.get("inbound"), list, path, f"the inbound layers of {what}")
-            if len(inbound) != (layer_class != "InputLayer"):
-                raise error(path, f"{what} takes {len(inbound)} inputs; a functional model's "
-                                  "layers take one (its InputLayer none)")
-            for name in inbound:
-                check_name(name, path, f"the inbound layer of {what}")
+            _check_calls(path, item, layer_class, what)
     if class_name == "Model":
-        check_name(config.get("output"), path, "the output of a functional model")
+        if "output" in config:  # format of passos before several inputs and outputs
+            check_name(config["output"], path, "the output of a functional model")
+            return
+        for key in ("input_layers", "output_layers"):
+            for ref in expect(config.get(key), list, path, f"the {key} of a functional model"):
+                _check_ref(path, ref, f"an entry of {key}")
+
+
+def _check_calls(path, item, layer_class, what):
+    """A functional layer's calls: lists of [layer name, node index, tensor index, {}]."""
+    if "inbound" in item:  # the older format: one inbound layer name
+        inbound = expect(item["inbound"], list, path, f"the inbound layers of {what}")
+        if len(inbound) != (layer_class != "InputLayer"):
+            raise error(path, f"{what} takes {len(inbound)} inputs; a functional model's "
+                              "layers take one (its InputLayer none)")
+        for name in inbound:
+            check_name(name, path, f"the inbound layer of {what}")
+        return
+    for call in expect(item.get("inbound_nodes"), list, path, f"the inbound nodes of {what}"):
+        for ref in expect(call, list, path, f"an inbound node of {what}"):
+            _check_ref(path, ref, f"an input of {what}")
+
+
+def _check_ref(path, ref, what):
+    ref = expect(ref, list, path, what)
+    if len(ref) not in (3, 4):
+        raise error(path, f"{what} is {ref!r:.80}; expected [layer name, node index, tensor index]")
+    check_name(ref[0], path, f"the layer name of {what}")
+    for number in ref[1:3]:
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise error(path, f"{what} is {ref!r:.80}; its indices are integers of 0 or more")
 
 
 def _check_layer_config(path, layer_class, config, what):
@@ -202,9 +227,19 @@ def _check_compile(path, settings):
         elif value is not None and not isinstance(value, (int, float)):
             raise error(path, f"the optimizer's {key!r:.40} is {value!r:.60}; its settings are "
                               "numbers, booleans or null")
-    expect(settings.get("loss"), str, path, "the compiled loss")
-    for metric in expect(settings.get("metrics"), list, path, "the compiled metrics"):
-        expect(metric, str, path, "a compiled metric")
+    loss = settings.get("loss")
+    for name in loss if isinstance(loss, list) else [loss]:  # one, or one per output
+        expect(name, str, path, "the compiled loss")
+    weights = settings.get("loss_weights")
+    for weight in [] if weights is None else expect(weights, list, path, "the loss weights"):
+        if not isinstance(weight, (int, float)) or isinstance(weight, bool):
+            raise error(path, f"a loss weight is {weight!r:.40}; loss weights are numbers")
+    metrics = settings.get("metrics")
+    lists = expect(metrics, dict, path, "the compiled metrics").values() \
+        if isinstance(metrics, dict) else [metrics]  # a dict: per output name
+    for names in lists:
+        for metric in expect(names, list, path, "the compiled metrics"):
+            expect(metric, str, path, "a compiled metric")
 
 
 def _check_optimizer_state(path, state):

@@ -125,11 +125,13 @@ def _sliced(xs, m, a, b):
 
 
 def _slice(saved, a, b):
-    """Batch items a..b-1 of every array in a (nested) saved value."""
+    """Batch items a..b-1 of every array in a (nested: lists, tuples, dicts) saved value."""
     if isinstance(saved, np.ndarray):
         return saved[a:b]
     if isinstance(saved, (list, tuple)):
         return type(saved)(_slice(s, a, b) for s in saved)
+    if isinstance(saved, dict):
+        return {key: _slice(s, a, b) for key, s in saved.items()}
     return saved
 
 
@@ -146,4 +148,6 @@ def _join_tree(parts):
         return np.concatenate(parts)
     if isinstance(first, (list, tuple)):
         return type(first)(_join_tree(list(p)) for p in zip(*parts))
+    if isinstance(first, dict):
+        return {key: _join_tree([p[key] for p in parts]) for key in first}
     return first

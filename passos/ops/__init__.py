@@ -7,5 +7,8 @@ namespaces built from `passos.core.registry` are complete. `import passos` impor
 from ..core.tensor import Tensor
 from . import operators
 from . import arithmetic, conv, creation, elementwise, matmul, movement, nn, pool, reduce, resize  # noqa: F401
+from . import rnn  # noqa: F401
+from . import activations  # noqa: F401
+from . import conv_transpose, depthwise, gather  # noqa: F401
 
 operators.install(Tensor)

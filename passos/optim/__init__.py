@@ -6,6 +6,6 @@
 array([0.8])
 """
 from .base import Optimizer
-from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, RMSprop
+from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, Nadam, RMSprop
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax"]
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam"]

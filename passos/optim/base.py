@@ -1,7 +1,9 @@
 """The update-rule interface shared by `passos.keras.optimizers` and `passos.compat.v1.train`.
 
 `step(params, grads)` updates every parameter array in place, with per-parameter state in
-slots made on first use; decay follows Keras 2: lr_t = lr / (1 + decay * iterations).
+slots made on first use; decay follows Keras 2: lr_t = lr / (1 + decay * iterations). So does
+clipping: with clipnorm c, a step's gradients are scaled by c / n when their joint L2 norm n is
+at least c; with clipvalue v, each value is clipped to [-v, v] (after clipnorm).
 """
 import math
 
@@ -20,11 +22,16 @@ class Optimizer:
     ranges = {"learning_rate": (0, math.inf), "decay": (0, math.inf), "momentum": (0, math.inf),
               "epsilon": (0, math.inf), "rho": (0, 1, True), "beta_1": (0, 1), "beta_2": (0, 1)}
 
-    def __init__(self, **hyper):
+    def __init__(self, clipnorm=None, clipvalue=None, **hyper):
         unknown = set(hyper) - set(self.defaults) - set(self.options) - {"decay"}
         if unknown:
-            raise TypeError(f"{type(self).__name__}: unknown argument(s) {sorted(unknown)}; "
-                            f"it takes {sorted(self.defaults) + ['decay'] + sorted(self.options)}")
+            raise TypeError(f"{type(self).__name__}: unknown argument(s) {sorted(unknown)}; it takes "
+                            f"{sorted(self.defaults) + ['decay'] + sorted(self.options)}, "
+                            "clipnorm, clipvalue")
+        for name, value in (("clipnorm", clipnorm), ("clipvalue", clipvalue)):
+            if value is not None:
+                arguments.number(value, type(self).__name__, name, 0, math.inf)
+        self.clipnorm, self.clipvalue = clipnorm, clipvalue
         self.options = {**self.options, **{k: hyper.pop(k) for k in list(hyper) if k in self.options}}
         self.hyper = {**self.defaults, "decay": 0.0, **hyper}
         for name, value in self.hyper.items():
@@ -54,8 +61,27 @@ class Optimizer:
         lr, decay = self.hyper["learning_rate"], self.hyper["decay"]
         return lr / (1.0 + decay * self.iterations) if decay else lr
 
+    def clip(self, grads, scale=1.0):
+        """The gradients after clipnorm and clipvalue (thresholds times `scale`), as new arrays.
+
+        New arrays, since one gradient array may be shared by several parameters' gradients.
+        """
+        grads = list(grads)
+        if self.clipnorm:
+            limit = self.clipnorm * scale
+            norm = math.sqrt(sum(float(np.sum(np.square(g), dtype=np.float64))
+                                 for g in grads if g is not None))
+            if norm >= limit and norm > 0:
+                grads = [None if g is None else g * (limit / norm) for g in grads]
+        if self.clipvalue:
+            limit = self.clipvalue * scale
+            grads = [None if g is None else np.clip(g, -limit, limit) for g in grads]
+        return grads
+
     def step(self, params, grads):
         """Update each array in `params` in place from its gradient; count one iteration."""
+        if self.clipnorm or self.clipvalue:
+            grads = self.clip(grads)
         lr = self.current_learning_rate()
         self.iterations += 1
         for p, g in zip(params, grads):
@@ -75,6 +101,8 @@ class Optimizer:
 
     def step_scaled(self, params, scaled_grads):
         """One step from gradients already multiplied by the current learning rate."""
+        if self.clipnorm or self.clipvalue:  # clip(lr g) at lr c is lr clip(g) at c
+            scaled_grads = self.clip(scaled_grads, self.current_learning_rate())
         self.iterations += 1
         for p, g in zip(params, scaled_grads):
             if g is not None:
@@ -88,4 +116,6 @@ class Optimizer:
         raise NotImplementedError
 
     def get_config(self):
-        return {"name": type(self).__name__, **self.hyper}
+        clipping = {name: value for name, value in (("clipnorm", self.clipnorm),
+                                                    ("clipvalue", self.clipvalue)) if value}
+        return {"name": type(self).__name__, **self.hyper, **clipping}

@@ -1,4 +1,4 @@
-"""The update rules: SGD (momentum, Nesterov), RMSprop, Adagrad, Adadelta, Adam, Adamax.
+"""The update rules: SGD (momentum, Nesterov), RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam.
 
 Keras 2's formulas and defaults (epsilon 1e-7), updating each parameter array in place.
 """
@@ -173,3 +173,48 @@ class Adamax(Optimizer):
         _moving_average(m, b1, g)
         np.maximum(u * b2, np.abs(g), out=u)
         p -= lr / (1 - b1**self.iterations) * m / (u + eps)
+
+
+class Nadam(Optimizer):
+    """Adam with Nesterov momentum, Keras 2.2.4's rule with its warming momentum schedule.
+
+    mu_t = b1 (1 - 0.5 * 0.96^(t * schedule_decay)) at step t (from 1); M_t = mu_1 ... mu_t.
+    m, v as in Adam; p -= lr m_bar / (sqrt(v / (1 - b2^t)) + eps), where
+    m_bar = (1 - mu_t) g / (1 - M_t) + mu_(t+1) m / (1 - M_t mu_(t+1)).
+    """
+
+    defaults = {"learning_rate": 0.002, "beta_1": 0.9, "beta_2": 0.999, "epsilon": EPSILON,
+                "schedule_decay": 0.004}
+
+    def __init__(self, **hyper):
+        super().__init__(**hyper)
+        self._schedule = (0, 1.0)  # (iterations, M at that count): one product per step
+
+    def _momentum(self, t):
+        return self.hyper["beta_1"] * (1 - 0.5 * 0.96 ** (t * self.hyper["schedule_decay"]))
+
+    def step(self, params, grads):
+        # the step's coefficients, shared by every parameter: computed once, before the updates
+        t = self.iterations + 1
+        done, product = self._schedule
+        if done != self.iterations:  # iterations set from outside (a loaded model): start over
+            product = float(np.prod([self._momentum(i) for i in range(1, t)]))
+        mu, mu_next = self._momentum(t), self._momentum(t + 1)
+        self._schedule = (t, product * mu)
+        self._coefficients = ((1 - mu) / (1 - product * mu),
+                              mu_next / (1 - product * mu * mu_next),
+                              1 - self.hyper["beta_2"] ** t)
+        super().step(params, grads)
+
+    def create_slots(self, p):
+        return {"m": np.zeros_like(p), "v": np.zeros_like(p)}
+
+    def update(self, p, g, state, lr):
+        b1, b2, eps = self.hyper["beta_1"], self.hyper["beta_2"], self.hyper["epsilon"]
+        gradient_weight, moment_weight, v_correction = self._coefficients
+        m, v = state["m"], state["v"]
+        m *= b1
+        m += (1 - b1) * g
+        v *= b2
+        v += (1 - b2) * np.square(g)
+        p -= lr * (gradient_weight * g + moment_weight * m) / (np.sqrt(v / v_correction) + eps)

@@ -40,19 +40,24 @@ def _all_layers(model):
 
 
 def _trace_network(graph, network, x, training):
-    """Replay `network` layer by layer, each inside its own name scope."""
+    """Replay `network` layer call by layer call, each inside its layer's name scope."""
     nodes = getattr(network, "_nodes", None)
     if not nodes:  # a subclassed model with its own call: one box for the whole model
         return network.call(x, training=training)
-    values = {id(network.inputs): x}
-    for node in nodes:
-        layer, value = node.layer, values[id(node.inputs[0])]
+
+    def run(node, value):
+        layer = node.layer
         nested = getattr(layer, "_nodes", None)
         if not nested:
             for weight in layer.weights:  # "dense/kernel" lands beside the layer's ops
                 if weight.requires_grad:  # the rest are read as constants
                     graph.capture(weight)
         with graph.name_scope(layer.name):
-            values[id(node)] = (_trace_network(graph, layer, value, training) if nested
-                                else layer(value, training=training))
-    return values[id(network.outputs)]
+            if nested:
+                return _trace_network(graph, layer, value, training)
+            return layer(value, training=training)
+    values = dict(zip(map(id, network.inputs), x if isinstance(x, list) else [x]))
+    for node in nodes:
+        node.run(values, run)
+    outputs = [values[id(t)] for t in network.outputs]
+    return outputs if len(outputs) > 1 else outputs[0]

@@ -36,7 +36,8 @@ def test_namespaces_are_the_registered_functions():
     assert "relu" not in registry.namespace("tf")  # tf.nn.relu takes features=: written by hand
     assert {"exp", "conv2d", "softmax"} <= set(registry.namespace("passos"))
     assert set(registry.namespace("keras.activations")) == {
-        "relu", "tanh", "sigmoid", "softmax", "elu", "hard_sigmoid"}
+        "relu", "tanh", "sigmoid", "softmax", "elu", "hard_sigmoid", "selu", "softplus", "softsign",
+        "exponential"}
 
 
 def test_tf1_functions_add_name_and_the_tf1_node_name():

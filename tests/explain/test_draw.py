@@ -219,10 +219,10 @@ def small_model():
 def test_a_keras_model_is_one_box_per_layer_with_shape_and_params():
     model = small_model()
     groups = node_groups(draw(model))
-    assert list(groups) == [model.inputs.name, "flat", "dense_a", "dense_b"]
+    assert list(groups) == [model.input.name, "flat", "dense_a", "dense_b"]
     assert text_of(groups["dense_a"], "info") == "15 params"
     assert text_of(groups["dense_a"], "op") == "Dense (None, 3)"
-    assert text_of(groups[model.inputs.name], "op") == "(None, 2, 2)"
+    assert text_of(groups[model.input.name], "op") == "(None, 2, 2)"
     groups = node_groups(draw(model, feed_dict=np.ones((1, 2, 2))))  # a batch: layer outputs
     assert numbers(text_of(groups["dense_b"], "value")) == pytest.approx(
         np.ravel(model.predict(np.ones((1, 2, 2)), verbose=0)), abs=1e-3)

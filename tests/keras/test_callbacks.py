@@ -112,12 +112,11 @@ def test_early_stopping_restore_best_weights(restore):
     assert not np.array_equal(recorder.weights[1][0], recorder.weights[3][0])
 
 
-def test_early_stopping_warns_about_a_missing_value():
-    with pytest.warns(RuntimeWarning, match=r"EarlyStopping: the monitored value 'val_loss' is "
-                      r"not in the logs \(pass validation_data or validation_split to fit\); "
-                      r"available keys: accuracy, loss"):
-        history = fit(classifier(), [EarlyStopping(monitor="val_loss")], 3)
-    assert history.epoch == [0, 1, 2]
+def test_early_stopping_on_a_missing_value_is_an_error_listing_the_keys():
+    with pytest.raises(ValueError, match=r"EarlyStopping: monitor='val_loss' is not in the logs "
+                       r"\(pass validation_data or validation_split to fit\); "
+                       r"available keys: accuracy, loss"):
+        fit(classifier(), [EarlyStopping(monitor="val_loss")], 3)
 
 
 def test_unknown_mode_is_an_error():
@@ -257,8 +256,8 @@ def test_checkpoint_name_missing_from_logs(tmp_path):
         fit(classifier(), [ModelCheckpoint(str(tmp_path / "w-{val_loss:.2f}.h5"))], 1)
 
 
-def test_checkpoint_best_only_without_the_value_warns(tmp_path):
-    with pytest.warns(RuntimeWarning, match="ModelCheckpoint: the monitored value 'val_loss'"):
+def test_checkpoint_best_only_without_the_value_is_an_error(tmp_path):
+    with pytest.raises(ValueError, match="ModelCheckpoint: monitor='val_loss' is not in the logs"):
         fit(classifier(), [ModelCheckpoint(str(tmp_path / "w.h5"), save_best_only=True)], 1)
     assert os.listdir(tmp_path) == []
 

@@ -411,8 +411,8 @@ def test_functional_model_shapes_and_values():
     outputs = L.Dense(2)(L.Dropout(0.5)(h))
     model = Model(inputs, outputs)
     assert model.output_shape == (None, 2)
-    assert [type(layer).__name__ for layer in model.layers] == ["Flatten", "Dense", "Dropout",
-                                                                "Dense"]
+    assert [type(layer).__name__ for layer in model.layers] == ["InputLayer", "Flatten", "Dense",
+                                                                "Dropout", "Dense"]
     x = arr(3, 2, 3)
     w1, b1, w2, b2 = model.get_weights()
     expected = np.maximum(x.reshape(3, 6) @ w1 + b1, 0) @ w2 + b2

@@ -4,15 +4,20 @@ import pytest
 
 import passos
 import passos.graph as G
-from passos.kernels import parallel
+from passos.kernels import parallel, threads
 from passos.kernels.threads import compute_threads
 
 threadpoolctl = pytest.importorskip("threadpoolctl", reason="compute_threads needs threadpoolctl")
 
 
 def _blas_threads():
+    """Thread counts of the BLAS libraries compute_threads holds: NumPy's, found at its first block.
+
+    A BLAS loaded later (SciPy's, when a test imports scikit-learn) runs none of passos' ops.
+    """
+    held = {c.filepath for c in threads._blas_controllers()}
     return [info["num_threads"] for info in threadpoolctl.threadpool_info()
-            if info["user_api"] == "blas"]
+            if info["user_api"] == "blas" and info["filepath"] in held]
 
 
 def test_blas_runs_on_one_thread_inside_the_block_and_is_restored_after():

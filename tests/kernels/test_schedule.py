@@ -33,6 +33,17 @@ CASES = {  # name: (function of the inputs, input arrays); a batch of 5 splits 2
         lambda x, W, b: apply(Dense("relu"), x, W, b),
         [rng.normal(size=(5, 7)), rng.normal(size=(7, 4)), rng.normal(size=4)]),
     "matmul": (lambda a, b: a @ b, [rng.normal(size=(5, 7)), rng.normal(size=(7, 3))]),
+    "lstm, sequences, sigmoid (its own gate order inside)": (
+        lambda x, W, U, b: P.lstm(x, W, U, b, recurrent_activation="sigmoid"),
+        [rng.normal(size=(5, 4, 2)), rng.normal(size=(2, 12)), rng.normal(size=(3, 12)),
+         rng.normal(size=12)]),
+    "gru, last step, reset_after": (
+        lambda x, W, U, b: P.gru(x, W, U, b, return_sequences=False, reset_after=True),
+        [rng.normal(size=(5, 4, 2)), rng.normal(size=(2, 9)), rng.normal(size=(3, 9)),
+         rng.normal(size=(2, 9))]),
+    "simple_rnn, backwards": (
+        lambda x, W, U: P.simple_rnn(x, W, U, go_backwards=True),
+        [rng.normal(size=(5, 4, 2)), rng.normal(size=(2, 3)), rng.normal(size=(3, 3))]),
 }
 
 
@@ -52,9 +63,14 @@ def run(fn, arrays):
 
 
 def assert_close(a, b):
-    if isinstance(a, (list, tuple)):
+    if isinstance(a, dict):
+        assert a.keys() == b.keys()
+        assert_close(list(a.values()), list(b.values()))
+    elif isinstance(a, (list, tuple)):
         for x, y in zip(a, b):
             assert_close(x, y)
+    elif a is None:  # e.g. an RNN's step mask when none was given
+        assert b is None
     else:
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 

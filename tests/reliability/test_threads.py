@@ -7,6 +7,7 @@ import pytest
 
 import passos
 from passos.kernels import parallel
+from passos.kernels import threads as kernel_threads
 from passos.kernels.threads import compute_threads
 from passos.ops import random as passos_random
 from passos.keras import callbacks
@@ -18,8 +19,14 @@ THREADS = 8
 
 
 def _settings():
-    """The process-wide settings compute_threads changes, and this thread's split count."""
-    blas = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    """The process-wide settings compute_threads changes, and this thread's split count.
+
+    BLAS: the libraries compute_threads holds (NumPy's), not one loaded later (SciPy's, when a
+    test imports scikit-learn), which runs none of passos' ops.
+    """
+    held = {c.filepath for c in kernel_threads._blas_controllers()}
+    blas = [i["num_threads"] for i in threadpoolctl.threadpool_info()
+            if i["user_api"] == "blas" and i["filepath"] in held]
     return sys.getswitchinterval(), blas, parallel.parts(parallel.MIN_WORK)
 
 

@@ -15,6 +15,7 @@ from ...core.op import Op
 from ...core.shapes import ShapeError, describe, normalize_axis
 from ...graph.graph import Symbol, get_default_graph
 from ...ops import arithmetic as ar, creation as cr, movement as mv
+from ...ops.gather import Gather
 from . import dtypes
 from .framework import as_array, constant, inputs, name_scope, named
 
@@ -260,39 +261,11 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     return _node(op, indices, name=name or "one_hot")
 
 
-class _Gather(Op):
-    """params gathered at integer `indices` along `axis`; the gradient scatters back (added)."""
-
-    kind = "gather"
-
-    def __init__(self, axis):
-        self.axis = axis
-
-    def forward(self, params, indices):
-        return np.take(params, np.asarray(indices), axis=self.axis)
-
-    def vjp(self, gy, xs, y, saved, needs):
-        params, indices = xs
-        g = np.zeros(np.shape(params), gy.dtype)
-        moved = np.moveaxis(g, self.axis, 0)
-        gy_moved = np.moveaxis(gy, tuple(builtins.range(self.axis, self.axis + np.ndim(indices))),
-                               tuple(builtins.range(np.ndim(indices))))
-        np.add.at(moved, np.asarray(indices), gy_moved)
-        return g, None
-
-    def shape(self, params, indices):
-        axis = normalize_axis(self.kind, self.axis, len(params))[0]
-        return tuple(params[:axis]) + tuple(indices) + tuple(params[axis + 1:])
-
-    def dtype(self, params, indices):
-        return params
-
-
 def gather(params, indices, validate_indices=None, name=None, axis=0):
     """params[indices] along `axis` (embedding lookups); differentiable in `params`."""
     (p,) = inputs(params)
     axis = normalize_axis("gather", axis, len(p.shape))[0]
-    return _node(_Gather(axis), p, as_array(indices) if not isinstance(indices, Symbol) else indices,
+    return _node(Gather(axis), p, as_array(indices) if not isinstance(indices, Symbol) else indices,
                  name=name or "GatherV2")
 
 

@@ -5,3 +5,7 @@ from .control import EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, Te
 from .checkpoint import CSVLogger, ModelCheckpoint
 from .tensorboard import TensorBoard
 from .health import GradientHealth, GradientHealthWarning
+
+from ..unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

@@ -1,4 +1,5 @@
 """The Keras 2 callback protocol: `Callback`, `CallbackList` and `History`."""
+from ..metric_names import Logs
 
 
 class Callback:
@@ -69,16 +70,33 @@ class CallbackList:
             c.on_epoch_begin(epoch, logs if logs is not None else {})
 
     def on_epoch_end(self, epoch, logs=None):
+        shared = _as_logs(logs)
         for c in self.callbacks:
-            c.on_epoch_end(epoch, logs if logs is not None else {})
+            c.on_epoch_end(epoch, shared)
+        _copy_back(shared, logs)
 
     def on_batch_begin(self, batch, logs=None):
+        shared = _as_logs(logs)
         for c in self._batch_hooks:  # only those that listen: per-batch cost stays small
-            c.on_batch_begin(batch, logs)
+            c.on_batch_begin(batch, shared)
+        _copy_back(shared, logs)
 
     def on_batch_end(self, batch, logs=None):
+        shared = _as_logs(logs)
         for c in self._batch_hooks:
-            c.on_batch_end(batch, logs)
+            c.on_batch_end(batch, shared)
+        _copy_back(shared, logs)
+
+
+def _as_logs(logs):
+    """`logs` as a Logs dict (which answers to both Keras spellings of a metric's name)."""
+    return logs if isinstance(logs, Logs) else Logs(logs or {})
+
+
+def _copy_back(shared, logs):
+    """Callbacks may add to the logs (Keras passes one dict along): keep that in the caller's."""
+    if logs is not None and shared is not logs:
+        logs.update(shared)
 
 
 def _overrides_batch_hooks(callback):
@@ -89,10 +107,14 @@ def _overrides_batch_hooks(callback):
 
 
 class History(Callback):
-    """Records each epoch's logs: `history.history['loss']` is the list of epoch losses."""
+    """Records each epoch's logs: `history.history['loss']` is the list of epoch losses.
+
+    `history.history` answers to both Keras spellings of a metric: 'acc' finds 'accuracy',
+    'val_mean_absolute_error' finds 'val_mae' (see passos.keras.metric_names).
+    """
 
     def on_train_begin(self, logs=None):
-        self.epoch, self.history = [], {}
+        self.epoch, self.history = [], Logs()
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)

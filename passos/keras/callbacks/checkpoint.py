@@ -6,6 +6,7 @@ import os
 import numpy as np
 
 from ...io import atomic_write
+from ..metric_names import Logs, lookup
 from .base import Callback
 from .control import monitor_op, monitored_value
 
@@ -15,9 +16,23 @@ class ModelCheckpoint(Callback):
 
     `filepath` may name the epoch (counting from 1) and any log value:
     'w.{epoch:02d}-{val_loss:.2f}.h5' -> 'w.03-0.41.h5'. Whatever the extension,
-    the file is a passos archive (read it with load_model or load_weights).
+    the file is a passos archive (read it with load_model or load_weights). `monitor` and
+    the names in `filepath` may use either Keras spelling ('val_acc' or 'val_accuracy').
 
-    >>> checkpoint = ModelCheckpoint('best.h5', monitor='val_acc', save_best_only=True)
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from passos.keras.models import Sequential
+    >>> from passos.keras.layers import Dense
+    >>> x = np.random.default_rng(0).normal(size=(64, 3)).astype("float32")
+    >>> y = (x.sum(axis=1, keepdims=True) > 0).astype("float32")
+    >>> model = Sequential([Dense(1, activation="sigmoid", input_shape=(3,))])
+    >>> model.compile("sgd", "binary_crossentropy", metrics=["accuracy"])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     checkpoint = ModelCheckpoint(os.path.join(folder, 'best.h5'), monitor='val_acc',
+    ...                                  save_best_only=True)
+    ...     _ = model.fit(x, y, epochs=2, validation_split=0.25, verbose=0, callbacks=[checkpoint])
+    ...     os.listdir(folder)
+    ['best.h5']
     """
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
@@ -33,11 +48,12 @@ class ModelCheckpoint(Callback):
 
     def _format(self, epoch, logs):
         try:
-            return self.filepath.format(epoch=epoch + 1, **logs)
+            return self.filepath.format_map(Logs(logs, epoch=epoch + 1))
         except (KeyError, IndexError) as error:
             available = ", ".join(["epoch"] + sorted(logs))
-            raise ValueError(f"ModelCheckpoint: filepath {self.filepath!r} refers to {error}, "
-                             f"which is not in the logs; available names: {available}") from None
+            raise ValueError(f"ModelCheckpoint: filepath {self.filepath!r} refers to "
+                             f"{error.args[0]!r}, which is not in the logs; available names: "
+                             f"{available}") from None
 
     def _save(self, filepath):
         if self.save_weights_only:
@@ -58,8 +74,6 @@ class ModelCheckpoint(Callback):
             self._save(filepath)
             return
         current = monitored_value("ModelCheckpoint", logs, self.monitor)
-        if current is None:
-            return
         if self.monitor_op(current, self.best):
             if self.verbose > 0:
                 print(f"\nEpoch {epoch + 1:05d}: {self.monitor} improved from {self.best:0.5f} "
@@ -74,7 +88,8 @@ class ModelCheckpoint(Callback):
 class CSVLogger(Callback):
     """Write one row per epoch to a CSV file: 'epoch' (from 0), then the log keys sorted.
 
-    With append=True, rows are added to an existing file (its header kept). Each epoch
+    With append=True, rows are added to an existing file under its header's columns, which
+    may use the other Keras spelling of a metric ('acc' fills from 'accuracy'). Each epoch
     rewrites the whole file atomically: a crash mid-write leaves the previous epoch's file.
 
     >>> logger = CSVLogger('training.log', separator=',', append=False)
@@ -92,7 +107,8 @@ class CSVLogger(Callback):
             with open(self.filename, newline="", encoding="utf-8") as existing:
                 self.text = existing.read()
         self.append_header = not self.text
-        self.keys = None
+        header = next(csv.reader(io.StringIO(self.text), delimiter=self.sep), None)
+        self.keys = header[1:] if header and header[0] == "epoch" else None
         atomic_write(self.filename, self.text)  # as Keras' open(): the file exists from here on
 
     def on_epoch_end(self, epoch, logs=None):
@@ -105,7 +121,7 @@ class CSVLogger(Callback):
         if self.append_header:
             writer.writeheader()
             self.append_header = False
-        writer.writerow({"epoch": epoch, **{key: _cell(logs.get(key, "NA")) for key in self.keys}})
+        writer.writerow({"epoch": epoch, **{key: _cell(lookup(logs, key, "NA")) for key in self.keys}})
         self.text += rows.getvalue()
         atomic_write(self.filename, self.text)
 

@@ -1,13 +1,13 @@
 """Callbacks that steer training (Keras 2 semantics): stop it early, or change the learning rate."""
 import inspect
 import numbers
-import warnings
 
 import numpy as np
 
 from ...debug import NonFiniteError
 from ...ops import random as passos_random
 from ..engine.plans import latest_training_step
+from ..metric_names import MissingKey, lookup
 from .base import Callback
 
 
@@ -21,14 +21,14 @@ def monitor_op(who, monitor, mode):
 
 
 def monitored_value(who, logs, monitor):
-    """logs[monitor], or None with a warning naming the keys that are available."""
-    value = (logs or {}).get(monitor)
+    """logs[monitor] under either Keras spelling ('val_acc' finds 'val_accuracy').
+
+    A ValueError, listing the keys there are, when the logs hold no such value: a monitor that
+    never matches would silently never save, stop or reduce anything.
+    """
+    value = lookup(logs, monitor)
     if value is None:
-        available = ", ".join(sorted(logs or {})) or "none"
-        hint = " (pass validation_data or validation_split to fit)" \
-            if monitor.startswith("val_") else ""
-        warnings.warn(f"{who}: the monitored value {monitor!r} is not in the logs{hint}; "
-                      f"available keys: {available}", RuntimeWarning, stacklevel=5)
+        raise ValueError(f"{who}: monitor={str(MissingKey(monitor, sorted(logs or {})))}")
     return value
 
 
@@ -65,8 +65,6 @@ class EarlyStopping(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         current = monitored_value("EarlyStopping", logs, self.monitor)
-        if current is None:
-            return
         if self.monitor_op(current - self.min_delta, self.best):
             self.best, self.wait = current, 0
             if self.restore_best_weights:
@@ -227,8 +225,6 @@ class ReduceLROnPlateau(Callback):
         if logs is not None:
             logs["lr"] = float(optimizer.learning_rate)
         current = monitored_value("ReduceLROnPlateau", logs, self.monitor)
-        if current is None:
-            return
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
             self.wait = 0

@@ -74,7 +74,8 @@ class GradientHealth(Callback):
         """{'grad_norm/<layer>': ..., 'dead_relu/<layer>': ...} on the sample batch, now."""
         from ..engine.plans import _per_sample  # the engine imports the callbacks
         model = self.model
-        x, y, _ = model._prepare(self.x, self.y, who="GradientHealth")
+        xs, ys, _ = model._prepare(self.x, self.y, who="GradientHealth")
+        x, y = xs[0], ys[0]  # the first output's loss (the per-layer view of one chain)
         weights = model.trainable_weights
         kept = [w.grad for w in weights]
         for w in weights:
@@ -82,9 +83,9 @@ class GradientHealth(Callback):
         try:
             # 1. an eager forward pass, layer by layer, keeping each layer's output
             outputs = {}
-            y_pred = _forward(model, Tensor(x), outputs)
+            y_pred = _forward(model, [Tensor(a) for a in xs], outputs)
             # 2. the loss as fit computes it, and its gradient on every weight
-            mean(_per_sample(model.loss(Tensor(y), y_pred))).backward()
+            mean(_per_sample(model.loss_functions[0](Tensor(y), y_pred))).backward()
             grads = {id(w): w.grad for w in weights}
         finally:
             for w, g in zip(weights, kept):
@@ -127,10 +128,15 @@ def _forward(model, x, outputs):
     """The model's output for eager `x`; each layer's output stored in `outputs` by name."""
     nodes = getattr(model, "_nodes", None)
     if not nodes:  # a subclassed model with its own call: no per-layer outputs
-        return model(x)
+        return model(x if len(x) > 1 else x[0])
+
+    def run(node, value):
+        out = outputs[node.layer.name] = node.layer(value, training=False)
+        return out
+    values = dict(zip(map(id, model.inputs), x))
     for node in nodes:
-        x = outputs[node.layer.name] = node.layer(x, training=False)
-    return x
+        node.run(values, run)
+    return values[id(model.outputs[0])]
 
 
 def _norm(arrays):

@@ -18,10 +18,11 @@ def _format_values(values):
 
 
 class Progbar:
-    """A text progress bar for `target` samples, redrawn at most every `interval` seconds."""
+    """A text progress bar for `target` samples (or steps: `unit`), redrawn at most every
+    `interval` seconds."""
 
-    def __init__(self, target, width=30, interval=0.1, stream=None):
-        self.target, self.width, self.interval = target, width, interval
+    def __init__(self, target, width=30, interval=0.1, stream=None, unit="sample"):
+        self.target, self.width, self.interval, self.unit = target, width, interval, unit
         self.stream = stream or sys.stdout
         self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.start, self.last_draw = time.perf_counter(), 0.0
@@ -53,7 +54,7 @@ class Progbar:
             eta = elapsed / max(done, 1) * (self.target - done)
             timing = f" - ETA: {_format_duration(eta)}"
         else:
-            timing = f" - {_format_duration(elapsed)} {elapsed / max(done, 1) * 1e6:.0f}us/sample"
+            timing = f" - {_format_duration(elapsed)} {elapsed / max(done, 1) * 1e6:.0f}us/{self.unit}"
         return bar + timing + _format_values(self.averages())
 
     def finish(self, extra):
@@ -77,13 +78,15 @@ class ProgbarLogger(Callback):
         self.stream.write(f"Epoch {epoch + 1}/{self.params['epochs']}\n")
         self.start = time.perf_counter()
         self.done = 0
-        if self.verbose == 1:
-            self.bar = Progbar(self.params["samples"], stream=self.stream)
+        if self.verbose == 1:  # generators count steps: their samples are unknown ahead
+            steps = self.params["samples"] is None
+            self.bar = Progbar(self.params["steps"] if steps else self.params["samples"],
+                               stream=self.stream, unit="step" if steps else "sample")
 
     def on_batch_end(self, batch, logs=None):
         if self.bar is None:
             return
-        size = logs.get("size", 0)
+        size = logs.get("size", 0) if self.params["samples"] else 1
         self.done += size
         values = {k: v for k, v in logs.items() if k not in ("batch", "size")}
         self.bar.update(self.done, values, size)

@@ -14,11 +14,13 @@ import numpy as np
 
 from ... import arguments
 from ...core.apply import tracing
-from ...core.shapes import describe
 from ...core.tensor import Tensor
 from ...debug import numerics
 from ...graph.graph import Graph, Symbol, placeholder
 from .. import initializers as initializers_module
+from . import weight_options
+from .masking import mask_error, none_given, wired_mask_shapes
+from .node import KerasTensor, Node, flat
 
 _name_counts = {}
 _weight_source = contextvars.ContextVar("passos_weight_source", default=None)
@@ -38,58 +40,50 @@ def weights_from(source):
         _weight_source.reset(token)
 
 
-def call_layer(layer, x, training):
+def call_layer(layer, x, training, mask=None):
     """layer.call(x, training=training), or layer.call(x) when its `call` takes no `training`.
 
-    Keras passes `training` only to a `call` that takes it: a Keras-2 `def call(self, x):` works.
+    Keras passes `training` only to a `call` that takes it: a Keras-2 `def call(self, x):` works;
+    likewise `mask`, when there is one, only to a `call` that takes it.
     """
-    if _takes_training(type(layer).call):
-        return layer.call(x, training=training)
-    return layer.call(x)
+    extra = {"mask": mask} if mask is not None and _takes(type(layer).call, "mask") else {}
+    if _takes(type(layer).call, "training"):
+        return layer.call(x, training=training, **extra)
+    return layer.call(x, **extra)
 
 
 @functools.lru_cache(maxsize=None)
-def _takes_training(call):
+def _takes(call, name):
     parameters = inspect.signature(call).parameters.values()
-    return any(p.name == "training" or p.kind is p.VAR_KEYWORD for p in parameters)
+    return any(p.name == name or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 def unique_layer_name(base):
-    """dense, dense_1, dense_2 ... as tf.keras names layers."""
-    count = _name_counts.get(base, 0)
-    _name_counts[base] = count + 1
-    return base if count == 0 else f"{base}_{count}"
+    """dense_1, dense_2 ... as Keras 2 names layers (a count per base name, from 1)."""
+    count = _name_counts.get(base, 0) + 1
+    _name_counts[base] = count
+    return f"{base}_{count}"
 
 
 def snake_case(name):
     """Keras' layer-name rule: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-class KerasTensor:
-    """A symbolic value of a functional model: its shape, and the layer call that made it."""
-
-    def __init__(self, shape, dtype="float32", layer=None, inputs=(), name=None):
-        self.shape = tuple(shape)
-        self.dtype = np.dtype(dtype)
-        self.layer = layer
-        self.inputs = tuple(inputs)
-        self.name = name or (layer.name if layer is not None else "input")
-
-    def __repr__(self):
-        return f"<KerasTensor shape={describe(self.shape)} from '{self.name}'>"
 
 
 class Layer:
     """Base class of all layers: naming, weights, building, calling and configuration."""
 
+    weight_options = ()  # regularizer/constraint prefixes it takes ("kernel", "activity" ...)
+    supports_masking = False  # True: takes a mask and passes it on (compute_mask), as in Keras
+
     def __init__(self, name=None, trainable=True, input_shape=None, input_dim=None,
                  batch_input_shape=None, batch_size=None, dtype=None, **unknown):
+        self.name = name or unique_layer_name(snake_case(type(self).__name__))
+        weight_options.take(self, unknown, layer_label(self))
         if unknown:
             raise TypeError(f"{type(self).__name__}: unknown keyword argument(s) "
                             f"{sorted(unknown)}")
-        self.name = name or unique_layer_name(snake_case(type(self).__name__))
         self.trainable = trainable
         self.dtype = np.dtype(dtype or "float32")
         self.batch_input_shape = _batch_input_shape(self, input_shape, input_dim,
@@ -98,10 +92,18 @@ class Layer:
         self._weights = []          # (tensor, trainable) in creation order
         self.input_shape_built = self.output_shape_built = None
         self._updates = []          # graph-mode state updates made by the last call
+        self._inbound_nodes = []    # its calls on KerasTensors (functional API), in order
+        self._losses = []           # add_loss's losses of the last eager call (or of the traces)
+        self._penalized = []        # (weight, regularizer)
+        self._constraints = []      # (weight, constraint), applied after each optimizer step
 
     # -- weights ---------------------------------------------------------------
-    def add_weight(self, name, shape, initializer="zeros", trainable=True, dtype=None):
-        """Create a weight (an eager tensor, shared with every compiled plan)."""
+    def add_weight(self, name, shape, initializer="zeros", trainable=True, dtype=None,
+                   regularizer=None, constraint=None):
+        """Create a weight (an eager tensor, shared with every compiled plan).
+
+        Its regularizer's penalty joins `losses`; its constraint runs after each training step.
+        """
         init = initializers_module.get(initializer)
         source = _weight_source.get()
         if source is None:
@@ -111,6 +113,7 @@ class Layer:
             value = source(self, name, tuple(shape), np.dtype(dtype or self.dtype))
         weight = Tensor(value, requires_grad=trainable, name=f"{self.name}/{name}")
         self._weights.append((weight, trainable))
+        weight_options.attach(self, weight, name, regularizer, constraint)
         return weight
 
     @property
@@ -145,6 +148,20 @@ class Layer:
     def count_params(self):
         return int(sum(w.data.size for w in self.weights))
 
+    def add_loss(self, losses, inputs=None):
+        """Add a scalar loss (or a list) computed in `call`; compiled models add it to their loss."""
+        for loss in losses if isinstance(losses, (list, tuple)) else [losses]:
+            if isinstance(loss, KerasTensor):
+                raise layer_error(self, "add_loss got a KerasTensor (an Input's tensor): passos "
+                                        "adds losses computed inside a layer's call; call "
+                                        "self.add_loss(...) in a custom layer's call instead")
+            self._losses.append(loss)
+
+    @property
+    def losses(self):
+        """The losses of the latest call (add_loss, activity_regularizer), then weight penalties."""
+        return list(self._losses) + [regularizer(w) for w, regularizer in self._penalized]
+
     def add_update(self, update):
         """Record a traced state update (BatchNormalization's moving averages) for plans; eager ones ran."""
         if isinstance(update, Symbol):
@@ -160,35 +177,111 @@ class Layer:
     def check_input(self, shape):
         """Raise a clear error if inputs of `shape` do not fit (after build)."""
 
-    def __call__(self, x, training=False):
-        # 1. build on first use, from the input's shape, and check the input against it
-        shape = x.shape if isinstance(x, (Tensor, Symbol, KerasTensor)) else np.shape(x)
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the output (Keras): the input's when `supports_masking`, else None; a
+        layer without `supports_masking` refuses a mask with Keras' error."""
+        if not self.supports_masking:
+            if not none_given(mask):
+                raise mask_error(self, mask)
+            return None
+        return mask
+
+    def __call__(self, x, training=False, mask=None):
+        # 1. build on first use, from the input's shape (a list of shapes for a list of inputs)
+        listed = isinstance(x, (list, tuple))
+        shapes = [_shape_of(item) for item in flat(x)]
+        shape = shapes if listed else shapes[0]
         if not self.built:
             self._build(shape)
         self.check_input(shape)
         # 2. functional wiring: record the call, find the output shape by tracing
-        if isinstance(x, KerasTensor):
+        symbolic = [isinstance(item, KerasTensor) for item in flat(x)]
+        if any(symbolic):
+            if not all(symbolic):
+                raise layer_error(self, "was called on a mix of KerasTensors (from Input) and "
+                                        "arrays or tensors; call it on KerasTensors only")
             self.output_shape_built = self.compute_output_shape(shape)
-            return KerasTensor(self.output_shape_built, x.dtype, layer=self, inputs=(x,))
+            masked = any(t.mask_shape is not None for t in flat(x)) or makes_masks(self)
+            mask_shapes = wired_mask_shapes(self, flat(x), listed) if masked else [None]
+            node = Node(self, flat(x), listed, self.output_shape_built, flat(x)[0].dtype)
+            for t, mask_shape in zip(node.outputs, mask_shapes * len(node.outputs)):
+                t.mask_shape = mask_shape
+            node.masked = masked
+            return node.output
         # 3. compute; the nodes traced here (or eager ops checked) are this layer's: errors name it
-        if isinstance(x, Symbol):
-            with x.graph.origin(self.name), tracing(x.graph):
-                return call_layer(self, x, training)
+        graph = next((item.graph for item in flat(x) if isinstance(item, Symbol)), None)
+        if graph is not None:  # a trace collects the losses of every call; eager, the latest
+            with graph.origin(self.name), tracing(graph):
+                return self._activity_penalty(call_layer(self, x, training, mask))
+        self._losses.clear()
         if numerics.checking:
             with numerics.in_layer(self.name):
-                return call_layer(self, x, training)
-        return call_layer(self, x, training)
+                return self._activity_penalty(call_layer(self, x, training, mask))
+        return self._activity_penalty(call_layer(self, x, training, mask))
+
+    def _activity_penalty(self, y):
+        """Add activity_regularizer(output) to the layer's losses; return the output."""
+        if self.activity_regularizer is not None:
+            self.add_loss([self.activity_regularizer(item) for item in flat(y)])
+        return y
+
+    # -- the functional API's view of the calls (Keras' layer.input, get_output_at ...) --
+    @property
+    def input(self):
+        return self._only_node("input").input
+
+    @property
+    def output(self):
+        return self._only_node("output").output
+
+    def _only_node(self, what):
+        if not self._inbound_nodes:
+            raise AttributeError(f"{layer_label(self)} is not connected (never called on an "
+                                 f"Input's tensor), so it has no {what}")
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError(f"{layer_label(self)} has {len(self._inbound_nodes)} inbound "
+                                 f"nodes (it was called several times), so its {what} is "
+                                 f"ambiguous; use get_{what}_at(node_index)")
+        return self._inbound_nodes[0]
+
+    def _node_at(self, index, what):
+        if not isinstance(index, int) or not -len(self._inbound_nodes) <= index < len(
+                self._inbound_nodes):
+            raise ValueError(f"{layer_label(self)}.get_{what}_at({index!r}): the layer has "
+                             f"{len(self._inbound_nodes)} inbound node(s)")
+        return self._inbound_nodes[index]
+
+    def get_input_at(self, node_index):
+        """The input tensor(s) of the layer's `node_index`-th call."""
+        return self._node_at(node_index, "input").input
+
+    def get_output_at(self, node_index):
+        """The output tensor(s) of the layer's `node_index`-th call."""
+        return self._node_at(node_index, "output").output
+
+    def get_input_shape_at(self, node_index):
+        return _shapes(self._node_at(node_index, "input_shape").input)
+
+    def get_output_shape_at(self, node_index):
+        return _shapes(self._node_at(node_index, "output_shape").output)
 
     def _build(self, shape):
-        self.input_shape_built = (None,) + tuple(shape[1:])
+        self.input_shape_built = [(None,) + tuple(s[1:]) for s in shape] \
+            if isinstance(shape, list) else (None,) + tuple(shape[1:])
         self.build(self.input_shape_built)
         self.built = True
 
     def compute_output_shape(self, input_shape):
         """Output shape for `input_shape`, found by tracing `call` on a placeholder."""
+        kept = list(self._losses)  # a shape trace adds no losses
         with Graph().as_default() as graph, tracing(graph):
-            y = call_layer(self, placeholder(self.dtype, input_shape, name="x"), False)
-        return y.shape
+            if isinstance(input_shape, list):
+                x = [placeholder(self.dtype, s, name=f"x{i}") for i, s in enumerate(input_shape)]
+            else:
+                x = placeholder(self.dtype, input_shape, name="x")
+            y = call_layer(self, x, False)
+        self._losses[:] = kept
+        return [item.shape for item in y] if isinstance(y, (list, tuple)) else y.shape
 
     # -- configuration -----------------------------------------------------------
     def get_config(self):
@@ -196,6 +289,7 @@ class Layer:
         config = {"name": self.name, "trainable": self.trainable, "dtype": str(self.dtype)}
         if self.batch_input_shape is not None:
             config["batch_input_shape"] = list(self.batch_input_shape)
+        config.update(weight_options.config(self))
         return config
 
     @classmethod
@@ -204,6 +298,19 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} '{self.name}'>"
+
+
+def makes_masks(layer):
+    """True when the layer's class writes its own compute_mask (it may make a mask from none)."""
+    return type(layer).compute_mask is not Layer.compute_mask
+
+
+def _shape_of(x):
+    return x.shape if isinstance(x, (Tensor, Symbol, KerasTensor)) else np.shape(x)
+
+
+def _shapes(tensors):
+    return [t.shape for t in tensors] if isinstance(tensors, list) else tensors.shape
 
 
 def _batch_input_shape(layer, input_shape, input_dim, batch_input_shape, batch_size):

@@ -3,10 +3,12 @@
 A functional model is wired from `Input(...)` through layer calls on `KerasTensor`s;
 `call` replays those layer calls on real tensors or symbols.
 """
-import numpy as np
-
 from ...core.shapes import describe
-from .base_layer import KerasTensor, Layer
+from ..utils import layer_utils
+from .base_layer import Layer
+from .functional import graph_order, network_config
+from .masking import run_masked
+from .node import flat
 
 
 class Network(Layer):
@@ -14,45 +16,68 @@ class Network(Layer):
 
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
-        self._nodes = []  # KerasTensors in computation order (functional models)
-        self.inputs = self.outputs = None
+        self._nodes = []  # the layer calls (Nodes) in computation order
+        self.inputs = self.outputs = None  # lists of KerasTensors, as in Keras
+        self.input_names, self.output_names = [], ["output"]
         if inputs is not None or outputs is not None:
             self._wire(inputs, outputs)
 
     # -- structure -----------------------------------------------------------
     def _wire(self, inputs, outputs):
-        for name, value in (("inputs", inputs), ("outputs", outputs)):
-            if not isinstance(value, KerasTensor):
-                raise TypeError(f"Model: {name} must be one KerasTensor from Input(...) and layer "
-                                f"calls (passos supports one input and one output), got {value!r:.60}")
-        order = [outputs]  # every layer takes one input: the tensors form a chain
-        while order[-1].inputs:
-            order.append(order[-1].inputs[0])
-        order.reverse()
-        if order[0] is not inputs:
-            raise ValueError(f"Model: the outputs {outputs!r} are not computed from the given "
-                             f"inputs {inputs!r}")
-        self.inputs, self.outputs, self._nodes = inputs, outputs, order[1:]
-        self.batch_input_shape = inputs.shape
+        """Find the layer calls from `inputs` to `outputs` (each a KerasTensor or a list)."""
+        self.inputs, self.outputs = flat(inputs), flat(outputs)
+        self._nodes = graph_order(self.inputs, self.outputs, self.name)
+        self.input_names = [t.name for t in self.inputs]
+        self.output_names = [t.layer.name if t.layer is not None else t.name for t in self.outputs]
         self.built = True
-        self.input_shape_built = inputs.shape
+        shapes = [t.shape for t in self.inputs]
+        self.batch_input_shape = self.input_shape_built = _one_or_list(shapes)
+
+    @property
+    def input(self):
+        return _one_or_list(self._wired("input").inputs)
+
+    @property
+    def output(self):
+        return _one_or_list(self._wired("output").outputs)
+
+    def _wired(self, what):
+        if self.inputs is None:
+            raise AttributeError(f"model '{self.name}' has no {what} yet: give its first layer "
+                                 "an input_shape, or build it from Input(...) tensors")
+        return self
 
     @property
     def layers(self):
-        """The layers in the order they are first used."""
-        return list({id(node.layer): node.layer for node in self._nodes}.values())
+        """The InputLayers, then the layers in the order they are first used."""
+        found = [getattr(t, "input_layer", None) for t in self.inputs or []]
+        found += [node.layer for node in self._nodes]
+        return list({id(layer): layer for layer in found if layer is not None}.values())
 
     def call(self, x, training=False):
-        for node in self._nodes:  # every layer takes one input: the nodes form a chain
-            x = node.layer(x, training=training)
-        return x
+        values = dict(zip(map(id, self.inputs), flat(x)))
+        masks = {}  # the Keras masks of the KerasTensors that carry one, by id
+        for node in self._nodes:
+            if node.masked:
+                run_masked(node, values, masks, training)
+            else:
+                node.run(values, lambda node, arg: node.layer(arg, training=training))
+        return _one_or_list([values[id(t)] for t in self.outputs])
 
     def check_input(self, shape):
-        expected = self.input_shape_built
-        if expected is not None and (len(shape) != len(expected) or any(
-                e is not None and s is not None and e != s for e, s in zip(expected[1:], shape[1:]))):
-            raise ValueError(f"model '{self.name}' expects inputs of shape {describe(expected)}, "
-                             f"got {describe(shape)}")
+        if self.inputs is None:
+            return
+        shapes = shape if isinstance(shape, list) else [shape]
+        if len(shapes) != len(self.inputs):
+            raise ValueError(f"model '{self.name}' takes {len(self.inputs)} input(s) "
+                             f"{self.input_names}, got {len(shapes)}")
+        for tensor, shape in zip(self.inputs, shapes):
+            expected = tensor.shape
+            if len(shape) != len(expected) or any(e is not None and s is not None and e != s
+                                                  for e, s in zip(expected[1:], shape[1:])):
+                which = "inputs" if len(shapes) == 1 else f"input '{tensor.name}'"
+                raise ValueError(f"model '{self.name}' expects {which} of shape "
+                                 f"{describe(expected)}, got {describe(shape)}")
 
     @property
     def input_shape(self):
@@ -60,7 +85,9 @@ class Network(Layer):
 
     @property
     def output_shape(self):
-        return self.outputs.shape if self.outputs is not None else None
+        if self.outputs is None:
+            return None
+        return _one_or_list([t.shape for t in self.outputs])
 
     # -- weights -------------------------------------------------------------
     def _unique(self, attribute):
@@ -80,39 +107,37 @@ class Network(Layer):
         """All weights, layer by layer in Keras order (what get_weights returns)."""
         return self._unique("weights")
 
+    @property
+    def losses(self):
+        """Every layer's losses (nested models' included), then the model's own."""
+        return [loss for layer in self.layers for loss in layer.losses] + list(self._losses)
+
     def get_layer(self, name=None, index=None):
+        """The layer called `name`, or the `index`-th of `layers`."""
+        layers = self.layers
         if index is not None:
-            return self.layers[index]
-        for layer in self.layers:
+            if not isinstance(index, int) or not -len(layers) <= index < len(layers):
+                raise ValueError(f"get_layer: model '{self.name}' has {len(layers)} layers, "
+                                 f"there is no index {index!r}")
+            return layers[index]
+        if name is None:
+            raise ValueError("get_layer: give a name or an index")
+        for layer in layers:
             if layer.name == name:
                 return layer
         raise ValueError(f"no layer named {name!r} in model '{self.name}'; it has "
-                         f"{[layer.name for layer in self.layers]}")
+                         f"{[layer.name for layer in layers]}")
 
     # -- description ---------------------------------------------------------
-    def summary(self, print_fn=print):
-        """Print each layer's type, output shape and parameter count, then the totals."""
-        rows = [(f"{layer.name} ({type(layer).__name__})",
-                 str(layer.output_shape_built) if layer.output_shape_built else "multiple",
-                 f"{layer.count_params():,}") for layer in self.layers]
-        width = max([29] + [len(r[0]) + 2 for r in rows])
-        total_width = width + 36
-        lines = [f'Model: "{self.name}"', "_" * total_width,
-                 f"{'Layer (type)':<{width}}{'Output Shape':<26}{'Param #':>10}", "=" * total_width]
-        lines += [f"{name:<{width}}{shape:<26}{count:>10}" for name, shape, count in rows]
-        trainable = sum(int(np.prod(w.shape)) for w in self.trainable_weights)
-        total = self.count_params()
-        lines += ["=" * total_width, f"Total params: {total:,}", f"Trainable params: {trainable:,}",
-                  f"Non-trainable params: {total - trainable:,}", "_" * total_width]
-        print_fn("\n".join(lines))
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        """Print each layer's name, type, output shape and parameter count, then the totals (Keras 2)."""
+        layer_utils.print_summary(self, line_length, positions, print_fn)
 
     def get_config(self):
-        """Layers with their configs and inbound layer names (JSON-serialisable)."""
-        layers = [{"class_name": "InputLayer", "name": self.inputs.name,
-                   "config": {"batch_input_shape": list(self.inputs.shape),
-                              "dtype": str(self.inputs.dtype), "name": self.inputs.name},
-                   "inbound": []}]
-        layers += [{"class_name": type(node.layer).__name__, "name": node.layer.name,
-                    "config": node.layer.get_config(), "inbound": [node.inputs[0].name]}
-                   for node in self._nodes]
-        return {"name": self.name, "layers": layers, "output": self.outputs.name}
+        """Keras' functional config: each layer once, with the calls that feed it."""
+        return network_config(self)
+
+
+def _one_or_list(items):
+    """One item alone, several as a list (Keras' model.input, model.output, predict)."""
+    return list(items) if len(items) > 1 else items[0]

@@ -18,6 +18,7 @@ from ...graph.session import Session
 from ...ops import arithmetic as ar, elementwise as el, reduce as rd
 from .. import losses
 from .base_layer import call_layer
+from .layer_losses import layer_losses
 
 # Tracing writes to the layers (their update lists, lazily built state): one trace at a time
 _tracing = threading.Lock()
@@ -30,10 +31,11 @@ class ApplyOptimizer(Op):
     kind = "apply_gradients"
     differentiable = False
 
-    def __init__(self, optimizer, weights, scaled=False):
+    def __init__(self, optimizer, weights, scaled=False, constraints=()):
         self.optimizer = optimizer
         self.weights = weights
         self.scaled = scaled  # gradients arrive multiplied by the learning rate
+        self.constraints = constraints  # (weight, constraint) to project after each step
 
     def attrs(self):
         return {"optimizer": type(self.optimizer).__name__}
@@ -50,7 +52,12 @@ class ApplyOptimizer(Op):
 
         def apply(*grads):
             step([w.data for w in weights], grads)
-        return apply
+
+        def apply_constrained(*grads):
+            step([w.data for w in weights], grads)
+            for weight, constraint in self.constraints:
+                np.copyto(weight.data, constraint(weight.data), casting="same_kind")
+        return apply_constrained if self.constraints else apply
 
 
 def _per_sample(values):
@@ -61,7 +68,10 @@ def _per_sample(values):
 
 
 class Plan:
-    """One compiled computation of a model: `run(x, y, w)` -> list of floats or arrays."""
+    """One compiled computation of a model: `run(xs, ys, ws)` -> list of floats or arrays.
+
+    xs, ys and ws hold one array per model input, output and output (sample weights).
+    """
 
     def __init__(self, model, kind, weighted=False):
         with _tracing:
@@ -71,27 +81,30 @@ class Plan:
         self.kind = kind
         graph = Graph()
         with graph.as_default():
-            # 1. inputs and the model itself, traced once
-            self.x = placeholder(model.input_dtype, model.input_shape, name="x")
-            for layer in model.layers:
+            # 1. one placeholder per input, and the model itself, traced once
+            self.xs = [placeholder(t.dtype, t.shape, name=_name("x", i, model.inputs))
+                       for i, t in enumerate(model.inputs)]
+            layers = _all_layers(model)
+            for layer in layers:
                 layer._updates.clear()
+                layer._losses.clear()
             with tracing(graph):
-                y_pred = call_layer(model, self.x, kind == "train")
-            fetches = [y_pred]
-            self.y = self.w = self.lr = None
+                y_pred = call_layer(model, self.xs if len(self.xs) > 1 else self.xs[0],
+                                    kind == "train")
+                penalties = layer_losses(model, graph) if kind != "predict" else []
+            y_pred = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
+            fetches = y_pred
+            self.ys, self.ws, self.lr = [], [], None
             if kind != "predict":
-                # 2. targets, the weighted loss and the metrics
-                dtype, shape = losses.target_spec(model.loss, y_pred.shape)
-                self.y = placeholder(dtype, shape, name="y_true")
-                per_sample = _per_sample(model.loss(self.y, y_pred))
-                if weighted:
-                    self.w = placeholder("float32", (None,), name="sample_weight")
-                    nonzero = rd.mean(el.cast(ar.not_equal(self.w, 0), "float32"))
-                    loss = rd.mean(per_sample * self.w) / nonzero
-                else:
-                    loss = rd.mean(per_sample)
-                fetches = [loss] + [rd.mean(_per_sample(fn(self.y, y_pred)))
-                                    for _, fn in model.metric_functions]
+                # 2. per output: its targets, its weighted loss and its metrics
+                output_losses = [self._output_loss(fn, out, weighted, i, y_pred)
+                                 for i, (fn, out) in enumerate(zip(model.loss_functions, y_pred))]
+                loss = _weighted_sum(output_losses, model.loss_weights_list)
+                for penalty in penalties:  # Keras' logged loss holds the layer losses too
+                    loss = loss + penalty
+                fetches = [loss] + (output_losses if len(output_losses) > 1 else [])
+                fetches += [rd.mean(_per_sample(fn(self.ys[i], y_pred[i])))
+                            for i, _, fn in model.metric_specs]
             if kind == "train":
                 # 3. gradients, the optimizer's update and layers' state updates
                 weights = model.trainable_weights
@@ -101,37 +114,78 @@ class Plan:
                 grads = gradients(loss, [graph.capture(w) for w in weights],
                                   grad_ys=self.lr if scaled else None)
                 used = [(w, g) for w, g in zip(weights, grads) if g is not None]
-                step = graph.add_op(ApplyOptimizer(model.optimizer, [w for w, _ in used], scaled),
-                                    [g for _, g in used])
-                self.extra = [step] + [u for layer in model.layers for u in layer._updates]
+                trained = {id(w) for w, _ in used}
+                constraints = [(w, c) for layer in layers for w, c in layer._constraints
+                               if id(w) in trained]
+                step = graph.add_op(ApplyOptimizer(model.optimizer, [w for w, _ in used], scaled,
+                                                   constraints), [g for _, g in used])
+                self.extra = [step] + [u for layer in layers for u in layer._updates]
             else:
                 self.extra = []
         self.fetches = fetches
         self.optimizer = model.optimizer
         self.session = Session(graph)
-        inputs = (self.x, self.y, self.w, self.lr)
-        self._fed = [node is not None for node in inputs]
+        fed = self.xs + self.ys + self.ws
         self._call = self.session.make_callable(
-            fetches + self.extra, [node for node in inputs if node is not None])
+            fetches + self.extra, fed + ([self.lr] if self.lr is not None else []))
         self.nodes = self._call.plan.nodes  # what runs each step: the graph, fused
 
-        self.last = None    # (step number, x, y, w) of the latest training step
+        self.last = None    # (step number, xs, ys, ws) of the latest training step
         self._check = None  # the loss alone, for check()
 
-    def run(self, x, y=None, w=None):
-        if self.kind == "train":
-            self.last = (next(_steps), x, y, w)
-        values = [x, y, w, self.optimizer.current_learning_rate() if self.lr is not None else 0]
-        return self._call(*(v for v, fed in zip(values, self._fed) if fed))[:len(self.fetches)]
+    def _output_loss(self, loss_fn, out, weighted, i, outputs):
+        """The mean loss of output i (weighted by its sample weights), its placeholders added."""
+        dtype, shape = losses.target_spec(loss_fn, out.shape)
+        y = placeholder(dtype, shape, name=_name("y_true", i, outputs))
+        self.ys.append(y)
+        per_sample = _per_sample(loss_fn(y, out))
+        if not weighted:
+            return rd.mean(per_sample)
+        w = placeholder("float32", (None,), name=_name("sample_weight", i, outputs))
+        self.ws.append(w)
+        nonzero = rd.mean(el.cast(ar.not_equal(w, 0), "float32"))
+        return rd.mean(per_sample * w) / nonzero
 
-    def check(self, x, y=None, w=None):
+    def run(self, xs, ys=(), ws=None):
+        if self.kind == "train":
+            self.last = (next(_steps), xs, ys, ws)
+        values = [*xs, *ys, *(ws or ())]
+        if self.lr is not None:
+            values.append(self.optimizer.current_learning_rate())
+        return self._call(*values)[:len(self.fetches)]
+
+    def check(self, xs, ys=(), ws=None):
         """The loss and metrics again, without updates, in check_numerics(): it names a NaN's node."""
         if self._check is None:
-            fed = [node for node in (self.x, self.y, self.w) if node is not None]
-            self._check = self.session.make_callable(self.fetches, fed)
+            self._check = self.session.make_callable(self.fetches, self.xs + self.ys + self.ws)
         with numerics.check_numerics():
-            return self._check(*(v for v, node in zip((x, y, w), (self.x, self.y, self.w))
-                                 if node is not None))
+            return self._check(*xs, *ys, *(ws or ()))
+
+
+def _name(base, i, items):
+    return base if len(items) == 1 else f"{base}_{i}"
+
+
+def _weighted_sum(values, weights):
+    """sum(w * v); a single unweighted loss stays as it is (the graph the rewrite pass knows)."""
+    if len(values) == 1 and weights[0] == 1.0:
+        return values[0]
+    total = None
+    for value, weight in zip(values, weights):
+        term = value if weight == 1.0 else value * weight
+        total = term if total is None else total + term
+    return total
+
+
+def _all_layers(model):
+    """The model's layers, those of nested models included (their state updates run too)."""
+    found, stack = {}, list(model.layers)
+    while stack:
+        layer = stack.pop(0)
+        if id(layer) not in found:
+            found[id(layer)] = layer
+            stack.extend(getattr(layer, "layers", []) + getattr(layer, "wrapped_layers", []))
+    return list(found.values())
 
 
 def latest_training_step(model):

@@ -1,6 +1,7 @@
 """`Sequential`: a plain stack of layers, each feeding the next."""
 from ..layers.core import Input, InputLayer
-from .base_layer import Layer
+from .base_layer import Layer, makes_masks
+from .masking import masked_call
 from .training import Model
 
 
@@ -37,9 +38,9 @@ class Sequential(Model):
             raise TypeError(f"Sequential.add: expected a layer, got {layer!r:.60}")
         self._stack.append(layer)
         if self.outputs is None and layer.batch_input_shape is not None:
-            self.inputs = self.outputs = Input(batch_shape=layer.batch_input_shape)
+            self.inputs = self.outputs = [Input(batch_shape=layer.batch_input_shape)]
         if self.outputs is not None:
-            self._wire(self.inputs, layer(self.outputs))
+            self._wire(self.inputs, layer(self.outputs[0]))
         self._invalidate_plans()
 
     def pop(self):
@@ -50,18 +51,25 @@ class Sequential(Model):
         self._rewire()
 
     def _rewire(self):
+        own = {id(node) for node in self._nodes}  # this model's old calls: forgotten by the layers
+        for layer in self._stack:
+            layer._inbound_nodes = [n for n in layer._inbound_nodes if id(n) not in own]
         if self.inputs is not None:
-            self._wire(self.inputs, Sequential.call(self, self.inputs))
+            self._wire(self.inputs, Sequential.call(self, self.inputs[0]))
             self._invalidate_plans()
 
     def _build(self, shape):
         """Build from the first data seen, when no layer gave an input shape."""
-        self.inputs = self.outputs = Input(batch_shape=(None,) + tuple(shape[1:]))
+        self.inputs = self.outputs = [Input(batch_shape=(None,) + tuple(shape[1:]))]
         self._rewire()
 
     def call(self, x, training=False):
+        mask = None  # Keras' mask, from the first layer that makes one
         for layer in self._stack:
-            x = layer(x, training=training)
+            if mask is None and not makes_masks(layer):
+                x = layer(x, training=training)
+            else:
+                x, mask = masked_call(layer, x, mask, training)
         return x
 
     def get_config(self):

@@ -10,8 +10,8 @@ from ...debug import numerics
 from ...kernels.threads import with_compute_threads
 from ...ops import random as passos_random
 from .. import callbacks as callbacks_module
-from .. import losses, metrics as metrics_module, model_file, optimizers
-from . import fit_arguments as checks
+from .. import losses, model_file, optimizers
+from . import fit_arguments as checks, generators, outputs
 from .access import reads, writes
 from .network import Network
 from .plans import Plan
@@ -24,8 +24,9 @@ class Model(Network):
 
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
         super().__init__(inputs=inputs, outputs=outputs, name=name, **kwargs)
-        self.optimizer = self.loss = None
-        self.metric_functions = []
+        self.optimizer = self.loss = self._compiled = None
+        self.metric_functions, self.metric_specs, self.loss_functions = [], [], []
+        self.loss_weights_list = []
         self._metric_identifiers = []
         self.stop_training = False
         self.history = None
@@ -36,77 +37,83 @@ class Model(Network):
 
     @property
     def input_dtype(self):
-        return self.inputs.dtype if self.inputs is not None else np.dtype("float32")
+        return self.inputs[0].dtype if self.inputs else np.dtype("float32")
 
     # -- compile ---------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
                 sample_weight_mode=None, weighted_metrics=None, **kwargs):
-        """Choose the optimizer, loss and metrics; plans are built on first use."""
+        """Choose the optimizer, the loss (one, or one per output: a list or a dict by output
+        name), their loss_weights and the metrics; plans are built on first use."""
         if loss is None:
             raise ValueError("compile: give a loss, e.g. loss='categorical_crossentropy'")
-        if isinstance(loss, (list, dict)):
-            raise NotImplementedError("compile: passos models have one output and one loss")
         self.optimizer = optimizers.get(optimizer)
-        self.loss = losses.get(loss)
-        self._metric_identifiers = list(metrics or [])
-        self._resolve_metrics()
+        self._compiled = (loss, loss_weights, metrics)
+        self._metric_identifiers = list(metrics or []) if not isinstance(metrics, dict) else metrics
+        self._resolve_outputs()
         self._invalidate_plans()
 
-    def _resolve_metrics(self):
-        shape = self.output_shape
-        self.metric_functions = [metrics_module.get(m, self.loss, shape)
-                                 for m in self._metric_identifiers]
+    def _resolve_outputs(self):
+        """Each output's loss function, loss weight and metrics, from compile's arguments."""
+        loss, weights, metrics = self._compiled
+        names = self.output_names
+        shapes = [t.shape for t in self.outputs] if self.outputs is not None else [None]
+        self.loss_functions = outputs.loss_functions(loss, names)
+        self.loss = self.loss_functions[0] if len(names) == 1 else list(self.loss_functions)
+        self.loss_weights_list = outputs.loss_weights(weights, names)
+        self.metric_specs = outputs.metric_specs(metrics, names, self.loss_functions, shapes)
+        logged = outputs.logged_names(names, self.metric_specs)
+        self.metric_functions = [(name, fn) for name, (_, _, fn) in
+                                 zip(logged[len(logged) - len(self.metric_specs):], self.metric_specs)]
 
     @property
     def metrics_names(self):
-        return ["loss"] + [name for name, _ in self.metric_functions]
+        return ["loss"] + outputs.logged_names(self.output_names, self.metric_specs)
 
     def _plan(self, kind, weighted=False):
         key = (kind, weighted)
         plan = self._plans.get(key)
         if plan is None:
-            if kind != "predict" and self.loss is None:
-                what = "fit" if kind == "train" else "evaluate"
-                raise RuntimeError(f"model '{self.name}' must be compiled before {what}: "
-                                   "call model.compile(optimizer=..., loss=...) first")
+            if kind != "predict":
+                self._require_compiled("fit" if kind == "train" else "evaluate")
             plan = self._plans[key] = Plan(self, kind, weighted)
         return plan
 
+    def _require_compiled(self, what):
+        if self._compiled is None:
+            raise RuntimeError(f"model '{self.name}' must be compiled before {what}: "
+                               "call model.compile(optimizer=..., loss=...) first")
+
     # -- data ------------------------------------------------------------------
     def _prepare(self, x, y=None, sample_weight=None, class_weight=None, who="fit", targets=True):
-        """Arrays in the dtypes the plans expect, checked against the model's shapes.
+        """Lists of arrays (one per input; one per output for targets and sample weights) in
+        the dtypes the plans expect, checked against the model's shapes.
 
         `who` names the caller in errors; without `targets` (predict) y is unread, x may be empty.
         """
-        x = checks.samples(x, who, "x", empty_ok=not targets)
+        xs = checks.arrays(x, self.input_names or ["x"], who, "x", empty_ok=not targets)
         if not self.built:
-            self._build(x.shape)
-            self._resolve_metrics()
-        self.check_input(x.shape)
-        if x.dtype != self.input_dtype:
-            x = x.astype(self.input_dtype)
+            self._build(xs[0].shape)
+            if self._compiled is not None:
+                self._resolve_outputs()
+        self.check_input(xs[0].shape if len(xs) == 1 else [a.shape for a in xs])
+        xs = [a if a.dtype == t.dtype else a.astype(t.dtype) for a, t in zip(xs, self.inputs)]
+        if len(xs) > 1:
+            checks.same_length([(f"x '{n}'", a) for n, a in zip(self.input_names, xs)], who)
         if not targets:
-            return x, None, None
-        y = checks.targets(y, who)
-        if len(y) != len(x):
-            raise ValueError(f"{who}: x has {len(x)} samples but y has {len(y)}; they must match")
-        losses.check_targets(self.loss, y, self.output_shape)
-        dtype, shape = losses.target_spec(self.loss, self.output_shape)
-        y = y.reshape((len(y),) + tuple(shape[1:])) if y.ndim != len(shape) else y
-        y = y.astype(dtype, copy=False)
-        weights = None
-        if sample_weight is not None:
-            weights = checks.samples(sample_weight, who, "sample_weight").astype(
-                np.float32).reshape(-1)
-            if len(weights) != len(x):
-                raise ValueError(f"{who}: sample_weight has {len(weights)} values for {len(x)} "
-                                 f"samples")
-        if class_weight is not None:
-            labels = y.reshape(len(y), -1).argmax(-1) if y.ndim > 1 and y.shape[-1] > 1 \
-                else y.reshape(-1).astype(np.int64)
-            per_class = np.array([class_weight.get(int(c), 1.0) for c in labels], np.float32)
-            weights = per_class if weights is None else weights * per_class
-        return x, y, weights
+            return xs, None, None
+        self._require_compiled("fit" if who.startswith(("fit", "train")) else "evaluate")
+        ys = checks.arrays(y, self.output_names, who, "y")
+        names = self.output_names if len(ys) > 1 else [None]
+        for i, (name, array) in enumerate(zip(names, ys)):
+            checks.same_length([("x", xs[0]), ("y" if name is None else f"y '{name}'", array)], who)
+            loss, shape = self.loss_functions[i], self.outputs[i].shape
+            losses.check_targets(loss, array, shape)
+            dtype, wanted = losses.target_spec(loss, shape)
+            array = array.reshape((len(array),) + tuple(wanted[1:])) if array.ndim != len(wanted) \
+                else array
+            ys[i] = array.astype(dtype, copy=False)
+        weights = checks.sample_weights(self.output_names, ys, sample_weight, class_weight, who)
+        return xs, ys, weights
 
     # -- training --------------------------------------------------------------
     @writes
@@ -121,6 +128,13 @@ class Model(Network):
         check_numerics=True runs the whole fit inside passos.debug.check_numerics():
         it stops at the first op (forward, gradient or update) that gives NaN or inf.
         """
+        if generators.is_source(x):  # Keras 2.3: fit(generator, steps_per_epoch=...)
+            generators.refuse_arrays("fit", y=y, sample_weight=sample_weight,
+                                     validation_split=validation_split or None)
+            return generators.fit_generator(
+                self, x, steps_per_epoch, epochs, verbose, callbacks, validation_data,
+                class_weight=class_weight, shuffle=shuffle, initial_epoch=initial_epoch, who="fit",
+                **generators.source_options(kwargs, "fit", _FIT_OPTIONS))
         if kwargs:
             raise TypeError(f"fit: unknown argument(s) {sorted(kwargs)}")
         batch_size = checks.batch_size(batch_size, "fit")
@@ -135,38 +149,36 @@ class Model(Network):
             val = self._prepare(*checks.validation_parts(validation_data),
                                 who="fit (validation_data)")
         elif validation_split:
-            split = checks.split_point(len(x), validation_split)
-            val = (x[split:], y[split:], None if weights is None else weights[split:])
-            x, y = x[:split], y[:split]
-            weights = None if weights is None else weights[:split]
+            split = checks.split_point(len(x[0]), validation_split)
+            val = (_rows(x, slice(split, None)), _rows(y, slice(split, None)),
+                   _rows(weights, slice(split, None)))
+            x, y, weights = _rows(x, slice(split)), _rows(y, slice(split)), _rows(weights, slice(split))
         # 2. callbacks in Keras' order: the user's, History, then the progress bar, so
         #    that History and the bar see what user callbacks add to the logs (e.g. lr)
-        self.history = callbacks_module.History()
-        progbar = [callbacks_module.ProgbarLogger(verbose)] if verbose else []
-        cb = callbacks_module.CallbackList(list(callbacks or []) + [self.history] + progbar)
-        steps = -(-len(x) // batch_size)
-        cb.set_model(self)
-        cb.set_params({"epochs": epochs, "steps": steps, "samples": len(x),
-                       "batch_size": batch_size, "verbose": verbose, "do_validation": val is not None,
-                       "metrics": self.metrics_names + (
-                           ["val_" + n for n in self.metrics_names] if val is not None else [])})
+        count = len(x[0])
+        steps = -(-count // batch_size)
+        cb = self._callbacks(callbacks, verbose, {
+            "epochs": epochs, "steps": steps, "samples": count, "batch_size": batch_size,
+            "verbose": verbose, "do_validation": val is not None,
+            "metrics": self.metrics_names + (
+                ["val_" + n for n in self.metrics_names] if val is not None else [])})
         plan = self._plan("train", weighted=weights is not None)
         self.stop_training = False
         cb.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             # 3. one epoch: shuffled batches, running averages of loss and metrics
             cb.on_epoch_begin(epoch)
-            order = passos_random.generator().permutation(len(x)) if shuffle else None
+            order = passos_random.generator().permutation(count) if shuffle else None
             totals = [0.0] * len(self.metrics_names)
             seen = 0
             for batch in range(steps):
                 index = order[batch * batch_size:(batch + 1) * batch_size] if shuffle \
                     else slice(batch * batch_size, (batch + 1) * batch_size)
-                xb, yb = x[index], y[index]
-                size = len(xb)
+                xb = [a[index] for a in x]
+                size = len(xb[0])
                 if cb.wants_batch_logs:
                     cb.on_batch_begin(batch, {"batch": batch, "size": size})
-                values = plan.run(xb, yb, None if weights is None else weights[index])
+                values = plan.run(xb, [a[index] for a in y], _rows(weights, index))
                 values = [float(v) for v in values]
                 for i, v in enumerate(values):
                     totals[i] += v * size
@@ -187,20 +199,64 @@ class Model(Network):
         cb.on_train_end()
         return self.history
 
+    def _callbacks(self, callbacks, verbose, params):
+        """The user's callbacks, then a new History, then the progress bar (fit's order)."""
+        self.history = callbacks_module.History()
+        progbar = [callbacks_module.ProgbarLogger(verbose)] if verbose else []
+        cb = callbacks_module.CallbackList(list(callbacks or []) + [self.history] + progbar)
+        cb.set_model(self)
+        cb.set_params(params)
+        return cb
+
+    @writes
+    @with_compute_threads
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
+                      validation_data=None, validation_steps=None, class_weight=None,
+                      max_queue_size=10, workers=1, use_multiprocessing=False, shuffle=True,
+                      initial_epoch=0):
+        """Train on batches from a Python generator or a keras.utils.Sequence; a History.
+
+        A generator yields (x, y) or (x, y, sample_weight) without end; `workers` threads build
+        batches ahead (engine/generators.py, engine/feed.py)."""
+        return generators.fit_generator(
+            self, generator, steps_per_epoch, epochs, verbose, callbacks, validation_data,
+            validation_steps, class_weight, max_queue_size, workers, use_multiprocessing, shuffle,
+            initial_epoch)
+
+    @reads
+    @with_compute_threads
+    def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                           use_multiprocessing=False, verbose=0):
+        """The loss (and metrics) over `steps` batches of a generator or Sequence."""
+        return generators.evaluate_generator(self, generator, steps, max_queue_size, workers,
+                                             use_multiprocessing, verbose)
+
+    @reads
+    @with_compute_threads
+    def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1,
+                          use_multiprocessing=False, verbose=0):
+        """The outputs for the inputs of `steps` batches of a generator or Sequence."""
+        return generators.predict_generator(self, generator, steps, max_queue_size, workers,
+                                            use_multiprocessing, verbose)
+
     def _evaluate_arrays(self, x, y, weights, batch_size):
         plan = self._plan("test", weighted=weights is not None)
-        totals = np.zeros(len(self.metrics_names))
-        for start in range(0, len(x), batch_size):
-            end = start + batch_size
-            values = plan.run(x[start:end], y[start:end],
-                              None if weights is None else weights[start:end])
-            totals += np.asarray(values, np.float64) * len(x[start:end])
-        return (totals / max(len(x), 1)).tolist()
+        totals, count = np.zeros(len(self.metrics_names)), len(x[0])
+        for start in range(0, count, batch_size):
+            rows = slice(start, start + batch_size)
+            values = plan.run(_rows(x, rows), _rows(y, rows), _rows(weights, rows))
+            totals += np.asarray(values, np.float64) * len(x[0][rows])
+        return (totals / max(count, 1)).tolist()
 
     @reads
     @with_compute_threads
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, **kwargs):
-        """The loss (and metrics) on (x, y): a float, or a list in `metrics_names` order."""
+        """The loss (and metrics) on (x, y) or on a generator's batches: a float, or a list in
+        `metrics_names` order."""
+        if generators.is_source(x):
+            generators.refuse_arrays("evaluate", y=y, sample_weight=sample_weight)
+            return self.evaluate_generator(x, verbose=verbose, **generators.source_options(
+                kwargs, "evaluate", _EVALUATE_OPTIONS))
         batch_size = checks.batch_size(batch_size, "evaluate")
         x, y, weights = self._prepare(x, y, sample_weight, who="evaluate")
         scores = self._evaluate_arrays(x, y, weights, batch_size)
@@ -211,15 +267,19 @@ class Model(Network):
     @reads
     @with_compute_threads
     def predict(self, x, batch_size=None, verbose=0, **kwargs):
-        """The model's outputs for `x`, computed in batches (no dropout)."""
+        """The model's outputs for `x` (or a generator's inputs), computed in batches (no dropout)."""
+        if generators.is_source(x):
+            return self.predict_generator(x, verbose=verbose, **generators.source_options(
+                kwargs, "predict", _EVALUATE_OPTIONS))
         batch_size = checks.batch_size(batch_size, "predict")
         x, _, _ = self._prepare(x, who="predict", targets=False)
         plan = self._plan("predict")
-        outputs = [plan.run(x[start:start + batch_size])[0]
-                   for start in range(0, len(x), batch_size)]
-        if not outputs:
-            return np.zeros((0,) + tuple(self.output_shape[1:]), np.float32)
-        return np.concatenate(outputs)
+        parts = [plan.run(_rows(x, slice(start, start + batch_size)))
+                 for start in range(0, len(x[0]), batch_size)]
+        results = [np.concatenate([part[i] for part in parts]) if parts else
+                   np.zeros((0,) + tuple(t.shape[1:]), np.float32)
+                   for i, t in enumerate(self.outputs)]
+        return results[0] if len(results) == 1 else results
 
     def predict_classes(self, x, batch_size=None, verbose=0):
         """Argmax of `predict` (Keras 2's Sequential.predict_classes)."""
@@ -243,7 +303,8 @@ class Model(Network):
     @reads
     def predict_on_batch(self, x):
         x, _, _ = self._prepare(x, who="predict_on_batch", targets=False)
-        return self._plan("predict").run(x)[0]
+        results = self._plan("predict").run(x)
+        return results[0] if len(results) == 1 else list(results)
 
     # -- saving (keras/model_file.py; keras/saving.py rebuilds a model from a file) ----------
     def save(self, filepath, include_optimizer=True):
@@ -257,3 +318,12 @@ class Model(Network):
     def load_weights(self, filepath):
         """Set the weights from a file written by save_weights or save (same architecture)."""
         model_file.load_weights(self, filepath)
+
+
+_EVALUATE_OPTIONS = ("steps", "max_queue_size", "workers", "use_multiprocessing")
+_FIT_OPTIONS = ("validation_steps", "max_queue_size", "workers", "use_multiprocessing")
+
+
+def _rows(arrays, index):
+    """The rows `index` of each array (None stays None)."""
+    return None if arrays is None else [a[index] for a in arrays]

@@ -40,6 +40,8 @@ def ranked(base, name, doc, **attributes):
 
 
 class _Conv(_SpatialLayer):
+    weight_options = ("kernel", "bias", "activity")
+
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):

@@ -8,11 +8,14 @@ from ...ops import dropout as dropout_op
 from ...ops.matmul import matmul
 from ...ops.movement import reshape, transpose
 from .. import activations, initializers
-from ..engine.base_layer import KerasTensor, Layer, layer_error, layer_label
+from ..engine.base_layer import KerasTensor, Layer, layer_error, layer_label, unique_layer_name
 
 
 class Dense(Layer):
     """activation(x @ kernel + bias), on the last axis of x."""
+
+    weight_options = ("kernel", "bias", "activity")
+    supports_masking = True  # passes a Keras mask on unchanged
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
@@ -55,6 +58,8 @@ class Dense(Layer):
 class Activation(Layer):
     """Apply an activation function by name or function."""
 
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -68,6 +73,8 @@ class Activation(Layer):
 
 class Dropout(Layer):
     """During training, zero a fraction `rate` of the inputs and scale the rest by 1/(1-rate)."""
+
+    supports_masking = True  # passes a Keras mask on unchanged
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -142,11 +149,23 @@ class InputLayer(Layer):
 
     def __init__(self, input_shape=None, batch_size=None, dtype=None, name=None,
                  batch_input_shape=None, **kwargs):
-        super().__init__(name=name, input_shape=input_shape, batch_size=batch_size, dtype=dtype,
-                         batch_input_shape=batch_input_shape, **kwargs)
+        super().__init__(name=name or unique_layer_name("input"), input_shape=input_shape,
+                         batch_size=batch_size, dtype=dtype, batch_input_shape=batch_input_shape,
+                         **kwargs)
         if self.batch_input_shape is None:
             raise ValueError("InputLayer: give input_shape (without the batch dimension)")
-        self.output = KerasTensor(self.batch_input_shape, self.dtype, layer=None, name=self.name)
+        self._tensor = KerasTensor(self.batch_input_shape, self.dtype, name=self.name)
+        self._tensor.input_layer = self
+        self.input_shape_built = self.output_shape_built = self.batch_input_shape
+        self.built = True
+
+    @property
+    def input(self):
+        return self._tensor
+
+    @property
+    def output(self):
+        return self._tensor
 
     def call(self, x, training=False):
         return x
@@ -156,5 +175,4 @@ def Input(shape=None, batch_size=None, name=None, dtype=None, batch_shape=None):
     """A symbolic input for the functional API: Model(inputs=Input(...), outputs=...)."""
     layer = InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype,
                        batch_input_shape=batch_shape)
-    layer.output.input_layer = layer
     return layer.output

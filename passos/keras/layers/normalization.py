@@ -11,6 +11,9 @@ from ..engine.base_layer import Layer, layer_error, layer_label
 class BatchNormalization(Layer):
     """y = gamma (x - mean) / sqrt(var + epsilon) + beta along `axis` (Keras 2 defaults)."""
 
+    weight_options = ("beta", "gamma")
+    supports_masking = True  # passes a Keras mask on unchanged
+
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones",
                  moving_mean_initializer="zeros", moving_variance_initializer="ones", **kwargs):

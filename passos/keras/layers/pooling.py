@@ -36,26 +36,24 @@ AveragePooling1D, AveragePooling2D, AveragePooling3D = ranked(
     _Pooling, "AveragePooling{rank}D", "The mean of each pool_size window over ({axes}).", functions=_AVG)
 
 
-class _GlobalPooling2D(_SpatialLayer):
-    rank = 2
+class _GlobalPooling(_SpatialLayer):
+    function = staticmethod(pool_ops.global_avg_pool)
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = arguments.data_format(data_format, layer_label(self))
 
+    def call(self, x, training=False):
+        return self.function(x, self.data_format)
+
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format}
 
 
-class GlobalAveragePooling2D(_GlobalPooling2D):
-    """Mean over rows and columns: (batch, rows, cols, channels) -> (batch, channels)."""
-
-    def call(self, x, training=False):
-        return pool_ops.global_avg_pool(x, self.data_format)
-
-
-class GlobalMaxPooling2D(_GlobalPooling2D):
-    """Maximum over rows and columns: (batch, rows, cols, channels) -> (batch, channels)."""
-
-    def call(self, x, training=False):
-        return pool_ops.global_max_pool(x, self.data_format)
+GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D = ranked(
+    _GlobalPooling, "GlobalAveragePooling{rank}D",
+    "Mean over ({axes}): (batch, {axes}, channels) -> (batch, channels).")
+GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D = ranked(
+    _GlobalPooling, "GlobalMaxPooling{rank}D",
+    "Maximum over ({axes}): (batch, {axes}, channels) -> (batch, channels).",
+    function=staticmethod(pool_ops.global_max_pool))

@@ -1,2 +1,9 @@
-"""Keras utilities: `to_categorical` (also as `utils.np_utils.to_categorical`)."""
+"""Keras utilities: `to_categorical`, `Sequence`, `print_summary`, `plot_model` (as in keras.utils)."""
+from .data_utils import Sequence
+from .layer_utils import print_summary
 from .np_utils import to_categorical
+from .vis_utils import plot_model
+
+from ..unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

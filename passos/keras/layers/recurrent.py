@@ -1,0 +1,227 @@
+"""Recurrent layers: SimpleRNN, LSTM and GRU (Keras 2.2.4's arguments, weights and math).
+
+Each call runs the whole sequence as one op (`passos.ops.rnn`): the inputs times the kernel
+for all steps at once, then a loop over the steps inside the op, forward and back.
+Dropout masks are drawn once per sequence, as Keras does; one mask serves all the gates
+(Keras' implementation=2; with implementation=1 Keras draws one per gate). A Keras mask
+(Embedding(mask_zero=True), Masking) makes the layers skip the masked steps, their states and
+outputs carried over from the step before.
+"""
+import numpy as np
+
+from ... import arguments
+from ...core.apply import apply
+from ...core.shapes import describe
+from ...ops import dropout as dropout_op
+from ...ops import rnn
+from ...ops.creation import ones_like
+from ...ops.recurrence import ACTIVATIONS
+from .. import activations, initializers
+from ..engine.base_layer import Layer, layer_error, layer_label
+
+
+class _Recurrent(Layer):
+    """What SimpleRNN, LSTM and GRU share: arguments, weights, dropout, outputs and config."""
+
+    gates = 1
+    weight_options = ("kernel", "recurrent", "bias", "activity")
+    op_function = staticmethod(rnn.simple_rnn)
+    supports_masking = True
+
+    def __init__(self, units, activation="tanh", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", dropout=0.0, recurrent_dropout=0.0,
+                 return_sequences=False, return_state=False, go_backwards=False, stateful=False,
+                 unroll=False, **kwargs):
+        super().__init__(**kwargs)
+        who = layer_label(self)
+        self.units = arguments.positive_int(units, who, "units")
+        self.activation = self._activation(activation, "activation")
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.dropout = arguments.number(dropout, who, "dropout", 0, 1)
+        self.recurrent_dropout = arguments.number(recurrent_dropout, who, "recurrent_dropout", 0, 1)
+        self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
+        self.go_backwards, self.unroll = bool(go_backwards), bool(unroll)
+        if stateful:
+            raise layer_error(self, "stateful=True is not supported yet (passos starts every "
+                                    "batch from zero states); use stateful=False")
+        self.stateful = False
+        # one op each for the layer's life: their masks follow one random sequence
+        self._input_dropout = dropout_op.Dropout((None, 1, None))  # one mask per sequence
+        self._recurrent_dropout = dropout_op.Dropout()
+
+    def _activation(self, identifier, what):
+        function = activations.get(identifier)
+        name = getattr(function, "__name__", None)
+        if name not in ACTIVATIONS or activations.get(name) is not function:
+            raise layer_error(self, f"{what} must be one of {list(ACTIVATIONS)} (the recurrence "
+                                    f"runs inside one op), got {identifier!r}")
+        return function
+
+    # -- weights ---------------------------------------------------------------------
+    def build(self, input_shape):
+        if len(input_shape) != 3 or input_shape[-1] is None:
+            raise layer_error(self, f"expects 3-D inputs (batch, steps, features) with known "
+                                    f"features, got shape {describe(input_shape)}")
+        k = self.gates * self.units
+        self.kernel = self.add_weight("kernel", (input_shape[-1], k), self.kernel_initializer)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, k),
+                                                self.recurrent_initializer)
+        self.bias = self.add_weight("bias", self.bias_shape(), self.bias_init()) \
+            if self.use_bias else None
+
+    def bias_shape(self):
+        return (self.gates * self.units,)
+
+    def bias_init(self):
+        return self.bias_initializer
+
+    def check_input(self, shape):
+        expected = self.kernel.shape[0]
+        if len(shape) != 3 or shape[-1] != expected:
+            raise layer_error(self, f"expects inputs (batch, steps, {expected}), got shape "
+                                    f"{describe(shape)}; a sequence of vectors per sample "
+                                    f"(reshape (batch, {expected}) data to (batch, 1, {expected}))")
+
+    # -- computing -------------------------------------------------------------------
+    def call(self, x, training=False, mask=None):
+        steps = mask[0] if isinstance(mask, list) else mask  # Keras' mask: (batch, steps)
+        mask = None
+        if training and self.dropout:
+            x = apply(self._input_dropout, x, self.dropout)
+        if training and self.recurrent_dropout:  # (batch, units) ones, then dropped
+            ones = ones_like(x[:, 0, :1]) * np.ones(self.units, self.dtype)
+            mask = apply(self._recurrent_dropout, ones, self.recurrent_dropout)
+        y = self.op_function(x, self.kernel, self.recurrent_kernel, self.bias,
+                             recurrent_mask=mask, return_sequences=self.return_sequences,
+                             go_backwards=self.go_backwards, mask=steps, **self.op_arguments())
+        return self.states_too(y) if self.return_state else y
+
+    def compute_mask(self, inputs, mask=None):
+        """The input's mask with return_sequences, else None (and None for each state)."""
+        mask = mask[0] if isinstance(mask, list) else mask
+        output_mask = mask if self.return_sequences else None
+        return [output_mask] + [None] * (1 + isinstance(self, LSTM)) if self.return_state \
+            else output_mask
+
+    def states_too(self, y):
+        """[output, final h] from the op's output (return_state)."""
+        return [y, self._last(y)]
+
+    def _last(self, y):
+        """The final state from a sequence output (the last step processed) or from the last."""
+        return y[:, -1] if self.return_sequences else y
+
+    def op_arguments(self):
+        return {"activation": self.activation.__name__}
+
+    def compute_output_shape(self, input_shape):
+        if self.return_state:
+            raise layer_error(self, "return_state=True gives several outputs, which passos' "
+                                    "functional models cannot wire yet; call the layer on "
+                                    "tensors, or use return_state=False in a model")
+        return super().compute_output_shape(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
+                "return_sequences": self.return_sequences, "return_state": self.return_state,
+                "go_backwards": self.go_backwards, "stateful": self.stateful,
+                "unroll": self.unroll}
+
+
+class _Gated(_Recurrent):
+    """LSTM and GRU: a recurrent activation for the gates, and Keras' `implementation`."""
+
+    def __init__(self, units, recurrent_activation="hard_sigmoid", implementation=1, **kwargs):
+        super().__init__(units, **kwargs)
+        self.recurrent_activation = self._activation(recurrent_activation,
+                                                     "recurrent_activation")
+        if implementation not in (1, 2):
+            raise layer_error(self, f"implementation must be 1 or 2, got {implementation!r}")
+        self.implementation = implementation
+
+    def op_arguments(self):
+        return {**super().op_arguments(),
+                "recurrent_activation": self.recurrent_activation.__name__}
+
+    def get_config(self):
+        return {**super().get_config(),
+                "recurrent_activation": activations.serialize(self.recurrent_activation),
+                "implementation": self.implementation}
+
+
+class SimpleRNN(_Recurrent):
+    """A fully connected recurrence: h_t = activation(x_t @ kernel + bias + h_{t-1} @ recurrent_kernel).
+
+    Inputs (batch, steps, features); outputs (batch, units), or (batch, steps, units) with
+    return_sequences; with return_state, [output, final h] (on tensors).
+    """
+
+
+class LSTM(_Gated):
+    """Long short-term memory (Hochreiter 1997), gates i, f, c, o side by side in the weights.
+
+    unit_forget_bias (default True) starts the forget gate's bias at 1, as Keras does. With
+    return_state the layer returns [output, final h, final c] (on tensors).
+    """
+
+    gates = 4
+    op_function = staticmethod(rnn.lstm)
+
+    def __init__(self, units, unit_forget_bias=True, **kwargs):
+        super().__init__(units, **kwargs)
+        self.unit_forget_bias = bool(unit_forget_bias)
+
+    def bias_init(self):
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        init, units = self.bias_initializer, self.units
+
+        def forget_gate_ones(shape, dtype=None):
+            """The bias initializer's values for i, c and o, ones for f."""
+            return np.concatenate([np.asarray(init((units,), dtype=dtype)), np.ones(units, dtype),
+                                   np.asarray(init((2 * units,), dtype=dtype))])
+        return forget_gate_ones
+
+    def op_arguments(self):
+        return {**super().op_arguments(), "return_state": self.return_state}
+
+    def states_too(self, y):
+        """[output, final h, final c] from the op's h and c outputs, stacked."""
+        return [y[0], self._last(y[0]), self._last(y[1])]
+
+    def get_config(self):
+        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
+
+
+class GRU(_Gated):
+    """Gated recurrent unit (Cho 2014), gates z, r, h side by side in the weights.
+
+    reset_after=False (Keras 2.2.4's default) resets before the recurrent product;
+    reset_after=True applies the reset after it, with a bias (2, 3*units) (input and
+    recurrent), as PyTorch and CuDNN do.
+    """
+
+    gates = 3
+    op_function = staticmethod(rnn.gru)
+
+    def __init__(self, units, reset_after=False, **kwargs):
+        super().__init__(units, **kwargs)
+        self.reset_after = bool(reset_after)
+
+    def bias_shape(self):
+        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+
+    def op_arguments(self):
+        return {**super().op_arguments(), "reset_after": self.reset_after}
+
+    def get_config(self):
+        return {**super().get_config(), "reset_after": self.reset_after}

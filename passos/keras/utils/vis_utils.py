@@ -1,0 +1,154 @@
+"""`plot_model`: a drawing of a model's layers and connections, as SVG (or PNG via matplotlib).
+
+Keras 2 draws through Graphviz; passos lays the graph out itself, which is simple for the
+models it builds: each layer sits in the rank one past its deepest input, ranks run top to
+bottom (rankdir="TB") or left to right ("LR"), and the boxes of a rank are centred.
+"""
+import io
+import os
+from xml.sax.saxutils import escape
+
+from ...io import atomic_write
+from .layer_utils import calls
+
+CHAR_WIDTH, LINE_HEIGHT, PAD, GAP = 7.2, 16, 8, 36  # pixels, for a 12 px monospace font
+
+
+def _shape(shape):
+    return "multiple" if shape is None else str(tuple(None if d is None else int(d) for d in shape))
+
+
+def _boxes(model):
+    """([(name, class name, input shape, output shape)], [(from, to)]) in topological order."""
+    nodes = calls(model)
+    if not nodes:  # Sequential: Keras draws its input as '<first layer>_input (InputLayer)'
+        layers = list(model.layers)
+        shape = getattr(model, "input_shape", None)
+        boxes = [(f"{layers[0].name}_input", "InputLayer", shape, shape)] if layers and shape else []
+        boxes += [(layer.name, type(layer).__name__, layer.input_shape_built,
+                   layer.output_shape_built) for layer in layers]
+        return boxes, [(i, i + 1) for i in range(len(boxes) - 1)]
+    index, boxes, edges = {}, [], []
+    for layer, inbound, _ in nodes:
+        if id(layer) not in index:
+            index[id(layer)] = len(boxes)
+            first_in = inbound[0].shape if inbound else layer.batch_input_shape
+            out = layer.output_shape_built or (None if inbound else layer.batch_input_shape)
+            boxes.append((layer.name, type(layer).__name__, first_in, out))
+        for tensor in inbound:
+            source = tensor.layer or tensor.input_layer
+            edge = (index[id(source)], index[id(layer)])
+            if edge not in edges:
+                edges.append(edge)
+    return boxes, edges
+
+
+def layout(model, show_shapes=False, show_layer_names=True, rankdir="TB"):
+    """([(x, y, width, height, lines)], [(from, to)], width, height): where each box goes."""
+    if rankdir not in ("TB", "LR"):
+        raise ValueError(f"plot_model: rankdir must be 'TB' (top to bottom) or 'LR' (left to "
+                         f"right), got {rankdir!r}")
+    boxes, edges = _boxes(model)
+    texts = []
+    for name, kind, shape_in, shape_out in boxes:
+        lines = [f"{name}: {kind}" if show_layer_names else kind]
+        if show_shapes:
+            lines += [f"input: {_shape(shape_in)}", f"output: {_shape(shape_out)}"]
+        texts.append(lines)
+    rank = [0] * len(boxes)
+    for source, target in sorted(edges, key=lambda e: e[1]):
+        rank[target] = max(rank[target], rank[source] + 1)
+    sizes = [(max(len(t) for t in lines) * CHAR_WIDTH + 2 * PAD, len(lines) * LINE_HEIGHT + 2 * PAD)
+             for lines in texts]
+    ranks = [[i for i in range(len(boxes)) if rank[i] == r] for r in range(max(rank, default=-1) + 1)]
+    across = 0 if rankdir == "TB" else 1  # the axis along which a rank's boxes sit side by side
+    spans = [sum(sizes[i][across] for i in members) + GAP * (len(members) - 1) for members in ranks]
+    depths = [max(sizes[i][1 - across] for i in members) for members in ranks]
+    extent = max(spans, default=0)
+    placed, along = [None] * len(boxes), GAP / 2
+    for members, span, depth in zip(ranks, spans, depths):
+        offset = GAP / 2 + (extent - span) / 2
+        for i in members:
+            w, h = sizes[i]
+            size_across, size_along = (w, h) if across == 0 else (h, w)
+            a, b = offset, along + (depth - size_along) / 2
+            x, y = (a, b) if across == 0 else (b, a)
+            placed[i] = (x, y, w, h, texts[i])
+            offset += size_across + GAP
+        along += depth + GAP
+    width, height = (extent + GAP, along - GAP / 2) if across == 0 else (along - GAP / 2, extent + GAP)
+    return placed, edges, width, height
+
+
+def _ends(placed, source, target, rankdir):
+    """Where an arrow leaves box `source` and reaches box `target`."""
+    x0, y0, w0, h0, _ = placed[source]
+    x1, y1, w1, h1, _ = placed[target]
+    if rankdir == "TB":
+        return (x0 + w0 / 2, y0 + h0), (x1 + w1 / 2, y1)
+    return (x0 + w0, y0 + h0 / 2), (x1, y1 + h1 / 2)
+
+
+def to_svg(placed, edges, width, height, rankdir):
+    """The SVG text of a layout."""
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+             f'viewBox="0 0 {width:.1f} {height:.1f}" font-family="monospace" font-size="12">',
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+             'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>']
+    for source, target in edges:
+        (xa, ya), (xb, yb) = _ends(placed, source, target, rankdir)
+        parts.append(f'<line x1="{xa:.1f}" y1="{ya:.1f}" x2="{xb:.1f}" y2="{yb:.1f}" '
+                     'stroke="black" marker-end="url(#arrow)"/>')
+    for x, y, w, h, lines in placed:
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
+                     'fill="white" stroke="black"/>')
+        for k, line in enumerate(lines):
+            parts.append(f'<text x="{x + PAD:.1f}" y="{y + PAD + (k + 0.75) * LINE_HEIGHT:.1f}">'
+                         f'{escape(line)}</text>')
+    return "\n".join(parts + ["</svg>", ""])
+
+
+def to_png(placed, edges, width, height, rankdir):
+    """PNG bytes of a layout, drawn with matplotlib (an optional extra)."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.patches import Rectangle
+    except ImportError:
+        raise ImportError("plot_model: writing PNG needs matplotlib (pip install "
+                          "'passos[plots]'); or give to_file a .svg name") from None
+    figure = Figure(figsize=(width / 100, height / 100), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_xlim(0, width)
+    axes.set_ylim(height, 0)
+    axes.axis("off")
+    for source, target in edges:
+        start, end = _ends(placed, source, target, rankdir)
+        axes.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": "black"})
+    for x, y, w, h, lines in placed:
+        axes.add_patch(Rectangle((x, y), w, h, facecolor="white", edgecolor="black"))
+        for k, line in enumerate(lines):
+            axes.text(x + PAD, y + PAD + (k + 0.75) * LINE_HEIGHT, line, family="monospace",
+                      fontsize=8.5)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def plot_model(model, to_file="model.png", show_shapes=False, show_layer_names=True, rankdir="TB"):
+    """Draw `model` into `to_file`: .svg always, .png where matplotlib is installed.
+
+    >>> from passos.keras.models import Sequential
+    >>> from passos.keras.layers import Dense
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     plot_model(Sequential([Dense(2, input_shape=(3,))]), os.path.join(folder, "m.svg"))
+    """
+    extension = os.path.splitext(os.fspath(to_file))[1].lower().lstrip(".") or "png"
+    if extension not in ("svg", "png"):
+        raise ValueError(f"plot_model: to_file={to_file!r}: passos writes .svg or .png drawings, "
+                         f"not .{extension}")
+    placed, edges, width, height = layout(model, show_shapes, show_layer_names, rankdir)
+    draw = to_svg if extension == "svg" else to_png
+    atomic_write(to_file, draw(placed, edges, width, height, rankdir))

@@ -1,0 +1,91 @@
+"""The op table's cases of the ops behind Keras' newer layers (tests/op_table.py adds them):
+transposed convolutions, depthwise convolution and gather, each with a PyTorch reference.
+"""
+import passos as P
+
+
+def _torch():
+    import torch
+    return torch
+
+
+def _conv_transpose_reference(strides, padding, output_padding=None, dilation=1):
+    """torch's full transposed convolution (no padding), cut to Keras' output as TF pads it."""
+    def reference(x, W):
+        torch = _torch()
+        rank = W.ndim - 2
+        ks = W.shape[:rank]
+        s = (strides,) * rank if isinstance(strides, int) else strides
+        d = (dilation,) * rank if isinstance(dilation, int) else dilation
+        op = (None,) * rank if output_padding is None else (
+            (output_padding,) * rank if isinstance(output_padding, int) else output_padding)
+        weight = W.permute(rank + 1, rank, *range(rank)).contiguous()  # (C_in, C_out, *k)
+        function = getattr(torch.nn.functional, f"conv_transpose{rank}d")
+        full = function(x.movedim(-1, 1), weight, stride=s, dilation=d).movedim(1, -1)
+        index = [slice(None)]
+        for axis, (i, k, ss, dd, p) in enumerate(zip(x.shape[1:-1], ks, s, d, op)):
+            out = P.ops.conv_transpose.deconv_length(i, int(k), ss, padding, p, dd)
+            before = P.ops.windows.same_pads(out, int(k), ss, dd)[0] if padding == "same" else 0
+            short = before + out - full.shape[axis + 1]
+            if short > 0:  # positions no window reaches stay zero
+                widths = [0, 0] * (rank - axis) + [0, short]
+                full = torch.nn.functional.pad(full, widths)
+            index.append(slice(before, before + out))
+        return full[tuple(index)]
+    return reference
+
+
+def _depthwise_reference(strides, padding):
+    def reference(x, W):
+        torch = _torch()
+        kh, kw, c, m = W.shape
+        xt = x.movedim(-1, 1)
+        if padding == "same":
+            pads = [P.ops.windows.same_pads(i, k, s, 1)
+                    for i, k, s in zip(xt.shape[2:], (kh, kw), (strides, strides))]
+            xt = torch.nn.functional.pad(xt, [p for pair in reversed(pads) for p in pair])
+        weight = W.reshape(kh, kw, c * m).permute(2, 0, 1)[:, None].contiguous()  # (C*M, 1, kh, kw)
+        return torch.nn.functional.conv2d(xt, weight, stride=strides, groups=c).movedim(1, -1)
+    return reference
+
+
+def _indices(shape, rows):
+    def make(rng):
+        picks = rng.integers(0, rows, size=shape)
+        picks.flat[0] = picks.flat[-1]  # a row picked twice: its gradients add
+        return picks
+    return make
+
+
+def cases(Case):
+    """Small shapes: every case runs finite differences in eager and graph mode."""
+    def normal(*shape):
+        return lambda rng: rng.normal(size=shape)
+
+    def inputs(*makers):
+        return lambda rng: [m(rng) for m in makers]
+
+    def transpose_case(label, rank, x, W, strides, padding, output_padding=None, dilation=1):
+        fn = getattr(P, f"conv{rank}d_transpose")
+        return Case(f"conv{rank}d_transpose[{label}]",
+                    lambda a, b: fn(a, b, strides, padding, output_padding, dilation),
+                    inputs(normal(*x), normal(*W)),
+                    _conv_transpose_reference(strides, padding, output_padding, dilation),
+                    free=((0,), ()))
+
+    return [
+        transpose_case("valid,s2", 2, (2, 3, 2, 2), (3, 3, 3, 2), 2, "valid"),
+        transpose_case("same,s1", 2, (2, 4, 3, 2), (3, 2, 2, 2), 1, "same"),
+        transpose_case("same,s2,output_padding", 2, (1, 3, 3, 2), (3, 3, 2, 2), 2, "same", 1),
+        transpose_case("valid,k1<s3,dilated", 2, (1, 2, 3, 1), (1, 2, 2, 1), (3, 1), "valid",
+                       dilation=2),
+        transpose_case("same,s2", 3, (1, 2, 2, 2, 2), (2, 2, 2, 2, 2), 2, "same"),
+        Case("depthwise_conv2d", P.depthwise_conv2d, inputs(normal(2, 5, 4, 3), normal(3, 2, 3, 2)),
+             _depthwise_reference(1, "valid"), free=((0,), ())),
+        Case("depthwise_conv2d[same,s2]", lambda x, W: P.depthwise_conv2d(x, W, 2, "same"),
+             inputs(normal(1, 5, 5, 2), normal(3, 3, 2, 1)), _depthwise_reference(2, "same")),
+        Case("gather", P.gather, inputs(normal(5, 3), _indices((2, 3), 5)),
+             lambda p, i: p[i], free=((), (0,))),
+        Case("gather[axis1]", lambda p, i: P.gather(p, i, axis=1),
+             inputs(normal(2, 4, 3), _indices((5,), 4)), lambda p, i: p[:, i], free=((0,), ())),
+    ]
