@@ -52,23 +52,7 @@ class Conv(Op):
     @win.by_shapes
     def _geometry(self, x, W):
         """(padding pairs, output spatial size) for input shape `x` and kernel shape `W`."""
-        win.check_rank(self.kind, x, self.rank, self.data_format, W)
-        if len(W) != self.rank + 2:
-            raise ShapeError(f"{self.kind}: expects a kernel of rank {self.rank + 2} "
-                             f"(*kernel_size, C_in, C_out), got shape {describe(W)} for input "
-                             f"shape {describe(x)}")
-        _, spatial, channels = win.split(x, self.data_format)
-        if channels is not None and W[-2] is not None and channels != W[-2]:
-            raise ShapeError(f"{self.kind}: input of shape {describe(x)} has {channels} channels "
-                             f"({self.data_format}) but the kernel of shape {describe(W)} "
-                             f"expects C_in = {W[-2]}")
-        k, s, d = W[:-2], self.strides, self.dilation_rate
-        if 0 in k:
-            raise ShapeError(f"{self.kind}: the kernel of shape {describe(W)} has an empty spatial "
-                             f"axis; kernel sizes must be at least 1 (kernel_size {describe(k)})")
-        pads = win.pad_pairs(self.padding, spatial, k, s, d)
-        return pads, win.output_spatial(self.kind, x, spatial, k, s, d, pads,
-                                        f"kernel of shape {describe(W)}")
+        return win.kernel_geometry(self, x, W, "C_out")
 
     def shape(self, x, W, b=None):
         _, out = self._geometry(x, W)

@@ -13,7 +13,6 @@ from .. import arguments
 from ..core.apply import apply
 from ..core.op import Op
 from ..core.registry import register
-from ..core.shapes import ShapeError, describe
 from ..kernels import windows as kwin
 from . import windows as win
 
@@ -35,21 +34,10 @@ class DepthwiseConv(Op):
         self.dilation_rate = arguments.int_tuple(dilation_rate, rank, self.kind, "dilation_rate")
         self.data_format = arguments.data_format(data_format, self.kind)
 
+    @win.by_shapes
     def _geometry(self, x, W):
-        win.check_rank(self.kind, x, self.rank, self.data_format, W)
-        if len(W) != self.rank + 2:
-            raise ShapeError(f"{self.kind}: expects a kernel of rank {self.rank + 2} "
-                             f"(*kernel_size, C_in, depth_multiplier), got shape {describe(W)} "
-                             f"for input shape {describe(x)}")
-        _, spatial, channels = win.split(x, self.data_format)
-        if channels is not None and W[-2] is not None and channels != W[-2]:
-            raise ShapeError(f"{self.kind}: input of shape {describe(x)} has {channels} channels "
-                             f"({self.data_format}) but the kernel of shape {describe(W)} "
-                             f"expects C_in = {W[-2]}")
-        k, s, d = W[:-2], self.strides, self.dilation_rate
-        pads = win.pad_pairs(self.padding, spatial, k, s, d)
-        return pads, win.output_spatial(self.kind, x, spatial, k, s, d, pads,
-                                        f"kernel of shape {describe(W)}")
+        """(padding pairs, output spatial size) for input shape `x` and kernel shape `W`."""
+        return win.kernel_geometry(self, x, W, "depth_multiplier")
 
     def shape(self, x, W):
         _, out = self._geometry(x, W)

@@ -117,3 +117,25 @@ def output_spatial(op_name, shape, spatial, k, s, d, pads, window):
                              f"padding='same'")
         out.append(conv_output_size(padded, kk, ss, 0, dd))
     return tuple(out)
+
+
+def kernel_geometry(op, x, W, last_axis):
+    """(padding pairs, output spatial size) of a convolution-like `op` (its kind, rank, data_format,
+    padding, strides and dilation_rate) on input shape `x`, kernel shape `W` (*kernel_size, C_in,
+    last_axis), raising ShapeError naming the op for shapes that do not fit."""
+    check_rank(op.kind, x, op.rank, op.data_format, W)
+    if len(W) != op.rank + 2:
+        raise ShapeError(f"{op.kind}: expects a kernel of rank {op.rank + 2} "
+                         f"(*kernel_size, C_in, {last_axis}), got shape {describe(W)} for input "
+                         f"shape {describe(x)}")
+    _, spatial, channels = split(x, op.data_format)
+    if channels is not None and W[-2] is not None and channels != W[-2]:
+        raise ShapeError(f"{op.kind}: input of shape {describe(x)} has {channels} channels "
+                         f"({op.data_format}) but the kernel of shape {describe(W)} "
+                         f"expects C_in = {W[-2]}")
+    k, s, d = W[:-2], op.strides, op.dilation_rate
+    if 0 in k:
+        raise ShapeError(f"{op.kind}: the kernel of shape {describe(W)} has an empty spatial "
+                         f"axis; kernel sizes must be at least 1 (kernel_size {describe(k)})")
+    pads = pad_pairs(op.padding, spatial, k, s, d)
+    return pads, output_spatial(op.kind, x, spatial, k, s, d, pads, f"kernel of shape {describe(W)}")
