@@ -13,14 +13,12 @@ its gates here, as PyTorch's does (Keras 2's default is hard_sigmoid:
 """
 import argparse
 import os
-import pathlib
-import subprocess
 import sys
 import time
 
 import numpy as np
 
-from train import blas_kernel, have_torch
+import contenders
 
 
 def data(args):
@@ -94,29 +92,17 @@ def worker(args):
         run = torch_epoch(x, y, args)
     else:
         run = passos_epoch(x, y, args)
-    print("ready", flush=True)
-    for _ in sys.stdin:
-        print(run(), flush=True)
+    contenders.serve(run)
 
 
-def start_worker(contender, args, tree):
-    """A worker process for `contender` ("pytorch", or passos from the checkout `tree`)."""
-    command = [sys.executable, __file__, "--worker", "pytorch" if contender == "pytorch" else "passos",
-               "--recurrent-activation", args.recurrent_activation]
+def command(contender, args):
+    """The command line of a worker for `contender`."""
+    line = [sys.executable, __file__, "--worker", "pytorch" if contender == "pytorch" else "passos",
+            "--recurrent-activation", args.recurrent_activation]
     for name in ("samples", "steps", "features", "units", "batch", "threads"):
         if getattr(args, name):
-            command += [f"--{name}", str(getattr(args, name))]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [tree, os.environ.get("PYTHONPATH")])))
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-    if process.stdout.readline().strip() != "ready":
-        raise SystemExit(f"the {contender} worker failed to start")
-    return process
-
-
-def epoch(process):
-    process.stdin.write("run\n")
-    process.stdin.flush()
-    return float(process.stdout.readline())
+            line += [f"--{name}", str(getattr(args, name))]
+    return line
 
 
 def main():
@@ -136,29 +122,16 @@ def main():
     args = parser.parse_args()
     if args.worker:
         return worker(args)
-    here = str(pathlib.Path(__file__).resolve().parent.parent)
-    trees = {"passos": here, **({"passos@old": args.against} if args.against else {})}
-    contenders = [*trees, *(["pytorch"] if have_torch() else [])]
+    trees = contenders.trees(args.against)
+    names = [*trees, *(["pytorch"] if contenders.have_torch() else [])]
     threads = f"{args.threads} thread(s) each" if args.threads else "default threads"
-    print(f"BLAS: {blas_kernel()}")
+    print(f"BLAS: {contenders.blas_kernel()}")
     print(f"LSTM({args.units}) over {args.steps} steps of {args.features} features, Dense(10) "
           f"softmax, SGD, batch {args.batch}, {args.samples} samples an epoch, passos gates "
           f"{args.recurrent_activation}, {threads}, each contender in its own process; median "
           f"of {args.rounds} interleaved rounds (samples/s)")
-    processes = {c: start_worker(c, args, trees.get(c)) for c in contenders}
-    speeds = {c: [] for c in contenders}
-    for _ in range(args.rounds):
-        for contender, process in processes.items():
-            speeds[contender].append(epoch(process))
-    for process in processes.values():
-        process.stdin.close()
-        process.wait()
-    print(", ".join(f"{c} {np.median(s):,.0f}" for c, s in speeds.items()))
-    for c, other in [(c, "pytorch") for c in trees if "pytorch" in speeds] + \
-            [("passos", "passos@old")] * bool(args.against):
-        rounds = [a / b for a, b in zip(speeds[c], speeds[other])]
-        print(f"  {c}/{other} {np.median(speeds[c]) / np.median(speeds[other]):.3f}"
-              f"  (per round: {', '.join(f'{r:.2f}' for r in rounds)})")
+    processes = {c: contenders.start(c, command(c, args), trees.get(c)) for c in names}
+    contenders.report(contenders.interleaved(processes, args.rounds), trees)
 
 
 if __name__ == "__main__":

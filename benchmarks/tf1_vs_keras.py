@@ -80,7 +80,7 @@ def keras_step(x, y, batch):
 
 
 def main():
-    from train import blas_kernel
+    from contenders import blas_kernel
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, nargs="+", default=[32, 128])
     parser.add_argument("--rounds", type=int, default=5)

@@ -17,15 +17,13 @@ checkout (e.g. `git worktree add --detach ../old <commit>`), timed in the same r
 PyTorch through torch.set_num_threads); by default both use every core.
 """
 import argparse
-import importlib.util
 import os
-import pathlib
-import subprocess
 import sys
 import time
 
 import numpy as np
 
+import contenders
 import passos
 from passos.course import fashion
 
@@ -85,24 +83,8 @@ def torch_epoch(name, x, y, batch):
     return run
 
 
-def blas_kernel():
-    """The BLAS library and kernel NumPy runs (OPENBLAS_CORETYPE changes it; PERFORMANCE.md)."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return "unknown (pip install threadpoolctl)"
-    found = [f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')}"
-             for i in threadpool_info() if i.get("user_api") == "blas"]
-    return ", ".join(found) or "none found"
-
-
 def worker(args):
-    """One contender in its own process: warm up, print "ready", then one epoch per "run" line.
-
-    Each framework runs in a process of its own, as its users run it: passos changes
-    process-wide settings (malloc thresholds, BLAS threads) that would otherwise speed
-    up or slow down the peer measured in the same process.
-    """
+    """One contender in its own process (contenders.py): warm up, then one epoch per "run"."""
     if args.threads:
         os.environ["PASSOS_THREADS"] = str(args.threads)
     images, labels, _ = load(args.samples)
@@ -111,38 +93,16 @@ def worker(args):
         import torch
         if args.threads:
             torch.set_num_threads(args.threads)
-        run = torch_epoch(args.models[0], x, y, args.batch)
+        contenders.serve(torch_epoch(args.models[0], x, y, args.batch))
     else:
-        run = passos_epoch(args.models[0], x, y, args.batch)
-    print("ready", flush=True)
-    for _ in sys.stdin:
-        print(run(), flush=True)
+        contenders.serve(passos_epoch(args.models[0], x, y, args.batch))
 
 
-def start_worker(contender, name, args, tree):
-    """A worker process for `contender` ("pytorch", or passos from the checkout `tree`)."""
-    command = [sys.executable, __file__, "--worker", "pytorch" if contender == "pytorch" else "passos",
-               "--models", name, "--batch", str(args.batch), "--samples", str(args.samples)]
-    if args.threads:
-        command += ["--threads", str(args.threads)]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [tree, os.environ.get("PYTHONPATH")])))
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-    if process.stdout.readline().strip() != "ready":
-        raise SystemExit(f"the {contender} worker for {name} failed to start")
-    return process
-
-
-def epoch(process):
-    process.stdin.write("run\n")
-    process.stdin.flush()
-    return float(process.stdout.readline())
-
-
-def have_torch():
-    if importlib.util.find_spec("torch") is None:
-        print("(PyTorch not installed: passos alone)")
-        return False
-    return True
+def command(contender, name, args):
+    """The command line of a worker for `contender` and the model `name`."""
+    line = [sys.executable, __file__, "--worker", "pytorch" if contender == "pytorch" else "passos",
+            "--models", name, "--batch", str(args.batch), "--samples", str(args.samples)]
+    return line + (["--threads", str(args.threads)] if args.threads else [])
 
 
 def main():
@@ -158,34 +118,17 @@ def main():
     args = parser.parse_args()
     if args.worker:
         return worker(args)
-    here = str(pathlib.Path(__file__).resolve().parent.parent)
-    trees = {"passos": here, **({"passos@old": args.against} if args.against else {})}
-    contenders = [*trees, *(["pytorch"] if have_torch() else [])]
+    trees = contenders.trees(args.against)
+    names = [*trees, *(["pytorch"] if contenders.have_torch() else [])]
     _, _, source = load(args.samples)
     threads = f"{args.threads} thread(s) each" if args.threads else "default threads"
-    print(f"BLAS: {blas_kernel()}")
+    print(f"BLAS: {contenders.blas_kernel()}")
     print(f"one epoch of {args.samples:,} {source}, batch {args.batch}, SGD lr 0.01, {threads}, "
           f"each contender in its own process, median of {args.rounds} interleaved rounds (samples/s)")
     for name in args.models:
-        processes = {c: start_worker(c, name, args, trees.get(c)) for c in contenders}
-        speeds = {c: [] for c in contenders}
-        # who goes first rotates round by round: the same code measured 9% slower run first
-        for r in range(args.rounds):
-            for contender in contenders[r % len(contenders):] + contenders[:r % len(contenders)]:
-                speeds[contender].append(epoch(processes[contender]))
-        for process in processes.values():
-            process.stdin.close()
-            process.wait()
-        print(f"{name}: " + ", ".join(f"{c} {np.median(s):,.0f}" for c, s in speeds.items()))
-        for c in trees:
-            if "pytorch" in speeds:  # each round's ratio compares the two under the same conditions
-                rounds = [a / b for a, b in zip(speeds[c], speeds["pytorch"])]
-                print(f"  {c}/pytorch {np.median(speeds[c]) / np.median(speeds['pytorch']):.2f}"
-                      f"  (per round: {', '.join(f'{r:.2f}' for r in rounds)})")
-        if args.against:
-            rounds = [a / b for a, b in zip(speeds["passos"], speeds["passos@old"])]
-            print(f"  passos/passos@old {np.median(speeds['passos']) / np.median(speeds['passos@old']):.3f}"
-                  f"  (per round: {', '.join(f'{r:.3f}' for r in rounds)})")
+        processes = {c: contenders.start(c, command(c, name, args), trees.get(c)) for c in names}
+        print(f"{name}:")
+        contenders.report(contenders.interleaved(processes, args.rounds), trees)
 
 
 if __name__ == "__main__":
