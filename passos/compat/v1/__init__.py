@@ -25,6 +25,7 @@ import types as _types
 from ...graph import Symbol as _Symbol
 from ...graph.graph import Graph, get_default_graph, group, reset_default_graph
 from . import dtypes, extensions as _extensions, losses, math_ops as _math_ops, nn, train
+from . import contrib, layers
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)
@@ -96,7 +97,11 @@ def executing_eagerly():
 
 
 def __getattr__(name):
-    """tf.summary, imported on first use (it lives with passos.tensorboard)."""
+    """tf.summary, imported on first use (it lives with passos.tensorboard); tf.keras: passos.keras."""
+    if name == "keras":
+        import importlib
+        globals()["keras"] = importlib.import_module("passos.keras")
+        return globals()["keras"]
     if name == "summary":
         import importlib
         try:
