@@ -63,7 +63,7 @@ def _node(kind, shape, dtype, params, seed, name):
     graph_seed = state(graph).seed
     if seed is not None or graph_seed is not None:
         seed = (graph_seed or 0, int(seed) if seed is not None else len(graph.nodes))
-    size, known = shape_arg([shape] if np.ndim(shape) == 0 else shape, kind)
+    size, known = shape_arg(shape if isinstance(shape, (list, tuple, Symbol, np.ndarray)) else [shape], kind)
     to = dtypes.as_dtype(dtype).dtype
     tensors = {k: v for k, v in params.items() if isinstance(v, Symbol)}
     if not tensors:
