@@ -4,6 +4,9 @@ import numpy as np
 import pytest
 
 import passos.compat.v1 as tf
+from passos.compat.v1 import shaped_ops as so
+from passos.core.apply import apply
+from passos.gradcheck import gradcheck
 
 
 def test_vae_sampling_runs_trains_and_has_gradients():
@@ -101,3 +104,13 @@ def test_float_labels_fed_to_an_int_placeholder_as_tf1():
             sess.run(small, {small: 300})
         with pytest.raises(TypeError, match="cannot be a tensor"):
             sess.run(total, {labels: labels})
+
+
+@pytest.mark.parametrize("op, args", [
+    (so.Reshape(None), ([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], np.int32([3, -1]))),
+    (so.Fill(None), (np.int32([2, 3]), 1.5)),
+    (so.Tile(None), ([[1.0, -2.0], [3.0, 0.5]], np.int32([2, 3]))),
+    (so.Slice(None, None), ([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], np.int32([0, 1]), np.int32([-1, 2]))),
+])
+def test_shape_tensor_ops_pass_finite_difference_checks(op, args):
+    assert gradcheck(lambda *xs: apply(op, *xs), *args)
