@@ -114,3 +114,15 @@ def test_float_labels_fed_to_an_int_placeholder_as_tf1():
 ])
 def test_shape_tensor_ops_pass_finite_difference_checks(op, args):
     assert gradcheck(lambda *xs: apply(op, *xs), *args)
+
+
+def test_tensor_stddev_in_an_initializer_object():
+    with tf.Graph().as_default():
+        stddev = 1.0 / tf.sqrt(tf.constant(400.0))
+        with pytest.raises(TypeError, match="random_normal: stddev .* dtype int32"):
+            tf.get_variable("bad", [2], initializer=tf.random_normal_initializer(stddev=tf.constant(1)))
+        w = tf.get_variable("w", [400, 50], initializer=tf.random_normal_initializer(stddev=stddev))
+        u = tf.get_variable("u", [400, 50], initializer=tf.random_uniform_initializer(maxval=stddev))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            assert 0.04 < sess.run(w).std() < 0.06 and 0 <= sess.run(u).min() < sess.run(u).max() < 0.05

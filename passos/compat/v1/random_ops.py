@@ -9,8 +9,8 @@ from ...core.op import Op
 from ...graph.graph import Symbol, get_default_graph
 from ... import initializers
 from ...ops import random as passos_random
-from . import dtypes
 from ...ops.arithmetic import add, multiply, subtract
+from . import dtypes
 from .framework import inputs, named, state
 from .shape_args import shape_arg
 
