@@ -126,3 +126,16 @@ def test_tensor_stddev_in_an_initializer_object():
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             assert 0.04 < sess.run(w).std() < 0.06 and 0 <= sess.run(u).min() < sess.run(u).max() < 0.05
+
+
+def test_summary_tags_follow_tf1():
+    summary = pytest.importorskip("passos.compat.v1.summary")
+    pytest.importorskip("tensorboard")
+    with tf.Graph().as_default():
+        W1 = tf.Variable(np.ones(2, "float32"), name="W1")
+        loss = tf.reduce_sum(W1)
+        assert summary.histogram("W1:0", W1).op.tag == "W1_0"
+        assert summary.scalar("/loss (train)", loss).op.tag == "loss__train_"
+        assert summary.scalar("loss", loss, family="train").op.tag == "train/train/loss"
+        assert summary.scalar("loss", loss, family="train").op.tag == "train/train/loss_1"
+        assert summary.histogram("W1", W1).op.tag == "W1_1"  # scope 'W1' is the variable's
