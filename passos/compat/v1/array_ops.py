@@ -16,17 +16,9 @@ from ...core.shapes import ShapeError, describe, normalize_axis
 from ...graph.graph import Symbol, get_default_graph
 from ...ops import arithmetic as ar, creation as cr, movement as mv
 from ...ops.gather import Gather
-from . import dtypes
+from . import dtypes, shaped_ops as so
 from .framework import as_array, constant, inputs, name_scope, named
-
-
-def _static(value, what):
-    if isinstance(value, Symbol) or (isinstance(value, (list, tuple)) and any(
-            isinstance(v, Symbol) for v in value)):
-        raise TypeError(f"{what}: passos needs a shape known when the graph is built, not the "
-                        f"tensor '{getattr(value, 'name', value)}'; use -1 for the one unknown "
-                        "dimension (e.g. tf.reshape(x, [-1, 28, 28, 1]))")
-    return value
+from .shape_args import shape_arg
 
 
 def _node(op, *xs, name):
@@ -35,8 +27,10 @@ def _node(op, *xs, name):
 
 def reshape(tensor, shape, name=None):
     """The same values in `shape` (a list of ints; one may be -1)."""
-    shape = [int(d) for d in _static(shape, "reshape")]
-    return named(name or "Reshape", lambda: mv.reshape(*inputs(tensor), shape))
+    node, dims = shape_arg(shape, "reshape")
+    if node is not None:
+        return _node(so.Reshape(dims), tensor, node, name=name or "Reshape")
+    return named(name or "Reshape", lambda: mv.reshape(*inputs(tensor), list(dims)))
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False):
@@ -165,8 +159,12 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
 
 def slice(input_, begin, size, name=None):  # noqa: A001 - the TF1 name
     """input_[begin : begin + size] on each axis (size -1: to the end)."""
-    index = tuple(builtins.slice(int(b), None if int(s) == -1 else int(b) + int(s))
-                  for b, s in zip(begin, size))
+    (b_node, b_dims), (s_node, s_dims) = shape_arg(begin, "slice", "begin"), shape_arg(size, "slice", "size")
+    if b_node is not None or s_node is not None:
+        b_node = b_node if b_node is not None else constant(np.int32(b_dims))
+        s_node = s_node if s_node is not None else constant(np.int32(s_dims))
+        return _node(so.Slice(b_dims, s_dims), input_, b_node, s_node, name=name or "Slice")
+    index = tuple(builtins.slice(b, None if s == -1 else b + s) for b, s in zip(b_dims, s_dims))
     return named(name or "Slice", lambda: mv.getitem(*inputs(input_), index))
 
 
@@ -186,20 +184,29 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     return named(name or "Pad", lambda: mv.pad(*inputs(tensor), paddings, constant_values))
 
 
+def _filled(where, dims, value, name):
+    """A constant of shape `dims` filled with `value`, or a Fill node when `dims` is a tensor."""
+    node, known = shape_arg(dims, where)
+    if node is None and not isinstance(value, Symbol):
+        array = as_array(value)
+        return constant(np.full(known, array, array.dtype), name=name)
+    node = node if node is not None else constant(np.int32(known))
+    return _node(so.Fill(known), node, value if isinstance(value, Symbol) else as_array(value), name=name)
+
+
 def zeros(shape, dtype=dtypes.float32, name=None):
-    """A constant of zeros."""
-    return constant(np.zeros(_static(shape, "zeros"), dtypes.as_dtype(dtype).dtype), name=name or "zeros")
+    """Zeros of `shape` (a list of ints or an int32 tensor)."""
+    return _filled("zeros", shape, np.zeros((), dtypes.as_dtype(dtype).dtype), name or "zeros")
 
 
 def ones(shape, dtype=dtypes.float32, name=None):
-    """A constant of ones."""
-    return constant(np.ones(_static(shape, "ones"), dtypes.as_dtype(dtype).dtype), name=name or "ones")
+    """Ones of `shape` (a list of ints or an int32 tensor)."""
+    return _filled("ones", shape, np.ones((), dtypes.as_dtype(dtype).dtype), name or "ones")
 
 
 def fill(dims, value, name=None):
-    """A constant of shape `dims` filled with `value`."""
-    array = as_array(value)
-    return constant(np.full(_static(dims, "fill"), array, array.dtype), name=name or "Fill")
+    """A tensor of shape `dims` (a list of ints or an int32 tensor) filled with `value`."""
+    return _filled("fill", dims, value, name or "Fill")
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
@@ -292,7 +299,10 @@ class _Tile(Op):
 
 def tile(input, multiples, name=None):  # noqa: A002
     """`input` repeated multiples[i] times along axis i."""
-    return _node(_Tile(_static(multiples, "tile")), input, name=name or "Tile")
+    node, known = shape_arg(multiples, "tile", "multiples")
+    if node is not None:
+        return _node(so.Tile(known), input, node, name=name or "Tile")
+    return _node(_Tile(known), input, name=name or "Tile")
 
 
 class _WhereIndices(Op):

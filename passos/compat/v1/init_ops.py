@@ -10,7 +10,8 @@ NumPy array; random ones draw from `passos.random` unless given a `seed`.
 import numpy as np
 
 from ... import initializers as shared
-from . import dtypes
+from ...graph.graph import Symbol
+from . import dtypes, random_ops
 
 
 class Initializer:
@@ -59,35 +60,48 @@ class constant_initializer(Initializer):  # noqa: N801
 class _Wrapped(Initializer):
     """A TF1 initializer drawing with one of passos.initializers."""
 
-    def __init__(self, initializer, dtype):
+    def __init__(self, initializer, dtype, in_graph=None):
         super().__init__(dtype)
-        self._shared = initializer
+        self._shared, self.in_graph = initializer, in_graph
 
     def get_config(self):
         return self._shared.get_config()
 
     def __call__(self, shape, dtype=None, partition_info=None):
+        if self.in_graph is not None:
+            return self.in_graph(shape, self._dtype(dtype))
         return self._shared(tuple(shape), self._dtype(dtype))
+
+
+def _in_graph(draw, params, seed):
+    """Given tensor parameters, TF1 initializers build a random op in the graph: (shape, dtype) ->
+    that node; None when all are numbers (then the draw happens when the initializer runs)."""
+    if not any(isinstance(v, Symbol) for v in params.values()):
+        return None
+    return lambda shape, dtype: draw(list(shape), dtype=dtype, seed=seed, **params)
 
 
 class random_normal_initializer(_Wrapped):  # noqa: N801
     def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
-        super().__init__(shared.RandomNormal(mean, stddev, seed), dtype)
+        super().__init__(shared.RandomNormal(mean, stddev, seed), dtype, _in_graph(
+            random_ops.random_normal, {"mean": mean, "stddev": stddev}, seed))
 
 
 class truncated_normal_initializer(_Wrapped):  # noqa: N801
     """Normal samples redrawn until within two standard deviations of the mean."""
 
     def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
-        super().__init__(shared.TruncatedNormal(mean, stddev, seed), dtype)
+        super().__init__(shared.TruncatedNormal(mean, stddev, seed), dtype, _in_graph(
+            random_ops.truncated_normal, {"mean": mean, "stddev": stddev}, seed))
 
 
 class random_uniform_initializer(_Wrapped):  # noqa: N801
     """Uniform in [minval, maxval); maxval defaults to 1 (TF1)."""
 
     def __init__(self, minval=0, maxval=None, seed=None, dtype=dtypes.float32):
-        super().__init__(shared.RandomUniform(minval, 1.0 if maxval is None else maxval,
-                                              seed), dtype)
+        maxval = 1.0 if maxval is None else maxval
+        super().__init__(shared.RandomUniform(minval, maxval, seed), dtype, _in_graph(
+            random_ops.random_uniform, {"minval": minval, "maxval": maxval}, seed))
 
 
 class variance_scaling_initializer(_Wrapped):  # noqa: N801

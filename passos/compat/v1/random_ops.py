@@ -6,15 +6,18 @@ Draws come from `passos.random`, which `tf.set_random_seed(n)` seeds; an op buil
 import numpy as np
 
 from ...core.op import Op
-from ...graph.graph import get_default_graph
+from ...graph.graph import Symbol, get_default_graph
 from ... import initializers
 from ...ops import random as passos_random
+from ...ops.arithmetic import add, multiply, subtract
 from . import dtypes
-from .framework import state
+from .framework import inputs, named, state
+from .shape_args import shape_arg
 
 
 class RandomOp(Op):
-    """Samples of one distribution with a static shape, drawn when the plan runs."""
+    """Samples of one distribution, drawn when the plan runs; the shape is static, or the
+    value of the op's one input (`tf.shape(x)`) with `target` what is known when built."""
 
     differentiable = False
 
@@ -24,29 +27,29 @@ class RandomOp(Op):
     def attrs(self):
         return {"shape": self.target, "dtype": str(self.to), **self.params, "seed": self.seed}
 
-    def shape(self):
+    def shape(self, *size):
         return self.target
 
-    def dtype(self):
+    def dtype(self, *size):
         return self.to
 
-    def draw(self, rng):
-        p = self.params
+    def draw(self, rng, size):
+        p, size = self.params, (tuple(int(d) for d in size[0]) if size else self.target)
         if self.kind == "random_normal":
-            values = rng.normal(p["mean"], p["stddev"], self.target)
+            values = rng.normal(p["mean"], p["stddev"], size)
         elif self.kind == "truncated_normal":
-            values = initializers.truncated_normal(rng, p["mean"], p["stddev"], self.target)
+            values = initializers.truncated_normal(rng, p["mean"], p["stddev"], size)
         elif self.to.kind in "iu":
-            values = rng.integers(p["minval"], p["maxval"], self.target)
+            values = rng.integers(p["minval"], p["maxval"], size)
         else:
-            values = rng.uniform(p["minval"], p["maxval"], self.target)
+            values = rng.uniform(p["minval"], p["maxval"], size)
         return values.astype(self.to)
 
     def bind(self, session, node):
         if self.seed is None:
-            return lambda: self.draw(passos_random.generator())
+            return lambda *size: self.draw(passos_random.generator(), size)
         rng = np.random.default_rng(self.seed)  # one stream per session, as TF1's op seeds
-        return lambda: self.draw(rng)
+        return lambda *size: self.draw(rng, size)
 
 
 def set_random_seed(seed):
@@ -60,9 +63,27 @@ def _node(kind, shape, dtype, params, seed, name):
     graph_seed = state(graph).seed
     if seed is not None or graph_seed is not None:
         seed = (graph_seed or 0, int(seed) if seed is not None else len(graph.nodes))
-    shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(d) for d in shape)
-    op = RandomOp(kind, shape, dtypes.as_dtype(dtype).dtype, params, seed)
-    return graph.add_op(op, [], name=name or kind)
+    size, known = shape_arg(shape if isinstance(shape, (list, tuple, Symbol, np.ndarray)) else [shape], kind)
+    to = dtypes.as_dtype(dtype).dtype
+    tensors = {k: v for k, v in params.items() if isinstance(v, Symbol)}
+    if not tensors:
+        return graph.add_op(RandomOp(kind, known, to, params, seed), [] if size is None else [size],
+                            name=name or kind)
+    # tensor parameters: standard draws, scaled and shifted in the graph (so they get gradients)
+    if to.kind != "f":
+        raise TypeError(f"{kind}: {', '.join(tensors)} may be tensors only for float samples, "
+                        f"not {to}")
+    for k, v in tensors.items():
+        if v.dtype != to:
+            raise TypeError(f"{kind}: {k} '{v.name}' has dtype {v.dtype}; the samples are {to}")
+    low, high = ("mean", "stddev") if "mean" in params else ("minval", "maxval")
+
+    def build():
+        unit = graph.add_op(RandomOp(kind, known, to, {low: 0.0, high: 1.0}, seed),
+                            [] if size is None else [size], name=kind)
+        scale = params[high] if low == "mean" else subtract(*inputs(params[high], params[low]))
+        return add(*inputs(multiply(*inputs(unit, scale)), params[low]))
+    return named(name or kind, build)
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):

@@ -5,6 +5,7 @@ or `sess.as_default()` block, else the open InteractiveSession.
 """
 import contextlib
 
+from .feeds import tf1_feeds
 from ...graph import session as graph_session
 from ...graph.graph import Graph, get_default_graph
 
@@ -56,7 +57,7 @@ class Session(graph_session.Session):
         super().close()
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
-        return super().run(fetches, feed_dict)
+        return super().run(fetches, tf1_feeds(self.graph, feed_dict))
 
 
 class InteractiveSession(Session):

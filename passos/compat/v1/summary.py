@@ -117,11 +117,18 @@ class MergeSummary(SummaryOp):
         return b"".join(bytes(s) for s in summaries)
 
 
+def clean_tag(name):
+    """A summary name as TF1 makes it a tag: characters other than letters, digits, '_', '-', '.'
+    and '/' become '_' (the 'W1:0' of a tensor name gives 'W1_0'); leading slashes go."""
+    return None if name is None else re.sub(r"[^-/\w.]", "_", name).lstrip("/")
+
+
 def _add(op, inputs, name, collections, family=None):
     import passos.tensorboard  # noqa: F401 - fail now, with the extra to install, not at run time
     graph = next((x.graph for x in inputs if isinstance(x, Symbol)), None) or get_default_graph()
-    node = graph.add_op(op, inputs, name=name)
-    op.tag = f"{family}/{node.name}" if family else node.name
+    name, family = clean_tag(name), clean_tag(family)
+    node = graph.add_op(op, inputs, name=f"{family}/{name}" if family else name)
+    op.tag = f"{family}/{node.name}" if family else node.name  # TF1: family again, for the tab
     for key in (SUMMARIES,) if collections is None else collections:
         summary_collection(graph, key).append(node)
     return node

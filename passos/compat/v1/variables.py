@@ -246,7 +246,9 @@ def get_variable(name=None, shape=None, dtype=None, initializer=None, regularize
             initializer = (init_ops.glorot_uniform_initializer() if want.kind == "f"
                            else init_ops.zeros_initializer())
         with graph.absolute_name_scope((full or prefix + "Variable") + "/Initializer/"):
-            value = graph.add_op(_RunInitializer(initializer, shape, want), [], name="value")
+            in_graph = getattr(initializer, "in_graph", None)  # tensor parameters: a graph node
+            value = in_graph(shape, want) if in_graph else \
+                graph.add_op(_RunInitializer(initializer, shape, want), [], name="value")
     # 3. the variable, named exactly after the variable scope (not the name scope)
     with graph.absolute_name_scope(prefix):
         var = Variable(value, trainable=True if trainable is None else trainable,
