@@ -28,6 +28,8 @@ from . import dtypes, extensions as _extensions, losses, math_ops as _math_ops, 
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)
+from .cond import case, cond
+from .control_ops import control_dependencies, tuple
 from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16,
                      int32, int64, uint8, uint16)
 from .framework import (GraphKeys, TensorShape, add_to_collection, constant, convert_to_tensor,
