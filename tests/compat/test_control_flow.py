@@ -155,3 +155,45 @@ def test_case_takes_the_first_true_predicate_else_the_default():
         assert session.run(exclusive, {i: 4}) == 2.0
         with pytest.raises(ValueError, match="exclusive"):
             session.run(exclusive, {i: 1})
+
+
+# -- while_loop ------------------------------------------------------------------------------
+def test_while_loop_sums_and_powers():
+    n = tf.placeholder(tf.int32, [])
+    i, total = tf.while_loop(lambda i, s: i < n, lambda i, s: (i + 1, s + i), [0, 0])
+    x = tf.placeholder(tf.float32, [2])
+    power = tf.while_loop(lambda k, p: k < 3, lambda k, p: (k + 1, p * x),
+                          (tf.constant(0), tf.ones([2])))[1]
+    with tf.Session() as session:
+        assert session.run([i, total], {n: 5}) == [5, 10]
+        np.testing.assert_allclose(session.run(power, {x: [2, -3]}), [8, -27])
+
+
+def test_while_loop_gradient_matches_finite_differences():
+    x = tf.placeholder(tf.float64, [3])
+    w = tf.placeholder(tf.float64, [3])
+    n = tf.placeholder(tf.int32, [])
+    _, y = tf.while_loop(lambda k, v: k < n, lambda k, v: (k + 1, tf.tanh(v * w) + x),
+                         [tf.constant(0), x])
+    loss = tf.reduce_sum(y * y)
+    gx, gw = tf.gradients(loss, [x, w])
+    feeds = {x: np.array([0.3, -0.5, 0.9]), w: np.array([1.2, 0.7, -0.4]), n: 3}
+    with tf.Session() as session:
+        got_x, got_w = session.run([gx, gw], feeds)
+        for point, got in ((x, got_x), (w, got_w)):
+            numeric = _numeric_grad(
+                lambda v: session.run(loss, {**feeds, point: v}), feeds[point])
+            np.testing.assert_allclose(got, numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_while_loop_checks_when_built_and_limits_iterations():
+    x = tf.constant([1.0])
+    with pytest.raises(ValueError, match="shape_invariants"):
+        tf.while_loop(lambda v: tf.constant(True), lambda v: tf.concat([v, v], 0), [x])
+    grown = tf.while_loop(lambda v: tf.constant(True), lambda v: tf.concat([v, v], 0), [x],
+                          shape_invariants=[tf.TensorShape([None])], maximum_iterations=3)
+    assert grown.shape == (None,)
+    with pytest.raises(TypeError, match="dtype"):
+        tf.while_loop(lambda v: v < 3, lambda v: tf.cast(v, tf.float32), [tf.constant(0)])
+    with tf.Session() as session:
+        assert session.run(grown).shape == (8,)

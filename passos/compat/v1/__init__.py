@@ -53,6 +53,7 @@ from .variables import (AUTO_REUSE, Variable, VariableScope, assign, assign_add,
                         get_variable, get_variable_scope, global_variables_initializer,
                         initialize_all_variables, local_variables_initializer, placeholder,
                         placeholder_with_default, variable_scope, variables_initializer)
+from .while_loop import while_loop
 
 # tf.add, tf.exp, tf.math.sigmoid ...: the passos functions registered for TF1 (core.registry)
 globals().update(_math_ops.registered("tf"))
