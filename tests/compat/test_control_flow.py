@@ -102,6 +102,18 @@ def test_cond_runs_only_the_taken_branch():
             session.run(errs, {p: True, bad: [7]})
 
 
+def test_cond_inside_control_dependencies_and_nested():
+    p = tf.placeholder(tf.bool, [])
+    x = tf.placeholder(tf.float32, [])
+    v = tf.Variable(0.0)
+    with tf.control_dependencies([tf.assign_add(v, 1.0)]):
+        y = tf.cond(p, lambda: tf.cond(x > 0, lambda: x * 2, lambda: -x), lambda: x - 1)
+    with _session() as session:
+        assert [session.run(y, {p: True, x: k}) for k in (3.0, -4.0)] == [6.0, 4.0]
+        assert session.run(y, {p: False, x: 3.0}) == 2.0
+        assert session.run(v) == 3.0
+
+
 def test_cond_checks_the_branches_when_built():
     p = tf.placeholder(tf.bool, [])
     with pytest.raises(ValueError, match="cond: the branches return different dtypes"):

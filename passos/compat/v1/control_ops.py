@@ -67,7 +67,11 @@ def _is_source(node):
 
 @contextlib.contextmanager
 def control_dependencies(control_inputs):
-    """Nodes built inside run only after every node of `control_inputs` (None: no deps)."""
+    """Nodes built inside run only after every node of `control_inputs` (None: no deps).
+
+    Nodes built inside by cond, case or while_loop branches are left alone: the
+    control-flow node they belong to runs after `control_inputs`.
+    """
     graph = get_default_graph()
     deps = []
     for dep in control_inputs or ():
@@ -80,8 +84,10 @@ def control_dependencies(control_inputs):
     if not deps:
         return
     made = {id(n) for n in graph.nodes[start:]}
+    inner = graph.front_ends.get("subgraph nodes", ())
     for node in graph.nodes[start:]:
-        if _is_source(node) or any(isinstance(x, Symbol) and id(x) in made for x in node.inputs):
+        if _is_source(node) or id(node) in inner or any(
+                isinstance(x, Symbol) and id(x) in made for x in node.inputs):
             continue
         node.op = After(node.op, len(node.inputs))
         node.inputs = [*node.inputs, *deps]

@@ -40,7 +40,7 @@ class Cotangent:
 
 
 class RecordOp(Op):
-    """Base of control-flow nodes: shape and dtype of the record; `shapes`/`dtypes` per item."""
+    """Base of control-flow nodes: one output, a Record (its items are read by Pick nodes)."""
 
     def shape(self, *shapes):
         return ()

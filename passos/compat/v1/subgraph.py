@@ -32,6 +32,8 @@ class Subgraph:
         self.nodes = sorted(nodes, key=lambda n: n.index)
         self.externals = sorted(externals.values(), key=lambda n: n.index)
         self.outputs = list(outputs)
+        # control_dependencies leaves these alone: the control-flow node waits instead
+        graph.front_ends.setdefault("subgraph nodes", set()).update(id(n) for n in nodes)
 
     def functions(self, session):
         """What each node calls in `session` (stateful ops bound to it, as plans do)."""
