@@ -29,6 +29,8 @@ from . import contrib, layers
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)
+from .cond import case, cond
+from .control_ops import control_dependencies, tuple
 from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16,
                      int32, int64, uint8, uint16)
 from .framework import (GraphKeys, TensorShape, add_to_collection, constant, convert_to_tensor,
@@ -52,6 +54,7 @@ from .variables import (AUTO_REUSE, Variable, VariableScope, assign, assign_add,
                         get_variable, get_variable_scope, global_variables_initializer,
                         initialize_all_variables, local_variables_initializer, placeholder,
                         placeholder_with_default, variable_scope, variables_initializer)
+from .while_loop import while_loop
 
 # tf.add, tf.exp, tf.math.sigmoid ...: the passos functions registered for TF1 (core.registry)
 globals().update(_math_ops.registered("tf"))
