@@ -25,6 +25,7 @@ import types as _types
 from ...graph import Symbol as _Symbol
 from ...graph.graph import Graph, get_default_graph, group, reset_default_graph
 from . import dtypes, extensions as _extensions, losses, math_ops as _math_ops, nn, train
+from . import data, errors
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)
