@@ -18,7 +18,7 @@ Build a graph of placeholders, variables and ops, then run it in a Session:
 [1.0, 1.0]
 
 (The softmax runs over the last axis, of size 1 here, as in TensorFlow.) Modules: tf.nn,
-tf.losses, tf.train, tf.dtypes, and tf.summary where passos.tensorboard is installed.
+tf.losses, tf.train, tf.dtypes, tf.data, tf.errors, and tf.summary where passos.tensorboard is installed.
 """
 import types as _types
 

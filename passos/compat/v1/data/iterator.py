@@ -5,6 +5,7 @@ that session's next element (all components from one call, so every fetch of one
 `sess.run` sees the same element), raising `tf.errors.OutOfRangeError` at the end.
 An initializer node (re)starts the pipeline from the values of the symbols it reads.
 """
+import threading
 import weakref
 
 import numpy as np
@@ -22,6 +23,7 @@ class _State:
 
     def __init__(self):
         self.by_session = weakref.WeakKeyDictionary()
+        self.lock = threading.Lock()  # sessions run from several threads share one pipeline
 
     def start(self, session, dataset, inputs, values):
         env = {id(x): v for x, v in zip(inputs, values)}
@@ -47,13 +49,15 @@ class GetNextOp(Op):
         single = self.width == 1
 
         def next_element(*values):
-            if session not in state.by_session:
-                if iterator._dataset is None:
-                    raise FailedPreconditionError(
-                        f"GetNext() failed because the iterator has not been initialized: run "
-                        f"'{iterator.initializer.name}' (iterator.initializer) first")
-                state.start(session, iterator._dataset, node.inputs, values)
-            element = next(state.by_session[session], None)
+            with state.lock:
+                if session not in state.by_session:
+                    if iterator._dataset is None:
+                        raise FailedPreconditionError(
+                            "GetNext() failed because the iterator has not been initialized: "
+                            "run its initializer (iterator.initializer or make_initializer's "
+                            "node) first")
+                    state.start(session, iterator._dataset, node.inputs, values)
+                element = next(state.by_session[session], None)
             if element is None:
                 raise OutOfRangeError(f"End of sequence (node '{node.name}')")
             return element[0] if single else element
