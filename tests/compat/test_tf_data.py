@@ -144,3 +144,18 @@ def test_errors_are_tf1_classes():
     assert issubclass(tf.errors.OutOfRangeError, tf.errors.OpError)
     assert str(tf.errors.InvalidArgumentError(None, None, "bad")) == "bad"
     assert issubclass(tf.errors.NotFoundError, KeyError)
+
+
+def test_flat_map_interleave_enumerate_unbatch():
+    with tf.Graph().as_default():
+        rows = tf.data.Dataset.from_tensor_slices(np.arange(6).reshape(3, 2))
+        flat = rows.flat_map(lambda r: tf.data.Dataset.from_tensor_slices(r * 10))
+        mixed = rows.interleave(lambda r: tf.data.Dataset.from_tensor_slices(r), cycle_length=2)
+        pairs = rows.unbatch().enumerate(start=1).batch(6)
+        fetches = [d.make_one_shot_iterator().get_next() for d in (flat, mixed)]
+        index, value = pairs.make_one_shot_iterator().get_next()
+        with tf.Session() as sess:
+            assert [v.tolist() for v in drain(sess, fetches[0])] == [0, 10, 20, 30, 40, 50]
+            assert [v.tolist() for v in drain(sess, fetches[1])] == [0, 2, 1, 3, 4, 5]
+            i, v = sess.run((index, value))
+    assert i.tolist() == [1, 2, 3, 4, 5, 6] and v.tolist() == [0, 1, 2, 3, 4, 5]

@@ -112,6 +112,35 @@ class Dataset:
         """The elements for which `predicate(element)` (a scalar bool tensor) is true."""
         return functions.filter_dataset(self, predicate)
 
+    def flat_map(self, map_func):
+        """The elements of each dataset `map_func(element)`, one dataset after another."""
+        return functions.flat_map_dataset(self, map_func)
+
+    def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None):
+        """flat_map taking `block_length` elements in turn from `cycle_length` open datasets."""
+        return functions.flat_map_dataset(self, map_func, int(cycle_length or 1),
+                                          int(block_length or 1))
+
+    def apply(self, transformation_func):
+        """`transformation_func(self)`: a reusable pipeline step."""
+        return transformation_func(self)
+
+    def enumerate(self, start=0):
+        """(index, element) pairs, the index int64 from `start`."""
+        return Dataset.zip((Dataset.range(start, 2**62), self))
+
+    def unbatch(self):
+        """Each element split along axis 0 into its rows."""
+        if any(s == () for s, _ in self._specs):
+            raise ValueError(f"Dataset.unbatch: scalar components cannot be split: shapes "
+                             f"{self.output_shapes}")
+
+        def elements(env):
+            for element in self._elements(env):
+                yield from ([np.array(c[i]) for c in element] for i in range(len(element[0])))
+        return self._derived(elements, specs=[(None if s is None else s[1:], d)
+                                              for s, d in self._specs])
+
     def batch(self, batch_size, drop_remainder=False):
         """Consecutive elements stacked along a new axis 0."""
         return batching.batch(self, batch_size, drop_remainder)
