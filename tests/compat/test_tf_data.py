@@ -159,3 +159,15 @@ def test_flat_map_interleave_enumerate_unbatch():
             assert [v.tolist() for v in drain(sess, fetches[1])] == [0, 2, 1, 3, 4, 5]
             i, v = sess.run((index, value))
     assert i.tolist() == [1, 2, 3, 4, 5, 6] and v.tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def test_output_shapes_are_tensor_shapes_and_rebuild_an_iterator():
+    with tf.Graph().as_default():
+        ds = tf.data.Dataset.from_tensor_slices((np.zeros((4, 3), "float32"), np.zeros((4, 1))))
+        ds = ds.batch(2)
+        assert ds.output_shapes[0].as_list() == [None, 3] and ds.output_types[1] == tf.float64
+        it = tf.data.Iterator.from_structure(ds.output_types, ds.output_shapes)
+        x, y = it.get_next()
+        assert tuple(x.shape) == (None, 3) and tuple(y.shape) == (None, 1)
+        with pytest.raises(ValueError, match="padded_shapes.*does not match"):
+            ds.padded_batch(2, padded_shapes=[None])

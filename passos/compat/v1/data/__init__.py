@@ -9,7 +9,13 @@
 ...         [sess.run(x).tolist() for _ in range(3)]
 [[0, 1], [2, 3], [4]]
 """
+import types as _types
+
 from .dataset import Dataset
 from .iterator import Iterator, make_initializable_iterator, make_one_shot_iterator
 
-__all__ = ["Dataset", "Iterator", "make_initializable_iterator", "make_one_shot_iterator"]
+# prefetch's and map's parallelism settings: passos computes each element when asked
+experimental = _types.SimpleNamespace(AUTOTUNE=-1)
+
+__all__ = ["Dataset", "Iterator", "experimental", "make_initializable_iterator",
+           "make_one_shot_iterator"]

@@ -1,7 +1,7 @@
 """Dataset transformations that group or reorder elements: batch, padded_batch, shuffle."""
 import numpy as np
 
-from .structure import compatible, flatten
+from .structure import compatible, flatten, flatten_up_to, static_shape
 
 
 def _positive(value, who, what):
@@ -44,13 +44,12 @@ def padded_batch(dataset, batch_size, padded_shapes, padding_values, drop_remain
     if padded_shapes is None:
         shapes = [s for s, _ in dataset._specs]
     else:
-        shapes = [None if s is None else tuple(None if d in (None, -1) else int(d) for d in s)
-                  for s in flatten(_as_tuples(padded_shapes))]
+        shapes = [static_shape(s) for s in flatten_up_to(
+            dataset._template, padded_shapes, "Dataset.padded_batch: padded_shapes")]
     pads = [0] * count if padding_values is None else flatten(padding_values)
-    if len(shapes) != count or len(pads) != count:
-        raise ValueError(f"Dataset.padded_batch: the element has {count} components, "
-                         f"padded_shapes {padded_shapes!r} and padding_values "
-                         f"{padding_values!r} must match its structure")
+    if len(pads) != count:
+        raise ValueError(f"Dataset.padded_batch: the element has {count} components; "
+                         f"padding_values {padding_values!r} must match its structure")
     for (s, _), target in zip(dataset._specs, shapes):
         if s is not None and target is not None and (len(s) != len(target) or any(
                 a is not None and b is not None and a > b for a, b in zip(s, target))):
@@ -63,15 +62,6 @@ def padded_batch(dataset, batch_size, padded_shapes, padding_values, drop_remain
     first = size if drop_remainder else None
     specs = [((first, *t) if t is not None else None, d) for t, (_, d) in zip(shapes, dataset._specs)]
     return dataset._derived(elements, specs=specs)
-
-
-def _as_tuples(shapes):
-    """padded_shapes with each shape (a list or TensorShape) a leaf, not a structure."""
-    if isinstance(shapes, dict):
-        return {k: _as_tuples(v) for k, v in shapes.items()}
-    if isinstance(shapes, tuple) and shapes and isinstance(shapes[0], (tuple, list, dict)):
-        return tuple(_as_tuples(s) for s in shapes)
-    return None if shapes is None else list(shapes)
 
 
 def _pad(parts, target, pad):

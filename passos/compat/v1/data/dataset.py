@@ -12,7 +12,8 @@ import numpy as np
 from ....graph import Symbol
 from . import batching, functions
 from .iterator import Iterator
-from .structure import component, flatten, numpy_dtype, pack, spec
+from .structure import (component, flatten, flatten_up_to, numpy_dtype, pack, shapes_of, types_of, spec,
+                        static_shape)
 
 
 class Dataset:
@@ -73,10 +74,10 @@ class Dataset:
     def from_generator(generator, output_types, output_shapes=None, args=None):
         """Elements from calling `generator(*args)` anew for each pass."""
         types = flatten(output_types)
-        shapes = flatten(output_shapes) if output_shapes is not None else [None] * len(types)
+        shapes = [None] * len(types) if output_shapes is None else flatten_up_to(
+            output_types, output_shapes, "Dataset.from_generator: output_shapes")
         dtypes = [numpy_dtype(t) for t in types]
-        specs = [(None if s is None else tuple(None if d in (None, -1) else int(d) for d in s), d)
-                 for s, d in zip(shapes, dtypes)]
+        specs = [(static_shape(s), d) for s, d in zip(shapes, dtypes)]
 
         def elements(env):
             for value in generator(*(args or ())):
@@ -204,11 +205,11 @@ class Dataset:
     # -- TF1 properties and iterators ---------------------------------------------------------
     @property
     def output_types(self):
-        return pack(self._template, [d for _, d in self._specs])
+        return types_of(self._template, self._specs)
 
     @property
     def output_shapes(self):
-        return pack(self._template, [s for s, _ in self._specs])
+        return shapes_of(self._template, self._specs)
 
     def make_one_shot_iterator(self):
         """An iterator that starts at its first run (the pipeline may not read placeholders)."""

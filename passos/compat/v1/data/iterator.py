@@ -15,7 +15,8 @@ from ....graph.graph import get_default_graph
 from ....graph.session import required_nodes
 from ....graph.sources import OutputOf, PlaceholderOp
 from ..errors import FailedPreconditionError, OutOfRangeError
-from .structure import compatible, flatten, numpy_dtype, pack
+from .structure import (compatible, flatten, flatten_up_to, numpy_dtype, pack, shapes_of, types_of,
+                        static_shape)
 
 
 class _State:
@@ -110,12 +111,9 @@ class Iterator:
     def from_structure(output_types, output_shapes=None, shared_name=None, output_classes=None):
         """An iterator for any dataset of this structure; start it with `make_initializer`."""
         types = flatten(output_types)
-        shapes = [None] * len(types) if output_shapes is None else flatten(output_shapes)
-        if len(shapes) != len(types):
-            raise ValueError(f"Iterator.from_structure: output_shapes {output_shapes} do not "
-                             f"match output_types {output_types}")
-        specs = [(None if s is None else tuple(None if d in (None, -1) else int(d) for d in s),
-                  numpy_dtype(t)) for s, t in zip(shapes, types)]
+        shapes = [None] * len(types) if output_shapes is None else flatten_up_to(
+            output_types, output_shapes, "Iterator.from_structure: output_shapes")
+        specs = [(static_shape(s), numpy_dtype(t)) for s, t in zip(shapes, types)]
         return Iterator(pack(output_types, range(len(types))), specs)
 
     def make_initializer(self, dataset, name=None):
@@ -141,11 +139,11 @@ class Iterator:
 
     @property
     def output_types(self):
-        return pack(self._template, [d for _, d in self._specs])
+        return types_of(self._template, self._specs)
 
     @property
     def output_shapes(self):
-        return pack(self._template, [s for s, _ in self._specs])
+        return shapes_of(self._template, self._specs)
 
 
 def make_one_shot_iterator(dataset):

@@ -7,7 +7,7 @@ import numpy as np
 
 from ....graph import Symbol
 from ..dtypes import as_dtype
-from ..framework import as_array
+from ..framework import TensorShape, as_array
 
 
 def flatten(structure):
@@ -17,6 +17,26 @@ def flatten(structure):
     if isinstance(structure, tuple):
         return [c for item in structure for c in flatten(item)]
     return [structure]
+
+
+def flatten_up_to(template, structure, who):
+    """`structure`'s parts at the leaves of `template` (shapes, themselves tuples, stay whole)."""
+    if isinstance(template, dict):
+        if not isinstance(structure, dict) or set(structure) != set(template):
+            raise ValueError(f"{who}: {structure!r:.80} does not match the structure {template!r:.80}")
+        return [c for key in sorted(template) for c in flatten_up_to(template[key], structure[key], who)]
+    if isinstance(template, tuple):
+        if not isinstance(structure, (tuple, list)) or len(structure) != len(template):
+            raise ValueError(f"{who}: {structure!r:.80} does not match the structure {template!r:.80}")
+        return [c for t, part in zip(template, structure) for c in flatten_up_to(t, part, who)]
+    return [structure]
+
+
+def static_shape(shape):
+    """A shape as tf.data keeps it: a tuple with None for unknown sizes, or None (any rank)."""
+    if shape is None:
+        return None
+    return tuple(None if d is None or d == -1 else int(d) for d in shape)
 
 
 def pack(template, components):
@@ -66,3 +86,13 @@ def compatible(shape, target):
 def numpy_dtype(dtype):
     """The NumPy dtype of a TF1 dtype, NumPy type or name."""
     return as_dtype(dtype).dtype
+
+
+def shapes_of(template, specs):
+    """The `output_shapes` of elements: TensorShapes (None for an unknown rank), nested."""
+    return pack(template, [None if s is None else TensorShape(s) for s, _ in specs])
+
+
+def types_of(template, specs):
+    """The `output_types` of elements: TF1 DTypes, nested."""
+    return pack(template, [as_dtype(d) for _, d in specs])
