@@ -82,7 +82,7 @@ def _pad(parts, target, pad):
 
 def shuffle(dataset, buffer_size, seed, reshuffle_each_iteration):
     size = _positive(buffer_size, "Dataset.shuffle", "buffer_size")
-    key = ("shuffle", id(dataset), size)
+    key = object()  # this shuffle's generator in the state of one initialisation
 
     def elements(env):
         # one generator per initialisation: each pass of a repeat draws a new order

@@ -182,7 +182,7 @@ class Dataset:
 
     def cache(self, filename=""):
         """The same elements, kept in memory after a first full pass (per initialisation)."""
-        key = ("cache", id(self))
+        key = object()  # this cache's list in the state of one initialisation
 
         def elements(env):
             if key in env:

@@ -20,7 +20,7 @@ from .structure import (compatible, flatten, flatten_up_to, numpy_dtype, pack, s
 
 
 class _State:
-    """The running pipeline of an iterator in each Session (weakly keyed: a closed one goes)."""
+    """The running pipeline of an iterator in each Session (weakly keyed: it goes with the session)."""
 
     def __init__(self):
         self.by_session = weakref.WeakKeyDictionary()
@@ -82,7 +82,11 @@ class MakeIteratorOp(Op):
 
     def bind(self, session, node):
         state, dataset = self.iterator._state, self.dataset
-        return lambda *values: state.start(session, dataset, node.inputs, values)
+
+        def start(*values):
+            with state.lock:
+                state.start(session, dataset, node.inputs, values)
+        return start
 
 
 class Iterator:
