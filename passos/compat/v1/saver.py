@@ -13,6 +13,7 @@ from ...io import SafeNpz, atomic_write
 from ...core.shapes import describe
 from ...graph.graph import Symbol, VariableSymbol
 from .framework import global_variables
+from .errors import NotFoundError
 
 SUFFIX = ".npz"
 STATE_FILE = "checkpoint"
@@ -99,12 +100,6 @@ class Saver:
                     for key, var in self.variables.items()}
 
     last_checkpoints = property(lambda self: list(self._kept))
-
-
-class NotFoundError(ValueError, KeyError):
-    """A variable's key is missing from a checkpoint (TF1's NotFoundError); a KeyError as before."""
-
-    __str__ = Exception.__str__  # the message itself, not KeyError's quoted repr
 
 
 def _same_shape(found, expected):
