@@ -394,3 +394,19 @@ def test_bias_and_activation_errors():
         P.conv2d(np.zeros((1, 5, 5, 2)), np.zeros((3, 3, 2, 4)), bias=np.zeros(3))
     with pytest.raises(ValueError, match=r"conv2d: activation must be None or 'relu', got 'tanh'"):
         P.ops.conv.Conv(2, activation="tanh")
+
+
+def test_one_conv_op_gives_each_input_shape_its_own_geometry():
+    """Geometry is remembered by shapes (ops/windows.by_shapes): one op instance, as a plan
+    keeps it, run on two image sizes must give each its own output size and padding."""
+    from passos.core.shapes import ShapeError
+    from passos.ops.conv import Conv
+    op = Conv(2, 1, "same")
+    W = np.ones((3, 3, 1, 2), np.float32)
+    for size in (5, 8, 5):
+        y = op.forward(np.ones((1, size, size, 1), np.float32), W)
+        assert y.shape == (1, size, size, 2)
+    with pytest.raises(ShapeError, match="C_in"):
+        op.shape((1, 5, 5, 3), (3, 3, 1, 2))
+    with pytest.raises(ShapeError, match="C_in"):  # an error is raised again, not remembered away
+        op.shape((1, 5, 5, 3), (3, 3, 1, 2))
