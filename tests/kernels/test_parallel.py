@@ -116,6 +116,13 @@ def test_a_nested_block_without_a_count_keeps_the_outer_count():
             assert parallel.parts(parallel.MIN_WORK) == 3
 
 
+def test_a_nested_block_with_its_own_count_uses_it_then_gives_the_outer_one_back():
+    with compute_threads(3):
+        with compute_threads(2):
+            assert parallel.parts(parallel.MIN_WORK) == 2
+        assert parallel.parts(parallel.MIN_WORK) == 3
+
+
 def test_split_blocks_hand_the_gil_over_sooner_and_restore_the_interval():
     import sys
     before = sys.getswitchinterval()
