@@ -16,7 +16,8 @@ import numpy as np
 
 from ..core.apply import apply
 from ..core.registry import register
-from .recurrence import Recurrence, activate, carry, derivative, pass_over
+from .recurrence import (EXP_SCALE, Recurrence, activate, activate_scaled, carry, derivative,
+                         finish, pass_over, slope, squash)
 
 
 class SimpleRNN(Recurrence):
@@ -66,10 +67,11 @@ class LSTM(Recurrence):
     h_{t-1} @ U; c_t = f c_{t-1} + i g; h_t = o activation(c_t). With `return_state` the output
     stacks h's output and c's (2, ...), so a layer can return the final cell state.
 
-    Inside, the blocks run as o, i, f, g: the three gates side by side take one activation pass
-    a step, and i, f, g (those the cell state's gradient multiplies) are side by side too. The
-    gates of a step are kept gate-major, (4, batch, units), so every pass runs on contiguous
-    memory (passes over strided column blocks ran 1.5-4x slower here)."""
+    Inside, the blocks run as o, i, f, g: the three gates side by side, and i, f, g (those the
+    cell state's gradient multiplies) too. The projected inputs, and the gates they become, are
+    kept gate-major, (4, steps, batch, units), so every pass runs on contiguous memory (passes
+    over strided column blocks ran 1.5-4x slower here). Sigmoid and tanh gates take one exp pass
+    a step together: their scales (`recurrence.EXP_SCALE`) are folded into the weights."""
 
     kind = "lstm"
     gates, states = 4, 2
@@ -87,32 +89,68 @@ class LSTM(Recurrence):
         out = super().shape(*shapes)
         return (2, *out) if self.return_state else out
 
+    def scales(self, dt):
+        """Each internal block's pre-activation scale, (4, 1, 1): o, i, f, g."""
+        rec, act = (EXP_SCALE.get(n, 1) for n in (self.recurrent_activation, self.activation))
+        return np.array([rec, rec, rec, act], dt).reshape(4, 1, 1)
+
+    def project(self, X, W, b):
+        """The scaled pre-activations of the inputs, gate-major: (4, steps, batch, units)."""
+        T, N, D = X.shape
+        scales = self.scales(X.dtype)
+        P = np.matmul(X.reshape(T * N, D), gate_major(W) * scales)
+        if b is not None:
+            P += b.reshape(4, 1, -1) * scales
+        return P.reshape(4, T, N, -1)
+
     def steps(self, P, U, b, h0, c0, mask, keep=None):
-        T, N, k = P.shape
-        u, dt = k // 4, P.dtype
+        _, T, N, u = P.shape
+        dt = P.dtype
         H, C = np.empty((T + 1, N, u), dt), np.empty((T + 1, N, u), dt)
         H[0] = 0 if h0 is None else h0
         C[0] = 0 if c0 is None else c0
         A = np.empty((T, N, u), dt)  # activation(c_t), kept for the loop back
-        Z = np.empty((T, 4, N, u), dt)  # the gates, gate-major
-        P4, U4 = P.reshape(T, N, 4, u).transpose(0, 2, 1, 3), gate_major(U)
+        U4 = gate_major(U) * self.scales(dt)
         product, hm, ig = np.empty((4, N, u), dt), np.empty((N, u), dt), np.empty((N, u), dt)
         rec, act = self.recurrent_activation, self.activation
-        for t in range(T):
-            h = H[t] if mask is None else np.multiply(H[t], mask, out=hm)
-            z = np.add(P4[t], np.matmul(h, U4, out=product), out=Z[t])  # gates o, i, f, g
-            activate(rec, z[:3])
-            g = activate(act, z[3])
-            c = np.multiply(z[2], C[t], out=C[t + 1])
-            c += np.multiply(z[1], g, out=ig)
-            np.multiply(z[0], activate(act, c, out=A[t]), out=H[t + 1])
-            if keep is not None:
-                carry(H[t + 1], H[t], keep[t])
-                carry(C[t + 1], C[t], keep[t])
+        together = rec in EXP_SCALE and act in EXP_SCALE
+        with np.errstate(over="ignore"):
+            for t in range(T):
+                h = H[t] if mask is None else np.multiply(H[t], mask, out=hm)
+                z = P[:, t]  # becomes the gates o, i, f, g of step t
+                z += np.matmul(h, U4, out=product)
+                if together:
+                    squash(z)
+                    finish(act, z[3])
+                else:
+                    activate_scaled(rec, z[:3])
+                    activate_scaled(act, z[3])
+                c = np.multiply(z[2], C[t], out=C[t + 1])
+                c += np.multiply(z[1], z[3], out=ig)
+                activate(act, c, out=A[t])  # NumPy's tanh beats the 6 passes of its exp form
+                np.multiply(z[0], A[t], out=H[t + 1])
+                if keep is not None:
+                    carry(H[t + 1], H[t], keep[t])
+                    carry(C[t + 1], C[t], keep[t])
         y = self.sequence_output(H)
         if self.return_state:
             y = np.stack([y, self.sequence_output(C)])
-        return y, {"gates": Z, "H": H, "C": C, "A": A}
+        return y, {"gates": P, "H": H, "C": C, "A": A}
+
+    def local_slopes(self, gates, C, A, a, b, local, to_c):
+        """The local derivatives of steps a..b-1 into local[:, :b-a] and to_c[:b-a]: the
+        pre-activations' gradients are dz_o = dh a o', dz_i = dc g i', dz_f = dc c_prev f',
+        dz_g = dc i g', and dc gets dh o act'(c). A chunk of steps at a time, computed as the
+        loop back reaches it: few NumPy calls, on memory still in cache."""
+        rec, act, n = self.recurrent_activation, self.activation, b - a
+        o, i, f, g = gates[:, a:b]
+        L = local[:, :n]
+        slope(rec, gates[:3, a:b], out=L[:3])
+        L[0] *= A[a:b]
+        L[1] *= g
+        L[2] *= C[a:b]  # c_prev
+        np.multiply(i, slope(act, g, out=L[3]), out=L[3])
+        np.multiply(o, slope(act, A[a:b], out=to_c[:n]), out=to_c[:n])
 
     def back_steps(self, gy, saved, U, mask, needs_mask):
         gates, H, C, A, keep = saved["gates"], saved["H"], saved["C"], saved["A"], saved["keep"]
@@ -122,30 +160,25 @@ class LSTM(Recurrence):
             (G, dh), (Gc, dc) = self.output_grads(gy[0], dt), self.output_grads(gy[1], dt)
         else:
             (G, dh), (Gc, dc) = self.output_grads(gy, dt), (None, np.zeros((N, u), dt))
-        # every step's local derivatives at once: dz_o = dh a o', dz_i = dc g i',
-        # dz_f = dc c_prev f', dz_g = dc i g', and dc gets dh o act'(c)
-        rec, act = self.recurrent_activation, self.activation
-        o, i, f, g = (gates[:, j] for j in range(4))
-        local = derivative(rec, gates)  # the gates' slopes (T, 4, N, u); g's is overwritten below
-        local[:, 0] *= A
-        local[:, 1] *= g
-        local[:, 2] *= C[:-1]
-        np.multiply(i, derivative(act, g), out=local[:, 3])
-        to_c = o * derivative(act, A)
         dZ = np.empty((T, N, 4 * u), dt)
         dZ4 = dZ.reshape(T, N, 4, u)
         dhm = np.empty((T, N, u), dt) if needs_mask else None
         scratch, UT = np.empty((N, u), dt), np.ascontiguousarray(U.T)
+        chunk = min(T, CHUNK)
+        local, to_c = np.empty((4, chunk, N, u), dt), np.empty((chunk, N, u), dt)
         for t in reversed(range(T)):
+            if t % chunk == chunk - 1 or t == T - 1:
+                self.local_slopes(gates, C, A, t - t % chunk, t + 1, local, to_c)
+            j = t % chunk
             if G is not None:
                 dh += G[t]
             if Gc is not None:
                 dc += Gc[t]
             kept = None if keep is None else (pass_over(dh, keep[t]), pass_over(dc, keep[t]))
-            dc += np.multiply(dh, to_c[t], out=scratch)
-            np.multiply(local[t, 0], dh, out=dZ4[t, :, 0])
-            np.multiply(local[t, 1:], dc, out=dZ4[t, :, 1:].transpose(1, 0, 2))
-            dc *= f[t]
+            dc += np.multiply(dh, to_c[j], out=scratch)
+            np.multiply(local[0, j], dh, out=dZ4[t, :, 0])
+            np.multiply(local[1:, j], dc, out=dZ4[t, :, 1:].transpose(1, 0, 2))
+            dc *= gates[2, t]  # f
             into = dh if dhm is None else dhm[t]
             np.matmul(dZ[t], UT, out=into)
             if mask is not None:
@@ -158,10 +191,13 @@ class LSTM(Recurrence):
         return dZ, dU, [dh, dc], dmask, None
 
 
-def gate_major(U):
-    """The recurrent kernel (units, 4*units) as 4 blocks (4, units, units), contiguous."""
-    u = U.shape[0]
-    return np.ascontiguousarray(U.reshape(u, 4, u).transpose(1, 0, 2))
+CHUNK = 16  # steps whose local derivatives the loop back computes together
+
+
+def gate_major(w):
+    """A kernel (rows, 4*units) as 4 blocks (4, rows, units), contiguous."""
+    rows = w.shape[0]
+    return np.ascontiguousarray(w.reshape(rows, 4, -1).transpose(1, 0, 2))
 
 
 class GRU(Recurrence):
