@@ -4,7 +4,7 @@ import pytest
 
 import passos as P
 from passos.keras import layers as L
-from passos.keras.models import Sequential, load_model
+from passos.keras.models import Model, Sequential, load_model
 from passos.keras.optimizers import Adam
 
 LAYERS = [(L.SimpleRNN, {}, 1), (L.LSTM, {}, 4), (L.GRU, {}, 3), (L.GRU, {"reset_after": True}, 3)]
@@ -135,8 +135,76 @@ def test_errors_name_the_layer():
     with pytest.raises(ValueError, match=r"SimpleRNN 's1' expects inputs \(batch, steps, 3\), "
                                          r"got shape \(4, 5, 2\)"):
         layer(P.tensor(np.zeros((4, 5, 2), np.float32)))
-    with pytest.raises(ValueError, match=r"LSTM 'l2' return_state=True gives several outputs"):
+    with pytest.raises(ValueError, match=r"single output tensor, but LSTM 'l2' has 3 \(e\.g\. "
+                                         r"return_state=True\); use the functional API"):
         Sequential([L.LSTM(3, return_state=True, input_shape=(T, D), name="l2")])
+    lstm, x = L.LSTM(UNITS, name="l3"), L.Input(shape=(T, D))
+    with pytest.raises(ValueError, match=r"LSTM 'l3' takes \[inputs, \*initial states\] with 2 "
+                                         r"state\(s\) after the inputs, got 1"):
+        lstm(x, initial_state=L.Input(shape=(UNITS,)))
+    with pytest.raises(ValueError, match=r"LSTM 'l3' an initial state must have shape \(batch, "
+                                         r"units\) = \(\?, 6\), got \(\?, 5\)"):
+        lstm(x, initial_state=[L.Input(shape=(UNITS,)), L.Input(shape=(5,))])
+
+
+def _seq2seq():
+    """Keras' lstm_seq2seq example, small: an encoder's final states start a decoder, and the
+    inference models reuse the trained layers."""
+    enc_in, dec_in = L.Input(shape=(None, D)), L.Input(shape=(None, D))
+    _, h, c = L.LSTM(UNITS, return_state=True, name="encoder")(enc_in)
+    decoder = L.LSTM(UNITS, return_sequences=True, return_state=True, name="decoder")
+    dense = L.Dense(D, activation="softmax")
+    seq, _, _ = decoder(dec_in, initial_state=[h, c])
+    model = Model([enc_in, dec_in], dense(seq))
+    h_in, c_in = L.Input(shape=(UNITS,)), L.Input(shape=(UNITS,))
+    seq2, h2, c2 = decoder(dec_in, initial_state=[h_in, c_in])
+    return model, Model(enc_in, [h, c]), Model([dec_in, h_in, c_in], [dense(seq2), h2, c2])
+
+
+def test_return_state_and_initial_state_wire_a_seq2seq_model():
+    model, encoder, decoder = _seq2seq()
+    model.compile("rmsprop", "categorical_crossentropy")
+    rng = np.random.default_rng(0)
+    source = np.eye(D, dtype=np.float32)[rng.integers(0, D, (16, T))]
+    target = np.eye(D, dtype=np.float32)[rng.integers(0, D, (16, T + 2))]
+    before = decoder.predict([target[:, :1], *encoder.predict(source)])[0]
+    history = model.fit([source, target], target, batch_size=8, epochs=2, verbose=0)
+    assert history.history["loss"][1] < history.history["loss"][0]
+    states = encoder.predict(source)
+    assert [s.shape for s in states] == [(16, UNITS)] * 2
+    out, h, c = decoder.predict([target, *states])
+    assert not np.allclose(out[:, :1], before)  # the inference models share the trained weights
+    np.testing.assert_allclose(out, model.predict([source, target]), rtol=1e-5, atol=1e-7)
+    # the decoder's states carry on: step by step equals the whole sequence at once
+    step_states, steps = states, []
+    for t in range(T + 2):
+        o, *step_states = decoder.predict([target[:, t:t + 1], *step_states])
+        steps.append(o)
+    np.testing.assert_allclose(np.concatenate(steps, axis=1), out, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(step_states[0], h, rtol=1e-5, atol=1e-6)
+
+
+def test_initial_state_starts_the_recurrence_there():
+    """A GRU and an LSTM started from given states give the op's numbers for those states."""
+    rng = np.random.default_rng(1)
+    x, h0, c0 = _x(), *rng.normal(size=(2, N, UNITS)).astype(np.float32)
+    for layer, states in ((L.LSTM(UNITS), [h0, c0]), (L.GRU(UNITS), [h0])):
+        inputs = [L.Input(shape=(T, D))] + [L.Input(shape=(UNITS,)) for _ in states]
+        model = Model(inputs, layer(inputs[0], initial_state=inputs[1:]))
+        W, U, b = layer.get_weights()
+        op = P.lstm if isinstance(layer, L.LSTM) else P.gru
+        expected = op(x, W, U, b, return_sequences=False, initial_state=states).numpy()
+        np.testing.assert_allclose(model.predict([x, *states]), expected, rtol=1e-6)
+        np.testing.assert_allclose(layer([P.tensor(x), *map(P.tensor, states)]).numpy(),
+                                   expected, rtol=1e-6)
+
+
+def test_summary_names_each_state_a_layer_passes_on():
+    lines = []
+    _seq2seq()[0].summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert "[(None, 6), (None, 6" in text  # the encoder's three outputs
+    assert "encoder[0][1]" in text and "encoder[0][2]" in text
 
 
 @pytest.mark.parametrize("cls", [L.SimpleRNN, L.LSTM, L.GRU])

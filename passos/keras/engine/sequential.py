@@ -1,6 +1,6 @@
 """`Sequential`: a plain stack of layers, each feeding the next."""
 from ..layers.core import Input, InputLayer
-from .base_layer import Layer, makes_masks
+from .base_layer import Layer, layer_label, makes_masks
 from .masking import masked_call
 from .training import Model
 
@@ -40,7 +40,11 @@ class Sequential(Model):
         if self.outputs is None and layer.batch_input_shape is not None:
             self.inputs = self.outputs = [Input(batch_shape=layer.batch_input_shape)]
         if self.outputs is not None:
-            self._wire(self.inputs, layer(self.outputs[0]))
+            try:
+                self._wire(self.inputs, _single(layer, layer(self.outputs[0])))
+            except ValueError:
+                self._stack.pop()
+                raise
         self._invalidate_plans()
 
     def pop(self):
@@ -70,9 +74,20 @@ class Sequential(Model):
                 x = layer(x, training=training)
             else:
                 x, mask = masked_call(layer, x, mask, training)
+            _single(layer, x)
         return x
 
     def get_config(self):
         return {"name": self.name,
                 "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
                            for layer in self._stack]}
+
+
+def _single(layer, output):
+    """The layer's output, refused when it has several (Keras: Sequential needs one each)."""
+    if isinstance(output, list):
+        raise ValueError(f"Sequential: all layers in a Sequential model should have a single "
+                         f"output tensor, but {layer_label(layer)} has {len(output)} (e.g. "
+                         f"return_state=True); use the functional API (Model(inputs, outputs)) "
+                         f"for layers with several outputs")
+    return output

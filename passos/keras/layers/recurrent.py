@@ -18,6 +18,7 @@ from ...ops.creation import ones_like
 from ...ops.recurrence import ACTIVATIONS
 from .. import activations, initializers
 from ..engine.base_layer import Layer, layer_error, layer_label
+from ..engine.node import flat
 
 
 class _Recurrent(Layer):
@@ -61,8 +62,29 @@ class _Recurrent(Layer):
                                     f"runs inside one op), got {identifier!r}")
         return function
 
+    def __call__(self, x, training=False, mask=None, initial_state=None):
+        """Keras' call: with initial_state (a tensor, or a list: [h] or, for an LSTM, [h, c])
+        the layer takes [x, *states], as layer([x, *states]) does."""
+        if initial_state is not None:
+            x = [x, *flat(initial_state)]
+        return super().__call__(x, training=training, mask=mask)
+
+    def n_states(self):
+        return 2 if isinstance(self, LSTM) else 1
+
+    def split_states(self, x):
+        """(x, the initial states or None) from a call's input (or its shape): x, or a list
+        [x, *states]."""
+        if not isinstance(x, list):
+            return x, None
+        if len(x) != 1 + self.n_states():
+            raise layer_error(self, f"takes [inputs, *initial states] with {self.n_states()} "
+                                    f"state(s) after the inputs, got {len(x) - 1}")
+        return x[0], list(x[1:]) or None
+
     # -- weights ---------------------------------------------------------------------
     def build(self, input_shape):
+        input_shape, _ = self.split_states(input_shape)
         if len(input_shape) != 3 or input_shape[-1] is None:
             raise layer_error(self, f"expects 3-D inputs (batch, steps, features) with known "
                                     f"features, got shape {describe(input_shape)}")
@@ -80,14 +102,22 @@ class _Recurrent(Layer):
         return self.bias_initializer
 
     def check_input(self, shape):
+        shape, states = self.split_states(shape)
         expected = self.kernel.shape[0]
         if len(shape) != 3 or shape[-1] != expected:
             raise layer_error(self, f"expects inputs (batch, steps, {expected}), got shape "
                                     f"{describe(shape)}; a sequence of vectors per sample "
                                     f"(reshape (batch, {expected}) data to (batch, 1, {expected}))")
+        for state in states or []:
+            if len(state) != 2 or state[1] != self.units or None not in (state[0], shape[0]) \
+                    and state[0] != shape[0]:
+                raise layer_error(self, f"an initial state must have shape (batch, units) = "
+                                        f"{describe((shape[0], self.units))}, got "
+                                        f"{describe(state)}")
 
     # -- computing -------------------------------------------------------------------
     def call(self, x, training=False, mask=None):
+        x, states = self.split_states(x)
         steps = mask[0] if isinstance(mask, list) else mask  # Keras' mask: (batch, steps)
         mask = None
         if training and self.dropout:
@@ -96,7 +126,8 @@ class _Recurrent(Layer):
             ones = ones_like(x[:, 0, :1]) * np.ones(self.units, self.dtype)
             mask = apply(self._recurrent_dropout, ones, self.recurrent_dropout)
         y = self.op_function(x, self.kernel, self.recurrent_kernel, self.bias,
-                             recurrent_mask=mask, return_sequences=self.return_sequences,
+                             initial_state=states, recurrent_mask=mask,
+                             return_sequences=self.return_sequences,
                              go_backwards=self.go_backwards, mask=steps, **self.op_arguments())
         return self.states_too(y) if self.return_state else y
 
@@ -104,8 +135,7 @@ class _Recurrent(Layer):
         """The input's mask with return_sequences, else None (and None for each state)."""
         mask = mask[0] if isinstance(mask, list) else mask
         output_mask = mask if self.return_sequences else None
-        return [output_mask] + [None] * (1 + isinstance(self, LSTM)) if self.return_state \
-            else output_mask
+        return [output_mask] + [None] * self.n_states() if self.return_state else output_mask
 
     def states_too(self, y):
         """[output, final h] from the op's output (return_state)."""
@@ -117,13 +147,6 @@ class _Recurrent(Layer):
 
     def op_arguments(self):
         return {"activation": self.activation.__name__}
-
-    def compute_output_shape(self, input_shape):
-        if self.return_state:
-            raise layer_error(self, "return_state=True gives several outputs, which passos' "
-                                    "functional models cannot wire yet; call the layer on "
-                                    "tensors, or use return_state=False in a model")
-        return super().compute_output_shape(input_shape)
 
     def get_config(self):
         return {**super().get_config(), "units": self.units,
@@ -162,7 +185,7 @@ class SimpleRNN(_Recurrent):
     """A fully connected recurrence: h_t = activation(x_t @ kernel + bias + h_{t-1} @ recurrent_kernel).
 
     Inputs (batch, steps, features); outputs (batch, units), or (batch, steps, units) with
-    return_sequences; with return_state, [output, final h] (on tensors).
+    return_sequences; with return_state, [output, final h].
     """
 
 
@@ -170,7 +193,8 @@ class LSTM(_Gated):
     """Long short-term memory (Hochreiter 1997), gates i, f, c, o side by side in the weights.
 
     unit_forget_bias (default True) starts the forget gate's bias at 1, as Keras does. With
-    return_state the layer returns [output, final h, final c] (on tensors).
+    return_state the layer returns [output, final h, final c]; initial_state=[h, c]
+    starts the sequences from given states.
     """
 
     gates = 4

@@ -20,13 +20,25 @@ def _row(fields, positions):
 
 
 def _shape_text(layer):
-    """A layer's output shape as Keras prints it, (None, 28, 28, 32), or 'multiple'."""
+    """A layer's output shape as Keras prints it, (None, 28, 28, 32), a list of those for
+    several outputs, or 'multiple'."""
     shape = getattr(layer, "output_shape_built", None)
     if shape is None and type(layer).__name__ == "InputLayer":
         shape = layer.batch_input_shape
+    return shape_text(shape)
+
+
+def shape_text(shape):
+    """(None, 28, 28, 32); [(None, 8), (None, 8)] for several outputs; None: 'multiple'."""
     if shape is None:
         return "multiple"
-    return str(tuple(None if d is None else int(d) for d in shape))
+    if isinstance(shape, list):
+        return str([_as_shape(s) for s in shape])
+    return str(_as_shape(shape))
+
+
+def _as_shape(shape):
+    return tuple(None if d is None else int(d) for d in shape)
 
 
 def _as_list(value):
@@ -34,24 +46,27 @@ def _as_list(value):
 
 
 def calls(model):
-    """[(layer, inbound KerasTensors)] of each layer call of a functional model, inputs first.
+    """[(layer, inbound KerasTensors, output KerasTensors)] of each layer call of a functional
+    model, inputs first, one entry per call however many outputs it has.
 
-    Input tensors come as (their InputLayer, []). Empty for a Sequential model or one
-    not wired from Input(...).
+    Input tensors come as (their InputLayer, [], (tensor,)). Empty for a Sequential model or
+    one not wired from Input(...).
     """
     if type(model).__name__ == "Sequential" or getattr(model, "outputs", None) is None:
         return []
     order, seen = [], set()
 
     def visit(tensor):
-        if id(tensor) in seen:
+        call = tensor.node if tensor.node is not None else tensor
+        if id(call) in seen:
             return
-        seen.add(id(tensor))
+        seen.add(id(call))
         for inbound in tensor.inputs:
             visit(inbound)
         layer = tensor.layer or getattr(tensor, "input_layer", None)
         if layer is not None:
-            order.append((layer, list(tensor.inputs), tensor))
+            outputs = tensor.node.outputs if tensor.node is not None else (tensor,)
+            order.append((layer, list(tensor.inputs), outputs))
 
     for output in _as_list(model.outputs):
         visit(output)
@@ -73,13 +88,14 @@ def _is_chain(model, nodes):
 def _connections(nodes):
     """{id(layer): ['dense_1[0][0]', ...]}: who feeds each layer, with node and tensor index."""
     produced, count = {}, {}
-    for layer, _, tensor in nodes:
-        produced[id(tensor)] = (layer.name, count.get(id(layer), 0))
+    for layer, _, outputs in nodes:
+        for i, tensor in enumerate(outputs):
+            produced[id(tensor)] = f"{layer.name}[{count.get(id(layer), 0)}][{i}]"
         count[id(layer)] = count.get(id(layer), 0) + 1
     links = {}
     for layer, inbound, _ in nodes:
-        links.setdefault(id(layer), []).extend(
-            f"{produced[id(t)][0]}[{produced[id(t)][1]}][0]" for t in inbound if id(t) in produced)
+        links.setdefault(id(layer), []).extend(produced[id(t)] for t in inbound
+                                               if id(t) in produced)
     return links
 
 

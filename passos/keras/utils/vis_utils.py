@@ -9,13 +9,9 @@ import os
 from xml.sax.saxutils import escape
 
 from ...io import atomic_write
-from .layer_utils import calls
+from .layer_utils import calls, shape_text
 
 CHAR_WIDTH, LINE_HEIGHT, PAD, GAP = 7.2, 16, 8, 36  # pixels, for a 12 px monospace font
-
-
-def _shape(shape):
-    return "multiple" if shape is None else str(tuple(None if d is None else int(d) for d in shape))
 
 
 def _boxes(model):
@@ -53,7 +49,7 @@ def layout(model, show_shapes=False, show_layer_names=True, rankdir="TB"):
     for name, kind, shape_in, shape_out in boxes:
         lines = [f"{name}: {kind}" if show_layer_names else kind]
         if show_shapes:
-            lines += [f"input: {_shape(shape_in)}", f"output: {_shape(shape_out)}"]
+            lines += [f"input: {shape_text(shape_in)}", f"output: {shape_text(shape_out)}"]
         texts.append(lines)
     rank = [0] * len(boxes)
     for source, target in sorted(edges, key=lambda e: e[1]):
