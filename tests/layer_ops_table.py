@@ -1,6 +1,9 @@
 """The op table's cases of the ops behind Keras' newer layers (tests/op_table.py adds them):
-transposed convolutions, depthwise convolution and gather, each with a PyTorch reference.
+transposed convolutions, depthwise convolution, gather, take_along_axis and top_k, each with a
+PyTorch reference.
 """
+import numpy as np
+
 import passos as P
 
 
@@ -65,6 +68,9 @@ def cases(Case):
     def inputs(*makers):
         return lambda rng: [m(rng) for m in makers]
 
+    def distinct(*shape):  # no ties, so top_k's choice is stable under finite differences
+        return lambda rng: (rng.permutation(int(np.prod(shape))) * 0.3).reshape(shape)
+
     def transpose_case(label, rank, x, W, strides, padding, output_padding=None, dilation=1):
         fn = getattr(P, f"conv{rank}d_transpose")
         return Case(f"conv{rank}d_transpose[{label}]",
@@ -88,4 +94,9 @@ def cases(Case):
              lambda p, i: p[i], free=((), (0,))),
         Case("gather[axis1]", lambda p, i: P.gather(p, i, axis=1),
              inputs(normal(2, 4, 3), _indices((5,), 4)), lambda p, i: p[:, i], free=((0,), ())),
+        Case("take_along_axis[repeats]", lambda x, i: P.take_along_axis(x, i, axis=1),
+             inputs(normal(3, 4), _indices((3, 6), 4)),
+             lambda x, i: _torch().take_along_dim(x, i, dim=1), free=((0,), (0,))),
+        Case("top_k[values]", lambda x: P.top_k(x, 3)[0], inputs(distinct(2, 3, 5)),
+             lambda x: _torch().topk(x, 3).values, free=((0,),)),
     ]

@@ -40,12 +40,12 @@ from .init_ops import (constant_initializer, glorot_normal_initializer, glorot_u
                        ones_initializer, orthogonal_initializer, random_normal_initializer,
                        random_uniform_initializer, truncated_normal_initializer,
                        variance_scaling_initializer, zeros_initializer)
-from .math_ops import (add_n, argmax, argmin, cast, ceil, clip_by_global_norm, clip_by_norm,
+from .math_ops import (add_n, arg_max, arg_min, argmax, argmin, cast, ceil, clip_by_global_norm, clip_by_norm,
                        clip_by_value, count_nonzero, div, floor, floordiv, floormod, global_norm,
                        log1p, logical_and, logical_not, logical_or, logical_xor, matmul, mod, pow,
                        reciprocal, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
                        reduce_mean, reduce_min, reduce_sum, round, rsqrt, sign,
-                       squared_difference, to_float, to_int32, to_int64, truediv)
+                       squared_difference, tensordot, to_float, to_int32, to_int64, truediv)
 from .random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions,
                       Session, get_default_session)
@@ -63,7 +63,8 @@ math = _types.SimpleNamespace(**_math_ops.registered("tf.math"), **{n: globals()
     "log1p", "logical_and", "logical_not", "logical_or", "logical_xor", "pow", "reciprocal",
     "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min",
     "reduce_sum", "round", "rsqrt", "sign", "squared_difference", "truediv")},
-    softmax=nn.softmax, log_softmax=nn.log_softmax)
+    softmax=nn.softmax, log_softmax=nn.log_softmax, l2_normalize=nn.l2_normalize,
+    top_k=nn.top_k, in_top_k=nn.in_top_k, tensordot=tensordot)
 random = _types.SimpleNamespace(normal=random_normal, uniform=random_uniform,
                                 truncated_normal=truncated_normal, set_random_seed=set_random_seed)
 initializers = _types.SimpleNamespace(

@@ -245,6 +245,64 @@ argmin = _index(rd.argmin, "ArgMin", "Index of the smallest value along `axis` (
                 "given, as in TF1).")
 
 
+
+def arg_max(input, dimension, name=None, output_type=dtypes.int64):  # noqa: A002
+    """TF1's older name of argmax(input, axis=dimension)."""
+    return argmax(input, dimension, name=name, output_type=output_type)
+
+
+def arg_min(input, dimension, name=None, output_type=dtypes.int64):  # noqa: A002
+    """TF1's older name of argmin(input, axis=dimension)."""
+    return argmin(input, dimension, name=name, output_type=output_type)
+
+
+def tensordot(a, b, axes, name=None):
+    """Sum of a * b over a's axes[0] paired with b's axes[1] (axes = n: a's last n with b's
+    first n), as one matrix product of the two reshaped operands: a's free axes, then b's."""
+    def build():
+        x, y = inputs(a, b)
+        x_axes, y_axes = _paired_axes(axes, x.ndim, y.ndim)
+        x_free = [i for i in range(x.ndim) if i not in x_axes]
+        y_free = [i for i in range(y.ndim) if i not in y_axes]
+        x_shape, y_shape = _static(x, "a"), _static(y, "b")
+        for i, j in zip(x_axes, y_axes):
+            if x_shape[i] != y_shape[j]:
+                raise ValueError(f"tensordot: axis {i} of a {tuple(x_shape)} has size "
+                                 f"{x_shape[i]} but axis {j} of b {tuple(y_shape)} has "
+                                 f"{y_shape[j]}")
+        size = int(np.prod([x_shape[i] for i in x_axes], dtype=np.int64))
+        left = mv.reshape(mv.transpose(x, x_free + x_axes), (-1, size))
+        right = mv.reshape(mv.transpose(y, y_axes + y_free), (size, -1))
+        return mv.reshape(mm.matmul(left, right), [x_shape[i] for i in x_free] +
+                          [y_shape[i] for i in y_free])
+    return named(name or "Tensordot", build)
+
+
+def _paired_axes(axes, rank_a, rank_b):
+    """([a's contracted axes], [b's]) from an int n or a pair of lists, each checked."""
+    if isinstance(axes, (int, np.integer)):
+        if not 0 <= axes <= min(rank_a, rank_b):
+            raise ValueError(f"tensordot: axes = {axes} needs a and b of at least that rank, "
+                             f"got ranks {rank_a} and {rank_b}")
+        return list(range(rank_a - axes, rank_a)), list(range(axes))
+    try:
+        x_axes, y_axes = ([int(i)] if np.ndim(i) == 0 else [int(j) for j in i] for i in axes)
+    except (TypeError, ValueError):
+        raise ValueError(f"tensordot: axes must be an int or a pair of axis lists, "
+                         f"got {axes!r}") from None
+    if len(x_axes) != len(y_axes):
+        raise ValueError(f"tensordot: axes pairs {x_axes} of a with {y_axes} of b; give as "
+                         f"many of each")
+    return [i % rank_a for i in x_axes], [j % rank_b for j in y_axes]
+
+
+def _static(x, which):
+    if x.shape is None or None in x.shape:
+        raise ValueError(f"tensordot: {which} needs a fully known shape, got "
+                         f"{x.shape}; give the placeholder its sizes")
+    return x.shape
+
+
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """t limited to [clip_value_min, clip_value_max]."""
     def build():

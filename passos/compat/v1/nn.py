@@ -1,4 +1,5 @@
-"""tf.nn: activations, softmax and cross-entropies, dropout, conv2d, pooling, bias_add.
+"""tf.nn: activations, softmax and cross-entropies, dropout, conv2d, pooling, bias_add,
+l2_normalize, top_k and in_top_k.
 
 Layouts follow TF1: NHWC (or NCHW), kernels (kh, kw, C_in, C_out), strides and ksize [1, s, s, 1].
 
@@ -14,8 +15,8 @@ import numpy as np
 from ... import arguments
 from ...core.shapes import describe
 from ...graph.graph import Symbol, get_default_graph
-from ...ops import arithmetic as ar, conv as cv, dropout as pd, elementwise as el, nn as pn
-from ...ops import matmul as mm, movement as mv, pool as pl, reduce as rd
+from ...ops import activations as ac, arithmetic as ar, conv as cv, dropout as pd, elementwise as el, nn as pn
+from ...ops import matmul as mm, movement as mv, pool as pl, reduce as rd, select as sl
 from .array_ops import gather as _gather
 from .framework import inputs, named, state, stop_gradient
 from .math_ops import _called, registered as _registered
@@ -40,6 +41,11 @@ relu6 = _activation(lambda x: ar.clip(x, 0, 6), "Relu6", "min(max(x, 0), 6).")
 elu = _activation(pn.elu, "Elu", "x where x > 0, else e^x - 1.")
 softplus = _activation(lambda x: ar.add(el.relu(x), _log1p_exp_minus_abs(x)), "Softplus",
                        "log(1 + e^x), computed without overflow.")
+
+
+selu = _activation(ac.selu, "Selu", "Scaled exponential linear unit (Klambauer et al. 2017).")
+softsign = _activation(ac.softsign, "Softsign", "x / (1 + |x|).")
+swish = _activation(lambda x: ar.multiply(x, el.sigmoid(x)), "swish", "x * sigmoid(x).")
 
 
 def leaky_relu(features, alpha=0.2, name=None):
@@ -238,3 +244,31 @@ def bias_add(value, bias, data_format=None, name=None):
             b = mv.reshape(b, [-1] + [1] * (len(x_shape) - 2))
         return ar.add(x, b)
     return named(name or "BiasAdd", build)
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """x / sqrt(max(sum(x², axis), epsilon)): unit length along `axis` (None: all axes)."""
+    axis = dim if axis is None else axis
+
+    def build():
+        (v,) = inputs(x)
+        squares = rd.sum(el.square(v), None if axis is None else _axes(axis), True)
+        return ar.divide(v, el.sqrt(ar.maximum(squares, epsilon)))
+    return named(name or "l2_normalize", build)
+
+
+def _axes(axis):
+    return list(axis) if isinstance(axis, (list, tuple)) else [axis]
+
+
+def top_k(input, k=1, sorted=True, name=None):  # noqa: A002 - TF1's names
+    """(values, indices) of the k largest entries of the last axis, largest first (sorted=False
+    gives the same order); values carry a gradient, the int32 indices none."""
+    def build():
+        return sl.top_k(*inputs(input), k)
+    return named(name or "TopKV2", build)
+
+
+def in_top_k(predictions, targets, k, name=None):
+    """Whether targets[i] is among the k largest predictions[i] (ties at the boundary count)."""
+    return named(name or "in_top_k", lambda: sl.in_top_k(*inputs(predictions, targets), k))
