@@ -25,7 +25,7 @@ import types as _types
 from ...graph import Symbol as _Symbol
 from ...graph.graph import Graph, get_default_graph, group, reset_default_graph
 from . import dtypes, extensions as _extensions, losses, math_ops as _math_ops, nn, train
-from . import contrib, data, errors, layers
+from . import contrib, data, errors, layers, metrics
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)
@@ -35,7 +35,7 @@ from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, h
                      int32, int64, uint8, uint16)
 from .framework import (GraphKeys, TensorShape, add_to_collection, constant, convert_to_tensor,
                         get_collection, get_collection_ref, global_variables, identity, name_scope,
-                        stop_gradient, trainable_variables)
+                        local_variables, stop_gradient, trainable_variables)
 from .init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                        ones_initializer, orthogonal_initializer, random_normal_initializer,
                        random_uniform_initializer, truncated_normal_initializer,

@@ -19,6 +19,7 @@ class GraphKeys:
     GLOBAL_VARIABLES = "variables"
     TRAINABLE_VARIABLES = "trainable_variables"
     LOCAL_VARIABLES = "local_variables"
+    METRIC_VARIABLES = "metric_variables"
     MODEL_VARIABLES = "model_variables"
     LOSSES = "losses"
     REGULARIZATION_LOSSES = "regularization_losses"
@@ -203,8 +204,16 @@ def stop_gradient(x, name=None):
 
 
 def global_variables(scope=None):
-    """The variables of the default graph, in creation order (optionally those under `scope`)."""
-    return _filter(list(get_default_graph().variables), scope)
+    """The variables of the default graph, in creation order (optionally those under `scope`),
+    but for local ones (tf.metrics' counters: collection LOCAL_VARIABLES)."""
+    local = {id(v) for v in local_variables()}
+    return _filter([v for v in get_default_graph().variables if id(v) not in local], scope)
+
+
+def local_variables(scope=None):
+    """The variables in collection LOCAL_VARIABLES: per-session counters (tf.metrics) that
+    local_variables_initializer sets, and resets, and global_variables_initializer leaves."""
+    return _filter(list(state().collections.get(GraphKeys.LOCAL_VARIABLES, [])), scope)
 
 
 def trainable_variables(scope=None):

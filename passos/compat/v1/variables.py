@@ -22,7 +22,7 @@ from ...graph.graph import Symbol, VariableSymbol, get_default_graph
 from ...graph.sources import GroupOp
 from . import dtypes, init_ops
 from .framework import (Const, GraphKeys, add_to_collection, as_array, global_variables,
-                        name_scope, state)
+                        local_variables, name_scope, state)
 from .session import default_session_for
 
 
@@ -307,7 +307,7 @@ def variables_initializer(var_list, name="init"):
 def global_variables_initializer():
     """One operation that initialises every variable (and optimizer slot) of the default graph."""
     graph = get_default_graph()
-    parts = [v.initializer for v in graph.variables]
+    parts = [v.initializer for v in global_variables()]
     nodes = state(graph).optimizer_nodes
     if nodes:
         parts.append(graph.add_op(_ResetSlots(nodes), [], name="reset_slots"))
@@ -318,8 +318,9 @@ initialize_all_variables = global_variables_initializer
 
 
 def local_variables_initializer():
-    """An operation that does nothing: passos graphs have no local variables."""
-    return get_default_graph().add_op(GroupOp(), [], name="init_local")
+    """One operation that sets (or resets) the local variables: tf.metrics' counters."""
+    return get_default_graph().add_op(GroupOp(), [v.initializer for v in local_variables()],
+                                      name="init_local")
 
 
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):

@@ -1,0 +1,125 @@
+"""tf.metrics: streaming metrics, each a (value, update_op) pair over local variables.
+
+Every metric keeps running totals in local variables (collection LOCAL_VARIABLES), which
+`tf.local_variables_initializer()` sets to zero, and resets: run it before each evaluation.
+Running `update_op` adds a batch to the totals and returns the metric so far; `value` reads
+the totals without changing them. An empty total gives 0, as TF1's div_no_nan does.
+
+>>> import numpy as np, passos.compat.v1 as tf
+>>> with tf.Graph().as_default():
+...     labels, predictions = tf.placeholder(tf.int64, [None]), tf.placeholder(tf.int64, [None])
+...     accuracy, update = tf.metrics.accuracy(labels, predictions)
+...     with tf.Session() as s:
+...         _ = s.run(tf.local_variables_initializer())
+...         _ = s.run(update, {labels: [1, 2, 3], predictions: [1, 2, 0]})
+...         _ = s.run(update, {labels: [0], predictions: [0]})
+...         print(s.run(accuracy))
+0.75
+"""
+import numpy as np
+
+from ...graph import graph as passos_graph
+from ...ops import arithmetic as ar, elementwise as el, reduce as rd
+from .framework import GraphKeys, add_to_collection, inputs, name_scope
+from .math_ops import cast, logical_and, logical_not
+
+
+def _total(name):
+    """A float32 scalar local variable starting at 0."""
+    var = passos_graph.Variable(np.float32(0), name=name, dtype=np.float32, trainable=False)
+    add_to_collection(GraphKeys.LOCAL_VARIABLES, var)
+    add_to_collection(GraphKeys.METRIC_VARIABLES, var)
+    return var
+
+
+def _ratio(numerator, denominator):
+    """numerator / denominator, 0 where the denominator is 0 (TF1's div_no_nan)."""
+    safe = ar.maximum(denominator, np.float32(np.finfo(np.float32).tiny))
+    return ar.multiply(ar.divide(numerator, safe), el.cast(ar.greater(denominator, 0),
+                                                          "float32"))
+
+
+def _collect(value, update, metrics_collections, updates_collections):
+    for key in metrics_collections or ():
+        add_to_collection(key, value)
+    for key in updates_collections or ():
+        add_to_collection(key, update)
+    return value, update
+
+
+def _weighted_sums(values, weights):
+    """(sum of values * weights, sum of the weights broadcast to values), float32."""
+    values = cast(values, np.float32)
+    if weights is None:
+        return rd.sum(values), rd.sum(ar.add(ar.multiply(values, 0.0), 1.0))
+    (weights,) = inputs(weights)
+    weights = ar.add(ar.multiply(values, 0.0), cast(weights, np.float32))  # broadcast
+    return rd.sum(ar.multiply(values, weights)), rd.sum(weights)
+
+
+def mean(values, weights=None, metrics_collections=None, updates_collections=None, name=None):
+    """The (weighted) mean of every value seen: (value, update_op)."""
+    with name_scope(name or "mean"):
+        (values,) = inputs(values)
+        total, count = _total("total"), _total("count")
+        batch_total, batch_count = _weighted_sums(values, weights)
+        update = _ratio(total.assign_add(batch_total), count.assign_add(batch_count))
+        return _collect(_ratio(total, count), update, metrics_collections, updates_collections)
+
+
+def accuracy(labels, predictions, weights=None, metrics_collections=None,
+             updates_collections=None, name=None):
+    """How often predictions equal labels (both class indices, or both values)."""
+    with name_scope(name or "accuracy"):
+        labels, predictions = inputs(labels, predictions)
+        correct = cast(ar.equal(cast(predictions, labels.dtype), labels), np.float32)
+        return mean(correct, weights, metrics_collections, updates_collections, "mean")
+
+
+def mean_squared_error(labels, predictions, weights=None, metrics_collections=None,
+                       updates_collections=None, name=None):
+    """The mean of (labels - predictions)² over everything seen."""
+    with name_scope(name or "mean_squared_error"):
+        labels, predictions = inputs(labels, predictions)
+        errors = el.square(ar.subtract(cast(predictions, np.float32), cast(labels, np.float32)))
+        return mean(errors, weights, metrics_collections, updates_collections, "mean")
+
+
+def mean_absolute_error(labels, predictions, weights=None, metrics_collections=None,
+                        updates_collections=None, name=None):
+    """The mean of |labels - predictions| over everything seen."""
+    with name_scope(name or "mean_absolute_error"):
+        labels, predictions = inputs(labels, predictions)
+        errors = el.abs(ar.subtract(cast(predictions, np.float32), cast(labels, np.float32)))
+        return mean(errors, weights, metrics_collections, updates_collections, "mean")
+
+
+def _counted(labels, predictions, weights, second, name, collections):
+    """true positives / (true positives + `second`), `second` counting false positives
+    (precision) or false negatives (recall); labels and predictions read as booleans."""
+    with name_scope(name):
+        labels, predictions = inputs(labels, predictions)
+        truth = ar.not_equal(cast(labels, np.float32), 0.0)
+        guess = ar.not_equal(cast(predictions, np.float32), 0.0)
+        other = logical_and(logical_not(truth), guess) if second == "false_positives" \
+            else logical_and(truth, logical_not(guess))
+        hits, misses = _total("true_positives"), _total(second)
+        batch_hits = _weighted_sums(logical_and(truth, guess), weights)[0]
+        batch_misses = _weighted_sums(other, weights)[0]
+        new_hits = hits.assign_add(batch_hits)
+        update = _ratio(new_hits, ar.add(new_hits, misses.assign_add(batch_misses)))
+        return _collect(_ratio(hits, ar.add(hits, misses)), update, *collections)
+
+
+def precision(labels, predictions, weights=None, metrics_collections=None,
+              updates_collections=None, name=None):
+    """true positives / predicted positives, over everything seen."""
+    return _counted(labels, predictions, weights, "false_positives", name or "precision",
+                    (metrics_collections, updates_collections))
+
+
+def recall(labels, predictions, weights=None, metrics_collections=None,
+           updates_collections=None, name=None):
+    """true positives / actual positives, over everything seen."""
+    return _counted(labels, predictions, weights, "false_negatives", name or "recall",
+                    (metrics_collections, updates_collections))
