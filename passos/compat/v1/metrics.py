@@ -76,22 +76,23 @@ def accuracy(labels, predictions, weights=None, metrics_collections=None,
         return mean(correct, weights, metrics_collections, updates_collections, "mean")
 
 
-def mean_squared_error(labels, predictions, weights=None, metrics_collections=None,
-                       updates_collections=None, name=None):
-    """The mean of (labels - predictions)² over everything seen."""
-    with name_scope(name or "mean_squared_error"):
-        labels, predictions = inputs(labels, predictions)
-        errors = el.square(ar.subtract(cast(predictions, np.float32), cast(labels, np.float32)))
-        return mean(errors, weights, metrics_collections, updates_collections, "mean")
+def _mean_error(error, default, doc):
+    """tf.metrics.<default>(labels, predictions, ...): the mean of error(predictions - labels)."""
+    def metric(labels, predictions, weights=None, metrics_collections=None,
+               updates_collections=None, name=None):
+        with name_scope(name or default):
+            labels, predictions = inputs(labels, predictions)
+            errors = error(ar.subtract(cast(predictions, np.float32), cast(labels, np.float32)))
+            return mean(errors, weights, metrics_collections, updates_collections, "mean")
+    metric.__name__ = metric.__qualname__ = default
+    metric.__doc__ = doc
+    return metric
 
 
-def mean_absolute_error(labels, predictions, weights=None, metrics_collections=None,
-                        updates_collections=None, name=None):
-    """The mean of |labels - predictions| over everything seen."""
-    with name_scope(name or "mean_absolute_error"):
-        labels, predictions = inputs(labels, predictions)
-        errors = el.abs(ar.subtract(cast(predictions, np.float32), cast(labels, np.float32)))
-        return mean(errors, weights, metrics_collections, updates_collections, "mean")
+mean_squared_error = _mean_error(el.square, "mean_squared_error",
+                                 "The mean of (labels - predictions)² over everything seen.")
+mean_absolute_error = _mean_error(el.abs, "mean_absolute_error",
+                                  "The mean of |labels - predictions| over everything seen.")
 
 
 def _counted(labels, predictions, weights, second, name, collections):
