@@ -320,6 +320,13 @@ def test_tensordot_matches_numpy_and_has_gradients():
         tf.tensordot(x, y, [[2], [1]])
     with pytest.raises(ValueError, match=r"tensordot: axes pairs \[1\] of a with \[0, 1\] of b"):
         tf.tensordot(x, y, [[1], [0, 1]])
+    batch = tf.placeholder(tf.float64, [None, 3, 4])  # a batch of unknown size, as in attention
+    out = tf.tensordot(batch, y, [[2], [0]])
+    assert out.shape == (None, 3, 3, 5)
+    np.testing.assert_allclose(run(out, {batch: a, y: b}), np.tensordot(a, b, [[2], [0]]),
+                               rtol=1e-12)
+    with pytest.raises(ValueError, match=r"tensordot: at most one free axis may have an unknown"):
+        tf.tensordot(batch, tf.placeholder(tf.float64, [4, None]), 1)
 
 
 def test_arg_max_and_arg_min_take_dimension():

@@ -15,6 +15,7 @@ import numpy as np
 
 from ...core import registry
 from ...core.op import ElementwiseOp
+from ...core.shapes import describe
 from ...graph.graph import Symbol, get_default_graph
 from ...ops import arithmetic as ar, elementwise as el, matmul as mm, movement as mv
 from ...ops import reduce as rd
@@ -258,23 +259,28 @@ def arg_min(input, dimension, name=None, output_type=dtypes.int64):  # noqa: A00
 
 def tensordot(a, b, axes, name=None):
     """Sum of a * b over a's axes[0] paired with b's axes[1] (axes = n: a's last n with b's
-    first n), as one matrix product of the two reshaped operands: a's free axes, then b's."""
+    first n), as one matrix product of the two reshaped operands: a's free axes, then b's.
+    The contracted sizes must be known; one free size may be unknown (a batch)."""
     def build():
         x, y = inputs(a, b)
+        if x.shape is None or y.shape is None:
+            raise ValueError("tensordot: needs operands of known rank")
         x_axes, y_axes = _paired_axes(axes, x.ndim, y.ndim)
+        for i, j in zip(x_axes, y_axes):
+            if x.shape[i] is None or x.shape[i] != y.shape[j]:
+                raise ValueError(f"tensordot: axis {i} of a {describe(x.shape)} has size "
+                                 f"{x.shape[i]} but axis {j} of b {describe(y.shape)} has "
+                                 f"{y.shape[j]}; contracted sizes must be known and equal")
         x_free = [i for i in range(x.ndim) if i not in x_axes]
         y_free = [i for i in range(y.ndim) if i not in y_axes]
-        x_shape, y_shape = _static(x, "a"), _static(y, "b")
-        for i, j in zip(x_axes, y_axes):
-            if x_shape[i] != y_shape[j]:
-                raise ValueError(f"tensordot: axis {i} of a {tuple(x_shape)} has size "
-                                 f"{x_shape[i]} but axis {j} of b {tuple(y_shape)} has "
-                                 f"{y_shape[j]}")
-        size = int(np.prod([x_shape[i] for i in x_axes], dtype=np.int64))
+        out = [x.shape[i] for i in x_free] + [y.shape[i] for i in y_free]
+        if out.count(None) > 1:
+            raise ValueError(f"tensordot: at most one free axis may have an unknown size, got "
+                             f"a {describe(x.shape)} and b {describe(y.shape)}")
+        size = int(np.prod([x.shape[i] for i in x_axes], dtype=np.int64))
         left = mv.reshape(mv.transpose(x, x_free + x_axes), (-1, size))
         right = mv.reshape(mv.transpose(y, y_axes + y_free), (size, -1))
-        return mv.reshape(mm.matmul(left, right), [x_shape[i] for i in x_free] +
-                          [y_shape[i] for i in y_free])
+        return mv.reshape(mm.matmul(left, right), [-1 if d is None else d for d in out])
     return named(name or "Tensordot", build)
 
 
@@ -294,13 +300,6 @@ def _paired_axes(axes, rank_a, rank_b):
         raise ValueError(f"tensordot: axes pairs {x_axes} of a with {y_axes} of b; give as "
                          f"many of each")
     return [i % rank_a for i in x_axes], [j % rank_b for j in y_axes]
-
-
-def _static(x, which):
-    if x.shape is None or None in x.shape:
-        raise ValueError(f"tensordot: {which} needs a fully known shape, got "
-                         f"{x.shape}; give the placeholder its sizes")
-    return x.shape
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):

@@ -19,7 +19,8 @@ the totals without changing them. An empty total gives 0, as TF1's div_no_nan do
 import numpy as np
 
 from ...graph import graph as passos_graph
-from ...ops import arithmetic as ar, elementwise as el, reduce as rd
+from ...ops import arithmetic as ar, creation as cr, elementwise as el, reduce as rd
+from .array_ops import size
 from .framework import GraphKeys, add_to_collection, inputs, name_scope
 from .math_ops import cast, logical_and, logical_not
 
@@ -48,12 +49,13 @@ def _collect(value, update, metrics_collections, updates_collections):
 
 
 def _weighted_sums(values, weights):
-    """(sum of values * weights, sum of the weights broadcast to values), float32."""
+    """(sum of values * weights, sum of the weights broadcast to values), float32; no weights:
+    (sum of values, their count)."""
     values = cast(values, np.float32)
     if weights is None:
-        return rd.sum(values), rd.sum(ar.add(ar.multiply(values, 0.0), 1.0))
+        return rd.sum(values), cast(size(values), np.float32)
     (weights,) = inputs(weights)
-    weights = ar.add(ar.multiply(values, 0.0), cast(weights, np.float32))  # broadcast
+    weights = ar.multiply(cr.ones_like(values), cast(weights, np.float32))  # broadcast
     return rd.sum(ar.multiply(values, weights)), rd.sum(weights)
 
 
