@@ -12,11 +12,11 @@ import numpy as np
 from ....graph import Symbol
 from . import batching, functions
 from .iterator import Iterator
-from .structure import (component, flatten, flatten_up_to, numpy_dtype, pack, shapes_of, types_of, spec,
+from .structure import (Structured, component, flatten, flatten_up_to, numpy_dtype, pack, spec,
                         static_shape)
 
 
-class Dataset:
+class Dataset(Structured):
     """A pipeline of elements; build it with the class methods and the transformations."""
 
     def __init__(self, template, specs, inputs, elements):
@@ -203,13 +203,6 @@ class Dataset:
                              inputs=dataset._inputs)
 
     # -- TF1 properties and iterators ---------------------------------------------------------
-    @property
-    def output_types(self):
-        return types_of(self._template, self._specs)
-
-    @property
-    def output_shapes(self):
-        return shapes_of(self._template, self._specs)
 
     def make_one_shot_iterator(self):
         """An iterator that starts at its first run (the pipeline may not read placeholders)."""

@@ -15,7 +15,7 @@ from ....graph.graph import get_default_graph
 from ....graph.session import required_nodes
 from ....graph.sources import OutputOf, PlaceholderOp
 from ..errors import FailedPreconditionError, OutOfRangeError
-from .structure import (compatible, flatten, flatten_up_to, numpy_dtype, pack, shapes_of, types_of,
+from .structure import (Structured, compatible, flatten, flatten_up_to, numpy_dtype, pack,
                         static_shape)
 
 
@@ -89,7 +89,7 @@ class MakeIteratorOp(Op):
         return start
 
 
-class Iterator:
+class Iterator(Structured):
     """Elements of a dataset, one per `sess.run` of `get_next()`."""
 
     def __init__(self, template, specs, dataset=None):
@@ -141,13 +141,6 @@ class Iterator:
                           for i, (s, d) in enumerate(self._specs[1:], 1)]
         return pack(self._template, parts)
 
-    @property
-    def output_types(self):
-        return types_of(self._template, self._specs)
-
-    @property
-    def output_shapes(self):
-        return shapes_of(self._template, self._specs)
 
 
 def make_one_shot_iterator(dataset):

@@ -88,11 +88,16 @@ def numpy_dtype(dtype):
     return as_dtype(dtype).dtype
 
 
-def shapes_of(template, specs):
-    """The `output_shapes` of elements: TensorShapes (None for an unknown rank), nested."""
-    return pack(template, [None if s is None else TensorShape(s) for s, _ in specs])
+class Structured:
+    """TF1's element properties of what has `_template` (the nesting) and `_specs` ((shape,
+    dtype) per component): datasets and iterators."""
 
+    @property
+    def output_types(self):
+        """TF1 DTypes, nested as the elements are."""
+        return pack(self._template, [as_dtype(d) for _, d in self._specs])
 
-def types_of(template, specs):
-    """The `output_types` of elements: TF1 DTypes, nested."""
-    return pack(template, [as_dtype(d) for _, d in specs])
+    @property
+    def output_shapes(self):
+        """TensorShapes (None for an unknown rank), nested as the elements are."""
+        return pack(self._template, [None if s is None else TensorShape(s) for s, _ in self._specs])
