@@ -72,19 +72,9 @@ class RandomUniform(Initializer):
         return self._rng().uniform(self.minval, self.maxval, shape).astype(dtype)
 
 
-def truncated_normal(rng, mean, stddev, shape):
-    """Normal samples, redrawn until all lie within two standard deviations of the mean."""
-    values = rng.normal(0.0, 1.0, shape)
-    outside = np.abs(values) > 2
-    while outside.any():
-        values[outside] = rng.normal(0.0, 1.0, int(outside.sum()))
-        outside = np.abs(values) > 2
-    return mean + stddev * values
-
-
 class TruncatedNormal(RandomNormal):
     def __call__(self, shape, dtype="float32"):
-        return truncated_normal(self._rng(), self.mean, self.stddev, shape).astype(dtype)
+        return passos_random.truncated_normal(self._rng(), self.mean, self.stddev, shape).astype(dtype)
 
 
 class VarianceScaling(Initializer):
@@ -110,7 +100,7 @@ class VarianceScaling(Initializer):
             return rng.normal(0.0, np.sqrt(variance), shape).astype(dtype)
         # 0.8796...: the stddev of a unit normal truncated at two standard deviations
         stddev = np.sqrt(variance) / 0.87962566103423978
-        return truncated_normal(rng, 0.0, stddev, shape).astype(dtype)
+        return passos_random.truncated_normal(rng, 0.0, stddev, shape).astype(dtype)
 
 
 class Orthogonal(Initializer):

@@ -79,12 +79,16 @@ _METHODS = {
 }
 
 
-def install(cls):
-    """Give `cls` the shared operators and methods (once); keeps it hashable by identity."""
+def install(cls, equality=True):
+    """Give `cls` the shared operators and methods (once); keeps it hashable by identity.
+
+    equality=False leaves `==` and `!=` as identity (TF1's tensors compare so).
+    """
     if cls in _TENSORS:
         return cls
     for name, method in _METHODS.items():
-        setattr(cls, name, method)
+        if equality or name not in ("__eq__", "__ne__"):
+            setattr(cls, name, method)
     _TENSORS.append(cls)
     _TRUSTED.add(cls)
     cls.__hash__ = object.__hash__

@@ -37,6 +37,16 @@ def bits(n, rng=None):
     return raw.view(np.uint32)[:n]
 
 
+def truncated_normal(rng, mean, stddev, shape):
+    """Normal samples, redrawn until all lie within two standard deviations of the mean."""
+    values = rng.normal(0.0, 1.0, shape)
+    outside = np.abs(values) > 2
+    while outside.any():
+        values[outside] = rng.normal(0.0, 1.0, int(outside.sum()))
+        outside = np.abs(values) > 2
+    return mean + stddev * values
+
+
 def _shape(shape):
     return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(shape)
 

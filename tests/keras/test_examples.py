@@ -88,3 +88,13 @@ def test_sklearn_grid_search_picks_a_setting_from_the_grid(capsys, monkeypatch, 
     assert len(names["validator"].cv_results_["params"]) == 4
     assert names["validator"].best_params_["dense_layer_sizes"] in ([32], [64])
     assert _number(r"Test accuracy: ([0-9.]+)", out) > 0.15  # chance is 0.1
+
+
+def test_variational_autoencoder_learns_a_latent_plane_from_its_added_loss(capsys, monkeypatch,
+                                                                          fashion):
+    out, names = _run("variational_autoencoder.py", capsys, monkeypatch)
+    losses = names["history"].history["loss"]
+    assert losses[-1] < losses[0]  # the KL + reconstruction loss given to add_loss falls
+    assert names["vae"].metrics_names == ["loss"] and "val_loss" in names["history"].history
+    # an encoder that ignored its input (z_mean constant) would put every class centre at 0
+    assert _number(r"latent plane: ([0-9.]+)", out) > 0.1

@@ -129,8 +129,14 @@ def test_training_before_compile(method):
 
 
 def test_compile_without_loss():
-    with pytest.raises(ValueError, match=r"compile: give a loss"):
-        Sequential([Dense(2, input_shape=(3,))]).compile(optimizer="sgd")
+    """Keras allows loss=None (the loss may come from add_loss); with none, fit says so."""
+    model = Sequential([Dense(2, input_shape=(3,))])
+    model.compile(optimizer="sgd")
+    with pytest.raises(ValueError, match=r"fit: model '\w+' has no output with a loss .* takes no y"):
+        model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
+    with pytest.raises(ValueError, match=r"model '\w+' has no loss to optimize: give compile\(\) a "
+                                         r"loss, or add one with model.add_loss"):
+        model.fit(np.ones((4, 3)), verbose=0)
 
 
 def test_x_and_y_length_mismatch():

@@ -5,51 +5,13 @@ Draws come from `passos.random`, which `tf.set_random_seed(n)` seeds; an op buil
 """
 import numpy as np
 
-from ...core.op import Op
 from ...graph.graph import Symbol, get_default_graph
-from ... import initializers
 from ...ops import random as passos_random
+from ...ops.sampling import RandomOp
 from ...ops.arithmetic import add, multiply, subtract
 from . import dtypes
 from .framework import inputs, named, state
 from .shape_args import shape_arg
-
-
-class RandomOp(Op):
-    """Samples of one distribution, drawn when the plan runs; the shape is static, or the
-    value of the op's one input (`tf.shape(x)`) with `target` what is known when built."""
-
-    differentiable = False
-
-    def __init__(self, kind, shape, dtype, params, seed):
-        self.kind, self.target, self.to, self.params, self.seed = kind, shape, dtype, params, seed
-
-    def attrs(self):
-        return {"shape": self.target, "dtype": str(self.to), **self.params, "seed": self.seed}
-
-    def shape(self, *size):
-        return self.target
-
-    def dtype(self, *size):
-        return self.to
-
-    def draw(self, rng, size):
-        p, size = self.params, (tuple(int(d) for d in size[0]) if size else self.target)
-        if self.kind == "random_normal":
-            values = rng.normal(p["mean"], p["stddev"], size)
-        elif self.kind == "truncated_normal":
-            values = initializers.truncated_normal(rng, p["mean"], p["stddev"], size)
-        elif self.to.kind in "iu":
-            values = rng.integers(p["minval"], p["maxval"], size)
-        else:
-            values = rng.uniform(p["minval"], p["maxval"], size)
-        return values.astype(self.to)
-
-    def bind(self, session, node):
-        if self.seed is None:
-            return lambda *size: self.draw(passos_random.generator(), size)
-        rng = np.random.default_rng(self.seed)  # one stream per session, as TF1's op seeds
-        return lambda *size: self.draw(rng, size)
 
 
 def set_random_seed(seed):

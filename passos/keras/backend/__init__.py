@@ -21,7 +21,7 @@ from .math import (abs, all, any, argmax, argmin, cast, clip, cumsum, equal, exp
 from .nn import (binary_crossentropy, categorical_crossentropy, elu, hard_sigmoid, in_test_phase,
                  in_train_phase, l2_normalize, learning_phase, map_fn, random_binomial,
                  random_normal, random_uniform, relu, sigmoid, softmax, softplus,
-                 sparse_categorical_crossentropy, switch, tanh)
+                 sparse_categorical_crossentropy, switch, tanh, truncated_normal)
 from .tensors import (batch_get_value, batch_set_value, constant, dtype, eval, get_value,
                       int_shape, is_keras_tensor, ndim, placeholder, set_value, shape, variable)
 
@@ -44,7 +44,8 @@ __all__ = ["abs", "all", "any", "arange", "argmax", "argmin", "backend", "batch_
            "random_uniform", "relu", "repeat_elements", "reshape", "round", "set_epsilon", "set_floatx",
            "set_image_data_format", "set_learning_phase", "set_value", "shape", "sigmoid", "sign",
            "softmax", "softplus", "sparse_categorical_crossentropy", "sqrt", "square", "squeeze", "stack",
-           "std", "stop_gradient", "sum", "switch", "tanh", "tile", "transpose", "var", "variable",
+           "std", "stop_gradient", "sum", "switch", "tanh", "tile", "transpose", "truncated_normal", "var",
+           "variable",
            "zeros", "zeros_like"]
 
 from ..unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)

@@ -8,7 +8,7 @@ import numpy as np
 from ...core.apply import tracing_graph
 from ...core.tensor import Tensor
 from ...graph.graph import Symbol
-from ...ops import arithmetic as ar, elementwise as el, nn, random, reduce as rd
+from ...ops import arithmetic as ar, elementwise as el, nn, random, reduce as rd, sampling
 from .. import losses
 from . import config
 from .arrays import _reshape, expand_dims, stack
@@ -117,26 +117,39 @@ def binary_crossentropy(target, output, from_logits=False):
     return -(target * el.log(p) + (1 - target) * el.log(1 - p))
 
 
-def _generator(seed):
-    return random.generator() if seed is None else random.stream(seed)
+def _draws(kind, shape, dtype, params, seed, eager):
+    """Samples as a graph node inside a model or for a tensor shape (fresh at each run, as
+    Keras' are), else `eager(generator, shape)` drawn now as a tensor."""
+    dtype = dtype or config.floatx()
+    node = sampling.graph_draws(kind, shape, dtype, params, seed, who=f"K.{kind}")
+    if node is not None:
+        return node
+    rng = random.generator() if seed is None else random.stream(seed)
+    return Tensor(eager(rng, tuple(shape)).astype(dtype))
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    """Draws from N(mean, stddev²), drawn now (a tensor, not a graph node)."""
-    values = _generator(seed).normal(mean, stddev, tuple(shape))
-    return Tensor(values.astype(dtype or config.floatx()))
+    """Draws from N(mean, stddev²): `shape` may hold tensors (K.shape(x)[0])."""
+    return _draws("random_normal", shape, dtype, {"mean": mean, "stddev": stddev}, seed,
+                  lambda rng, size: rng.normal(mean, stddev, size))
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Normal draws redrawn until within two standard deviations of the mean."""
+    return _draws("truncated_normal", shape, dtype, {"mean": mean, "stddev": stddev}, seed,
+                  lambda rng, size: random.truncated_normal(rng, mean, stddev, size))
 
 
 def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-    """Draws uniform in [minval, maxval), drawn now."""
-    values = _generator(seed).uniform(minval, maxval, tuple(shape))
-    return Tensor(values.astype(dtype or config.floatx()))
+    """Draws uniform in [minval, maxval)."""
+    return _draws("random_uniform", shape, dtype, {"minval": minval, "maxval": maxval}, seed,
+                  lambda rng, size: rng.uniform(minval, maxval, size))
 
 
 def random_binomial(shape, p=0.0, dtype=None, seed=None):
-    """1 with probability p, else 0, drawn now."""
-    values = _generator(seed).uniform(0.0, 1.0, tuple(shape)) < p
-    return Tensor(values.astype(dtype or config.floatx()))
+    """1 with probability p, else 0."""
+    dtype = dtype or config.floatx()
+    return el.cast(ar.less(random_uniform(shape, dtype=dtype, seed=seed), p), dtype)
 
 
 def _evaluated(x):

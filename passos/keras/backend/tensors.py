@@ -60,27 +60,28 @@ def symbol_of(x, phase=None):
 
 
 def resolve(x):
-    """x as passos ops take it: a KerasTensor becomes its symbol, a list an array."""
-    if isinstance(x, KerasTensor):
-        return symbol_of(x)
+    """x as passos ops take it: a list becomes an array (a KerasTensor stays: ops on it
+    become layer calls of the model, engine/op_layer.py)."""
     return np.asarray(x) if isinstance(x, (list, tuple)) else x
 
 
 def _graph_of(values):
-    """The graph of the first symbolic value (in lists too), or None when all are eager."""
+    """The graph of the first graph symbol (in lists too), or None when there is none."""
     for x in values:
         for item in (x if isinstance(x, (list, tuple)) else [x]):
             if isinstance(item, Symbol):
                 return item.graph
-            if isinstance(item, KerasTensor):
-                return graph_module.get_default_graph()
     return None
 
 
 def _replayed(x, graph, memo):
-    """x with its eager history rebuilt as nodes of `graph` (variables read live, differentiable)."""
+    """x with its eager history rebuilt as nodes of `graph` (variables read live, differentiable);
+    a KerasTensor becomes the node computing it there."""
     if isinstance(x, (list, tuple)):
         return type(x)(_replayed(item, graph, memo) for item in x)
+    if isinstance(x, KerasTensor):
+        with graph.as_default():
+            return symbol_of(x)
     node = getattr(x, "_node", None)
     if not isinstance(x, Tensor) or node is None:
         return x
@@ -90,11 +91,11 @@ def _replayed(x, graph, memo):
 
 
 def graph_aware(function):
-    """Run a backend function inside the graph of its symbolic arguments, if any.
+    """Run a backend function inside the graph of its graph-symbol arguments, if any.
 
-    Eager tensors then enter that graph as live reads (a variable's later values
-    are seen, its gradient flows), and an eager result computed from variables
-    (K.expand_dims(w)) enters as the ops that made it, not as a frozen copy.
+    Model tensors then enter that graph as the nodes computing them; eager tensors as live
+    reads (a variable's later values are seen, its gradient flows), and an eager result
+    computed from variables (K.expand_dims(w)) as the ops that made it, not a frozen copy.
     """
     @functools.wraps(function)
     def run(*args, **kwargs):

@@ -177,6 +177,10 @@ class Layer:
     def check_input(self, shape):
         """Raise a clear error if inputs of `shape` do not fit (after build)."""
 
+    def output_dtype(self, inputs):
+        """The dtype of the KerasTensors that a call on the KerasTensors `inputs` makes."""
+        return inputs[0].dtype
+
     def compute_mask(self, inputs, mask=None):
         """The mask of the output (Keras): the input's when `supports_masking`, else None; a
         layer without `supports_masking` refuses a mask with Keras' error."""
@@ -203,7 +207,7 @@ class Layer:
             self.output_shape_built = self.compute_output_shape(shape)
             masked = any(t.mask_shape is not None for t in flat(x)) or makes_masks(self)
             mask_shapes = wired_mask_shapes(self, flat(x), listed) if masked else [None]
-            node = Node(self, flat(x), listed, self.output_shape_built, flat(x)[0].dtype)
+            node = Node(self, flat(x), listed, self.output_shape_built, self.output_dtype(flat(x)))
             for t, mask_shape in zip(node.outputs, mask_shapes * len(node.outputs)):
                 t.mask_shape = mask_shape
             node.masked = masked

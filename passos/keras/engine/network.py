@@ -8,7 +8,7 @@ from ..utils import layer_utils
 from .base_layer import Layer
 from .functional import graph_order, network_config
 from .masking import run_masked
-from .node import flat
+from .node import KerasTensor, flat
 
 
 class Network(Layer):
@@ -17,6 +17,8 @@ class Network(Layer):
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         self._nodes = []  # the layer calls (Nodes) in computation order
+        self._loss_tensors = []  # add_loss's KerasTensors: computed with the outputs
+        self._loss_nodes = []    # the further layer calls that compute them
         self.inputs = self.outputs = None  # lists of KerasTensors, as in Keras
         self.input_names, self.output_names = [], ["output"]
         if inputs is not None or outputs is not None:
@@ -57,12 +59,32 @@ class Network(Layer):
     def call(self, x, training=False):
         values = dict(zip(map(id, self.inputs), flat(x)))
         masks = {}  # the Keras masks of the KerasTensors that carry one, by id
-        for node in self._nodes:
+        for node in self._nodes + self._loss_nodes:
             if node.masked:
                 run_masked(node, values, masks, training)
             else:
                 node.run(values, lambda node, arg: node.layer(arg, training=training))
+        self._losses.extend(values[id(t)] for t in self._loss_tensors)
         return _one_or_list([values[id(t)] for t in self.outputs])
+
+    def add_loss(self, losses, inputs=None):
+        """Add losses; a KerasTensor computed from the model's inputs (Keras' VAE: the KL term
+        from `z_mean` and `z_log_var`) joins the loss of every compiled step, computed in
+        the same pass as the outputs."""
+        items = losses if isinstance(losses, (list, tuple)) else [losses]
+        tensors = [item for item in items if isinstance(item, KerasTensor)]
+        if tensors:
+            self._wired("loss")
+            wanted = self._loss_tensors + tensors
+            known = {id(node) for node in self._nodes}
+            self._loss_nodes = [node for node in graph_order(self.inputs, wanted, self.name)
+                                if id(node) not in known]
+            self._loss_tensors = wanted
+            if hasattr(self, "_invalidate_plans"):
+                self._invalidate_plans()
+        rest = [item for item in items if not isinstance(item, KerasTensor)]
+        if rest:
+            super().add_loss(rest, inputs)
 
     def check_input(self, shape):
         if self.inputs is None:
@@ -92,7 +114,9 @@ class Network(Layer):
     # -- weights -------------------------------------------------------------
     def _unique(self, attribute):
         """The layers' `attribute` weights, each once (a layer may be used twice)."""
-        return list({id(w): w for layer in self.layers for w in getattr(layer, attribute)}.values())
+        loss_layers = [node.layer for node in self._loss_nodes]  # a loss may use layers of its own
+        return list({id(w): w for layer in self.layers + loss_layers
+                     for w in getattr(layer, attribute)}.values())
 
     @property
     def trainable_weights(self):

@@ -6,11 +6,15 @@
 """
 import numpy as np
 
+from ...core.apply import Symbolic
 from ...core.shapes import describe
 
 
-class KerasTensor:
-    """A symbolic value of a functional model: its shape, and the layer call that made it."""
+class KerasTensor(Symbolic):
+    """A symbolic value of a functional model: its shape, and the layer call that made it.
+
+    Ops on it (`x * 2`, `K.exp(x)`) become layer calls too (engine/op_layer.py).
+    """
 
     def __init__(self, shape, dtype="float32", node=None, index=0, name=None):
         self.shape = tuple(shape)
@@ -29,6 +33,12 @@ class KerasTensor:
     def inputs(self):
         """The tensors that call took."""
         return self.node.inputs if self.node is not None else ()
+
+    graph = None  # what records ops on it as layer calls: op_layer.RECORDER, set there
+
+    @property
+    def ndim(self):
+        return len(self.shape)
 
     def __repr__(self):
         return f"<KerasTensor shape={describe(self.shape)} from '{self.name}'>"

@@ -4,6 +4,7 @@ Keras accepts each setting as one value (the same for every output), a list in o
 or a dict keyed by output layer names; the logs then read `loss` (the weighted sum),
 `<output>_loss` and `<output>_<metric>` when the model has several outputs.
 """
+import warnings
 from numbers import Real
 
 from .. import losses, metrics as metrics_module
@@ -32,8 +33,14 @@ def per_output(value, names, what, missing_ok=False):
 
 
 def loss_functions(loss, names):
-    """The loss function of each output."""
-    return [losses.get(item) for item in per_output(loss, names, "loss")]
+    """The loss function of each output; None for an output without one (loss=None, or left
+    out of a dict: Keras then expects no targets for it, and add_loss gives the loss)."""
+    items = per_output(loss, names, "loss", missing_ok=True)
+    missing = [n for n, item in zip(names, items) if item is None]
+    if isinstance(loss, dict) and missing:
+        warnings.warn(f"compile: output(s) {missing} are missing from the loss dict; they get "
+                      "no loss and take no targets during training", UserWarning, stacklevel=4)
+    return [None if item is None else losses.get(item) for item in items]
 
 
 def loss_weights(weights, names):
@@ -65,14 +72,18 @@ def metric_specs(metrics, names, loss_fns, shapes):
                         f"got {type(metrics).__name__}")
     specs = []
     for i, items in enumerate(lists):
+        if loss_fns[i] is None:  # an output without targets has no metrics (Keras skips it)
+            continue
         for item in items if isinstance(items, (list, tuple)) else [] if items is None else [items]:
             name, function = metrics_module.get(item, loss_fns[i], shapes[i])
             specs.append((i, name, function))
     return specs
 
 
-def logged_names(names, specs):
-    """The names fit logs after 'loss': Keras' `<output>_loss` and `<output>_<metric>` forms."""
+def logged_names(names, specs, loss_fns):
+    """The names fit logs after 'loss': Keras' `<output>_loss` (for each output with a loss)
+    and `<output>_<metric>` forms."""
     if len(names) == 1:
         return [name for _, name, _ in specs]
-    return [f"{name}_loss" for name in names] + [f"{names[i]}_{name}" for i, name, _ in specs]
+    return [f"{name}_loss" for name, fn in zip(names, loss_fns) if fn is not None] + \
+        [f"{names[i]}_{name}" for i, name, _ in specs]

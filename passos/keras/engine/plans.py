@@ -85,7 +85,7 @@ class Plan:
             self.xs = [placeholder(t.dtype, t.shape, name=_name("x", i, model.inputs))
                        for i, t in enumerate(model.inputs)]
             layers = _all_layers(model)
-            for layer in layers:
+            for layer in [model] + layers:
                 layer._updates.clear()
                 layer._losses.clear()
             with tracing(graph):
@@ -97,13 +97,19 @@ class Plan:
             self.ys, self.ws, self.lr = [], [], None
             if kind != "predict":
                 # 2. per output: its targets, its weighted loss and its metrics
-                output_losses = [self._output_loss(fn, out, weighted, i, y_pred)
-                                 for i, (fn, out) in enumerate(zip(model.loss_functions, y_pred))]
-                loss = _weighted_sum(output_losses, model.loss_weights_list)
+                targeted = model.targeted
+                output_losses = [self._output_loss(model.loss_functions[i], y_pred[i], weighted,
+                                                   i, y_pred) for i in targeted]
+                if not output_losses and not penalties:
+                    raise ValueError(f"model '{model.name}' has no loss to optimize: give "
+                                     "compile() a loss, or add one with model.add_loss(...)")
+                loss = _weighted_sum(output_losses,
+                                     [model.loss_weights_list[i] for i in targeted])
                 for penalty in penalties:  # Keras' logged loss holds the layer losses too
-                    loss = loss + penalty
-                fetches = [loss] + (output_losses if len(output_losses) > 1 else [])
-                fetches += [rd.mean(_per_sample(fn(self.ys[i], y_pred[i])))
+                    loss = penalty if loss is None else loss + penalty
+                fetches = [loss] + (output_losses if len(y_pred) > 1 else [])
+                y_of = dict(zip(targeted, self.ys))
+                fetches += [rd.mean(_per_sample(fn(y_of[i], y_pred[i])))
                             for i, _, fn in model.metric_specs]
             if kind == "train":
                 # 3. gradients, the optimizer's update and layers' state updates

@@ -2,6 +2,7 @@
 from ..layers.core import Input, InputLayer
 from .base_layer import Layer, layer_label, makes_masks
 from .masking import masked_call
+from .node import KerasTensor, flat
 from .training import Model
 
 
@@ -76,6 +77,12 @@ class Sequential(Model):
                 x, mask = masked_call(layer, x, mask, training)
             _single(layer, x)
         return x
+
+    def add_loss(self, losses, inputs=None):
+        if any(isinstance(item, KerasTensor) for item in flat(losses)):
+            raise ValueError(f"Sequential model '{self.name}': add_loss of a model tensor needs "
+                             "the functional API: build Model(inputs, outputs), then add_loss")
+        super().add_loss(losses, inputs)
 
     def get_config(self):
         return {"name": self.name,

@@ -44,8 +44,6 @@ class Model(Network):
                 sample_weight_mode=None, weighted_metrics=None, **kwargs):
         """Choose the optimizer, the loss (one, or one per output: a list or a dict by output
         name), their loss_weights and the metrics; plans are built on first use."""
-        if loss is None:
-            raise ValueError("compile: give a loss, e.g. loss='categorical_crossentropy'")
         self.optimizer = optimizers.get(optimizer)
         self._compiled = (loss, loss_weights, metrics)
         self._metric_identifiers = list(metrics or []) if not isinstance(metrics, dict) else metrics
@@ -61,13 +59,19 @@ class Model(Network):
         self.loss = self.loss_functions[0] if len(names) == 1 else list(self.loss_functions)
         self.loss_weights_list = outputs.loss_weights(weights, names)
         self.metric_specs = outputs.metric_specs(metrics, names, self.loss_functions, shapes)
-        logged = outputs.logged_names(names, self.metric_specs)
+        logged = outputs.logged_names(names, self.metric_specs, self.loss_functions)
         self.metric_functions = [(name, fn) for name, (_, _, fn) in
                                  zip(logged[len(logged) - len(self.metric_specs):], self.metric_specs)]
 
     @property
     def metrics_names(self):
-        return ["loss"] + outputs.logged_names(self.output_names, self.metric_specs)
+        return ["loss"] + outputs.logged_names(self.output_names, self.metric_specs,
+                                               self.loss_functions)
+
+    @property
+    def targeted(self):
+        """The indices of the outputs that have a loss, so take targets (y)."""
+        return [i for i, fn in enumerate(self.loss_functions) if fn is not None]
 
     def _plan(self, kind, weighted=False):
         key = (kind, weighted)
@@ -102,17 +106,29 @@ class Model(Network):
         if not targets:
             return xs, None, None
         self._require_compiled("fit" if who.startswith(("fit", "train")) else "evaluate")
-        ys = checks.arrays(y, self.output_names, who, "y")
-        names = self.output_names if len(ys) > 1 else [None]
-        for i, (name, array) in enumerate(zip(names, ys)):
+        targeted = self.targeted
+        targeted_names = [self.output_names[i] for i in targeted]
+        if not targeted:
+            given = [n for n, v in (("y", y), ("sample_weight", sample_weight),
+                                    ("class_weight", class_weight))
+                     if v is not None and not (isinstance(v, (list, tuple)) and not v)]
+            if given:
+                raise ValueError(f"{who}: model '{self.name}' has no output with a loss (its loss "
+                                 f"comes from add_loss), so it takes no {' or '.join(given)}: "
+                                 "pass None")
+            return xs, [], None
+        ys = checks.arrays(y, targeted_names, who, "y")
+        names = targeted_names if len(ys) > 1 else [None]
+        for j, (name, array) in enumerate(zip(names, ys)):
+            i = targeted[j]
             checks.same_length([("x", xs[0]), ("y" if name is None else f"y '{name}'", array)], who)
             loss, shape = self.loss_functions[i], self.outputs[i].shape
             losses.check_targets(loss, array, shape)
             dtype, wanted = losses.target_spec(loss, shape)
             array = array.reshape((len(array),) + tuple(wanted[1:])) if array.ndim != len(wanted) \
                 else array
-            ys[i] = array.astype(dtype, copy=False)
-        weights = checks.sample_weights(self.output_names, ys, sample_weight, class_weight, who)
+            ys[j] = array.astype(dtype, copy=False)
+        weights = checks.sample_weights(targeted_names, ys, sample_weight, class_weight, who)
         return xs, ys, weights
 
     # -- training --------------------------------------------------------------
