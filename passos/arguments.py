@@ -114,7 +114,10 @@ def one_of(value, who, name, allowed):
 
 
 def data_format(value, who):
-    """'channels_last' (also for None, as Keras) or 'channels_first'."""
+    """'channels_last' (also for None, TensorFlow's default) or 'channels_first'.
+
+    The Keras API resolves None to K.image_data_format() before it gets here.
+    """
     return one_of("channels_last" if value is None else value, who, "data_format", DATA_FORMATS)
 
 

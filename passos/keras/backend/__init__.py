@@ -12,8 +12,8 @@ array(14., dtype=float32)
 from .arrays import (arange, batch_dot, batch_flatten, concatenate, dot, expand_dims, eye,
                      flatten, gather, one_hot, ones, ones_like, permute_dimensions,
                      repeat_elements, reshape, squeeze, stack, tile, transpose, zeros, zeros_like)
-from .config import (clear_session, epsilon, floatx, image_data_format, set_epsilon, set_floatx,
-                     set_image_data_format, set_learning_phase)
+from .config import (clear_session, epsilon, floatx, image_data_format, normalize_data_format,
+                     set_epsilon, set_floatx, set_image_data_format, set_learning_phase)
 from .function import Function, function, gradients
 from .math import (abs, all, any, argmax, argmin, cast, clip, cumsum, equal, exp, greater,
                    greater_equal, less, less_equal, log, max, maximum, mean, min, minimum,
@@ -39,8 +39,8 @@ __all__ = ["abs", "all", "any", "arange", "argmax", "argmin", "backend", "batch_
            "gather", "get_value", "gradients", "greater", "greater_equal", "hard_sigmoid",
            "image_data_format", "in_test_phase", "in_train_phase", "int_shape", "is_keras_tensor",
            "l2_normalize", "learning_phase", "less", "less_equal", "log", "map_fn", "max", "maximum",
-           "mean", "min", "minimum", "ndim", "not_equal", "one_hot", "ones", "ones_like",
-           "permute_dimensions", "placeholder", "pow", "prod", "random_binomial", "random_normal",
+           "mean", "min", "minimum", "ndim", "normalize_data_format", "not_equal", "one_hot", "ones",
+           "ones_like", "permute_dimensions", "placeholder", "pow", "prod", "random_binomial", "random_normal",
            "random_uniform", "relu", "repeat_elements", "reshape", "round", "set_epsilon", "set_floatx",
            "set_image_data_format", "set_learning_phase", "set_value", "shape", "sigmoid", "sign",
            "softmax", "softplus", "sparse_categorical_crossentropy", "sqrt", "square", "squeeze", "stack",

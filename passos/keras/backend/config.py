@@ -5,13 +5,14 @@ so code written for it sets them with `K.set_floatx('float64')` and friends.
 """
 import numpy as np
 
+from ... import arguments
 from ...graph import graph as graph_module
 from ..engine import base_layer
 
 _DEFAULTS = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last"}
 _settings = dict(_DEFAULTS)
 _phase = {"value": None}  # the learning phase set by set_learning_phase (0, 1) or None
-FORMATS = ("channels_last", "channels_first")
+FORMATS = arguments.DATA_FORMATS
 FLOATS = ("float16", "float32", "float64")
 
 
@@ -50,6 +51,16 @@ def set_image_data_format(data_format):
         raise ValueError(f"set_image_data_format: unknown data format {data_format!r}; "
                          f"choose one of {FORMATS}")
     _settings["image_data_format"] = str(data_format)
+
+
+def normalize_data_format(value, who="normalize_data_format"):
+    """`value` checked ('channels_last' or 'channels_first'), image_data_format() for None.
+
+    Keras layers resolve data_format=None through this when they are made, so a model built
+    after set_image_data_format('channels_first') is channels_first throughout and its config
+    records the layout it was built with.
+    """
+    return arguments.data_format(image_data_format() if value is None else value, who)
 
 
 def static_phase():

@@ -1,6 +1,7 @@
 """Keras callbacks: hooks into `fit` (History, progress bar, early stopping, checkpoints ...)."""
 from .base import Callback, CallbackList, History
-from .progbar import Progbar, ProgbarLogger
+from ..utils.generic_utils import Progbar
+from .progbar import ProgbarLogger
 from .control import EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, TerminateOnNaN
 from .checkpoint import CSVLogger, ModelCheckpoint
 from .tensorboard import TensorBoard

@@ -218,7 +218,8 @@ class Model(Network):
     def _callbacks(self, callbacks, verbose, params):
         """The user's callbacks, then a new History, then the progress bar (fit's order)."""
         self.history = callbacks_module.History()
-        progbar = [callbacks_module.ProgbarLogger(verbose)] if verbose else []
+        count_mode = "steps" if params["samples"] is None else "samples"  # generators: steps
+        progbar = [callbacks_module.ProgbarLogger(count_mode)] if verbose else []
         cb = callbacks_module.CallbackList(list(callbacks or []) + [self.history] + progbar)
         cb.set_model(self)
         cb.set_params(params)

@@ -5,6 +5,7 @@ from ...ops import conv as conv_ops
 from ...ops.movement import pad, reshape
 from ...ops.resize import crop, upsample
 from .. import activations, initializers
+from ..backend import config
 from ..engine.base_layer import Layer, layer_error, layer_label
 
 _CONV = {1: conv_ops.conv1d, 2: conv_ops.conv2d, 3: conv_ops.conv3d}
@@ -18,6 +19,13 @@ class _SpatialLayer(Layer):
     """A layer over `rank` spatial axes; checks the input rank with a clear message."""
 
     rank = 2
+
+    def resolve_data_format(self, data_format):
+        """`data_format` checked; None is K.image_data_format(), except over one axis, where
+        Keras 2.2.4 defaults to channels_last whatever the setting (the axis is time)."""
+        if data_format is None and self.rank == 1:
+            data_format = "channels_last"
+        return config.normalize_data_format(data_format, layer_label(self))
 
     def check_input(self, shape):
         if len(shape) != self.rank + 2:
@@ -52,7 +60,7 @@ class _Conv(_SpatialLayer):
         self.strides = arguments.int_tuple(strides, self.rank, who, "strides")
         self.dilation_rate = arguments.int_tuple(dilation_rate, self.rank, who, "dilation_rate")
         self.padding = arguments.padding(padding, who)
-        self.data_format = arguments.data_format(data_format, who)
+        self.data_format = self.resolve_data_format(data_format)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -105,7 +113,7 @@ class _ZeroPadding(_SpatialLayer):
     def __init__(self, padding=1, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.padding = arguments.pairs(padding, self.rank, layer_label(self), "padding")
-        self.data_format = arguments.data_format(data_format, layer_label(self))
+        self.data_format = self.resolve_data_format(data_format)
 
     def call(self, x, training=False):
         spatial = list(self.padding)
@@ -126,7 +134,7 @@ class _Cropping(_SpatialLayer):
     def __init__(self, cropping=1, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.cropping = arguments.pairs(cropping, self.rank, layer_label(self), "cropping")
-        self.data_format = arguments.data_format(data_format, layer_label(self))
+        self.data_format = self.resolve_data_format(data_format)
 
     def call(self, x, training=False):
         return crop(x, self.cropping, self.data_format)
@@ -144,7 +152,7 @@ class _UpSampling(_SpatialLayer):
     def __init__(self, size=2, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.size = arguments.int_tuple(size, self.rank, layer_label(self), "size")
-        self.data_format = arguments.data_format(data_format, layer_label(self))
+        self.data_format = self.resolve_data_format(data_format)
 
     def call(self, x, training=False):
         return upsample(x, self.size, self.data_format)

@@ -31,7 +31,7 @@ class _Depthwise(_SpatialLayer):
         self.strides = arguments.int_tuple(strides, self.rank, who, "strides")
         self.padding = arguments.padding(padding, who)
         self.depth_multiplier = arguments.positive_int(depth_multiplier, who, "depth_multiplier")
-        self.data_format = arguments.data_format(data_format, who)
+        self.data_format = self.resolve_data_format(data_format)
         self.dilation_rate = arguments.int_tuple(dilation_rate, self.rank, who, "dilation_rate")
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)

@@ -8,6 +8,7 @@ from ...ops import dropout as dropout_op
 from ...ops.matmul import matmul
 from ...ops.movement import reshape, transpose
 from .. import activations, initializers
+from ..backend import config
 from ..engine.base_layer import KerasTensor, Layer, layer_error, layer_label, unique_layer_name
 
 
@@ -97,12 +98,15 @@ class Dropout(Layer):
 
 
 class Flatten(Layer):
-    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...)."""
+    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...), in channels_last order.
+
+    channels_first inputs are moved to channels_last first, as Keras does, so the Dense
+    weights after Flatten mean the same in either layout.
+    """
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = data_format if data_format is None else \
-            arguments.data_format(data_format, layer_label(self))
+        self.data_format = config.normalize_data_format(data_format, layer_label(self))
 
     def call(self, x, training=False):
         shape = x.shape

@@ -94,7 +94,7 @@ class _SpatialDropout(_SpatialLayer, Dropout):
 
     def __init__(self, rate, data_format=None, seed=None, **kwargs):
         Dropout.__init__(self, rate, seed=seed, **kwargs)
-        self.data_format = arguments.data_format(data_format, layer_label(self))
+        self.data_format = self.resolve_data_format(data_format)
         spatial = (1,) * self.rank
         self.noise_shape = (None, *spatial, None) if self.data_format == "channels_last" \
             else (None, None, *spatial)

@@ -18,7 +18,7 @@ class _Pooling(_SpatialLayer):
         self.strides = self.pool_size if strides is None else arguments.int_tuple(
             strides, self.rank, who, "strides")
         self.padding = arguments.padding(padding, who)
-        self.data_format = arguments.data_format(data_format, who)
+        self.data_format = self.resolve_data_format(data_format)
 
     def call(self, x, training=False):
         return self.functions[self.rank](x, self.pool_size, self.strides, self.padding,
@@ -41,7 +41,7 @@ class _GlobalPooling(_SpatialLayer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = arguments.data_format(data_format, layer_label(self))
+        self.data_format = self.resolve_data_format(data_format)
 
     def call(self, x, training=False):
         return self.function(x, self.data_format)

@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 from ... import arguments
+from ..backend import config
 from ...ops import random as passos_random
 from .image_files import array_to_img, img_to_array, list_pictures, load_img, save_img
 from .iterators import DirectoryIterator, Iterator, NumpyArrayIterator
@@ -64,8 +65,9 @@ class ImageDataGenerator:
     """Batches of images with random augmentation (rotation, shifts, shear, zoom, flips,
     brightness and channel shifts) and normalization (rescale, centering, std, ZCA).
 
-    Works on rank-4 batches (N, H, W, C) (or (N, C, H, W) with data_format='channels_first')
-    through `flow(x, y)` and on folders of images through `flow_from_directory`.
+    Works on rank-4 batches (N, H, W, C) (or (N, C, H, W) with data_format='channels_first';
+    data_format=None follows K.image_data_format()) through `flow(x, y)` and on folders of
+    images through `flow_from_directory`.
     """
 
     def __init__(self, featurewise_center=False, samplewise_center=False,
@@ -74,8 +76,8 @@ class ImageDataGenerator:
                  height_shift_range=0., brightness_range=None, shear_range=0., zoom_range=0.,
                  channel_shift_range=0., fill_mode="nearest", cval=0., horizontal_flip=False,
                  vertical_flip=False, rescale=None, preprocessing_function=None,
-                 data_format="channels_last", validation_split=0.0, dtype="float32"):
-        self.data_format = arguments.data_format(data_format, _WHO)
+                 data_format=None, validation_split=0.0, dtype="float32"):
+        self.data_format = config.normalize_data_format(data_format, _WHO)
         self.channel_axis, self.row_axis, self.col_axis = \
             (3, 1, 2) if self.data_format == "channels_last" else (1, 2, 3)
         self.fill_mode = arguments.one_of(fill_mode, _WHO, "fill_mode", FILL_MODES)

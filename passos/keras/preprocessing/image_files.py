@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from ... import arguments
+from ..backend import config
 
 COLOR_MODES = ("grayscale", "rgb", "rgba")
 _PIL_MODES = {"grayscale": "L", "rgb": "RGB", "rgba": "RGBA"}
@@ -51,10 +52,10 @@ def load_img(path, grayscale=False, color_mode="rgb", target_size=None, interpol
     return img
 
 
-def img_to_array(img, data_format="channels_last", dtype="float32"):
+def img_to_array(img, data_format=None, dtype="float32"):
     """A PIL image (or array) as a rank-3 array, (H, W, C) or (C, H, W) for channels_first."""
     who = "img_to_array"
-    data_format = arguments.data_format(data_format, who)
+    data_format = config.normalize_data_format(data_format, who)
     x = np.asarray(img, dtype=dtype)
     if x.ndim == 2:
         x = x[:, :, None]
@@ -63,10 +64,10 @@ def img_to_array(img, data_format="channels_last", dtype="float32"):
     return x.transpose(2, 0, 1) if data_format == "channels_first" else x
 
 
-def array_to_img(x, data_format="channels_last", scale=True, dtype="float32"):
+def array_to_img(x, data_format=None, scale=True, dtype="float32"):
     """A PIL image from a rank-3 array with 1, 3 or 4 channels; `scale` maps it onto [0, 255]."""
     who = "array_to_img"
-    data_format = arguments.data_format(data_format, who)
+    data_format = config.normalize_data_format(data_format, who)
     Image = pil_image(who)
     x = np.asarray(x, dtype=dtype)
     if x.ndim != 3:
@@ -87,7 +88,7 @@ def array_to_img(x, data_format="channels_last", scale=True, dtype="float32"):
     return Image.fromarray(pixels[:, :, 0] if x.shape[2] == 1 else pixels, modes[x.shape[2]])
 
 
-def save_img(path, x, data_format="channels_last", file_format=None, scale=True, **kwargs):
+def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
     """Write the image array `x` to `path` (format from the extension unless file_format)."""
     img = array_to_img(x, data_format=data_format, scale=scale)
     if img.mode == "RGBA" and file_format in ("jpg", "jpeg"):

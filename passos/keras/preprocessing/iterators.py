@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from ... import arguments
+from ..backend import config
 from ...ops import random as passos_random
 from ..utils.data_utils import Sequence
 from .image_files import IMAGE_EXTENSIONS, array_to_img, img_to_array, load_img
@@ -125,9 +126,10 @@ class NumpyArrayIterator(Iterator):
     """Batches (x, y[, sample_weight]) from arrays; x may be (images, extra arrays)."""
 
     def __init__(self, x, y, image_data_generator, batch_size=32, shuffle=False, sample_weight=None,
-                 seed=None, data_format="channels_last", save_to_dir=None, save_prefix="",
+                 seed=None, data_format=None, save_to_dir=None, save_prefix="",
                  save_format="png", subset=None, dtype="float32"):
         who = "NumpyArrayIterator"
+        data_format = config.normalize_data_format(data_format, who)
         x_misc = []
         if isinstance(x, (tuple, list)):
             x_misc = [np.asarray(a) for a in (x[1] if isinstance(x[1], list) else [x[1]])]
@@ -188,9 +190,10 @@ class DirectoryIterator(Iterator):
 
     def __init__(self, directory, image_data_generator, target_size=(256, 256), color_mode="rgb",
                  classes=None, class_mode="categorical", batch_size=32, shuffle=True, seed=None,
-                 data_format="channels_last", save_to_dir=None, save_prefix="", save_format="png",
+                 data_format=None, save_to_dir=None, save_prefix="", save_format="png",
                  follow_links=False, subset=None, interpolation="nearest", dtype="float32"):
         who = "DirectoryIterator"
+        data_format = config.normalize_data_format(data_format, who)
         if not os.path.isdir(directory):
             raise ValueError(f"{who}: directory {directory!r} does not exist or is not a folder")
         self.target_size = arguments.int_tuple(target_size, 2, who, "target_size")

@@ -1,5 +1,7 @@
-"""Keras utilities: `to_categorical`, `Sequence`, `print_summary`, `plot_model` (as in keras.utils)."""
+"""Keras utilities: `to_categorical`, `Sequence`, `Progbar`, `print_summary`, `plot_model`
+(as in keras.utils)."""
 from .data_utils import Sequence
+from .generic_utils import Progbar
 from .layer_utils import print_summary
 from .np_utils import to_categorical
 from .vis_utils import plot_model
