@@ -123,8 +123,6 @@ def test_small_lstm_learns_a_memory_task():
 
 
 def test_errors_name_the_layer():
-    with pytest.raises(ValueError, match=r"LSTM 'l1' stateful=True is not supported yet"):
-        L.LSTM(3, stateful=True, name="l1")
     with pytest.raises(ValueError, match=r"GRU 'g1' recurrent_activation must be one of"):
         L.GRU(3, recurrent_activation="softmax", name="g1")
     layer = L.SimpleRNN(3, name="s1")

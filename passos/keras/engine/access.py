@@ -4,7 +4,8 @@ Inference (`predict`, `evaluate`, their `*_on_batch` forms) only reads the weigh
 it may run in many threads at once. Training (`fit`, `train_on_batch`) writes them in
 place, so it runs alone: other threads' calls wait until it ends, while the training
 thread itself may call inference (a callback's `predict`). The first call on an
-unbuilt model builds it alone too.
+unbuilt model builds it alone too, and so does inference on a stateful model (its
+recurrent layers' states change with every batch).
 """
 import functools
 import threading
@@ -86,7 +87,8 @@ def _guarded(write_always):
         @functools.wraps(method)
         def wrapper(model, *args, **kwargs):
             access = _access(model)
-            access.acquire(write_always or not model.built, method.__name__, model)
+            write = write_always or not model.built or model.stateful
+            access.acquire(write, method.__name__, model)
             try:
                 return method(model, *args, **kwargs)
             finally:

@@ -75,6 +75,7 @@ class Layer:
     """Base class of all layers: naming, weights, building, calling and configuration."""
 
     weight_options = ()  # regularizer/constraint prefixes it takes ("kernel", "activity" ...)
+    stateful = False  # True: keeps states from one batch to the next, reset by reset_states()
     supports_masking = False  # True: takes a mask and passes it on (compute_mask), as in Keras
 
     def __init__(self, name=None, trainable=True, input_shape=None, input_dim=None,

@@ -132,6 +132,17 @@ class Network(Layer):
         return self._unique("weights")
 
     @property
+    def stateful(self):
+        """True when a layer keeps states between batches (a stateful RNN, nested ones too)."""
+        return any(layer.stateful for layer in self.layers)
+
+    def reset_states(self):
+        """Reset the states of every stateful layer (nested models' and wrappers' included)."""
+        for layer in self.layers:
+            if layer.stateful:
+                layer.reset_states()
+
+    @property
     def losses(self):
         """Every layer's losses (nested models' included), then the model's own."""
         return [loss for layer in self.layers for loss in layer.losses] + list(self._losses)

@@ -3,6 +3,9 @@
 Each plan traces the model once into a passos graph (weights are captured eager
 tensors, shared by every plan and eager call), adds the loss, metrics and the
 optimizer's update, and runs one Session plan per step: one Python call per node.
+Every plan also runs the state updates its trace recorded (`layer.add_update`):
+BatchNormalization's moving averages while training, a stateful RNN's final states
+in all three kinds.
 """
 import itertools
 import threading
@@ -11,6 +14,7 @@ import numpy as np
 
 from ...core.apply import tracing
 from ...core.op import Op
+from ...core.shapes import describe
 from ...debug import numerics
 from ...graph.gradients import gradients
 from ...graph.graph import Graph, placeholder
@@ -111,8 +115,11 @@ class Plan:
                 y_of = dict(zip(targeted, self.ys))
                 fetches += [rd.mean(_per_sample(fn(y_of[i], y_pred[i])))
                             for i, _, fn in model.metric_specs]
+            # 3. the layers' state updates (BatchNormalization's, stateful RNNs'), run each step
+            updates = [u for layer in layers for u in layer._updates]
+            self.extra = updates
             if kind == "train":
-                # 3. gradients, the optimizer's update and layers' state updates
+                # 4. gradients and the optimizer's update
                 weights = model.trainable_weights
                 scaled = model.optimizer.folds_learning_rate()
                 if scaled:  # seed with lr: the gradients come out multiplied by it
@@ -125,10 +132,11 @@ class Plan:
                                if id(w) in trained]
                 step = graph.add_op(ApplyOptimizer(model.optimizer, [w for w, _ in used], scaled,
                                                    constraints), [g for _, g in used])
-                self.extra = [step] + [u for layer in layers for u in layer._updates]
-            else:
-                self.extra = []
+                self.extra = [step] + updates
         self.fetches = fetches
+        # Input(batch_shape=...) fixes the batch size (stateful RNNs need one): checked per run
+        self.batch = next((x.shape[0] for x in self.xs if x.shape[0] is not None), None)
+        self.model_name = model.name
         self.optimizer = model.optimizer
         self.session = Session(graph)
         fed = self.xs + self.ys + self.ws
@@ -153,6 +161,12 @@ class Plan:
         return rd.mean(per_sample * w) / nonzero
 
     def run(self, xs, ys=(), ws=None):
+        if self.batch is not None and len(xs[0]) != self.batch:
+            raise ValueError(
+                f"model '{self.model_name}' takes batches of exactly {self.batch} samples (its "
+                f"input shape {describe(self.xs[0].shape)} fixes the batch size, as stateful "
+                f"recurrent layers need), got a batch of {len(xs[0])}: pass batch_size="
+                f"{self.batch} to fit, evaluate and predict, with a sample count it divides")
         if self.kind == "train":
             self.last = (next(_steps), xs, ys, ws)
         values = [*xs, *ys, *(ws or ())]

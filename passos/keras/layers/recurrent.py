@@ -6,14 +6,22 @@ Dropout masks are drawn once per sequence, as Keras does; one mask serves all th
 (Keras' implementation=2; with implementation=1 Keras draws one per gate). A Keras mask
 (Embedding(mask_zero=True), Masking) makes the layers skip the masked steps, their states and
 outputs carried over from the step before.
+
+With stateful=True the final states of each batch are the initial states of the next (sample i
+of a batch continues sample i of the one before): they live in non-trainable tensors (`states`,
+zeros until the first batch ends; `reset_states()` zeros them again) that the recurrence reads
+as its initial states and an update (`ops.assign`) replaces after each run, eager or in a plan.
+No gradient flows from one batch into the one before (truncated backprop through time).
 """
 import numpy as np
 
 from ... import arguments
 from ...core.apply import apply
 from ...core.shapes import describe
+from ...core.tensor import Tensor
 from ...ops import dropout as dropout_op
 from ...ops import rnn
+from ...ops.assign import assign_state
 from ...ops.creation import ones_like
 from ...ops.recurrence import ACTIVATIONS
 from .. import activations, initializers
@@ -46,10 +54,8 @@ class _Recurrent(Layer):
         self.recurrent_dropout = arguments.number(recurrent_dropout, who, "recurrent_dropout", 0, 1)
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
         self.go_backwards, self.unroll = bool(go_backwards), bool(unroll)
-        if stateful:
-            raise layer_error(self, "stateful=True is not supported yet (passos starts every "
-                                    "batch from zero states); use stateful=False")
-        self.stateful = False
+        self.stateful = bool(stateful)
+        self._states = None  # stateful: the tensors carried from batch to batch, made on first call
         # one op each for the layer's life: their masks follow one random sequence
         self._input_dropout = dropout_op.Dropout((None, 1, None))  # one mask per sequence
         self._recurrent_dropout = dropout_op.Dropout()
@@ -71,6 +77,58 @@ class _Recurrent(Layer):
 
     def n_states(self):
         return 2 if isinstance(self, LSTM) else 1
+
+    # -- states carried between batches (stateful) -------------------------------------
+    @property
+    def states(self):
+        """The tensors a stateful layer carries between batches: [h], or [h, c] for an LSTM;
+        Nones (one per state) when it is not stateful or has not been called yet, as in Keras."""
+        return list(self._states) if self._states is not None else [None] * self.n_states()
+
+    def _carried_states(self, shape):
+        """The state tensors for inputs of `shape`, zeros made on the first call for its batch."""
+        batch = shape[0]
+        if batch is None:
+            raise layer_error(self, f"is stateful, so it needs a fixed batch size, but its inputs "
+                                    f"have shape {describe(shape)}: give the first layer "
+                                    f"batch_input_shape=(batch, steps, features) (or batch_size="
+                                    f"...), or the Input batch_shape=(batch, steps, features)")
+        if self._states is None:
+            self._states = [Tensor(np.zeros((batch, self.units), self.dtype),
+                                   name=f"{self.name}/state_{name}")
+                            for name in ("h", "c")[:self.n_states()]]
+        size = self._states[0].shape[0]
+        if batch != size:
+            raise layer_error(self, f"is stateful with batch size {size}, got inputs of shape "
+                                    f"{describe(shape)}; every batch needs exactly {size} samples "
+                                    f"(batch_size={size} in fit, evaluate and predict)")
+        return self._states
+
+    def reset_states(self, states=None):
+        """Set the carried states to zeros, or to `states`: one array (batch, units) per state
+        ([h], or [h, c] for an LSTM)."""
+        if not self.stateful:
+            raise AttributeError(f"{layer_label(self)} is not stateful (stateful=False), so it "
+                                 f"has no states to reset")
+        if self._states is None:
+            raise layer_error(self, "has no states yet: a stateful layer makes them on its first "
+                                    "call, sized for its inputs' batch")
+        values = [None] * len(self._states) if states is None else \
+            list(states) if isinstance(states, (list, tuple)) else [states]
+        if len(values) != len(self._states):
+            raise layer_error(self, f"has {len(self._states)} state(s), reset_states got "
+                                    f"{len(values)} value(s)")
+        arrays = []
+        for state, value in zip(self._states, values):
+            value = np.zeros(state.shape, state.dtype) if value is None else np.array(
+                value.numpy() if isinstance(value, Tensor) else value, state.dtype)
+            if value.shape != state.shape:
+                raise layer_error(self, f"state '{state.name}' has shape {describe(state.shape)}, "
+                                        f"reset_states got a value of shape "
+                                        f"{describe(value.shape)}")
+            arrays.append(value)
+        for state, value in zip(self._states, arrays):  # new arrays: no one's copy changes
+            state.data = value
 
     def split_states(self, x):
         """(x, the initial states or None) from a call's input (or its shape): x, or a list
@@ -118,6 +176,7 @@ class _Recurrent(Layer):
     # -- computing -------------------------------------------------------------------
     def call(self, x, training=False, mask=None):
         x, states = self.split_states(x)
+        carried = self._carried_states(x.shape) if self.stateful else None
         steps = mask[0] if isinstance(mask, list) else mask  # Keras' mask: (batch, steps)
         mask = None
         if training and self.dropout:
@@ -126,10 +185,15 @@ class _Recurrent(Layer):
             ones = ones_like(x[:, 0, :1]) * np.ones(self.units, self.dtype)
             mask = apply(self._recurrent_dropout, ones, self.recurrent_dropout)
         y = self.op_function(x, self.kernel, self.recurrent_kernel, self.bias,
-                             initial_state=states, recurrent_mask=mask,
-                             return_sequences=self.return_sequences,
+                             initial_state=carried if states is None else states,
+                             recurrent_mask=mask, return_sequences=self.return_sequences,
                              go_backwards=self.go_backwards, mask=steps, **self.op_arguments())
-        return self.states_too(y) if self.return_state else y
+        if not (self.return_state or self.stateful):
+            return y
+        output, finals = self.split_output(y)
+        for state, final in zip(carried or [], finals):  # the next batch starts from here
+            self.add_update(assign_state(state, final))
+        return [output, *finals] if self.return_state else output
 
     def compute_mask(self, inputs, mask=None):
         """The input's mask with return_sequences, else None (and None for each state)."""
@@ -137,12 +201,13 @@ class _Recurrent(Layer):
         output_mask = mask if self.return_sequences else None
         return [output_mask] + [None] * self.n_states() if self.return_state else output_mask
 
-    def states_too(self, y):
-        """[output, final h] from the op's output (return_state)."""
-        return [y, self._last(y)]
+    def split_output(self, y):
+        """(output, [final h]) from the op's output."""
+        return y, [self._last(y)]
 
     def _last(self, y):
-        """The final state from a sequence output (the last step processed) or from the last."""
+        """The final state from a sequence output (the last step processed) or from the last;
+        with a mask, the state of the last step not masked (the op carries it over the rest)."""
         return y[:, -1] if self.return_sequences else y
 
     def op_arguments(self):
@@ -216,11 +281,11 @@ class LSTM(_Gated):
         return forget_gate_ones
 
     def op_arguments(self):
-        return {**super().op_arguments(), "return_state": self.return_state}
+        return {**super().op_arguments(), "return_state": self.return_state or self.stateful}
 
-    def states_too(self, y):
-        """[output, final h, final c] from the op's h and c outputs, stacked."""
-        return [y[0], self._last(y[0]), self._last(y[1])]
+    def split_output(self, y):
+        """(output, [final h, final c]) from the op's h and c outputs, stacked."""
+        return y[0], [self._last(y[0]), self._last(y[1])]
 
     def get_config(self):
         return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}

@@ -6,7 +6,7 @@ saved files see them as the wrapper's, in Keras' order.
 """
 from ...core.shapes import describe
 from ...ops.movement import concatenate, getitem, reshape
-from ..engine.base_layer import Layer, layer_error
+from ..engine.base_layer import Layer, layer_error, layer_label
 
 MERGE_MODES = ("concat", "sum", "ave", "mul", None)
 
@@ -55,6 +55,18 @@ class Wrapper(Layer):
     @property
     def losses(self):
         return super().losses + [loss for inner in self.wrapped_layers for loss in inner.losses]
+
+    @property
+    def stateful(self):
+        return any(inner.stateful for inner in self.wrapped_layers)
+
+    def reset_states(self):
+        """Reset the inner layers' states (Bidirectional: the forward and backward layer's)."""
+        if not self.stateful:
+            raise AttributeError(f"{layer_label(self)} wraps no stateful layer, so it has no "
+                                 f"states to reset")
+        for inner in self.wrapped_layers:
+            inner.reset_states()
 
     def get_config(self):
         return {**super().get_config(), "layer": serialize(self.layer)}
