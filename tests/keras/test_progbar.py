@@ -1,7 +1,8 @@
 """keras.utils.Progbar: Keras 2.2.4's text, averaging and stateful metrics; fit prints with it.
 
-A fake clock makes the times in the text exact; pytest's captured stdout is no terminal,
-so each redraw is a line of its own (a terminal or notebook redraws in place).
+A fake clock makes the times in the text exact. pytest's captured stdout is no terminal, so
+a bar writes only its finished line there; the `terminal` fixture makes the bars redraw in
+place (as in a notebook), and `lines` reads each redraw as a line.
 """
 import re
 import sys
@@ -29,15 +30,23 @@ def clock(monkeypatch):
     return set_time
 
 
+@pytest.fixture
+def terminal(monkeypatch):
+    """Bars made now redraw in place, as in a notebook."""
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+
+
 def lines(capsys):
-    return capsys.readouterr().out.split("\n")
+    """The output's lines, each in-place redraw a line of its own (blanks at the end dropped)."""
+    parts = [part.rstrip() for part in re.split(r"[\r\n]", capsys.readouterr().out)]
+    return [part for part in parts[:-1] if part] + [parts[-1]]
 
 
 def test_one_name_across_keras_import_paths():
     assert utils.Progbar is generic_utils.Progbar is callbacks.Progbar
 
 
-def test_update_and_add_write_keras_lines(clock, capsys):
+def test_update_and_add_write_keras_lines(clock, capsys, terminal):
     bar = Progbar(100, interval=0)
     clock(0.5)
     bar.update(10, [("loss", 1.0), ("acc", 0.25)])
@@ -52,7 +61,7 @@ def test_update_and_add_write_keras_lines(clock, capsys):
         ""]
 
 
-def test_values_average_weighted_by_steps_stateful_ones_shown_as_given(clock, capsys):
+def test_values_average_weighted_by_steps_stateful_ones_shown_as_given(clock, capsys, terminal):
     bar = Progbar(12, width=10, interval=0, stateful_metrics=["auc"])
     bar.update(2, [("loss", 1.0), ("auc", 0.9)])
     bar.update(6, [("loss", 3.0), ("auc", 0.4)])  # 4 steps of 3.0 after 2 of 1.0
@@ -75,13 +84,23 @@ def test_unknown_target_counts_up_and_every_update_draws(clock, capsys):
                              "      7/Unknown - 1s 200ms/step - loss: 1.4286", ""]
 
 
-def test_redraws_wait_for_the_interval_but_the_last_always_shows(clock, capsys):
+def test_redraws_wait_for_the_interval_but_the_last_always_shows(clock, capsys, terminal):
     bar = Progbar(5, width=5)  # interval 0.05s, counted from the last redraw
     for step, t in enumerate([0.0, 0.03, 0.06, 0.09, 0.1], start=1):
         clock(t)
         bar.update(step)
     assert lines(capsys) == ["1/5 [>....] - ETA: 0s", "3/5 [==>..] - ETA: 0s",
                              "5/5 [=====] - 0s 20ms/step", ""]
+
+
+def test_a_file_or_pipe_gets_only_the_finished_line(clock, capsys):
+    bar = Progbar(3, width=3, interval=0)
+    bar.update(1, [("loss", 1.0)])
+    bar.update(2, [("loss", 1.0)])
+    assert capsys.readouterr().out == ""  # a log keeps one line per epoch
+    clock(3.0)
+    bar.update(3, [("loss", 4.0)])
+    assert capsys.readouterr().out == "3/3 [===] - 3s 1s/step - loss: 2.0000\n"
 
 
 def test_verbose_2_writes_one_line_at_the_end(clock, capsys):
@@ -95,7 +114,7 @@ def test_verbose_2_writes_one_line_at_the_end(clock, capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_long_waits_show_minutes_and_hours(clock, capsys):
+def test_long_waits_show_minutes_and_hours(clock, capsys, terminal):
     bar = Progbar(1000, interval=0)
     clock(3700.0)
     bar.update(1, [])
@@ -119,7 +138,7 @@ def test_a_notebook_or_terminal_redraws_in_place(clock, capsys, monkeypatch):
 
 
 # -- fit prints through it ---------------------------------------------------------------------------
-def test_fit_prints_keras_bars_counting_samples_or_steps(capsys):
+def test_fit_prints_keras_bars_counting_samples_or_steps(capsys, terminal):
     rng = np.random.default_rng(3)
     x, y = rng.normal(size=(40, 4)).astype(np.float32), rng.integers(0, 3, 40)
     model = Sequential([Dense(3, activation="softmax", input_shape=(4,))])
@@ -141,7 +160,7 @@ def test_fit_prints_keras_bars_counting_samples_or_steps(capsys):
     assert re.match(r"4/4 \[={30}\] - \d+s ", lines(capsys)[-2])
 
 
-def test_progbar_logger_shows_batch_averages_and_adds_validation_at_the_end(capsys):
+def test_progbar_logger_shows_batch_averages_and_adds_validation_at_the_end(capsys, terminal):
     logger = callbacks.ProgbarLogger("steps")
     logger.set_params({"verbose": 1, "epochs": 1, "steps": 2, "samples": None,
                        "metrics": ["loss", "val_loss"]})

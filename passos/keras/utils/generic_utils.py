@@ -32,9 +32,9 @@ def _per_step(seconds):
 class Progbar:
     """A text progress bar: `24/100 [======>.......................] - ETA: 3s - loss: 0.4321`.
 
-    target: the number of steps, None when unknown. verbose: 1 redraws the bar (on a terminal
-    in place, elsewhere one line per redraw), at most every `interval` seconds; 2 writes one
-    line when the target is reached; 0 nothing. Values are averaged over the steps seen, each
+    target: the number of steps, None when unknown. verbose: 1 redraws the bar in place on a
+    terminal or in a notebook, at most every `interval` seconds (elsewhere it writes the line
+    once, when the target is reached); 2 writes one line when the target is reached; 0 nothing. Values are averaged over the steps seen, each
     weighted by the steps it covers, except those named in `stateful_metrics`, shown as given.
     """
 
@@ -63,8 +63,9 @@ class Progbar:
         self._seen_so_far = current
         now = perf_counter()
         finished = self.target is not None and current >= self.target
-        if self.verbose == 1 and (finished or self.target is None
-                                  or now - self._last_update >= self.interval):
+        due = finished or self.target is None or now - self._last_update >= self.interval
+        # a file or pipe gets the finished line only: a log stays one line per epoch
+        if self.verbose == 1 and due and (finished or self._dynamic_display or self.target is None):
             self._draw(self._bar(current) + self._timing(current, now) + self._averages(),
                        finished)
             self._last_update = now
