@@ -75,3 +75,76 @@ def test_metrics_collections_get_the_pair():
                                         updates_collections=[tf.GraphKeys.UPDATE_OPS])
     assert tf.get_collection("values") == [value]
     assert tf.get_collection(tf.GraphKeys.UPDATE_OPS) == [update]
+
+
+def reference_auc(labels, scores, weights, num_thresholds, curve, summation):
+    """TF1's tf.metrics.auc in NumPy: counts at thresholds, then its sums (Davis & Goadrich's
+    interpolation for PR with careful_interpolation)."""
+    inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+    thresholds = np.array([-1e-7] + inner + [1 + 1e-7], np.float32)
+    above = scores.astype(np.float32)[:, None] > thresholds
+    truth = (labels != 0)[:, None]
+    w = weights[:, None]
+    tp, fn = ((truth & above) * w).sum(0), ((truth & ~above) * w).sum(0)
+    tn, fp = ((~truth & ~above) * w).sum(0), ((~truth & above) * w).sum(0)
+    eps = 1e-6
+    if curve == "PR" and summation == "careful_interpolation":
+        dtp, p = tp[:-1] - tp[1:], tp + fp
+        dp = np.maximum(p[:-1] - p[1:], 0)
+        slope = np.divide(dtp, dp, out=np.zeros_like(dtp), where=dp > 0)
+        intercept = tp[1:] - slope * p[1:]
+        ratio = np.ones_like(p[1:])
+        both = (p[:-1] > 0) & (p[1:] > 0)
+        ratio[both] = p[:-1][both] / p[1:][both]
+        positives = tp[1:] + fn[1:]
+        inc = slope * (dtp + intercept * np.log(ratio))
+        return np.sum(np.divide(inc, positives, out=np.zeros_like(inc), where=positives > 0))
+    recall = (tp + eps) / (tp + fn + eps)
+    x, y = (fp / (fp + tn + eps), recall) if curve == "ROC" else \
+        (recall, (tp + eps) / (tp + fp + eps))
+    height = {"minoring": np.minimum(y[:-1], y[1:]), "majoring": np.maximum(y[:-1], y[1:])}.get(
+        summation, (y[:-1] + y[1:]) / 2)
+    return np.sum((x[:-1] - x[1:]) * height)
+
+
+@pytest.mark.parametrize("curve,summation", [("ROC", "trapezoidal"), ("ROC", "minoring"),
+                                             ("ROC", "majoring"), ("PR", "trapezoidal"),
+                                             ("PR", "careful_interpolation")])
+def test_auc_streams_tf1_s_approximation(curve, summation):
+    labels = rng.integers(0, 2, 120)
+    scores = np.clip(labels * 0.3 + rng.uniform(size=120) * 0.7, 0, 1).astype(np.float32)
+    scores[:4] = [0.0, 1.0, 0.0, 1.0]  # the end thresholds lie just outside [0, 1]
+    weights = rng.uniform(0.5, 2, 120).astype(np.float32)
+    y, p = tf.placeholder(tf.int64, [None]), tf.placeholder(tf.float32, [None])
+    w = tf.placeholder(tf.float32, [None])
+    value, update = tf.metrics.auc(y, p, weights=w, num_thresholds=50, curve=curve,
+                                   summation_method=summation)
+    with tf.Session() as s:
+        s.run(tf.local_variables_initializer())
+        assert s.run(value) == pytest.approx(0.0, abs=1e-5)
+        for part in (slice(0, 70), slice(70, None)):
+            last = s.run(update, {y: labels[part], p: scores[part], w: weights[part]})
+        got = s.run(value)
+    expected = reference_auc(labels, scores, weights, 50, curve, summation)
+    assert last == pytest.approx(got) and got == pytest.approx(expected, rel=1e-5)
+    assert 0.6 < got < 1.0  # the scores lean towards the positives
+
+
+def test_auc_of_perfect_and_reversed_scores():
+    labels = np.array([0, 0, 1, 1])
+    y, p = tf.placeholder(tf.int64, [None]), tf.placeholder(tf.float32, [None])
+    value, update = tf.metrics.auc(y, p)
+    with tf.Session() as s:
+        for scores, expected in (([0.1, 0.2, 0.8, 0.9], 1.0), ([0.9, 0.8, 0.2, 0.1], 0.0)):
+            s.run(tf.local_variables_initializer())
+            assert s.run(update, {y: labels, p: scores}) == pytest.approx(expected, abs=1e-3)
+
+
+def test_auc_checks_its_settings():
+    y, p = tf.placeholder(tf.int64, [None]), tf.placeholder(tf.float32, [None])
+    with pytest.raises(ValueError, match=r"tf.metrics.auc: curve must be one of \('ROC', 'PR'\)"):
+        tf.metrics.auc(y, p, curve="RC")
+    with pytest.raises(ValueError, match=r"summation_method must be one of"):
+        tf.metrics.auc(y, p, summation_method="simpson")
+    with pytest.raises(ValueError, match=r"num_thresholds must be an int of at least 2"):
+        tf.metrics.auc(y, p, num_thresholds=1)
