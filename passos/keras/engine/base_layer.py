@@ -46,14 +46,16 @@ def call_layer(layer, x, training, mask=None):
     Keras passes `training` only to a `call` that takes it: a Keras-2 `def call(self, x):` works;
     likewise `mask`, when there is one, only to a `call` that takes it.
     """
-    extra = {"mask": mask} if mask is not None and _takes(type(layer).call, "mask") else {}
-    if _takes(type(layer).call, "training"):
+    takes_mask = mask is not None and takes_argument(type(layer).call, "mask")
+    extra = {"mask": mask} if takes_mask else {}
+    if takes_argument(type(layer).call, "training"):
         return layer.call(x, training=training, **extra)
     return layer.call(x, **extra)
 
 
 @functools.lru_cache(maxsize=None)
-def _takes(call, name):
+def takes_argument(call, name):
+    """True when the function `call` takes an argument `name` (or any keyword)."""
     parameters = inspect.signature(call).parameters.values()
     return any(p.name == name or p.kind is p.VAR_KEYWORD for p in parameters)
 

@@ -31,6 +31,19 @@ def none_given(mask):
     return all(m is None for m in flat(mask))
 
 
+def same_masks(a, b):
+    """True when two mask arguments hold the same objects, or neither holds a mask."""
+    if none_given(a) and none_given(b):
+        return True
+    return same_items(a, b)
+
+
+def same_items(a, b):
+    """True when `a` and `b` (each a value or a list) hold the very same objects in order."""
+    a, b = flat(a), flat(b)
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
 def wired_mask_shapes(layer, inputs, listed):
     """The mask shape (or None) of each output of `layer` called on KerasTensors `inputs`.
 

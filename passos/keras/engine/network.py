@@ -1,13 +1,14 @@
 """`Model`'s structure: the layers, how they connect, their weights, summary and config.
 
 A functional model is wired from `Input(...)` through layer calls on `KerasTensor`s;
-`call` replays those layer calls on real tensors or symbols.
+`call` replays those layer calls on real tensors or symbols. Used as a layer, a model
+takes Keras masks for its inputs and gives its outputs' masks (`compute_mask`), as in Keras.
 """
 from ...core.shapes import describe
 from ..utils import layer_utils
-from .base_layer import Layer
+from .base_layer import Layer, takes_argument
 from .functional import graph_order, network_config
-from .masking import run_masked
+from .masking import none_given, run_masked, same_items, same_masks
 from .node import KerasTensor, flat
 
 
@@ -21,6 +22,7 @@ class Network(Layer):
         self._loss_nodes = []    # the further layer calls that compute them
         self.inputs = self.outputs = None  # lists of KerasTensors, as in Keras
         self.input_names, self.output_names = [], ["output"]
+        self._output_masks = None  # (inputs, masks, output masks) of the latest call
         if inputs is not None or outputs is not None:
             self._wire(inputs, outputs)
 
@@ -56,16 +58,47 @@ class Network(Layer):
         found += [node.layer for node in self._nodes]
         return list({id(layer): layer for layer in found if layer is not None}.values())
 
-    def call(self, x, training=False):
+    def call(self, x, training=False, mask=None):
+        """Replay the layer calls on `x`; `mask` (one per input, or None) feeds the input
+        tensors' masks, and then every call runs with masks (Keras' run_internal_graph)."""
         values = dict(zip(map(id, self.inputs), flat(x)))
-        masks = {}  # the Keras masks of the KerasTensors that carry one, by id
+        if mask is not None and len(flat(mask)) != len(self.inputs):
+            raise ValueError(f"model '{self.name}' takes {len(self.inputs)} input(s) "
+                             f"{self.input_names}, got {len(flat(mask))} mask(s)")
+        masks = {id(t): m for t, m in zip(self.inputs, flat(mask)) if m is not None}
         for node in self._nodes + self._loss_nodes:
-            if node.masked:
+            if node.masked or masks:
                 run_masked(node, values, masks, training)
             else:
                 node.run(values, lambda node, arg: node.layer(arg, training=training))
         self._losses.extend(values[id(t)] for t in self._loss_tensors)
+        self._remember_masks(x, mask, [masks.get(id(t)) for t in self.outputs])
         return _one_or_list([values[id(t)] for t in self.outputs])
+
+    def _remember_masks(self, x, mask, output_masks):
+        """Keep the output masks of this call for the compute_mask that follows it (none
+        kept, and no batch held, when no mask went in or came out)."""
+        masked = not (none_given(mask) and none_given(output_masks))
+        self._output_masks = (x, mask, _one_or_list(output_masks)) if masked else None
+
+    def compute_mask(self, inputs, mask=None):
+        """The masks of the outputs for `inputs` with `mask`: those of the latest call on
+        the same inputs, else computed by running the model (Keras' output mask cache).
+
+        Without input masks and without a mask-making layer inside, there is none."""
+        if none_given(mask) and all(t.mask_shape is None for t in self.outputs or []):
+            return None
+        if not takes_argument(type(self).call, "mask"):
+            return None  # a subclassed model's own call: no masks, as in Keras
+        remembered, self._output_masks = self._output_masks, None  # hold no batch for long
+        if remembered is not None and same_items(remembered[0], inputs) \
+                and same_masks(remembered[1], mask):
+            return remembered[2]
+        kept = list(self._losses)  # a run for the masks adds no losses
+        self.call(inputs, mask=mask)
+        self._losses[:] = kept
+        remembered, self._output_masks = self._output_masks, None
+        return remembered[2]
 
     def add_loss(self, losses, inputs=None):
         """Add losses; a KerasTensor computed from the model's inputs (Keras' VAE: the KL term

@@ -68,14 +68,17 @@ class Sequential(Model):
         self.inputs = self.outputs = [Input(batch_shape=(None,) + tuple(shape[1:]))]
         self._rewire()
 
-    def call(self, x, training=False):
-        mask = None  # Keras' mask, from the first layer that makes one
+    def call(self, x, training=False, mask=None):
+        """Run the stack on `x`; Keras' mask (`mask`, or the first layer's that makes one)
+        goes along, and compute_mask gives the last one."""
+        inputs, given = x, mask
         for layer in self._stack:
             if mask is None and not makes_masks(layer):
                 x = layer(x, training=training)
             else:
                 x, mask = masked_call(layer, x, mask, training)
             _single(layer, x)
+        self._remember_masks(inputs, given, [mask])
         return x
 
     def add_loss(self, losses, inputs=None):
