@@ -1,0 +1,4 @@
+"""tf.io: reading and writing files (write_graph)."""
+from .graph_io import write_graph
+
+__all__ = ["write_graph"]
