@@ -2,3 +2,8 @@
 from .graph_io import write_graph
 
 __all__ = ["write_graph"]
+
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

@@ -286,3 +286,8 @@ __all__ = ["GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RM
            "create_global_step", "get_or_create_global_step", "exponential_decay",
            "inverse_time_decay", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
            "write_graph"]
+
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
+
+__getattr__ = _module_getattr(__name__)
