@@ -6,7 +6,7 @@ import pytest
 from passos.compat.v1 import unsupported
 
 MODULES = ["", "nn", "train", "layers", "contrib", "data", "metrics", "losses", "io", "errors",
-           "dtypes", "summary"]
+           "dtypes", "summary", "gfile"]
 
 
 def module(short):

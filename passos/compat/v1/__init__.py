@@ -18,7 +18,7 @@ Build a graph of placeholders, variables and ops, then run it in a Session:
 [1.0, 1.0]
 
 (The softmax runs over the last axis, of size 1 here, as in TensorFlow.) Modules: tf.nn,
-tf.losses, tf.train, tf.dtypes, tf.data, tf.errors, tf.io, and tf.summary where passos.tensorboard is installed.
+tf.losses, tf.train, tf.dtypes, tf.data, tf.errors, tf.io, tf.gfile, and tf.summary where passos.tensorboard is installed.
 """
 import sys as _sys
 import types as _types
@@ -26,7 +26,7 @@ import types as _types
 from ...graph import Symbol as _Symbol
 from ...graph.graph import Graph, get_default_graph, group, reset_default_graph
 from . import dtypes, extensions as _extensions, losses, math_ops as _math_ops, nn, train
-from . import contrib, data, errors, io, layers, metrics
+from . import contrib, data, errors, gfile, io, layers, metrics
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)

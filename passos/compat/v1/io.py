@@ -1,7 +1,8 @@
-"""tf.io: reading and writing files (write_graph)."""
+"""tf.io: reading and writing files (gfile, write_graph)."""
+from .gfile import io_gfile as gfile
 from .graph_io import write_graph
 
-__all__ = ["write_graph"]
+__all__ = ["gfile", "write_graph"]
 
 
 from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)

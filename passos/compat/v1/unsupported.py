@@ -2,15 +2,18 @@
 passos.unsupported_names.
 
 The package and its modules (tf.nn, tf.train, tf.layers, tf.contrib, tf.data, tf.summary,
-tf.metrics, tf.losses, tf.io, tf.errors) end with `__getattr__ = module_getattr(__name__)`
+tf.metrics, tf.losses, tf.io, tf.gfile, tf.errors) end with `__getattr__ = module_getattr(__name__)`
 (PEP 562), so `tf.train.string_input_producer` raises an AttributeError saying what to use
 instead, and a misspelt name suggests close ones. When passos gains one of these names, delete
-its line here (tests/compat/test_unsupported.py fails until you do).
+its line here (tests/compat/test_v1_unsupported.py fails until you do).
 """
 from ...unsupported_names import MissingNames
 
 _QUEUES = ("queues and queue runners are not provided; use tf.data: "
-           "Dataset.from_tensor_slices(arrays).shuffle(n).batch(size), or TextLineDataset(files)")
+           "Dataset.from_tensor_slices(arrays).shuffle(n).batch(size)")
+_TEXT_FILES = ("passos has no string tensors; read the files in Python (numpy.loadtxt or "
+               "csv for CSV lines, tf.gfile.Glob for a pattern) and use "
+               "tf.data.Dataset.from_tensor_slices on the arrays")
 _TFRECORDS = ("TFRecord files are not read by passos; save the arrays with numpy.save and use "
               "tf.data.Dataset.from_tensor_slices(numpy.load(path))")
 _PY_FUNC = ("passos cannot run Python inside a graph; write the step with tf ops, or compute "
@@ -39,7 +42,7 @@ MISSING = {
         "test": "write tests with pytest (or unittest) and numpy.testing",
         "SparseTensor": _SPARSE, "SparseTensorValue": _SPARSE, "sparse": _SPARSE,
         "sparse_placeholder": _SPARSE, "sparse_tensor_to_dense": _SPARSE, "sparse_to_dense": _SPARSE,
-        "TFRecordReader": _TFRECORDS, "TextLineReader": _QUEUES,
+        "TFRecordReader": _TFRECORDS, "TextLineReader": _TEXT_FILES, "decode_csv": _TEXT_FILES,
         "FixedLengthRecordReader": "read the file with numpy.fromfile and use "
                                    "tf.data.Dataset.from_tensor_slices",
         "WholeFileReader": _QUEUES, "FIFOQueue": _QUEUES, "RandomShuffleQueue": _QUEUES,
@@ -98,7 +101,7 @@ MISSING = {
         "distributions": "write the log-density with tf ops (tf.log, tf.square ...)",
     },
     "data": {
-        "TFRecordDataset": _TFRECORDS,
+        "TFRecordDataset": _TFRECORDS, "TextLineDataset": _TEXT_FILES,
         "FixedLengthRecordDataset": "read the file with numpy.fromfile and use "
                                     "tf.data.Dataset.from_tensor_slices",
     },
