@@ -1,14 +1,11 @@
-"""Names Keras 2.2.4 has and passos.keras does not: one table, and the messages that explain them.
+"""Names Keras 2.2.4 has and passos.keras does not: the table, served by passos.unsupported_names.
 
-Each module of passos.keras ends with `__getattr__ = module_getattr(__name__)` (PEP 562):
-Python calls it only for a name the module lacks, so `hasattr` still answers False, while
+Each module of passos.keras ends with `__getattr__ = module_getattr(__name__)` (PEP 562), so
 `layers.CuDNNLSTM` raises an AttributeError and `from passos.keras.layers import CuDNNLSTM`
 an ImportError, both saying what to use instead. When passos gains one of these names,
 delete its line here (tests/keras/test_unsupported.py fails until you do).
 """
-import difflib
-import dis
-import sys
+from ..unsupported_names import MissingNames
 
 # {module under passos.keras ("" for passos.keras itself): {Keras 2.2.4 name: what to do}}
 MISSING = {
@@ -43,34 +40,5 @@ MISSING = {
 }
 
 
-def explain(module_name, name):
-    """Why `module_name` has no `name`, and what to use instead where there is something."""
-    short = module_name[len("passos.keras."):] if module_name != "passos.keras" else ""
-    advice = MISSING.get(short, {}).get(name)
-    if advice:
-        return (f"{module_name} has no {name}: it is a Keras 2.2.4 name that passos does not "
-                f"provide; {advice}")
-    module = sys.modules.get(module_name)
-    names = [n for n in vars(module) if not n.startswith("_")] if module else []
-    close = difflib.get_close_matches(name, names, n=3)
-    hint = f"; did you mean {' or '.join(close)}?" if close else f"; see dir({module_name})"
-    return f"module {module_name} has no attribute {name!r}{hint}"
-
-
-def _in_from_import(frame):
-    """True when `frame` is executing `from module import name` (bytecode IMPORT_FROM)."""
-    return frame is not None and frame.f_code.co_code[frame.f_lasti] == dis.opmap["IMPORT_FROM"]
-
-
-def module_getattr(module_name):
-    """A module-level __getattr__ that raises a helpful AttributeError (ImportError in `from`)."""
-
-    def __getattr__(name):  # noqa: N807 (the name PEP 562 asks for)
-        if name.startswith("_"):  # Python and tools probe dunders: answer plainly, fast
-            raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
-        message = explain(module_name, name)
-        if _in_from_import(sys._getframe(1)):
-            raise ImportError(message, name=module_name)
-        raise AttributeError(message)
-
-    return __getattr__
+_NAMES = MissingNames("passos.keras", "Keras 2.2.4", MISSING)
+explain, module_getattr = _NAMES.explain, _NAMES.module_getattr

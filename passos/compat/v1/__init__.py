@@ -18,14 +18,15 @@ Build a graph of placeholders, variables and ops, then run it in a Session:
 [1.0, 1.0]
 
 (The softmax runs over the last axis, of size 1 here, as in TensorFlow.) Modules: tf.nn,
-tf.losses, tf.train, tf.dtypes, tf.data, tf.errors, and tf.summary where passos.tensorboard is installed.
+tf.losses, tf.train, tf.dtypes, tf.data, tf.errors, tf.io, tf.gfile, and tf.summary where passos.tensorboard is installed.
 """
+import sys as _sys
 import types as _types
 
 from ...graph import Symbol as _Symbol
 from ...graph.graph import Graph, get_default_graph, group, reset_default_graph
 from . import dtypes, extensions as _extensions, losses, math_ops as _math_ops, nn, train
-from . import contrib, data, errors, layers, metrics
+from . import contrib, data, errors, gfile, io, layers, metrics
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)
@@ -50,6 +51,7 @@ from .random_ops import random_normal, random_uniform, set_random_seed, truncate
 from .session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions,
                       Session, get_default_session)
 from .train import gradients
+from .unsupported import error as _missing_name
 from .variables import (AUTO_REUSE, Variable, VariableScope, assign, assign_add, assign_sub,
                         get_variable, get_variable_scope, global_variables_initializer,
                         initialize_all_variables, local_variables_initializer, placeholder,
@@ -101,7 +103,8 @@ def executing_eagerly():
 
 
 def __getattr__(name):
-    """tf.summary, imported on first use (it lives with passos.tensorboard); tf.keras: passos.keras."""
+    """tf.summary, imported on first use (it lives with passos.tensorboard); tf.keras: passos.keras;
+    for other names a helpful error (passos.compat.v1.unsupported)."""
     if name == "keras":
         import importlib
         globals()["keras"] = importlib.import_module("passos.keras")
@@ -117,4 +120,4 @@ def __getattr__(name):
                                  "(with passos.tensorboard) is not installed") from None
         globals()["summary"] = module
         return module
-    raise AttributeError(f"module 'passos.compat.v1' has no attribute '{name}'")
+    raise _missing_name(__name__, name, _sys._getframe(1))

@@ -66,3 +66,8 @@ layers = types.SimpleNamespace(
     xavier_initializer_conv2d=xavier_initializer,
     variance_scaling_initializer=variance_scaling_initializer, l1_regularizer=l1_regularizer,
     l2_regularizer=l2_regularizer)
+
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

@@ -59,3 +59,8 @@ def as_dtype(type_value):
     if found is None:
         raise TypeError(f"passos.compat.v1 has no dtype {type_value!r}; use one of {sorted(_ALL)}")
     return found
+
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

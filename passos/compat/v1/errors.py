@@ -32,3 +32,8 @@ class FailedPreconditionError(OpError, RuntimeError):
 
 class NotFoundError(OpError, ValueError, KeyError):
     """Something named is missing (a key in a checkpoint); a KeyError too."""
+
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

@@ -6,6 +6,7 @@ and no core class is patched.
 from ...graph.graph import Graph, Symbol, VariableSymbol, extend
 from . import math_ops as mo, variables as vs
 from .framework import TensorShape, get_collection
+from .graph_io import as_graph_def
 from .session import default_session_for
 
 
@@ -39,4 +40,4 @@ def register():
            __and__=mo.logical_and, __or__=mo.logical_or, __xor__=mo.logical_xor)
     extend(VariableSymbol, load=vs.load, value=lambda v: v, read_value=lambda v: v)
     extend(Graph, get_operation_by_name=Graph.get_tensor_by_name,
-           get_collection=_graph_collection)
+           get_collection=_graph_collection, as_graph_def=as_graph_def)

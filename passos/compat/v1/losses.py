@@ -198,3 +198,8 @@ def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None
     if not parts:
         raise ValueError("get_total_loss: no losses have been collected")
     return _add_n(parts, name=name)
+
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

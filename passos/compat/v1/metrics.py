@@ -196,3 +196,8 @@ def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collectio
         return _collect(_area(*totals, curve, summation_method),
                         _area(*updated, curve, summation_method),
                         metrics_collections, updates_collections)
+
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

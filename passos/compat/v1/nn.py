@@ -272,3 +272,8 @@ def top_k(input, k=1, sorted=True, name=None):  # noqa: A002 - TF1's names
 def in_top_k(predictions, targets, k, name=None):
     """Whether targets[i] is among the k largest predictions[i] (ties at the boundary count)."""
     return named(name or "in_top_k", lambda: sl.in_top_k(*inputs(predictions, targets), k))
+
+
+from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

@@ -6,6 +6,7 @@ or `sess.as_default()` block, else the open InteractiveSession.
 import contextlib
 
 from .feeds import tf1_feeds
+from .graph_io import as_graph_def
 from ...graph import session as graph_session
 from ...graph.graph import Graph, get_default_graph
 
@@ -55,6 +56,11 @@ class Session(graph_session.Session):
     def close(self):
         _remove(self)
         super().close()
+
+    @property
+    def graph_def(self):
+        """The GraphDef protobuf of this session's graph (as `graph.as_graph_def()`)."""
+        return as_graph_def(self.graph)
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         return super().run(fetches, tf1_feeds(self.graph, feed_dict))

@@ -15,12 +15,14 @@ Writing needs the optional tensorboard package: ``pip install 'passos[tensorboar
 ...     writer.add_summary(sess.run(merged, {x: [1.0, 2.0, 3.0]}), global_step=0)
 """
 import re
+import sys
 
 import numpy as np
 
 from passos.core.op import Op  # absolute: importable before passos/compat has its __init__
 from passos.core.shapes import ShapeError, describe
 from passos.compat.v1.framework import state
+from passos.compat.v1.unsupported import error as _missing_name
 from passos.graph.graph import Symbol, get_default_graph
 
 SUMMARIES = "summaries"  # tf.GraphKeys.SUMMARIES
@@ -225,4 +227,4 @@ def __getattr__(name):
         import passos.tensorboard  # noqa: F401 - ImportError names the extra
         from tensorboard.compat.proto import event_pb2, summary_pb2
         return getattr(summary_pb2 if name == "Summary" else event_pb2, name)
-    raise AttributeError(f"module 'passos.compat.v1.summary' has no attribute {name!r}")
+    raise _missing_name(__name__, name, sys._getframe(1))

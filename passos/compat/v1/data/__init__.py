@@ -19,3 +19,8 @@ experimental = _types.SimpleNamespace(AUTOTUNE=-1)
 
 __all__ = ["Dataset", "Iterator", "experimental", "make_initializable_iterator",
            "make_one_shot_iterator"]
+
+
+from ..unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
+
+__getattr__ = _module_getattr(__name__)

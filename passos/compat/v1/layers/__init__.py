@@ -27,3 +27,8 @@ __all__ = ["Layer", "Dense", "Dropout", "Flatten", "BatchNormalization", "Conv1D
            "batch_normalization", "conv1d", "conv2d", "conv3d", "conv2d_transpose",
            "max_pooling1d", "max_pooling2d", "max_pooling3d", "average_pooling1d",
            "average_pooling2d", "average_pooling3d"]
+
+
+from ..unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
+
+__getattr__ = _module_getattr(__name__)
