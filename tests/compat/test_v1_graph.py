@@ -354,3 +354,17 @@ def test_tf1_idioms():
     with tf.Session(graph) as sess:  # a graph passed positionally, as some TF1 code does
         sess.run(tf.variables_initializer([w]))
         assert sess.run([step, tf.no_op()][0]) is None and sess.run(w) == 1.0
+
+
+def test_device_placement_and_session_config_are_accepted_on_the_cpu():
+    """TF1 code pins ops to devices and configures sessions; passos runs all on the CPU."""
+    with tf.device("/gpu:0"):
+        x = tf.placeholder(tf.float32, [None, 2])
+        with tf.device(None):
+            y = tf.reduce_sum(x * 2.0)
+    config = tf.ConfigProto(allow_soft_placement=True, log_device_placement=False)
+    with tf.Session(config=config) as s:
+        assert s.run(y, {x: [[1.0, 2.0]]}) == 6.0
+    with pytest.raises(TypeError, match=r"tf.device: expected a device name such as '/cpu:0'"):
+        with tf.device(0):
+            pass

@@ -49,7 +49,7 @@ from .math_ops import (add_n, arg_max, arg_min, argmax, argmin, cast, ceil, clip
                        squared_difference, tensordot, to_float, to_int32, to_int64, truediv)
 from .random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions,
-                      Session, get_default_session)
+                      Session, device, get_default_session)
 from .train import gradients
 from .unsupported import error as _missing_name
 from .variables import (AUTO_REUSE, Variable, VariableScope, assign, assign_add, assign_sub,

@@ -23,6 +23,17 @@ class ConfigProto:
 GPUOptions = RunOptions = RunMetadata = ConfigProto
 
 
+@contextlib.contextmanager
+def device(device_name_or_function):
+    """Accepted for TF1 code that places ops (`with tf.device('/gpu:0'):`): passos runs every
+    op on the CPU, as TF1 with allow_soft_placement does on a machine without a GPU."""
+    if not (device_name_or_function is None or isinstance(device_name_or_function, str)
+            or callable(device_name_or_function)):
+        raise TypeError(f"tf.device: expected a device name such as '/cpu:0' (or None, or a "
+                        f"function of the op), got {device_name_or_function!r:.60}")
+    yield
+
+
 class Session(graph_session.Session):
     """Runs nodes of one graph (the default graph when None) and holds its variables' values."""
 

@@ -50,7 +50,7 @@ MISSING = {
         "python_io": _TFRECORDS, "TFRecordWriter": _TFRECORDS, "parse_example": _TFRECORDS,
         "parse_single_example": _TFRECORDS, "FixedLenFeature": _TFRECORDS,
         "VarLenFeature": _TFRECORDS,
-        "distribute": _ONE_DEVICE, "device": _ONE_DEVICE + " (drop the `with tf.device` block)",
+        "distribute": _ONE_DEVICE,
         "lite": "there is no TFLite converter; save the variables with tf.train.Saver",
         "saved_model": "save checkpoints with tf.train.Saver and rebuild the graph in code to "
                        "restore them",
