@@ -26,7 +26,8 @@ from ...graph.graph import Symbol, VariableSymbol, get_default_graph
 from ...ops import arithmetic as ar, elementwise as el
 from .framework import GraphKeys, add_to_collection, get_collection, name_scope, named, state
 from .math_ops import floor as _floor
-from .saver import Saver, checkpoint_exists, get_checkpoint_state, latest_checkpoint  # noqa: F401
+from .saver import (Saver, checkpoint_exists, get_checkpoint_state,  # noqa: F401
+                    latest_checkpoint, list_variables, load_variable)
 from .variables import get_variable, optimizer_states
 
 
@@ -283,4 +284,5 @@ def _progress(global_step, decay_steps, staircase):
 __all__ = ["GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",
            "AdagradOptimizer", "AdadeltaOptimizer", "Optimizer", "Saver", "get_global_step",
            "create_global_step", "get_or_create_global_step", "exponential_decay",
-           "inverse_time_decay", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists"]
+           "inverse_time_decay", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
+           "list_variables", "load_variable"]
