@@ -185,7 +185,8 @@ def test_feature_columns_input_layer_sorts_by_name():
     np.testing.assert_array_equal(found, [[1, 0, 0, 1, 5, 5], [2, 1, 0, 0, 5, 5]])
     with pytest.raises(ValueError, match="'q' of a feature column is not in the features"):
         with tf.Graph().as_default():
-            tf.feature_column.input_layer({"z": np.ones(2)}, [tf.feature_column.numeric_column("q")])
+            tf.feature_column.input_layer({"z": np.ones(2)},
+                                          [tf.feature_column.numeric_column("q")])
     with pytest.raises(ValueError, match="wrap a categorical column in indicator_column"):
         with tf.Graph().as_default():
             tf.feature_column.input_layer(

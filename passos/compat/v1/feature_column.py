@@ -94,7 +94,8 @@ def input_layer(features, feature_columns, weight_collections=None, trainable=Tr
 
     The columns are taken in the order of their names, as TF1 does, whatever order is given.
     """
-    columns = list(feature_columns) if isinstance(feature_columns, (list, tuple)) else [feature_columns]
+    columns = (list(feature_columns) if isinstance(feature_columns, (list, tuple))
+               else [feature_columns])
     if not columns:
         raise ValueError("input_layer: feature_columns must not be empty")
     for column in columns:

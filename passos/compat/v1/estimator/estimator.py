@@ -17,8 +17,10 @@ on the same model_dir continues where the first stopped.
 ...                                               shuffle=False)
 >>> estimator = tf.estimator.Estimator(model_fn, model_dir=tempfile.mkdtemp())
 >>> _ = estimator.train(input_fn, steps=50)
->>> round(float(estimator.get_variable_value("w")), 3), estimator.evaluate(input_fn, steps=1)["global_step"]
-(3.0, 50)
+>>> round(float(estimator.get_variable_value("w")), 3)
+3.0
+>>> estimator.evaluate(input_fn, steps=1)["global_step"]
+50
 """
 import copy
 import os
@@ -201,7 +203,8 @@ class _TrainingLoop:
         self.global_step, self.spec, config = global_step, spec, estimator.config
         self.steps, self.max_steps = steps, max_steps
         self.log_every = config.log_step_count_steps
-        self.save_steps, self.save_secs = config.save_checkpoints_steps, config.save_checkpoints_secs
+        self.save_steps = config.save_checkpoints_steps
+        self.save_secs = config.save_checkpoints_secs
 
     def run(self):
         # 1. Where the restored checkpoint left off.

@@ -68,4 +68,6 @@ def _arrays(value, name):
 def _named(arrays, name):
     if arrays is None:
         return []
-    return [(f"{name}['{k}']", v) for k, v in arrays.items()] if isinstance(arrays, dict) else [(name, arrays)]
+    if isinstance(arrays, dict):
+        return [(f"{name}['{k}']", v) for k, v in arrays.items()]
+    return [(name, arrays)]
