@@ -98,3 +98,14 @@ def test_variational_autoencoder_learns_a_latent_plane_from_its_added_loss(capsy
     assert names["vae"].metrics_names == ["loss"] and "val_loss" in names["history"].history
     # an encoder that ignored its input (z_mean constant) would put every class centre at 0
     assert _number(r"latent plane: ([0-9.]+)", out) > 0.1
+
+
+def test_tf1_estimator_trains_and_resumes_a_dnn_classifier(capsys, monkeypatch, fashion, tmp_path):
+    out, names = _run("tf1_estimator.py", capsys, monkeypatch, "--model-dir", str(tmp_path))
+    steps = -(-len(names["x_train"]) // 128)  # batches in an epoch
+    # the second train call continued from the first one's checkpoint
+    assert f"Epoch 1/2 - global_step: {steps} " in out
+    assert f"Epoch 2/2 - global_step: {2 * steps} " in out
+    assert names["classifier"].latest_checkpoint().endswith(f"model.ckpt-{2 * steps}")
+    assert _number(r"Test accuracy: ([0-9.]+)", out) > 0.5  # chance is 0.1
+    assert "First test image: class" in out

@@ -18,7 +18,8 @@ Build a graph of placeholders, variables and ops, then run it in a Session:
 [1.0, 1.0]
 
 (The softmax runs over the last axis, of size 1 here, as in TensorFlow.) Modules: tf.nn,
-tf.losses, tf.train, tf.dtypes, tf.data, tf.errors, tf.io, tf.gfile, and tf.summary where passos.tensorboard is installed.
+tf.losses, tf.train, tf.dtypes, tf.data, tf.errors, tf.io, tf.gfile, tf.estimator, tf.feature_column,
+tf.logging, and tf.summary where passos.tensorboard is installed.
 """
 import sys as _sys
 import types as _types
@@ -83,6 +84,8 @@ newaxis = None
 sub, mul, neg = subtract, multiply, negative  # TF 0.x names still found in course material
 
 _extensions.register()
+
+from . import estimator, feature_column, tf_logging as logging  # noqa: E402 (they use the above)
 
 
 def no_op(name=None):

@@ -99,6 +99,10 @@ class Saver:
             return {var: npz.read(key, headers[key]).astype(var.dtype, copy=False)
                     for key, var in self.variables.items()}
 
+    def recover_last_checkpoints(self, checkpoint_paths):
+        """Count `checkpoint_paths` (those that exist) as this Saver's own, for max_to_keep."""
+        self._kept = [p for p in checkpoint_paths if os.path.exists(p + SUFFIX)]
+
     last_checkpoints = property(lambda self: list(self._kept))
 
 
@@ -163,3 +167,34 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
 
 def checkpoint_exists(checkpoint_prefix):
     return os.path.exists(checkpoint_prefix + SUFFIX)
+
+
+def _checkpoint_file(ckpt_dir_or_file):
+    """The .npz of a checkpoint prefix, or of the newest checkpoint in a folder."""
+    prefix = ckpt_dir_or_file
+    if os.path.isdir(prefix):
+        prefix = latest_checkpoint(prefix)
+        if prefix is None:
+            raise ValueError(f"Couldn't find a checkpoint in {ckpt_dir_or_file}")
+    path = prefix if prefix.endswith(SUFFIX) else prefix + SUFFIX
+    if not os.path.exists(path):
+        raise ValueError(f"Couldn't find a checkpoint at {ckpt_dir_or_file} (no file {path})")
+    return path
+
+
+def list_variables(ckpt_dir_or_file):
+    """[(name, shape)] of the variables saved in a checkpoint (or a folder's newest), by name."""
+    path = _checkpoint_file(ckpt_dir_or_file)
+    with SafeNpz(path, "list_variables") as npz:
+        return [(name, list(npz.header(name).shape)) for name in sorted(npz.names)]
+
+
+def load_variable(ckpt_dir_or_file, name):
+    """The value of variable `name` saved in a checkpoint (or a folder's newest)."""
+    path = _checkpoint_file(ckpt_dir_or_file)
+    name = name[:-2] if name.endswith(":0") else name
+    with SafeNpz(path, "load_variable") as npz:
+        if name not in npz.names:
+            raise NotFoundError(f"Key {name} not found in checkpoint {path}; it holds "
+                                f"{sorted(npz.names)}")
+        return npz.read(name, npz.header(name))

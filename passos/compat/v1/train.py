@@ -27,7 +27,8 @@ from ...ops import arithmetic as ar, elementwise as el
 from .framework import GraphKeys, add_to_collection, get_collection, name_scope, named, state
 from .math_ops import floor as _floor
 from .graph_io import write_graph
-from .saver import Saver, checkpoint_exists, get_checkpoint_state, latest_checkpoint  # noqa: F401
+from .saver import (Saver, checkpoint_exists, get_checkpoint_state,  # noqa: F401
+                    latest_checkpoint, list_variables, load_variable)
 from .variables import get_variable, optimizer_states
 
 
@@ -285,7 +286,7 @@ __all__ = ["GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RM
            "AdagradOptimizer", "AdadeltaOptimizer", "Optimizer", "Saver", "get_global_step",
            "create_global_step", "get_or_create_global_step", "exponential_decay",
            "inverse_time_decay", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
-           "write_graph"]
+           "write_graph", "list_variables", "load_variable"]
 
 
 from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)

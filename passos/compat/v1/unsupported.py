@@ -38,7 +38,6 @@ MISSING = {
                  "passos.keras.preprocessing.image) before feeding them",
         "app": "parse flags with argparse and call main() yourself",
         "flags": "parse flags with argparse",
-        "logging": "use Python's logging module (tf.logging.set_verbosity is not needed)",
         "test": "write tests with pytest (or unittest) and numpy.testing",
         "SparseTensor": _SPARSE, "SparseTensorValue": _SPARSE, "sparse": _SPARSE,
         "sparse_placeholder": _SPARSE, "sparse_tensor_to_dense": _SPARSE, "sparse_to_dense": _SPARSE,

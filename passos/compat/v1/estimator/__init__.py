@@ -1,0 +1,11 @@
+"""tf.estimator: Estimator (train, evaluate, predict through model_dir's checkpoints),
+EstimatorSpec, ModeKeys, RunConfig, the canned DNNClassifier and DNNRegressor, and
+tf.estimator.inputs.numpy_input_fn."""
+from . import inputs
+from .canned import DNNClassifier, DNNRegressor
+from .estimator import Estimator, NanLossDuringTrainingError
+from .model_fn import EstimatorSpec, ModeKeys
+from .run_config import RunConfig
+
+__all__ = ["Estimator", "EstimatorSpec", "ModeKeys", "RunConfig", "DNNClassifier",
+           "DNNRegressor", "NanLossDuringTrainingError", "inputs"]
