@@ -14,13 +14,15 @@ from ... import arguments
 from ..backend import config
 from ...ops import random as passos_random
 from .image_files import array_to_img, img_to_array, list_pictures, load_img, save_img
+from .dataframe_iterator import DataFrameIterator
 from .iterators import DirectoryIterator, Iterator, NumpyArrayIterator
 from .transforms import (FILL_MODES, apply_affine_transform, apply_brightness_shift,
                          apply_channel_shift, flip_axis, random_brightness, random_channel_shift,
                          random_rotation, random_shear, random_shift, random_zoom,
                          transform_matrix_offset_center)
 
-__all__ = ["ImageDataGenerator", "Iterator", "NumpyArrayIterator", "DirectoryIterator", "load_img",
+__all__ = ["ImageDataGenerator", "Iterator", "NumpyArrayIterator", "DirectoryIterator",
+           "DataFrameIterator", "load_img",
            "img_to_array", "array_to_img", "save_img", "list_pictures", "apply_affine_transform",
            "apply_brightness_shift", "apply_channel_shift", "flip_axis", "random_brightness",
            "random_channel_shift", "random_rotation", "random_shear", "random_shift", "random_zoom",
@@ -67,7 +69,7 @@ class ImageDataGenerator:
 
     Works on rank-4 batches (N, H, W, C) (or (N, C, H, W) with data_format='channels_first';
     data_format=None follows K.image_data_format()) through `flow(x, y)` and on folders of
-    images through `flow_from_directory`.
+    images through `flow_from_directory` and `flow_from_dataframe`.
     """
 
     def __init__(self, featurewise_center=False, samplewise_center=False,
@@ -131,6 +133,21 @@ class ImageDataGenerator:
                                  save_to_dir=save_to_dir, save_prefix=save_prefix,
                                  save_format=save_format, follow_links=follow_links, subset=subset,
                                  interpolation=interpolation, dtype=self.dtype)
+
+    def flow_from_dataframe(self, dataframe, directory=None, x_col="filename", y_col="class",
+                            target_size=(256, 256), color_mode="rgb", classes=None,
+                            class_mode="categorical", batch_size=32, shuffle=True, seed=None,
+                            save_to_dir=None, save_prefix="", save_format="png", subset=None,
+                            interpolation="nearest", drop_duplicates=True):
+        """An iterator of augmented batches of the images a table names (dataframe[x_col],
+        under `directory`), with targets from dataframe[y_col] (Pillow; pandas optional)."""
+        return DataFrameIterator(dataframe, directory, self, x_col=x_col, y_col=y_col,
+                                 target_size=target_size, color_mode=color_mode, classes=classes,
+                                 class_mode=class_mode, batch_size=batch_size, shuffle=shuffle,
+                                 seed=seed, data_format=self.data_format, save_to_dir=save_to_dir,
+                                 save_prefix=save_prefix, save_format=save_format, subset=subset,
+                                 interpolation=interpolation, dtype=self.dtype,
+                                 drop_duplicates=drop_duplicates)
 
     # -- normalization -------------------------------------------------------------------
     def standardize(self, x):

@@ -1,4 +1,5 @@
-"""The batch iterators behind ImageDataGenerator.flow and flow_from_directory.
+"""The batch iterators behind ImageDataGenerator.flow and flow_from_directory (and the
+file-reading base that flow_from_dataframe's iterator shares).
 
 Each is a Keras Sequence (`len`, `it[i]`, `on_epoch_end`) and an endless iterator
 (`next(it)`), which reshuffles at the start of every pass over the data. With a seed,
@@ -185,7 +186,55 @@ def _image_files(folder, follow_links):
     return found
 
 
-class DirectoryIterator(Iterator):
+class FileIterator(Iterator):
+    """Batches of images read from files: a subclass lists `filenames` (under `directory`) and
+    sets `class_mode` with `classes` (int labels) or `data` (raw targets) before starting."""
+
+    def _image_options(self, who, image_data_generator, target_size, color_mode, data_format,
+                       save_to_dir, save_prefix, save_format, interpolation, dtype):
+        """Check and keep the options every file iterator reads its images with."""
+        data_format = config.normalize_data_format(data_format, who)
+        self.target_size = arguments.int_tuple(target_size, 2, who, "target_size")
+        self.color_mode = arguments.one_of(color_mode, who, "color_mode", ("grayscale", "rgb", "rgba"))
+        channels = {"grayscale": 1, "rgb": 3, "rgba": 4}[color_mode]
+        self.image_shape = self.target_size + (channels,) if data_format == "channels_last" \
+            else (channels,) + self.target_size
+        self.data_format, self.interpolation, self.dtype = data_format, interpolation, dtype
+        self.image_data_generator = image_data_generator
+        self.save_to_dir, self.save_prefix, self.save_format = save_to_dir, save_prefix, save_format
+
+    @property
+    def filepaths(self):
+        """The path of each image, `directory` joined to its filename."""
+        return [os.path.join(self.directory or "", name) for name in self.filenames]
+
+    def _load(self, j):
+        img = load_img(os.path.join(self.directory or "", self.filenames[j]),
+                       color_mode=self.color_mode, target_size=self.target_size,
+                       interpolation=self.interpolation)
+        x = img_to_array(img, data_format=self.data_format, dtype=self.dtype)
+        img.close()
+        return x
+
+    def _get_batches_of_transformed_samples(self, index, rng):
+        batch_x = np.stack([self._transformed(self._load(j), rng) for j in index]).astype(self.dtype)
+        if self.save_to_dir:
+            self._save(batch_x, index, rng)
+        if self.class_mode is None:
+            return batch_x
+        if self.class_mode == "input":
+            return batch_x, batch_x.copy()
+        if self.class_mode in ("other", "raw"):
+            return batch_x, self.data[index]
+        labels = self.classes[index]
+        if self.class_mode == "sparse":
+            return batch_x, labels
+        if self.class_mode == "binary":
+            return batch_x, labels.astype(self.dtype)
+        return batch_x, np.eye(self.num_classes, dtype=self.dtype)[labels]
+
+
+class DirectoryIterator(FileIterator):
     """Batches of images read from `directory`, one subfolder per class (sorted by name)."""
 
     def __init__(self, directory, image_data_generator, target_size=(256, 256), color_mode="rgb",
@@ -193,21 +242,14 @@ class DirectoryIterator(Iterator):
                  data_format=None, save_to_dir=None, save_prefix="", save_format="png",
                  follow_links=False, subset=None, interpolation="nearest", dtype="float32"):
         who = "DirectoryIterator"
-        data_format = config.normalize_data_format(data_format, who)
         if not os.path.isdir(directory):
             raise ValueError(f"{who}: directory {directory!r} does not exist or is not a folder")
-        self.target_size = arguments.int_tuple(target_size, 2, who, "target_size")
-        self.color_mode = arguments.one_of(color_mode, who, "color_mode", ("grayscale", "rgb", "rgba"))
+        self._image_options(who, image_data_generator, target_size, color_mode, data_format,
+                            save_to_dir, save_prefix, save_format, interpolation, dtype)
         if class_mode not in CLASS_MODES:
             raise ValueError(f"{who}: class_mode must be 'categorical', 'binary', 'sparse', "
                              f"'input' or None, got {class_mode!r}")
-        channels = {"grayscale": 1, "rgb": 3, "rgba": 4}[color_mode]
-        self.image_shape = self.target_size + (channels,) if data_format == "channels_last" \
-            else (channels,) + self.target_size
-        self.directory, self.class_mode, self.data_format = directory, class_mode, data_format
-        self.interpolation, self.dtype = interpolation, dtype
-        self.image_data_generator = image_data_generator
-        self.save_to_dir, self.save_prefix, self.save_format = save_to_dir, save_prefix, save_format
+        self.directory, self.class_mode = directory, class_mode
         bounds = subset_bounds(image_data_generator, subset, who)
         if not classes:
             classes = sorted(d for d in os.listdir(directory)
@@ -225,25 +267,3 @@ class DirectoryIterator(Iterator):
         self.classes = np.array(labels, dtype="int32")
         print(f"Found {self.samples} images belonging to {self.num_classes} classes.")
         super().__init__(self.samples, batch_size, shuffle, seed)
-
-    def _load(self, j):
-        img = load_img(os.path.join(self.directory, self.filenames[j]), color_mode=self.color_mode,
-                       target_size=self.target_size, interpolation=self.interpolation)
-        x = img_to_array(img, data_format=self.data_format, dtype=self.dtype)
-        img.close()
-        return x
-
-    def _get_batches_of_transformed_samples(self, index, rng):
-        batch_x = np.stack([self._transformed(self._load(j), rng) for j in index]).astype(self.dtype)
-        if self.save_to_dir:
-            self._save(batch_x, index, rng)
-        labels = self.classes[index]
-        if self.class_mode == "input":
-            return batch_x, batch_x.copy()
-        if self.class_mode == "sparse":
-            return batch_x, labels
-        if self.class_mode == "binary":
-            return batch_x, labels.astype(self.dtype)
-        if self.class_mode == "categorical":
-            return batch_x, np.eye(self.num_classes, dtype=self.dtype)[labels]
-        return batch_x

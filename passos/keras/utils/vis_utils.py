@@ -1,4 +1,5 @@
-"""`plot_model`: a drawing of a model's layers and connections, as SVG (or PNG via matplotlib).
+"""`plot_model`: a drawing of a model's layers and connections, as SVG (or PNG via matplotlib);
+`model_to_dot`: the same graph as a `pydot.Dot`, for Graphviz to lay out (as Keras 2 does).
 
 Keras 2 draws through Graphviz; passos lays the graph out itself, which is simple for the
 models it builds: each layer sits in the rank one past its deepest input, ranks run top to
@@ -14,6 +15,14 @@ from .layer_utils import calls, shape_text
 CHAR_WIDTH, LINE_HEIGHT, PAD, GAP = 7.2, 16, 8, 36  # pixels, for a 12 px monospace font
 
 
+def _titles(layer):
+    """(name, class name); a wrapper names what it wraps, 'td(dense_1)', 'TimeDistributed(Dense)'."""
+    inner = getattr(layer, "layer", None)
+    if inner is None:
+        return layer.name, type(layer).__name__
+    return f"{layer.name}({inner.name})", f"{type(layer).__name__}({type(inner).__name__})"
+
+
 def _boxes(model):
     """([(name, class name, input shape, output shape)], [(from, to)]) in topological order."""
     nodes = calls(model)
@@ -21,8 +30,8 @@ def _boxes(model):
         layers = list(model.layers)
         shape = getattr(model, "input_shape", None)
         boxes = [(f"{layers[0].name}_input", "InputLayer", shape, shape)] if layers and shape else []
-        boxes += [(layer.name, type(layer).__name__, layer.input_shape_built,
-                   layer.output_shape_built) for layer in layers]
+        boxes += [_titles(layer) + (layer.input_shape_built, layer.output_shape_built)
+                  for layer in layers]
         return boxes, [(i, i + 1) for i in range(len(boxes) - 1)]
     index, boxes, edges = {}, [], []
     for layer, inbound, _ in nodes:
@@ -30,13 +39,45 @@ def _boxes(model):
             index[id(layer)] = len(boxes)
             first_in = inbound[0].shape if inbound else layer.batch_input_shape
             out = layer.output_shape_built or (None if inbound else layer.batch_input_shape)
-            boxes.append((layer.name, type(layer).__name__, first_in, out))
+            boxes.append(_titles(layer) + (first_in, out))
         for tensor in inbound:
             source = tensor.layer or tensor.input_layer
             edge = (index[id(source)], index[id(layer)])
             if edge not in edges:
                 edges.append(edge)
     return boxes, edges
+
+
+def model_to_dot(model, show_shapes=False, show_layer_names=True, rankdir="TB"):
+    """A `pydot.Dot` graph of `model`, one record node per layer, labelled as Keras labels it.
+
+    Render it with Graphviz, as in a notebook: SVG(model_to_dot(model).create(prog="dot",
+    format="svg")). rankdir: 'TB' (top to bottom), 'LR', 'BT' or 'RL'. Needs pydot.
+    """
+    try:
+        import pydot
+    except ImportError:
+        raise ImportError("model_to_dot builds a pydot graph, and pydot is not installed: pip "
+                          "install pydot (or 'passos[visualize]'); rendering it also needs "
+                          "Graphviz (https://graphviz.org), or use plot_model, which needs "
+                          "neither") from None
+    if rankdir not in ("TB", "LR", "BT", "RL"):
+        raise ValueError(f"model_to_dot: rankdir must be 'TB', 'LR', 'BT' or 'RL' (Graphviz "
+                         f"directions), got {rankdir!r}")
+    dot = pydot.Dot()
+    dot.set("rankdir", rankdir)
+    dot.set("concentrate", True)
+    dot.set_node_defaults(shape="record")
+    boxes, edges = _boxes(model)
+    for i, (name, kind, shape_in, shape_out) in enumerate(boxes):
+        label = f"{name}: {kind}" if show_layer_names else kind
+        if show_shapes:  # a record: the title, then input/output beside their shapes
+            label += (f"\n|{{input:|output:}}|{{{{{shape_text(shape_in)}}}|"
+                      f"{{{shape_text(shape_out)}}}}}")
+        dot.add_node(pydot.Node(str(i), label=label))
+    for source, target in edges:
+        dot.add_edge(pydot.Edge(str(source), str(target)))
+    return dot
 
 
 def layout(model, show_shapes=False, show_layer_names=True, rankdir="TB"):
