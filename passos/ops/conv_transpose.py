@@ -86,7 +86,9 @@ class ConvTranspose(Op):
                 raise ShapeError(f"{self.kind}: input of shape {describe(x)} with the kernel of "
                                  f"shape {describe(W)}, strides {s} and padding "
                                  f"'{self.padding}' gives no output whose convolution has the "
-                                 f"input's size; change output_padding or the kernel size")
+                                 f"input's size; change "
+                                 f"{'output_size' if self.output_size else 'output_padding'} "
+                                 f"or the kernel size")
         return pads, out
 
     def shape(self, x, W):
