@@ -259,6 +259,12 @@ CASES = [
          free=((), (1,))),
     Case("matmul[2d@1d]", P.matmul, inputs(normal(3, 4), normal(4)), lambda a, b: a @ b,
          free=((0,), ())),
+    *[Case(f"einsum[{eq}]", lambda *xs, eq=eq: P.einsum(eq, *xs),
+           inputs(*[normal(*s) for s in shapes]),
+           lambda *xs, eq=eq: _t().einsum(eq, *xs))
+      for eq, shapes in (("ij,jk->ik", [(3, 4), (4, 2)]), ("ii->i", [(3, 3)]),
+                         ("ij,jk", [(2, 3), (3, 4)]), ("...ij,...jk", [(1, 3, 4), (2, 4, 5)]),
+                         ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]), ("bij->j", [(2, 3, 4)]))],
     Case("matmul[1d@1d]", P.matmul, inputs(normal(4), normal(4)), lambda a, b: a @ b),
     Case("matmul[1d@batched]", P.matmul, inputs(normal(4), normal(2, 4, 3)), lambda a, b: a @ b),
     Case("matmul[batched@1d]", P.matmul, inputs(normal(2, 3, 4), normal(4)), lambda a, b: a @ b,

@@ -9,6 +9,6 @@ from . import operators
 from . import arithmetic, conv, creation, elementwise, matmul, movement, nn, pool, reduce, resize  # noqa: F401
 from . import rnn  # noqa: F401
 from . import activations  # noqa: F401
-from . import conv_transpose, depthwise, gather, select  # noqa: F401
+from . import conv_transpose, depthwise, einsum, gather, select  # noqa: F401
 
 operators.install(Tensor)

@@ -36,11 +36,12 @@ class ConvTranspose(Op):
     """
 
     batch_inputs = 1  # x splits over the batch; the kernel is shared
+    output_size = None  # TF1's output_shape (spatial), set only when given: attrs show it then
     formulas = ("∂y/∂x: the convolution of gy with W (each input cell reads its output window)",
                 "∂y/∂W: Σ over input cells of x · the gy window it wrote (im2col(gy)ᵀ @ x)")
 
     def __init__(self, rank, strides=1, padding="valid", output_padding=None, dilation_rate=1,
-                 data_format="channels_last"):
+                 data_format="channels_last", output_size=None):
         self.kind = f"conv{rank}d_transpose"
         self.rank = rank
         self.strides = arguments.int_tuple(strides, rank, self.kind, "strides")
@@ -54,6 +55,10 @@ class ConvTranspose(Op):
             raise ValueError(f"{self.kind}: each output_padding must be less than its stride, "
                              f"got output_padding {self.output_padding} with strides "
                              f"{self.strides}")
+        if output_size is not None:  # TF1's output_shape: the spatial size, checked in _geometry
+            if output_padding is not None:
+                raise ValueError(f"{self.kind}: give output_padding or output_size, not both")
+            self.output_size = arguments.int_tuple(output_size, rank, self.kind, "output_size")
 
     def _geometry(self, x, W):
         """(padding pairs on y, y's spatial size) for input shape `x` and kernel shape `W`."""
@@ -72,15 +77,18 @@ class ConvTranspose(Op):
             raise ShapeError(f"{self.kind}: the kernel of shape {describe(W)} has an empty "
                              "spatial axis; kernel sizes must be at least 1")
         extra = self.output_padding or (None,) * self.rank
-        out = tuple(deconv_length(i, kk, ss, self.padding, p, dd)
-                    for i, kk, ss, p, dd in zip(spatial, k, s, extra, d))
+        out = self.output_size or tuple(
+            deconv_length(i, kk, ss, self.padding, p, dd)
+            for i, kk, ss, p, dd in zip(spatial, k, s, extra, d))
         pads = win.pad_pairs(self.padding, out, k, s, d)
         for i, o, kk, ss, dd, pair in zip(spatial, out, k, s, d, pads):
             if o is not None and (o < 1 or win.conv_output_size(o + sum(pair), kk, ss, 0, dd) != i):
                 raise ShapeError(f"{self.kind}: input of shape {describe(x)} with the kernel of "
                                  f"shape {describe(W)}, strides {s} and padding "
                                  f"'{self.padding}' gives no output whose convolution has the "
-                                 f"input's size; change output_padding or the kernel size")
+                                 f"input's size; change "
+                                 f"{'output_size' if self.output_size else 'output_padding'} "
+                                 f"or the kernel size")
         return pads, out
 
     def shape(self, x, W):

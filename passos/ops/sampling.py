@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core.apply import Symbolic, apply, tracing_graph
 from ..core.op import Op
-from ..core.shapes import describe
+from ..core.shapes import ShapeError, describe
 from ..core.tensor import Tensor
 from . import movement as mv
 from . import random as passos_random
@@ -49,6 +49,35 @@ class RandomOp(Op):
             return lambda *size: self.draw(passos_random.generator(), size)
         rng = np.random.default_rng(self.seed)  # one stream per session, as TF1's op seeds
         return lambda *size: self.draw(rng, size)
+
+
+class Categorical(RandomOp):
+    """`num_samples` class indices per row of logits (batch, classes), drawn with probabilities
+    softmax(logits) (TF1's multinomial): one search per sample in the row's cumulative sums."""
+
+    def __init__(self, num_samples, dtype, seed):
+        super().__init__("multinomial", None, dtype, {"num_samples": num_samples}, seed)
+
+    def shape(self, logits):
+        if len(logits) != 2 or logits[1] == 0:
+            raise ShapeError(f"multinomial: logits must be 2-D (batch, classes) with at least "
+                             f"one class, got shape {describe(logits)}")
+        return (logits[0], self.params["num_samples"])
+
+    def forward(self, logits):
+        return self.draw(passos_random.generator(), (logits,))
+
+    def draw(self, rng, inputs):
+        z = np.asarray(inputs[0], np.float64)
+        self.shape(z.shape)
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
+        cdf[:, -1] = 1.0
+        rows = np.arange(len(z))[:, None]  # row r's sums shifted into [r, r + 1]: one search
+        u = rng.random((len(z), self.params["num_samples"])) + rows
+        found = np.searchsorted((cdf + rows).ravel(), u.ravel(), side="right")
+        classes = np.minimum(found.reshape(u.shape) - rows * z.shape[1], z.shape[1] - 1)
+        return classes.astype(self.to)
 
 
 def _dynamic(shape):

@@ -27,6 +27,7 @@ import types as _types
 from ...graph import Symbol as _Symbol
 from ...graph.graph import Graph, get_default_graph, group, reset_default_graph
 from . import dtypes, extensions as _extensions, losses, math_ops as _math_ops, nn, train
+from . import random_ops as _random_ops
 from . import contrib, data, errors, gfile, io, layers, metrics
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
@@ -43,12 +44,14 @@ from .init_ops import (constant_initializer, glorot_normal_initializer, glorot_u
                        random_uniform_initializer, truncated_normal_initializer,
                        variance_scaling_initializer, zeros_initializer)
 from .math_ops import (add_n, arg_max, arg_min, argmax, argmin, cast, ceil, clip_by_global_norm, clip_by_norm,
-                       clip_by_value, count_nonzero, div, floor, floordiv, floormod, global_norm,
+                       clip_by_value, count_nonzero, div, einsum, floor, floordiv, floormod,
+                       global_norm,
                        log1p, logical_and, logical_not, logical_or, logical_xor, matmul, mod, pow,
                        reciprocal, reduce_all, reduce_any, reduce_logsumexp, reduce_max,
                        reduce_mean, reduce_min, reduce_sum, round, rsqrt, sign,
                        squared_difference, tensordot, to_float, to_int32, to_int64, truediv)
-from .random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from .random_ops import (multinomial, random_normal, random_uniform, set_random_seed,
+                         truncated_normal)
 from .session import (ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions,
                       Session, device, get_default_session)
 from .train import gradients
@@ -67,9 +70,10 @@ math = _types.SimpleNamespace(**_math_ops.registered("tf.math"), **{n: globals()
     "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min",
     "reduce_sum", "round", "rsqrt", "sign", "squared_difference", "truediv")},
     softmax=nn.softmax, log_softmax=nn.log_softmax, l2_normalize=nn.l2_normalize,
-    top_k=nn.top_k, in_top_k=nn.in_top_k, tensordot=tensordot)
+    top_k=nn.top_k, in_top_k=nn.in_top_k, tensordot=tensordot, einsum=einsum)
 random = _types.SimpleNamespace(normal=random_normal, uniform=random_uniform,
-                                truncated_normal=truncated_normal, set_random_seed=set_random_seed)
+                                truncated_normal=truncated_normal, set_random_seed=set_random_seed,
+                                categorical=_random_ops.categorical, multinomial=multinomial)
 initializers = _types.SimpleNamespace(
     zeros=zeros_initializer, ones=ones_initializer, constant=constant_initializer,
     random_normal=random_normal_initializer, random_uniform=random_uniform_initializer,

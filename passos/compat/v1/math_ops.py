@@ -18,7 +18,7 @@ from ...core.op import ElementwiseOp
 from ...core.shapes import describe
 from ...graph.graph import Symbol, get_default_graph
 from ...ops import arithmetic as ar, elementwise as el, matmul as mm, movement as mv
-from ...ops import reduce as rd
+from ...ops import einsum as es, reduce as rd
 from . import dtypes
 from .framework import inputs, name_scope, named, stop_gradient
 
@@ -282,6 +282,14 @@ def tensordot(a, b, axes, name=None):
         right = mv.reshape(mv.transpose(y, y_axes + y_free), (size, -1))
         return mv.reshape(mm.matmul(left, right), [-1 if d is None else d for d in out])
     return named(name or "Tensordot", build)
+
+
+def einsum(equation, *inputs_, **kwargs):
+    """Einstein summation (numpy.einsum's rules): tf.einsum("ij,jk->ik", a, b) is a @ b."""
+    name = kwargs.pop("name", None)
+    if kwargs:
+        raise TypeError(f"einsum: unexpected keyword argument(s) {sorted(kwargs)}")
+    return named(name or "einsum", lambda: es.einsum(equation, *inputs(*inputs_)))
 
 
 def _paired_axes(axes, rank_a, rank_b):

@@ -1,5 +1,5 @@
 """tf.nn: activations, softmax and cross-entropies, dropout, conv2d, pooling, bias_add,
-l2_normalize, top_k and in_top_k.
+l2_normalize, top_k and in_top_k (conv1d, conv3d, conv2d_transpose and 3-D pooling: nn_conv).
 
 Layouts follow TF1: NHWC (or NCHW), kernels (kh, kw, C_in, C_out), strides and ksize [1, s, s, 1].
 
@@ -20,6 +20,8 @@ from ...ops import matmul as mm, movement as mv, pool as pl, reduce as rd, selec
 from .array_ops import gather as _gather
 from .framework import inputs, named, state, stop_gradient
 from .math_ops import _called, registered as _registered
+from .nn_conv import (atrous_conv2d, avg_pool3d, conv1d, conv2d_transpose, conv3d,  # noqa: F401
+                      max_pool3d, spatial)
 
 globals().update(_registered("tf.nn"))  # tf.nn.sigmoid, tf.nn.tanh: as tf.sigmoid, tf.tanh
 
@@ -176,17 +178,7 @@ _FORMATS = {"NHWC": "channels_last", "NCHW": "channels_first"}
 
 def _spatial(values, data_format, what, op_name):
     """The two spatial entries of a 4-list (or the int / pair given directly)."""
-    four = isinstance(values, (list, tuple)) and len(values) == 4
-    if isinstance(values, (list, tuple)) and not four and len(values) != 2:
-        raise ValueError(f"{op_name}: {what} must have 4 entries ([1, h, w, 1] for NHWC), "
-                         f"got {list(values)}")
-    values = arguments.int_tuple(values, 4 if four else 2, op_name, what)
-    if not four:
-        return values
-    if values[0] != 1 or values[3 if data_format == "NHWC" else 1] != 1:
-        raise ValueError(f"{op_name}: {what} {list(values)}: passos (like TF1) does not support "
-                         f"{what} in the batch and depth dimensions; use [1, h, w, 1]")
-    return values[1:3] if data_format == "NHWC" else values[2:4]
+    return spatial(values, 2, data_format, what, op_name)
 
 
 def _window(strides, padding, data_format, op_name):

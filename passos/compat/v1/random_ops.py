@@ -1,4 +1,5 @@
-"""TF1 random ops: nodes that draw fresh values on every run (random_normal, random_uniform ...).
+"""TF1 random ops: nodes that draw fresh values on every run (random_normal, random_uniform,
+multinomial ...).
 
 Draws come from `passos.random`, which `tf.set_random_seed(n)` seeds; an op built with `seed=`
 (or after tf.set_random_seed) gets its own generator, restarting with each session.
@@ -7,7 +8,7 @@ import numpy as np
 
 from ...graph.graph import Symbol, get_default_graph
 from ...ops import random as passos_random
-from ...ops.sampling import RandomOp
+from ...ops.sampling import Categorical, RandomOp
 from ...ops.arithmetic import add, multiply, subtract
 from . import dtypes
 from .framework import inputs, named, state
@@ -20,11 +21,17 @@ def set_random_seed(seed):
     passos_random.seed(int(seed))
 
 
-def _node(kind, shape, dtype, params, seed, name):
-    graph = get_default_graph()
+def _op_seed(graph, seed):
+    """The op's generator seed: the graph's and the op's (or the op's position), as TF1."""
     graph_seed = state(graph).seed
     if seed is not None or graph_seed is not None:
-        seed = (graph_seed or 0, int(seed) if seed is not None else len(graph.nodes))
+        return (graph_seed or 0, int(seed) if seed is not None else len(graph.nodes))
+    return None
+
+
+def _node(kind, shape, dtype, params, seed, name):
+    graph = get_default_graph()
+    seed = _op_seed(graph, seed)
     size, known = shape_arg(shape if isinstance(shape, (list, tuple, Symbol, np.ndarray)) else [shape], kind)
     to = dtypes.as_dtype(dtype).dtype
     tensors = {k: v for k, v in params.items() if isinstance(v, Symbol)}
@@ -65,3 +72,28 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
             raise ValueError("random_uniform: maxval must be given for integer dtypes")
         maxval = 1.0
     return _node("random_uniform", shape, dtype, {"minval": minval, "maxval": maxval}, seed, name)
+
+
+def multinomial(logits, num_samples, seed=None, name=None, output_dtype=dtypes.int64):
+    """Class indices drawn from softmax(logits) on every run: logits (batch, classes) ->
+    (batch, num_samples) of output_dtype."""
+    return _categorical(logits, num_samples, output_dtype, seed, name or "multinomial")
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """tf.random.categorical: as multinomial, dtype int64 unless given."""
+    return _categorical(logits, num_samples, dtype or dtypes.int64, seed, name or "categorical")
+
+
+def _categorical(logits, num_samples, dtype, seed, name):
+    if isinstance(num_samples, Symbol) or not isinstance(num_samples, (int, np.integer)) \
+            or num_samples < 0:
+        raise TypeError(f"{name}: num_samples must be a non-negative int known when the graph is "
+                        f"built, got {num_samples!r}")
+    to = dtypes.as_dtype(dtype)
+    if not to.is_integer:
+        raise TypeError(f"{name}: the samples are class indices: dtype must be an integer type "
+                        f"(int32 or int64), got {to.name}")
+    graph = get_default_graph()
+    op = Categorical(int(num_samples), to.dtype, _op_seed(graph, seed))
+    return named(name, lambda: graph.add_op(op, inputs(logits)))
