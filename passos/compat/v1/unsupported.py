@@ -82,7 +82,6 @@ MISSING = {
         "local_response_normalization": "use tf.layers.batch_normalization",
         "lrn": "use tf.layers.batch_normalization",
         "fused_batch_norm": "use tf.nn.batch_normalization with the statistics of tf.nn.moments",
-        "atrous_conv2d": "use tf.nn.conv2d(..., dilations=(1, rate, rate, 1))",
         "depthwise_conv2d": "use tf.nn.conv2d (a full convolution)",
         "separable_conv2d": "use tf.nn.conv2d (a full convolution)",
     },
