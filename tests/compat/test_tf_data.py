@@ -171,3 +171,45 @@ def test_output_shapes_are_tensor_shapes_and_rebuild_an_iterator():
         assert tuple(x.shape) == (None, 3) and tuple(y.shape) == (None, 1)
         with pytest.raises(ValueError, match="padded_shapes.*does not match"):
             ds.padded_batch(2, padded_shapes=[None])
+
+
+def test_batch_and_shuffle_sizes_may_be_tensors_fed_at_initialisation():
+    # TF1's pattern: one pipeline, batch_size an int64 placeholder (training vs evaluation).
+    with tf.Graph().as_default():
+        data = tf.placeholder(tf.float32, [None])
+        batch_size = tf.placeholder(tf.int64, [])
+        ds = tf.data.Dataset.from_tensor_slices(data).shuffle(tf.constant(10, tf.int64)).batch(
+            batch_size)
+        padded = tf.data.Dataset.from_tensor_slices(data).padded_batch(batch_size, [])
+        assert tuple(ds.output_shapes) == (None,)
+        it, it_padded = ds.make_initializable_iterator(), padded.make_initializable_iterator()
+        nxt, nxt_padded = it.get_next(), it_padded.get_next()
+        with tf.Session() as sess:
+            sess.run(it.initializer, feed_dict={data: np.arange(5.0), batch_size: 2})
+            batches = drain(sess, nxt)
+            assert [len(b) for b in batches] == [2, 2, 1]
+            assert sorted(np.concatenate(batches).tolist()) == list(range(5))
+            sess.run(it_padded.initializer, feed_dict={data: np.arange(5.0), batch_size: 4})
+            assert [len(b) for b in drain(sess, nxt_padded)] == [4, 1]
+            sess.run(it.initializer, feed_dict={data: np.arange(5.0), batch_size: 0})
+            with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
+                sess.run(nxt)
+        with pytest.raises(ValueError, match="batch_size must be a scalar tensor, got shape"):
+            ds.batch(tf.constant([2, 2], tf.int64))
+
+
+def test_shuffle_follows_the_graph_seed_and_reshuffles_at_each_initialisation():
+    def orders():
+        with tf.Graph().as_default():
+            tf.set_random_seed(3)
+            it = tf.data.Dataset.range(20).shuffle(20).make_initializable_iterator()
+            nxt = it.get_next()
+            with tf.Session() as sess:
+                epochs = []
+                for _ in range(2):
+                    sess.run(it.initializer)
+                    epochs.append([int(v) for v in drain(sess, nxt)])
+                return epochs
+    first, second = orders(), orders()
+    assert first == second  # one seed, one program: the same orders
+    assert sorted(first[0]) == list(range(20)) and first[0] != first[1]  # a new order each epoch

@@ -1,6 +1,7 @@
 """Dataset transformations that group or reorder elements: batch, padded_batch, shuffle."""
 import numpy as np
 
+from ....graph import Symbol
 from .structure import compatible, flatten, flatten_up_to, static_shape
 
 
@@ -8,6 +9,17 @@ def _positive(value, who, what):
     if int(value) != value or value < 1:
         raise ValueError(f"{who}: {what} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def _size(value, who, what):
+    """(inputs, size_of): a count given as a number, or as a scalar tensor (often an int64
+    placeholder) read when the iterator is initialised, as TF1 allows."""
+    if not isinstance(value, Symbol):
+        size = _positive(value, who, what)
+        return [], lambda env: size
+    if value.shape is not None and tuple(value.shape) != ():
+        raise ValueError(f"{who}: {what} must be a scalar tensor, got shape {tuple(value.shape)}")
+    return [value], lambda env: _positive(np.asarray(env[id(value)]).item(), who, what)
 
 
 def _groups(source, size, drop_remainder):
@@ -23,11 +35,11 @@ def _groups(source, size, drop_remainder):
 
 
 def batch(dataset, batch_size, drop_remainder):
-    size = _positive(batch_size, "Dataset.batch", "batch_size")
-    first = size if drop_remainder else None
+    inputs, size_of = _size(batch_size, "Dataset.batch", "batch_size")
+    first = size_of(None) if drop_remainder and not inputs else None
 
     def elements(env):
-        for group in _groups(dataset._elements(env), size, drop_remainder):
+        for group in _groups(dataset._elements(env), size_of(env), drop_remainder):
             try:
                 yield [np.stack(parts) for parts in zip(*group)]
             except ValueError:
@@ -35,11 +47,11 @@ def batch(dataset, batch_size, drop_remainder):
                 raise ValueError("Dataset.batch: elements of one batch differ in shape "
                                  f"({shapes}); use padded_batch for sequences") from None
     specs = [(None if s is None else (first, *s), d) for s, d in dataset._specs]
-    return dataset._derived(elements, specs=specs)
+    return dataset._derived(elements, specs=specs, inputs=inputs)
 
 
 def padded_batch(dataset, batch_size, padded_shapes, padding_values, drop_remainder):
-    size = _positive(batch_size, "Dataset.padded_batch", "batch_size")
+    inputs, size_of = _size(batch_size, "Dataset.padded_batch", "batch_size")
     count = len(dataset._specs)
     if padded_shapes is None:
         shapes = [s for s, _ in dataset._specs]
@@ -57,11 +69,11 @@ def padded_batch(dataset, batch_size, padded_shapes, padding_values, drop_remain
                              f"padded shape {target}")
 
     def elements(env):
-        for group in _groups(dataset._elements(env), size, drop_remainder):
+        for group in _groups(dataset._elements(env), size_of(env), drop_remainder):
             yield [_pad(parts, target, pad) for parts, target, pad in zip(zip(*group), shapes, pads)]
-    first = size if drop_remainder else None
+    first = size_of(None) if drop_remainder and not inputs else None
     specs = [((first, *t) if t is not None else None, d) for t, (_, d) in zip(shapes, dataset._specs)]
-    return dataset._derived(elements, specs=specs)
+    return dataset._derived(elements, specs=specs, inputs=inputs)
 
 
 def _pad(parts, target, pad):
@@ -81,15 +93,19 @@ def _pad(parts, target, pad):
 
 
 def shuffle(dataset, buffer_size, seed, reshuffle_each_iteration):
-    size = _positive(buffer_size, "Dataset.shuffle", "buffer_size")
+    inputs, size_of = _size(buffer_size, "Dataset.shuffle", "buffer_size")
     key = object()  # this shuffle's generator in the state of one initialisation
+    # Each initialisation gets a generator of its own, seeded from this one: reinitialising
+    # the iterator each epoch (TF1's usual loop) draws a new order, as does each pass of a repeat.
+    orders = np.random.default_rng(seed)
 
     def elements(env):
-        # one generator per initialisation: each pass of a repeat draws a new order
-        rng = env.setdefault(key, np.random.default_rng(seed))
+        if key not in env:
+            env[key] = np.random.default_rng(orders.integers(2**63))
+        rng = env[key]
         if not reshuffle_each_iteration:
             rng = np.random.default_rng(seed)
-        buffer, source = [], iter(dataset._elements(env))
+        buffer, source, size = [], iter(dataset._elements(env)), size_of(env)
         for element in source:
             buffer.append(element)
             if len(buffer) == size:
@@ -100,7 +116,7 @@ def shuffle(dataset, buffer_size, seed, reshuffle_each_iteration):
             buffer[i] = element
         while buffer:
             yield buffer.pop(rng.integers(len(buffer)))
-    return dataset._derived(elements)
+    return dataset._derived(elements, inputs=inputs)
 
 
 def check_same(dataset, other, who):

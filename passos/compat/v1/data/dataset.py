@@ -10,6 +10,9 @@ import itertools
 import numpy as np
 
 from ....graph import Symbol
+from ....graph.graph import get_default_graph
+from ....ops import random as passos_random
+from ..framework import state
 from . import batching, functions
 from .iterator import Iterator
 from .structure import (Structured, component, flatten, flatten_up_to, numpy_dtype, pack, spec,
@@ -153,7 +156,15 @@ class Dataset(Structured):
                                      drop_remainder)
 
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True):
-        """Elements drawn at random from a buffer of the next `buffer_size`."""
+        """Elements drawn at random from a buffer of the next `buffer_size`.
+
+        Without `seed`, the order follows tf.set_random_seed as TF1's does (else passos.random),
+        so a seeded program shuffles the same way each run.
+        """
+        if seed is None:
+            graph, graph_seed = get_default_graph(), state().seed
+            seed = (int(passos_random.generator().integers(2**63)) if graph_seed is None
+                    else (graph_seed, len(graph.nodes)))
         return batching.shuffle(self, buffer_size, seed, reshuffle_each_iteration)
 
     def repeat(self, count=None):
