@@ -10,6 +10,8 @@ Layouts follow TF1: NHWC (or NCHW), kernels (kh, kw, C_in, C_out), strides and k
 >>> np.round(p, 3)
 array([[0.09 , 0.245, 0.665]], dtype=float32)
 """
+import types as _types
+
 import numpy as np
 
 from ... import arguments
@@ -272,3 +274,14 @@ def top_k(input, k=1, sorted=True, name=None):  # noqa: A002 - TF1's names
 def in_top_k(predictions, targets, k, name=None):
     """Whether targets[i] is among the k largest predictions[i] (ties at the boundary count)."""
     return named(name or "in_top_k", lambda: sl.in_top_k(*inputs(predictions, targets), k))
+
+
+
+# Last: the RNN modules import dropout and relu from this one.
+from . import rnn_cell as _cells, rnn_wrappers as _wrappers  # noqa: E402
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_rnn  # noqa: E402
+
+rnn_cell = _types.SimpleNamespace(
+    RNNCell=_cells.RNNCell, BasicRNNCell=_cells.BasicRNNCell, BasicLSTMCell=_cells.BasicLSTMCell,
+    LSTMCell=_cells.LSTMCell, GRUCell=_cells.GRUCell, LSTMStateTuple=_cells.LSTMStateTuple,
+    MultiRNNCell=_wrappers.MultiRNNCell, DropoutWrapper=_wrappers.DropoutWrapper)
