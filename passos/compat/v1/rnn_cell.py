@@ -24,12 +24,12 @@ from ...graph.graph import Symbol
 from ...ops import arithmetic as ar, elementwise as el, movement as mv, rnn
 from . import init_ops
 from .array_ops import zeros
-from .framework import inputs
-from .nn import relu
+from .framework import TensorShape, inputs
 from .variables import get_variable, variable_scope
 
-# TF1 activations the recurrent ops compute inside (their names in passos.ops.recurrence)
-_ACTIVATIONS = {el.tanh: "tanh", el.sigmoid: "sigmoid", el.relu: "relu", relu: "relu"}
+# TF1 activations the recurrent ops compute inside (their names in passos.ops.recurrence);
+# tf.nn's wrappers (tf.nn.relu) give the function they apply as `.op`
+_ACTIVATIONS = {el.tanh: "tanh", el.sigmoid: "sigmoid", el.relu: "relu"}
 
 
 class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
@@ -53,15 +53,16 @@ def map_state(fn, *structures):
 
 class RNNCell:
     """The base of TF1 cells: `cell(inputs, state)` gives (output, new state); a subclass gives
-    `state_size`, `output_size` and `call(inputs, state)`, making variables in `build(depth,
-    dtype)` (its variables live in the scope of its first call, reused after it)."""
+    `state_size`, `output_size` and `call(inputs, state)`, making variables with
+    `add_variable` in `build(inputs_shape)` (in the scope of its first call, reused after it)."""
 
     base_name = "rnn_cell"
     fused = False  # whether `sequence` runs a whole sequence as recurrent ops
 
     def __init__(self, reuse=None, name=None, dtype=None):
         self._reuse, self.name, self.dtype = reuse, name, dtype
-        self._scope, self.built, self.variables = None, False, []
+        self._scope, self.built, self._variables = None, False, []
+        self._variable_dtype = None  # the inputs' float dtype, on the first call
 
     @property
     def state_size(self):
@@ -94,18 +95,29 @@ class RNNCell:
     def __call__(self, inputs, state, scope=None):
         (x,) = _tensors(inputs)
         with self.scope(scope):
-            if not self.built:
-                self.build(_depth(self, x.shape), _float(self.dtype or x.dtype))
-                self.built = True
+            self._build_once(x)
             return self.call(x, state)
 
-    def build(self, depth, dtype):
-        """Make the variables for inputs with `depth` features (none by default)."""
+    def _build_once(self, x):
+        if not self.built:
+            self._variable_dtype = _float(self.dtype or x.dtype)
+            self.build(TensorShape(x.shape))
+            self.built = True
 
-    def add_variable(self, name, shape, dtype, initializer=None):
-        var = get_variable(name, shape, dtype, initializer=initializer)
-        self.variables.append(var)
+    def build(self, inputs_shape):
+        """Make the variables for inputs of `inputs_shape` (none by default)."""
+
+    def add_variable(self, name, shape, dtype=None, initializer=None):
+        """tf.get_variable(name, ...) in the cell's scope (dtype: the inputs' float type)."""
+        var = get_variable(name, shape, dtype or self._variable_dtype, initializer=initializer)
+        self._variables.append(var)
         return var
+
+    add_weight = add_variable
+
+    @property
+    def variables(self):
+        return list(self._variables)
 
     @property
     def trainable_variables(self):
@@ -126,7 +138,8 @@ class _Fused(RNNCell):
         super().__init__(reuse, name, dtype)
         self.num_units = int(num_units)
         self.activation = activation
-        name = "tanh" if activation is None else _ACTIVATIONS.get(activation)
+        name = "tanh" if activation is None else \
+            _ACTIVATIONS.get(getattr(activation, "op", activation))
         if name is None:
             raise ValueError(f"{type(self).__name__}: activation must be tf.tanh, tf.sigmoid or "
                              f"tf.nn.relu (the recurrence runs inside one op), got {activation!r}")
@@ -150,9 +163,7 @@ class _Fused(RNNCell):
         mask (batch, steps) or None: where 0, the step keeps the state before it."""
         (x,) = _tensors(x)
         with self.scope():
-            if not self.built:
-                self.build(_depth(self, x.shape), _float(self.dtype or x.dtype))
-                self.built = True
+            self._build_once(x)
             return self._run(x, state, mask, backwards, True)
 
     def _run(self, x, state, mask, backwards, sequences):
@@ -190,10 +201,10 @@ class BasicRNNCell(_Fused):
     base_name = "basic_rnn_cell"
     op = staticmethod(rnn.simple_rnn)
 
-    def build(self, depth, dtype):
-        u = self.num_units
-        self.kernel = self.add_variable("kernel", (depth + u, u), dtype)
-        self.bias = self.add_variable("bias", (u,), dtype, init_ops.zeros_initializer())
+    def build(self, inputs_shape):
+        depth, u = _depth(self, inputs_shape), self.num_units
+        self.kernel = self.add_variable("kernel", (depth + u, u))
+        self.bias = self.add_variable("bias", (u,), initializer=init_ops.zeros_initializer())
 
 
 class BasicLSTMCell(_Fused):
@@ -219,11 +230,11 @@ class BasicLSTMCell(_Fused):
         u = self.num_units
         return LSTMStateTuple(u, u) if self.state_is_tuple else 2 * u
 
-    def build(self, depth, dtype):
-        u = self.num_units
-        self.kernel = self.add_variable("kernel", (depth + u, 4 * u), dtype,
-                                        self.kernel_initializer)
-        self.bias = self.add_variable("bias", (4 * u,), dtype, init_ops.zeros_initializer())
+    def build(self, inputs_shape):
+        depth, u = _depth(self, inputs_shape), self.num_units
+        self.kernel = self.add_variable("kernel", (depth + u, 4 * u),
+                                        initializer=self.kernel_initializer)
+        self.bias = self.add_variable("bias", (4 * u,), initializer=init_ops.zeros_initializer())
 
     def op_weights(self, depth):
         u = self.num_units
@@ -286,18 +297,19 @@ class GRUCell(_Fused):
         super().__init__(num_units, activation, reuse, name, dtype)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
 
-    def build(self, depth, dtype):
-        u = self.num_units
+    def build(self, inputs_shape):
+        depth, u = _depth(self, inputs_shape), self.num_units
         with variable_scope("gates"):
-            self.gates_kernel = self.add_variable("kernel", (depth + u, 2 * u), dtype,
-                                                  self.kernel_initializer)
+            self.gates_kernel = self.add_variable("kernel", (depth + u, 2 * u),
+                                                  initializer=self.kernel_initializer)
             self.gates_bias = self.add_variable(
-                "bias", (2 * u,), dtype, self.bias_initializer or init_ops.constant_initializer(1.0))
+                "bias", (2 * u,),
+                initializer=self.bias_initializer or init_ops.constant_initializer(1.0))
         with variable_scope("candidate"):
-            self.candidate_kernel = self.add_variable("kernel", (depth + u, u), dtype,
-                                                      self.kernel_initializer)
+            self.candidate_kernel = self.add_variable("kernel", (depth + u, u),
+                                                      initializer=self.kernel_initializer)
             self.candidate_bias = self.add_variable(
-                "bias", (u,), dtype, self.bias_initializer or init_ops.zeros_initializer())
+                "bias", (u,), initializer=self.bias_initializer or init_ops.zeros_initializer())
 
     def op_weights(self, depth):
         # the op's blocks z, r, h: TF1's u and r (in that order) then the candidate's

@@ -4,7 +4,7 @@ Both run a sequence as their cells' ops (`sequence`) when their cells can; a Dro
 with state_keep_prob below 1 drops the state between steps, so dynamic_rnn steps it instead.
 """
 from ...graph.graph import Symbol
-from .nn import dropout
+from .nn_dropout import dropout
 from .rnn_cell import LSTMStateTuple, RNNCell
 from .variables import variable_scope
 
@@ -66,10 +66,6 @@ class MultiRNNCell(RNNCell):
     def variables(self):
         return [v for cell in self.cells for v in cell.variables]
 
-    @variables.setter
-    def variables(self, value):  # RNNCell.__init__ sets it; the cells own the variables
-        pass
-
 
 class DropoutWrapper(RNNCell):
     """`cell` with dropout on its inputs, outputs and new state (keep probabilities: numbers in
@@ -106,10 +102,6 @@ class DropoutWrapper(RNNCell):
     @property
     def variables(self):
         return self.cell.variables
-
-    @variables.setter
-    def variables(self, value):  # RNNCell.__init__ sets it; the wrapped cell owns the variables
-        pass
 
     def zero_state(self, batch_size, dtype):
         return self.cell.zero_state(batch_size, dtype)
