@@ -258,7 +258,8 @@ class Session:
         kind, parts = structure
         if kind is dict:
             return {k: self._rebuild(v, values) for k, v in parts.items()}
-        return kind(self._rebuild(p, values) for p in parts)
+        items = [self._rebuild(p, values) for p in parts]
+        return kind(*items) if hasattr(kind, "_fields") else kind(items)  # namedtuples: fields
 
     def _check_feeds(self, feed_dict):
         feeds = {}

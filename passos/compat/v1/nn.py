@@ -1,5 +1,6 @@
 """tf.nn: activations, softmax and cross-entropies, dropout, conv2d, pooling, bias_add,
-l2_normalize, top_k and in_top_k (conv1d, conv3d, conv2d_transpose and 3-D pooling: nn_conv).
+l2_normalize, top_k and in_top_k (conv1d, conv3d, conv2d_transpose and 3-D pooling: nn_conv);
+the RNNs (dynamic_rnn, ..., rnn_cell) from rnn.py and rnn_cell.py.
 
 Layouts follow TF1: NHWC (or NCHW), kernels (kh, kw, C_in, C_out), strides and ksize [1, s, s, 1].
 
@@ -10,26 +11,33 @@ Layouts follow TF1: NHWC (or NCHW), kernels (kh, kw, C_in, C_out), strides and k
 >>> np.round(p, 3)
 array([[0.09 , 0.245, 0.665]], dtype=float32)
 """
+import types as _types
+
 import numpy as np
 
 from ... import arguments
 from ...core.shapes import describe
-from ...graph.graph import Symbol, get_default_graph
-from ...ops import activations as ac, arithmetic as ar, conv as cv, dropout as pd, elementwise as el, nn as pn
+from ...graph.graph import Symbol
+from ...ops import activations as ac, arithmetic as ar, conv as cv, elementwise as el, nn as pn
 from ...ops import matmul as mm, movement as mv, pool as pl, reduce as rd, select as sl
+from . import rnn_cell as _cells, rnn_wrappers as _wrappers
 from .array_ops import gather as _gather
-from .framework import inputs, named, state, stop_gradient
+from .framework import inputs, named, stop_gradient
 from .math_ops import _called, registered as _registered
 from .nn_conv import (atrous_conv2d, avg_pool3d, conv1d, conv2d_transpose, conv3d,  # noqa: F401
                       max_pool3d, spatial)
+from .nn_dropout import dropout  # noqa: F401 - tf.nn's
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_rnn  # noqa: F401 - tf.nn's
 
 globals().update(_registered("tf.nn"))  # tf.nn.sigmoid, tf.nn.tanh: as tf.sigmoid, tf.tanh
 
 
 def _activation(function, default, doc):
-    """tf.nn.<name>(features, name=None): `function` of one tensor."""
+    """tf.nn.<name>(features, name=None): `function` of one tensor (kept as `fn.op`, which
+    the RNN cells look up to run it inside their op)."""
     def fn(features, name=None):
         return named(name or default, lambda: function(*inputs(features)))
+    fn.op = function
     return _called(fn, default.lower(), doc)
 
 
@@ -149,30 +157,6 @@ def xw_plus_b(x, weights, biases, name=None):
     return named(name or "xw_plus_b", lambda: ar.add(mm.matmul(*inputs(x, weights)), biases))
 
 
-def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
-    """x with each value zeroed with probability `rate` (or 1 - keep_prob), the rest scaled up;
-    applied on every run (TF1 has no training flag): feed keep_prob=1.0 to evaluate."""
-    if (keep_prob is None) == (rate is None):
-        raise ValueError("dropout: give exactly one of keep_prob and rate")
-    if keep_prob is not None and not isinstance(keep_prob, Symbol):
-        if not arguments.is_number(keep_prob) or not 0 < keep_prob <= 1:
-            raise ValueError(f"dropout: keep_prob must be a number in (0, 1], got {keep_prob!r}")
-        keep_prob, rate = None, 1.0 - float(keep_prob)
-    elif rate is not None and not isinstance(rate, Symbol):
-        rate = arguments.number(rate, "dropout", "rate", 0, 1)
-    graph_seed = state().seed
-    if seed is not None and graph_seed is not None:  # as TF1: the graph seed, then the op's
-        seed = (graph_seed, int(seed))
-
-    def build():
-        values = inputs(x, rate if keep_prob is None else ar.subtract(1.0, keep_prob))
-        out = get_default_graph().add_op(pd.Dropout(noise_shape, seed), values)
-        if out.shape is None and isinstance(values[0], Symbol):
-            out.shape = values[0].shape  # a keep_prob placeholder of unknown shape hides nothing
-        return out
-    return named(name or "dropout", build)
-
-
 _FORMATS = {"NHWC": "channels_last", "NCHW": "channels_first"}
 
 
@@ -266,6 +250,10 @@ def in_top_k(predictions, targets, k, name=None):
     return named(name or "in_top_k", lambda: sl.in_top_k(*inputs(predictions, targets), k))
 
 
+rnn_cell = _types.SimpleNamespace(
+    RNNCell=_cells.RNNCell, BasicRNNCell=_cells.BasicRNNCell, BasicLSTMCell=_cells.BasicLSTMCell,
+    LSTMCell=_cells.LSTMCell, GRUCell=_cells.GRUCell, LSTMStateTuple=_cells.LSTMStateTuple,
+    MultiRNNCell=_wrappers.MultiRNNCell, DropoutWrapper=_wrappers.DropoutWrapper)
 from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
 
 __getattr__ = _module_getattr(__name__)

@@ -92,7 +92,6 @@ MISSING = {
     "contrib": {
         "slim": "use tf.layers (dense, conv2d, max_pooling2d, batch_normalization) and "
                 "tf.contrib.layers.fully_connected",
-        "rnn": "use passos.keras.layers.LSTM, GRU or SimpleRNN in a Keras model",
         "learn": "use tf.layers with a Session training loop, or a passos.keras model",
         "seq2seq": "passos has no seq2seq helpers; build encoder and decoder from "
                    "passos.keras.layers.LSTM or GRU",

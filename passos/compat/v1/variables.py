@@ -192,10 +192,19 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
                               regularizer or template.regularizer, dtype or template.dtype,
                               prefix)
         st.var_scopes.append(scope)
+        counts = dict(st.scope_counts)
         try:
             yield scope
         finally:
             st.var_scopes.pop()
+            # as TF1: leaving a scope forgets the default names taken inside it (reopened scopes
+            # get back the counts they had), so building the same model again in
+            # variable_scope(name, reuse=True) finds the same names ('rnn/basic_lstm_cell')
+            if reopened:
+                st.scope_counts = counts
+            else:
+                st.scope_counts = {k: v for k, v in st.scope_counts.items()
+                                   if not k.startswith(full + "/")}
 
 
 def get_variable(name=None, shape=None, dtype=None, initializer=None, regularizer=None,
