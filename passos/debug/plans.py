@@ -13,7 +13,7 @@ def check_run(plan, feeds):
         found = non_finite(feeds[id(node)])
         if found:
             raise failure("feed", found, "forward", [(f"'{node.name}'", feeds[id(node)])],
-                          node=node.name)
+                          node=node.node_name)
     return lambda node, args, result: check_step(node, args, result, plan.origin_of(node))
 
 
@@ -30,10 +30,10 @@ def check_step(node, args, result, origin):
             forward = node.inputs[len(op.needs) + 1]
             labelled = [(_label(x), v) for x, v in zip(node.inputs[1:-2], args[1:-2])]
             raise failure(op.op.kind, found, "backward", labelled,
-                          node=forward.name, layer=layer, grad=args[0])
+                          node=forward.node_name, layer=layer, grad=args[0])
         labelled = [(_label(x), v) for x, v in zip(node.inputs, args)]
         raise failure(op.kind, found, "backward" if backward else "forward", labelled,
-                      node=node.name, layer=layer)
+                      node=node.node_name, layer=layer)
     for weight in getattr(op, "weights", ()):  # an optimizer's in-place update
         found = non_finite(weight.data)
         if found:

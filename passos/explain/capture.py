@@ -106,7 +106,8 @@ def capture_graph(y, feed_dict, session):
     # 2. their values (and what ops save for backward) from one run of a scratch Session
     #    that shares the given session's variables, so its plan cache stays untouched
     saving = [s for s in order if s.op.saves and id(s) not in fed]
-    saved_of = [Symbol(graph, SavedOf(), [s], (), np.dtype(object), s.name + "/saved") for s in saving]
+    saved_of = [Symbol(graph, SavedOf(), [s], (), np.dtype(object), s.node_name + "/saved")
+                for s in saving]
     runner = Session(graph)
     if session is not None:
         runner.variables = session.variables
@@ -124,11 +125,13 @@ def capture_graph(y, feed_dict, session):
     for s in order:
         kind = _graph_leaf_kind(s, id(s) in fed)
         if kind is not None:
-            ids[id(s)] = nodes.add(name=s.name, op=kind, value=values[id(s)], scope=scope_of(s.name))
+            ids[id(s)] = nodes.add(name=s.node_name, op=kind, value=values[id(s)],
+                                   scope=scope_of(s.node_name))
             continue
         inputs = [ids[id(x)] if isinstance(x, Symbol) else nodes.constant(x) for x in s.inputs]
-        ids[id(s)] = nodes.add(name=s.name, op=s.op.kind, fn=s.op, inputs=inputs,
-                               value=values[id(s)], saved=saved.get(id(s)), scope=scope_of(s.name))
+        ids[id(s)] = nodes.add(name=s.node_name, op=s.op.kind, fn=s.op, inputs=inputs,
+                               value=values[id(s)], saved=saved.get(id(s)),
+                               scope=scope_of(s.node_name))
     return nodes.list
 
 

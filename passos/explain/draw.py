@@ -126,8 +126,8 @@ def _add_constants(nodes, constants):
 def _hidden(symbol):
     """Bookkeeping nodes a drawing leaves out: variable initializers and init groups."""
     kind = symbol.op.kind
-    return (kind == "assign" and symbol.name.endswith("/initializer")) or \
-        (kind == "group" and symbol.name.split("/")[-1].startswith("init"))
+    return (kind == "assign" and symbol.node_name.endswith("/initializer")) or \
+        (kind == "group" and symbol.node_name.split("/")[-1].startswith("init"))
 
 
 def graph_picture(symbols, graph, output=None, feed_dict=None, session=None):
@@ -148,10 +148,10 @@ def graph_picture(symbols, graph, output=None, feed_dict=None, session=None):
             elif x is not None:
                 inputs.append(len(symbols) + len(constants))
                 constants.append(x)
-        nodes.append({"id": ids[id(s)], "name": s.name, "op": op, "inputs": inputs,
+        nodes.append({"id": ids[id(s)], "name": s.node_name, "op": op, "inputs": inputs,
                       "shape": None if s.shape is None else list(s.shape),
                       "value": summary(values[id(s)]) if id(s) in values else None,
-                      "grad": None, "scope": scope_of(s.name)})
+                      "grad": None, "scope": scope_of(s.node_name)})
     _add_constants(nodes, constants)
     out = ids[id(output)] if output is not None else (len(symbols) - 1 if symbols else None)
     return {"output": out, "nodes": nodes, "forward": [], "backward": []}

@@ -119,6 +119,6 @@ def _node_grads(graph, node, parts, reached, done):
         x = node.inputs[i]
         gx = vjp if vjp.op.width == 1 else graph.add_op(
             OutputOf(k, x.shape, _grad_dtype(g.dtype, x.dtype)), [vjp],
-            name=f"{vjp.name}/{i}")
+            name=f"{vjp.node_name}/{i}")
         sent.append((x, [gx]))
     return sent

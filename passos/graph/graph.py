@@ -86,16 +86,26 @@ class Symbol(Extensible, Symbolic):
     """A value a graph will compute: the output of one node.
 
     `shape` holds None for dimensions known only at run time (None when even
-    the rank is unknown); `dtype` is a NumPy dtype.
+    the rank is unknown); `dtype` is a NumPy dtype. `node_name` is the node's
+    name in its graph ('scope/x'); `name` is the same, or TF1's tensor name
+    'scope/x:0' in a graph whose class sets `tensor_names` (TF1's tf.Graph).
     """
 
-    __slots__ = ("graph", "op", "inputs", "shape", "dtype", "name", "index", "__weakref__")
+    __slots__ = ("graph", "op", "inputs", "shape", "dtype", "node_name", "index", "__weakref__")
     __array_priority__ = 100  # ndarray <op> Symbol calls our reflected operator
 
     def __init__(self, graph, op, inputs, shape, dtype, name):
         self.graph, self.op, self.inputs = graph, op, inputs
-        self.shape, self.dtype, self.name = shape, dtype, name
+        self.shape, self.dtype, self.node_name = shape, dtype, name
         self.index = len(graph.nodes)  # creation order is a topological order
+
+    @property
+    def name(self):
+        if not self.graph.tensor_names:
+            return self.node_name
+        if self.op.offset:  # stands for output k of its input's node: TF1's 'that:k'
+            return f"{self.inputs[0].node_name}:{self.op.offset}"
+        return f"{self.node_name}:0"
 
     @property
     def ndim(self):
@@ -149,6 +159,8 @@ class VariableSymbol(Symbol):
 
 class Graph(Extensible):
     """A container of nodes, built once and run many times by Sessions."""
+
+    tensor_names = False  # True in a front end's subclass (TF1): node.name reads 'x:0'
 
     def __init__(self):
         self.nodes = []
@@ -270,7 +282,7 @@ class Graph(Extensible):
         """The node called `name` (a trailing ':0', as TensorFlow writes it, is allowed)."""
         plain = name[:-2] if name.endswith(":0") else name
         for node in self.nodes:
-            if node.name == plain:
+            if node.node_name == plain:
                 return node
         raise KeyError(f"no node named '{plain}' in this graph")
 
@@ -298,11 +310,11 @@ def get_default_graph():
     return _stack[-1]
 
 
-def reset_default_graph():
-    """Start a fresh default graph (outside any `as_default()` block)."""
+def reset_default_graph(graph_class=None):
+    """Start a fresh default graph, a `graph_class` (Graph when None), outside any `as_default()`."""
     if len(_stack) > 1:
         raise RuntimeError("reset_default_graph(): not allowed inside a graph.as_default() block")
-    _stack[0] = Graph()
+    _stack[0] = (graph_class or Graph)()
 
 
 def placeholder(dtype=DEFAULT_FLOAT, shape=None, name=None):
@@ -336,7 +348,7 @@ def Variable(initial_value, name=None, dtype=None, trainable=True):  # noqa: N80
     var.trainable = trainable
     graph.nodes.append(var)
     graph.variables.append(var)
-    own_name = var.name[len(graph.prefix()):]  # the scope prefix is added again below
+    own_name = var.node_name[len(graph.prefix()):]  # the scope prefix is added again below
     var.initializer = graph.add_op(AssignOp(var, "assign"), [initial_value],
                                    name=f"{own_name}/initializer")
     return var

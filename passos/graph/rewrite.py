@@ -245,8 +245,9 @@ def _replace(pattern, chain, vjps, uses):
     # 1. the fused forward node, named as the chain's output, with its inputs in chain order
     externals = _externals(chain)
     inputs = [x for _, _, x in externals]
-    fused = _node(last, op, inputs, last.shape, last.dtype, last.name)
-    saved = _node(last, SavedOf(), [fused], (), object, f"{last.name}/saved") if op.saves else None
+    fused = _node(last, op, inputs, last.shape, last.dtype, last.node_name)
+    saved = (_node(last, SavedOf(), [fused], (), object, f"{last.node_name}/saved")
+             if op.saves else None)
     placed, aliases = {id(last): [fused] + ([] if saved is None else [saved])}, {id(last): fused}
     layer = _origin(chain)
     origins = {id(fused): (layer, False)}
@@ -260,14 +261,14 @@ def _replace(pattern, chain, vjps, uses):
     single = olds[0] if grad_op.width == 1 else None
     grad = _node(top, grad_op, [top.inputs[0], *inputs, fused, saved],
                  single.shape if single is not None else (),
-                 single.dtype if single is not None else object, top.name)
+                 single.dtype if single is not None else object, top.node_name)
     placed[id(top)] = [grad]
     origins[id(grad)] = (layer, True)
     for k, old in enumerate(olds):
         if old is None:  # a gradient nothing in the plan reads
             continue
         new = grad if grad_op.width == 1 else _node(
-            old, OutputOf(k, old.shape, old.dtype), [grad], old.shape, old.dtype, old.name)
+            old, OutputOf(k, old.shape, old.dtype), [grad], old.shape, old.dtype, old.node_name)
         if new is not grad:
             placed[id(top)].append(new)
         aliases[id(old)] = new

@@ -287,15 +287,15 @@ def _detached(value, live):
 def _feed_value(node, value):
     """`value` converted to the placeholder's dtype, after checking dtype and shape."""
     array = numeric_array(getattr(value, "data", value), "feed_dict",
-                          f"the value fed to placeholder '{node.name}'")
+                          f"the value fed to placeholder '{node.node_name}'")
     target = node.dtype
     if array.dtype.kind == "f" and target.kind in "iub":
-        raise TypeError(f"feed_dict: placeholder '{node.name}' has dtype {target}; cannot "
+        raise TypeError(f"feed_dict: placeholder '{node.node_name}' has dtype {target}; cannot "
                         f"feed values of dtype {array.dtype}")
     array = array.astype(target, copy=False)
     shape = node.shape
     if shape is not None and (array.ndim != len(shape) or any(
             d is not None and d != a for d, a in zip(shape, array.shape))):
-        raise ValueError(f"feed_dict: placeholder '{node.name}' has shape {describe(shape)}; "
+        raise ValueError(f"feed_dict: placeholder '{node.node_name}' has shape {describe(shape)}; "
                          f"cannot feed a value of shape {describe(array.shape)}")
     return array

@@ -14,9 +14,9 @@ class PlaceholderOp(Op):
     differentiable = False
 
     def bind(self, session, node):
-        raise ValueError(f"placeholder '{node.name}' (dtype {node.dtype}, shape "
+        raise ValueError(f"placeholder '{node.node_name}' (dtype {node.dtype}, shape "
                          f"{describe(node.shape)}) needs a value: pass it in "
-                         f"feed_dict={{{node.name}: ...}}")
+                         f"feed_dict={{{node.node_name}: ...}}")
 
 
 class VariableOp(Op):
@@ -31,7 +31,7 @@ class VariableOp(Op):
                 return variables[node]
             except KeyError:
                 raise RuntimeError(
-                    f"variable '{node.name}' is not initialised in this Session: run "
+                    f"variable '{node.node_name}' is not initialised in this Session: run "
                     "global_variables_initializer() (or the variable's initializer) "
                     "first") from None
         return read
@@ -69,7 +69,7 @@ class AssignOp(Op):
         self.kind = mode
 
     def attrs(self):
-        return {"variable": self.variable.name}
+        return {"variable": self.variable.node_name}
 
     def shape(self, value):
         target = self.variable.shape

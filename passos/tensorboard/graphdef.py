@@ -127,11 +127,11 @@ def _inputs(names, specs, consumer, values, node_type, name_of):
 
 
 def _from_nodes(nodes):
-    names = _Names(node.name for node in nodes)
+    names = _Names(node.node_name for node in nodes)
     specs = []
     for node in nodes:
-        inputs = _inputs(names, specs, node.name, node.inputs, Symbol, lambda x: x.name)
-        specs.append(NodeSpec(node.name, op_type(node.op.kind), inputs, node.shape,
+        inputs = _inputs(names, specs, node.node_name, node.inputs, Symbol, lambda x: x.node_name)
+        specs.append(NodeSpec(node.node_name, op_type(node.op.kind), inputs, node.shape,
                               node.dtype, _safe_attrs(node.op)))
     return specs
 

@@ -14,7 +14,7 @@ def fresh_graph():
 
 
 def names():
-    return [v.name for v in tf.global_variables()]
+    return [v.node_name for v in tf.global_variables()]
 
 
 def train(loss, feed, steps=30, rate=0.1):
@@ -105,8 +105,8 @@ def test_batch_normalization_updates_its_moving_averages_through_update_ops():
     y = tf.layers.batch_normalization(x, momentum=0.9, training=training)
     updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
     assert len(updates) == 2 and "batch_normalization/moving_mean" in names()
-    assert [v.name for v in tf.trainable_variables()] == ["batch_normalization/gamma",
-                                                          "batch_normalization/beta"]
+    assert [v.name for v in tf.trainable_variables()] == ["batch_normalization/gamma:0",
+                                                          "batch_normalization/beta:0"]
     with tf.Session() as session:
         session.run(tf.global_variables_initializer())
         normalized, _ = session.run([y, updates], {x: data, training: True})

@@ -36,7 +36,7 @@ def test_course_slide_forward_pass():
     np.testing.assert_array_equal(z_value, np.zeros((2, 1), np.float32))
     np.testing.assert_array_equal(out, [[1.0], [1.0]])
     assert out.dtype == np.float32 and out.shape == (2, 1)
-    assert W1.name == "Variable" and W2.name == "Variable_1"
+    assert W1.name == "Variable:0" and W2.name == "Variable_1:0"
     assert W1.shape == (4, 10) and yhat.shape == (2, 1)
 
 
@@ -51,12 +51,12 @@ def test_names_are_made_unique_like_tf1():
     a = tf.placeholder(tf.float32, name="x")
     b = tf.placeholder(tf.float32, name="x")
     c = tf.constant(1.0, name="x")
-    assert (a.name, b.name, c.name) == ("x", "x_1", "x_2")
-    assert tf.placeholder(tf.float32).name == "Placeholder"
-    assert tf.Variable(1.0).name == "Variable" and tf.Variable(2.0).name == "Variable_1"
-    assert tf.add(a, b).name == "Add" and tf.add(a, b, name="total").name == "total"
-    assert tf.add(a, b, name="total").name == "total_1"
-    assert tf.get_default_graph().get_tensor_by_name("total_1:0").name == "total_1"
+    assert (a.name, b.name, c.name) == ("x:0", "x_1:0", "x_2:0")
+    assert tf.placeholder(tf.float32).name == "Placeholder:0"
+    assert tf.Variable(1.0).name == "Variable:0" and tf.Variable(2.0).name == "Variable_1:0"
+    assert tf.add(a, b).name == "Add:0" and tf.add(a, b, name="total").name == "total:0"
+    assert tf.add(a, b, name="total").name == "total_1:0"
+    assert tf.get_default_graph().get_tensor_by_name("total_1:0").node_name == "total_1"
 
 
 def test_name_scopes_prefix_and_uniquify():
@@ -69,17 +69,18 @@ def test_name_scopes_prefix_and_uniquify():
         w2 = tf.Variable(1.0, name="w")
         with tf.name_scope("inner"):
             z = tf.identity(w2, name="z")
-    assert (w.name, y.name, w2.name, z.name) == ("layer/w", "layer/y", "layer_1/w", "layer_1/inner/z")
+    assert (w.node_name, y.node_name, w2.node_name, z.node_name) == (
+        "layer/w", "layer/y", "layer_1/w", "layer_1/inner/z")
     graph = tf.get_default_graph()
     with graph.name_scope("g"):
-        assert tf.constant(0).name == "g/Const"
+        assert tf.constant(0).name == "g/Const:0"
 
 
 def test_variable_scope_names_and_reuse():
     with tf.variable_scope("scope"):
         w = tf.get_variable("w", [2, 3], initializer=tf.zeros_initializer())
         v = tf.Variable(1.0, name="v")
-    assert w.name == "scope/w" and v.name == "scope/v"
+    assert w.name == "scope/w:0" and v.name == "scope/v:0"
     with tf.variable_scope("scope", reuse=True):
         assert tf.get_variable("w", [2, 3]) is w
         assert tf.get_variable("w") is w
@@ -89,13 +90,13 @@ def test_variable_scope_names_and_reuse():
     with tf.variable_scope("scope", reuse=tf.AUTO_REUSE):
         assert tf.get_variable("w", [2, 3]) is w
         new = tf.get_variable("u", [1])
-    assert new.name == "scope/u"
+    assert new.name == "scope/u:0"
     with tf.variable_scope("scope") as scope:
         scope.reuse_variables()
         assert tf.get_variable("w") is w
     with tf.variable_scope("outer"):
         with tf.variable_scope("inner"):
-            assert tf.get_variable("k", [1]).name == "outer/inner/k"
+            assert tf.get_variable("k", [1]).name == "outer/inner/k:0"
     assert len(tf.global_variables()) == 4
 
 
@@ -242,7 +243,7 @@ def test_session_graph_and_context_make_defaults():
 def test_eval_and_run_need_a_default_session():
     w = tf.Variable(2.0)
     y = w * 3
-    with pytest.raises(ValueError, match=r"^Cannot evaluate tensor using `eval\(\)` \('multiply'\): No "
+    with pytest.raises(ValueError, match=r"^Cannot evaluate tensor using `eval\(\)` \('multiply:0'\): No "
                                          r"default session is registered"):
         y.eval()
     session = tf.Session()
@@ -302,7 +303,7 @@ def test_graph_lookup_and_shapes():
     x = tf.placeholder(tf.float32, [None, 784], name="x")
     assert x.get_shape().as_list() == [None, 784]
     assert tf.get_default_graph().get_operation_by_name("x") is x
-    assert [op.name for op in tf.get_default_graph().get_operations()] == ["x"]
+    assert [op.node_name for op in tf.get_default_graph().get_operations()] == ["x"]
     with pytest.raises(ValueError, match=r"matmul: shapes \(\?, 784\) and \(10, 2\) are not aligned"):
         tf.matmul(x, tf.zeros([10, 2]))
 

@@ -179,7 +179,7 @@ def test_slots_outlive_an_assign_or_restore_of_their_variable(name, make, lr, kw
 
 def test_global_step_fed_learning_rate_and_reinitialised_slots():
     global_step = tf.train.get_or_create_global_step()
-    assert tf.train.get_or_create_global_step() is global_step and global_step.name == "global_step"
+    assert tf.train.get_or_create_global_step() is global_step and global_step.name == "global_step:0"
     assert global_step.dtype == np.int64 and not global_step.trainable
     lr = tf.placeholder(tf.float64, [], name="lr")
     w = tf.Variable(np.array([1.0, -2.0, 0.5]))

@@ -25,7 +25,7 @@ import sys as _sys
 import types as _types
 
 from ...graph import Symbol as _Symbol
-from ...graph.graph import Graph, get_default_graph, group, reset_default_graph
+from ...graph.graph import get_default_graph, group
 from . import dtypes, extensions as _extensions, losses, math_ops as _math_ops, nn, train
 from . import random_ops as _random_ops
 from . import contrib, data, errors, gfile, io, layers, metrics
@@ -36,9 +36,10 @@ from .cond import case, cond
 from .control_ops import control_dependencies, tuple
 from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16,
                      int32, int64, uint8, uint16)
-from .framework import (GraphKeys, TensorShape, add_to_collection, constant, convert_to_tensor,
-                        get_collection, get_collection_ref, global_variables, identity, name_scope,
-                        local_variables, stop_gradient, trainable_variables)
+from .framework import (Graph, GraphKeys, TensorShape, add_to_collection, constant,
+                        convert_to_tensor, get_collection, get_collection_ref, global_variables,
+                        identity, name_scope, local_variables, reset_default_graph, stop_gradient,
+                        trainable_variables)
 from .init_ops import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,
                        ones_initializer, orthogonal_initializer, random_normal_initializer,
                        random_uniform_initializer, truncated_normal_initializer,
@@ -88,6 +89,11 @@ newaxis = None
 sub, mul, neg = subtract, multiply, negative  # TF 0.x names still found in course material
 
 _extensions.register()
+if not isinstance(get_default_graph(), Graph) and not get_default_graph().nodes:
+    try:  # the untouched initial default graph becomes TF1's, so its tensors read 'x:0'
+        reset_default_graph()
+    except RuntimeError:  # imported inside a graph.as_default() block: that graph stays
+        pass
 
 from . import estimator, feature_column, tf_logging as logging  # noqa: E402 (they use the above)
 

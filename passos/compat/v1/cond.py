@@ -104,7 +104,7 @@ def _select(kind, preds, fns, names, name, exclusive=False):
     inputs = [*preds, *(x for _, x in sorted(externals.values(), key=lambda e: e[0]))]
     op = Branch(kind, len(preds), branches, positions, exclusive)
     node = graph.add_op(op, inputs, name=name or kind)
-    results = picks(graph, node, shapes, dtypes, node.name)
+    results = picks(graph, node, shapes, dtypes, node.node_name)
     nesting = built[0][1]
     return results[0] if nesting is None else nesting(results)
 

@@ -32,9 +32,15 @@ def _graph_collection(graph, key, scope=None):
         return get_collection(key, scope)
 
 
+def _value_index(self):
+    """Which output of its operation this tensor is (TF1's 'x:k' is output k)."""
+    return self.op.offset or 0
+
+
 def register():
     """Give graph nodes, variables and graphs the TF1 methods (once is enough; again is harmless)."""
-    extend(Symbol, eval=_eval, run=_run, get_shape=_get_shape, __floordiv__=mo.floordiv,
+    extend(Symbol, eval=_eval, run=_run, get_shape=_get_shape, value_index=property(_value_index),
+           __floordiv__=mo.floordiv,
            __rfloordiv__=lambda a, b: mo.floordiv(b, a), __mod__=mo.floormod,
            __rmod__=lambda a, b: mo.floormod(b, a), __invert__=mo.logical_not,
            __and__=mo.logical_and, __or__=mo.logical_or, __xor__=mo.logical_xor)

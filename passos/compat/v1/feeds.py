@@ -14,12 +14,12 @@ from ...graph.graph import Symbol
 
 def _convert(node, value):
     if isinstance(value, Symbol):
-        raise TypeError(f"feed_dict: the value fed to '{node.name}' cannot be a tensor "
+        raise TypeError(f"feed_dict: the value fed to '{node.node_name}' cannot be a tensor "
                         f"('{value.name}'); feed a NumPy array, list or number (run it first)")
     target = node.dtype
     if isinstance(value, int) and not isinstance(value, bool) and target.kind in "iu" and \
             not np.iinfo(target).min <= value <= np.iinfo(target).max:
-        raise TypeError(f"feed_dict: value {value} fed to '{node.name}' does not fit its dtype "
+        raise TypeError(f"feed_dict: value {value} fed to '{node.node_name}' does not fit its dtype "
                         f"{target}; give the placeholder a larger type (e.g. int64)")
     try:
         array = np.asarray(getattr(value, "data", value))
@@ -28,7 +28,7 @@ def _convert(node, value):
     if array.dtype.kind != "f" or target.kind not in "iub":
         return value
     if target.kind != "b" and not np.isfinite(array).all():
-        raise ValueError(f"feed_dict: placeholder '{node.name}' has dtype {target}; cannot "
+        raise ValueError(f"feed_dict: placeholder '{node.node_name}' has dtype {target}; cannot "
                          "feed NaN or infinite values")
     return array.astype(target)
 

@@ -1,7 +1,8 @@
 """The TensorFlow-1 layer over passos.graph: per-graph bookkeeping, names, constants, collections.
 
-TF1 names nodes 'scope/name' (with _1, _2 ... when taken) and turns Python and NumPy values
-into constant nodes; this module does that over the passos Graph, adding nothing to the core.
+TF1 names nodes 'scope/name' (with _1, _2 ... when taken) and their tensors 'scope/name:0',
+and turns Python and NumPy values into constant nodes; this module does that over the passos
+Graph, adding nothing to the core: its `Graph` only sets the core's `tensor_names` switch.
 """
 import contextlib
 
@@ -9,8 +10,20 @@ import numpy as np
 
 from ...core.op import Op
 from ...core.tensor import Tensor
+from ...graph import graph as passos_graph
 from ...graph.graph import Symbol, get_default_graph
 from . import dtypes
+
+
+class Graph(passos_graph.Graph):
+    """A passos Graph whose nodes show TF1 tensor names: `x.name == 'x:0'`; `x.node_name` is 'x'."""
+
+    tensor_names = True
+
+
+def reset_default_graph():
+    """Start a fresh (TF1) default graph, outside any `as_default()` block."""
+    passos_graph.reset_default_graph(Graph)
 
 
 class GraphKeys:
@@ -71,7 +84,7 @@ def named(name, build):
         if isinstance(out, Symbol) and out.index < start:  # nothing new: TF1 still makes a node
             out = identity(out)
     if isinstance(out, Symbol) and out.graph is graph:
-        out.name = full
+        out.node_name = full
     return out
 
 

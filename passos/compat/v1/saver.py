@@ -31,7 +31,7 @@ class Saver:
                  write_version=2, pad_step_number=False, save_relative_paths=False,
                  filename=None):
         var_list = global_variables() if var_list is None else var_list
-        self.variables = dict(var_list) if isinstance(var_list, dict) else {v.name: v for v in var_list}
+        self.variables = dict(var_list) if isinstance(var_list, dict) else {v.node_name: v for v in var_list}
         for key, var in self.variables.items():
             if not isinstance(var, VariableSymbol):
                 raise TypeError(f"Saver: '{key}' is not a variable ({var!r:.60})")
@@ -88,11 +88,11 @@ class Saver:
                                         "maps checkpoint names to variables")
                 headers[key] = header = npz.header(key)
                 if not _same_shape(header.shape, var.shape):
-                    raise ValueError(f"restore: variable '{var.name}' has shape "
+                    raise ValueError(f"restore: variable '{var.node_name}' has shape "
                                      f"{describe(var.shape)} but checkpoint entry '{key}' has "
                                      f"shape {describe(header.shape)} in {path}")
                 if header.dtype.newbyteorder("=") != var.dtype:
-                    raise ValueError(f"restore: variable '{var.name}' is {var.dtype} but "
+                    raise ValueError(f"restore: variable '{var.node_name}' is {var.dtype} but "
                                      f"checkpoint entry '{key}' holds {header.dtype} in {path}; "
                                      "TF1 refuses this too: save from a graph of the same dtype")
             # 2. The data, each entry read no further than its checked header promises.

@@ -130,7 +130,7 @@ def _add(op, inputs, name, collections, family=None):
     graph = next((x.graph for x in inputs if isinstance(x, Symbol)), None) or get_default_graph()
     name, family = clean_tag(name), clean_tag(family)
     node = graph.add_op(op, inputs, name=f"{family}/{name}" if family else name)
-    op.tag = f"{family}/{node.name}" if family else node.name  # TF1: family again, for the tab
+    op.tag = f"{family}/{node.node_name}" if family else node.node_name  # TF1: family again, for the tab
     for key in (SUMMARIES,) if collections is None else collections:
         summary_collection(graph, key).append(node)
     return node
@@ -169,7 +169,7 @@ def merge_all(key=SUMMARIES, scope=None, name=None):
     """Merge every summary made so far in the default graph (None if there is none)."""
     nodes = summary_collection(get_default_graph(), key)
     if scope is not None:
-        nodes = [n for n in nodes if re.match(scope, n.name)]
+        nodes = [n for n in nodes if re.match(scope, n.node_name)]
     return merge(nodes, name=name) if nodes else None
 
 

@@ -51,7 +51,7 @@ class ApplyGradients(Op):
 
     def attrs(self):
         return {"optimizer": type(self.optimizer).__name__,
-                "variables": [v.name for v in self.variables]}
+                "variables": [v.node_name for v in self.variables]}
 
     def shape(self, *shapes):
         return ()

@@ -7,7 +7,7 @@
 ...     with tf.variable_scope("layer", reuse=True):
 ...         same = tf.get_variable("w", [2])
 ...     w.name, same is w
-('layer/w', True)
+('layer/w:0', True)
 """
 import contextlib
 import inspect
@@ -262,10 +262,10 @@ def get_variable(name=None, shape=None, dtype=None, initializer=None, regularize
     with graph.absolute_name_scope(prefix):
         var = Variable(value, trainable=True if trainable is None else trainable,
                        name=name or "Variable", dtype=want, collections=collections)
-    st.store[var.name] = var
+    st.store[var.node_name] = var
     regularizer = regularizer or scope.regularizer
     if regularizer is not None:
-        with name_scope(var.name + "/Regularizer/"):
+        with name_scope(var.node_name + "/Regularizer/"):
             loss = regularizer(var)
         if loss is not None:
             add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)

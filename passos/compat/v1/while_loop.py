@@ -130,7 +130,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     inputs = [*first, *(x for _, x in sorted(others.values(), key=lambda e: e[0]))]
     node = graph.add_op(op, inputs, name=name or "while")
     results = picks(graph, node, [s.shape for s in stand_ins], [s.dtype for s in stand_ins],
-                    node.name)
+                    node.node_name)
     if not nested or (len(results) == 1 and not return_same_structure):
         return results[0]
     return type(loop_vars)(results)

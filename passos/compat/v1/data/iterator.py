@@ -60,7 +60,7 @@ class GetNextOp(Op):
                     state.start(session, iterator._dataset, node.inputs, values)
                 element = next(state.by_session[session], None)
             if element is None:
-                raise OutOfRangeError(f"End of sequence (node '{node.name}')")
+                raise OutOfRangeError(f"End of sequence (node '{node.node_name}')")
             return element[0] if single else element
         return next_element
 
@@ -137,7 +137,7 @@ class Iterator(Structured):
         graph = get_default_graph()
         inputs = self._dataset._inputs if self._dataset is not None else []
         node = graph.add_op(GetNextOp(self), inputs, name=name or "IteratorGetNext")
-        parts = [node] + [graph.add_op(OutputOf(i, s, d), [node], name=f"{node.name}:{i}")
+        parts = [node] + [graph.add_op(OutputOf(i, s, d), [node], name=f"{node.node_name}:{i}")
                           for i, (s, d) in enumerate(self._specs[1:], 1)]
         return pack(self._template, parts)
 

@@ -6,7 +6,7 @@
 ...     y = tf.layers.dense(x, 2, kernel_initializer=tf.ones_initializer())
 ...     names = [v.name for v in tf.global_variables()]
 >>> names
-['dense/kernel', 'dense/bias']
+['dense/kernel:0', 'dense/bias:0']
 """
 from .base import Layer
 from .convolutional import (AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgPool1D,
