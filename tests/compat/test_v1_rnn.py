@@ -25,13 +25,13 @@ def sigmoid(z):
 
 # -- TF1's cell equations in NumPy: (output, new state) of one step ------------------------------
 def rnn_step(w, x, h):
-    h = np.tanh(np.concatenate([x, h], 1) @ w["rnn/basic_rnn_cell/kernel"] + w["rnn/basic_rnn_cell/bias"])
+    h = np.tanh(np.concatenate([x, h], 1) @ w["rnn/basic_rnn_cell/kernel:0"] + w["rnn/basic_rnn_cell/bias:0"])
     return h, h
 
 
 def lstm_step(w, x, state, name="basic_lstm_cell", forget_bias=1.0):
     c, h = state
-    z = np.concatenate([x, h], 1) @ w[f"rnn/{name}/kernel"] + w[f"rnn/{name}/bias"]
+    z = np.concatenate([x, h], 1) @ w[f"rnn/{name}/kernel:0"] + w[f"rnn/{name}/bias:0"]
     i, j, f, o = np.split(z, 4, axis=1)
     c = c * sigmoid(f + forget_bias) + sigmoid(i) * np.tanh(j)
     h = np.tanh(c) * sigmoid(o)
@@ -39,10 +39,10 @@ def lstm_step(w, x, state, name="basic_lstm_cell", forget_bias=1.0):
 
 
 def gru_step(w, x, h):
-    gates = sigmoid(np.concatenate([x, h], 1) @ w["rnn/gru_cell/gates/kernel"] + w["rnn/gru_cell/gates/bias"])
+    gates = sigmoid(np.concatenate([x, h], 1) @ w["rnn/gru_cell/gates/kernel:0"] + w["rnn/gru_cell/gates/bias:0"])
     r, u = np.split(gates, 2, axis=1)
-    c = np.tanh(np.concatenate([x, r * h], 1) @ w["rnn/gru_cell/candidate/kernel"]
-                + w["rnn/gru_cell/candidate/bias"])
+    c = np.tanh(np.concatenate([x, r * h], 1) @ w["rnn/gru_cell/candidate/kernel:0"]
+                + w["rnn/gru_cell/candidate/bias:0"])
     h = u * h + (1 - u) * c
     return h, h
 
@@ -114,13 +114,13 @@ def test_variables_have_tf1_names_shapes_and_initial_biases():
     tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(U), x, dtype=tf.float32)
     tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(U), x, dtype=tf.float32, scope="gru")
     got = {v.name: v.shape for v in tf.trainable_variables()}
-    assert got == {"rnn/basic_lstm_cell/kernel": (D + U, 4 * U), "rnn/basic_lstm_cell/bias": (4 * U,),
-                   "gru/gru_cell/gates/kernel": (D + U, 2 * U), "gru/gru_cell/gates/bias": (2 * U,),
-                   "gru/gru_cell/candidate/kernel": (D + U, U), "gru/gru_cell/candidate/bias": (U,)}
+    assert got == {"rnn/basic_lstm_cell/kernel:0": (D + U, 4 * U), "rnn/basic_lstm_cell/bias:0": (4 * U,),
+                   "gru/gru_cell/gates/kernel:0": (D + U, 2 * U), "gru/gru_cell/gates/bias:0": (2 * U,),
+                   "gru/gru_cell/candidate/kernel:0": (D + U, U), "gru/gru_cell/candidate/bias:0": (U,)}
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         biases = sess.run({n: v for n, v in zip(got, tf.trainable_variables()) if "bias" in n})
-    assert (biases["gru/gru_cell/gates/bias"] == 1).all() and not biases["rnn/basic_lstm_cell/bias"].any()
+    assert (biases["gru/gru_cell/gates/bias:0"] == 1).all() and not biases["rnn/basic_lstm_cell/bias:0"].any()
 
 
 def test_variable_scope_reuse_shares_the_cell_variables():
@@ -129,8 +129,8 @@ def test_variable_scope_reuse_shares_the_cell_variables():
         y1, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(U), x, dtype=tf.float32)
     with tf.variable_scope("model", reuse=True):
         y2, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(U), x, dtype=tf.float32)
-    assert [v.name for v in tf.global_variables()] == ["model/rnn/basic_lstm_cell/kernel",
-                                                        "model/rnn/basic_lstm_cell/bias"]
+    assert [v.name for v in tf.global_variables()] == ["model/rnn/basic_lstm_cell/kernel:0",
+                                                        "model/rnn/basic_lstm_cell/bias:0"]
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         a, b = sess.run([y1, y2], {x: np.ones((N, T, D))})
@@ -189,7 +189,7 @@ def test_multi_rnn_cell_stacks_and_dropout_keep_1_is_identity():
              tf.nn.rnn_cell.GRUCell(U)]
     y, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell(cells), x, LENGTHS, dtype=tf.float32)
     assert [v.name for v in tf.trainable_variables()][:2] == [
-        "rnn/multi_rnn_cell/cell_0/basic_lstm_cell/kernel", "rnn/multi_rnn_cell/cell_0/basic_lstm_cell/bias"]
+        "rnn/multi_rnn_cell/cell_0/basic_lstm_cell/kernel:0", "rnn/multi_rnn_cell/cell_0/basic_lstm_cell/bias:0"]
     assert isinstance(state, tuple) and isinstance(state[0], tf.nn.rnn_cell.LSTMStateTuple)
     data = rng.normal(size=(N, T, D)).astype(np.float32)
     with tf.Session() as sess:
@@ -235,7 +235,7 @@ class SumCell(tf.nn.rnn_cell.RNNCell):
 def test_a_user_cell_is_unrolled_with_its_variables_reused():
     x = tf.placeholder(tf.float32, [None, T, D])
     y, state = tf.nn.dynamic_rnn(SumCell(), x, LENGTHS, dtype=tf.float32)
-    assert [v.name for v in tf.global_variables()] == ["rnn/w"]
+    assert [v.name for v in tf.global_variables()] == ["rnn/w:0"]
     data = rng.normal(size=(N, T, D)).astype(np.float32)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -260,8 +260,8 @@ def test_bidirectional_runs_backwards_within_each_length(make):
         sess.run(tf.global_variables_initializer())
         w = {k.replace("bidirectional_rnn/bw", "rnn"): v for k, v in randomize(sess).items()}
         got_y, got_s = sess.run([y_bw, s_bw], {x: data})
-    step = gru_step if names[-1].endswith("bias") else \
-        (lambda w, x, h: (h + x @ w["rnn/w"],) * 2)
+    step = gru_step if names[-1].endswith("bias:0") else \
+        (lambda w, x, h: (h + x @ w["rnn/w:0"],) * 2)
     want_y, want_s = reference(step, w, reversed_data, np.zeros((N, got_s.shape[1])), LENGTHS)
     for b, n in enumerate(LENGTHS):
         want_y[b, :n] = want_y[b, :n][::-1]

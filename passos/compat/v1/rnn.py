@@ -28,7 +28,7 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
     ...     x = tf.placeholder(tf.float32, [None, 5, 2])
     ...     y, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(3), x, dtype=tf.float32)
     ...     y.shape, [v.name for v in tf.trainable_variables()][:2]
-    ((None, 5, 3), ['rnn/gru_cell/gates/kernel', 'rnn/gru_cell/gates/bias'])
+    ((None, 5, 3), ['rnn/gru_cell/gates/kernel:0', 'rnn/gru_cell/gates/bias:0'])
     """
     with variable_scope(scope or "rnn") as varscope:
         return _sequence("dynamic_rnn", cell, inputs, sequence_length, initial_state, dtype,

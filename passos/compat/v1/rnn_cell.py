@@ -12,7 +12,7 @@ is the op over one step; `dynamic_rnn` runs a whole sequence as one op (`cell.se
 ...     cell = tf.nn.rnn_cell.BasicLSTMCell(3)
 ...     h, state = cell(tf.ones([2, 4]), cell.zero_state(2, tf.float32))
 ...     [v.name for v in tf.trainable_variables()], h.shape
-(['basic_lstm_cell/kernel', 'basic_lstm_cell/bias'], (2, 3))
+(['basic_lstm_cell/kernel:0', 'basic_lstm_cell/bias:0'], (2, 3))
 """
 import collections
 import contextlib
