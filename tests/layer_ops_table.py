@@ -99,4 +99,59 @@ def cases(Case):
              lambda x, i: _torch().take_along_dim(x, i, dim=1), free=((0,), (0,))),
         Case("top_k[values]", lambda x: P.top_k(x, 3)[0], inputs(distinct(2, 3, 5)),
              lambda x: _torch().topk(x, 3).values, free=((0,),)),
+        *_index_cases(Case, inputs, normal, distinct),
+    ]
+
+
+def _fixed(array):
+    return lambda rng: np.array(array)
+
+
+def _reverse_sequence_reference(x, lengths):
+    out = x.clone()
+    for b, n in enumerate(lengths.tolist()):
+        out[b, :n] = x[b, :n].flip(0)
+    return out
+
+
+def _segment_max_reference(n):
+    def reference(d, ids):
+        torch = _torch()
+        base = torch.full((n,) + tuple(d.shape[1:]), torch.finfo(d.dtype).min, dtype=d.dtype)
+        index = ids.reshape(-1, *[1] * (d.ndim - 1)).expand_as(d)
+        return base.scatter_reduce(0, index, d, "amax", include_self=True)
+    return reference
+
+
+def _index_cases(Case, inputs, normal, distinct):
+    """gather_nd, scatter_nd, the segment reductions, cumsum, boolean_mask, reverse_sequence."""
+    def zeros(shape, u):
+        return _torch().zeros(shape, dtype=u.dtype)
+
+    return [
+        Case("gather_nd", P.gather_nd, inputs(normal(4, 3, 2), _fixed([[1, 2], [3, 0], [1, 2]])),
+             lambda p, i: p[tuple(i.unbind(-1))]),
+        Case("gather_nd[full]", P.gather_nd, inputs(normal(3, 4), _fixed([[[0, 1]], [[2, 3]]])),
+             lambda p, i: p[tuple(i.unbind(-1))]),
+        Case("scatter_nd", lambda i, u: P.scatter_nd(i, u, [4, 2]),
+             inputs(_fixed([[1], [3], [1]]), normal(3, 2)),
+             lambda i, u: zeros((4, 2), u).index_put(tuple(i.unbind(-1)), u, accumulate=True)),
+        Case("unsorted_segment_sum", lambda d, i: P.unsorted_segment_sum(d, i, 4),
+             inputs(normal(5, 2), _fixed([2, 0, 2, 1, 0])),
+             lambda d, i: zeros((4, 2), d).index_add(0, i, d)),
+        Case("segment_sum", P.segment_sum, inputs(normal(5, 2), _fixed([0, 0, 2, 2, 3])),
+             lambda d, i: zeros((4, 2), d).index_add(0, i, d)),
+        Case("unsorted_segment_max", lambda d, i: P.unsorted_segment_max(d, i, 4),
+             inputs(distinct(5, 2), _fixed([2, 0, 2, 1, 3])), _segment_max_reference(4)),
+        Case("segment_max", P.segment_max, inputs(distinct(5, 2), _fixed([0, 0, 1, 1, 2])),
+             _segment_max_reference(3)),
+        Case("cumsum", lambda x: P.cumsum(x, axis=1), inputs(normal(2, 4)),
+             lambda x: _torch().cumsum(x, 1), free=((0,),)),
+        Case("cumsum[exclusive,reverse]", lambda x: P.cumsum(x, 1, exclusive=True, reverse=True),
+             inputs(normal(2, 4)), lambda x: x.flip(1).cumsum(1).flip(1) - x),
+        Case("boolean_mask", P.boolean_mask,
+             inputs(normal(3, 2, 2), _fixed([[True, False], [True, True], [False, False]])),
+             lambda x, m: x[m]),
+        Case("reverse_sequence", lambda x, n: P.reverse_sequence(x, n, seq_axis=1),
+             inputs(normal(3, 4, 2), _fixed([2, 4, 0])), _reverse_sequence_reference),
     ]

@@ -10,5 +10,6 @@ from . import arithmetic, conv, creation, elementwise, matmul, movement, nn, poo
 from . import rnn  # noqa: F401
 from . import activations  # noqa: F401
 from . import conv_transpose, depthwise, einsum, gather, select  # noqa: F401
+from . import scatter, sequence  # noqa: F401
 
 operators.install(Tensor)
