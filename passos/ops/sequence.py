@@ -145,6 +145,11 @@ class SequenceMask(Op):
         return self.to
 
 
+def _nonnegative(axis, x):
+    """A negative `axis` counted from the end of x's rank."""
+    return axis + len(getattr(x, "shape", np.shape(x))) if axis < 0 else axis
+
+
 @register("passos")
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     """Running sums of x along `axis` (exclusive: without the current entry; reverse: from the
@@ -166,7 +171,7 @@ def boolean_mask(x, mask, axis=0, name=None):
     >>> passos.boolean_mask(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([False, True])).numpy()
     array([[3., 4.]])
     """
-    return apply(BooleanMask(axis), x, mask, name=name)
+    return apply(BooleanMask(_nonnegative(axis, x)), x, mask, name=name)
 
 
 @register("passos")
@@ -177,7 +182,8 @@ def reverse_sequence(x, seq_lengths, seq_axis, batch_axis=0, name=None):
     >>> passos.reverse_sequence(np.array([[1.0, 2.0, 3.0]]), [2], seq_axis=1).numpy()
     array([[2., 1., 3.]])
     """
-    return apply(ReverseSequence(seq_axis, batch_axis), x, seq_lengths, name=name)
+    op = ReverseSequence(_nonnegative(seq_axis, x), _nonnegative(batch_axis, x))
+    return apply(op, x, seq_lengths, name=name)
 
 
 @register("passos", differentiable=False)
