@@ -28,7 +28,7 @@ from ...graph import Symbol as _Symbol
 from ...graph.graph import get_default_graph, group
 from . import dtypes, extensions as _extensions, losses, math_ops as _math_ops, nn, train
 from . import random_ops as _random_ops
-from . import contrib, data, errors, gfile, io, layers, metrics
+from . import app, contrib, data, errors, flags, gfile, io, layers, metrics
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)

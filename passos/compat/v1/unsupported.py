@@ -36,8 +36,6 @@ MISSING = {
         "Print": _PRINT, "print": _PRINT,
         "image": "tf.image is not provided; prepare images in NumPy (or with "
                  "passos.keras.preprocessing.image) before feeding them",
-        "app": "parse flags with argparse and call main() yourself",
-        "flags": "parse flags with argparse",
         "test": "write tests with pytest (or unittest) and numpy.testing",
         "SparseTensor": _SPARSE, "SparseTensorValue": _SPARSE, "sparse": _SPARSE,
         "sparse_placeholder": _SPARSE, "sparse_tensor_to_dense": _SPARSE, "sparse_to_dense": _SPARSE,
