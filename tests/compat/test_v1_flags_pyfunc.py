@@ -74,3 +74,47 @@ def test_app_run_calls_main_and_exits():
         tf.app.run(main, argv=["prog", "--app_run_steps=4", "extra"])
     assert exit_info.value.code == 3 and seen == [(["prog", "extra"], 4)]
     assert tf.flags is tf.app.flags
+
+
+def test_py_func_one_and_several_outputs():
+    x = tf.placeholder(tf.float32, [None])
+    y = tf.py_func(lambda a: a * 2, [x], tf.float64)
+    lo, hi = tf.py_func(lambda a: (a.min(), a.max()), [x], [tf.int32, tf.float32])
+    s = tf.numpy_function(np.cumsum, [x], tf.float32)
+    assert y.dtype == np.float64 and lo.dtype == np.int32 and y.shape is None
+    got = run([y, lo, hi, s, tf.reduce_sum(y)], {x: [1.5, -2.0, 4.0]})
+    np.testing.assert_allclose(got[0], [3.0, -4.0, 8.0])
+    assert got[1] == -2 and got[1].dtype == np.int32 and got[2] == 4.0
+    np.testing.assert_allclose(got[3], [1.5, -0.5, 3.5])
+    assert got[4] == 7.0
+
+
+def test_py_func_runs_each_time_and_has_no_gradient():
+    calls = []
+    w = tf.Variable([1.0, 2.0])
+    y = tf.py_func(lambda a: calls.append(1) or a ** 2, [w], tf.float32)
+    assert tf.gradients(tf.reduce_sum(y), [w]) == [None]
+    with tf.Session() as s:
+        s.run(w.initializer)
+        s.run(y)
+        s.run(y)
+    assert len(calls) == 2
+
+
+def test_py_func_wrong_output_count():
+    y = tf.py_func(lambda a: (a, a), [tf.constant(1.0)], tf.float32, name="twice")
+    with pytest.raises(ValueError, match=r"py_func 'twice'.*returned 2 value\(s\), Tout names 1"):
+        run(y)
+
+
+def test_print_prints_first_n_and_passes_gradient(capsys):
+    w = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    y = tf.Print(w * 2, [w, tf.constant(5)], "w: ", first_n=2, summarize=2)
+    g, = tf.gradients(tf.reduce_sum(y * y), [w])
+    with tf.Session() as s:
+        s.run(w.initializer)
+        for _ in range(3):
+            value, grad = s.run([y, g])
+    np.testing.assert_allclose(value, [2, 4, 6, 8])
+    np.testing.assert_allclose(grad, 8 * np.array([1, 2, 3, 4]))
+    assert capsys.readouterr().err == "w: [1.0 2.0...][5]\n" * 2

@@ -62,6 +62,8 @@ from .variables import (AUTO_REUSE, Variable, VariableScope, assign, assign_add,
                         initialize_all_variables, local_variables_initializer, placeholder,
                         placeholder_with_default, variable_scope, variables_initializer)
 from .while_loop import while_loop
+from .logging_ops import Print
+from .script_ops import numpy_function, py_func
 
 # tf.add, tf.exp, tf.math.sigmoid ...: the passos functions registered for TF1 (core.registry)
 globals().update(_math_ops.registered("tf"))
