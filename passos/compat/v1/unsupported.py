@@ -32,8 +32,6 @@ _NO_TF_GRAPHS = ("passos cannot load TensorFlow's graph files; build the graph i
 MISSING = {
     "": {
         "py_function": _PY_FUNC, "print": _PRINT,
-        "image": "tf.image is not provided; prepare images in NumPy (or with "
-                 "passos.keras.preprocessing.image) before feeding them",
         "test": "write tests with pytest (or unittest) and numpy.testing",
         "SparseTensor": _SPARSE, "SparseTensorValue": _SPARSE, "sparse": _SPARSE,
         "sparse_placeholder": _SPARSE, "sparse_tensor_to_dense": _SPARSE, "sparse_to_dense": _SPARSE,
