@@ -23,13 +23,13 @@ def test_every_module_explains_a_missing_name(short):
 
 def test_known_tf1_names_say_what_to_use_instead():
     import passos.compat.v1 as tf
-    assert not hasattr(tf, "py_func") and not hasattr(tf.train, "string_input_producer")
+    assert not hasattr(tf, "sparse_placeholder") and not hasattr(tf.train, "string_input_producer")
     with pytest.raises(AttributeError, match=r"^passos\.compat\.v1\.train has no "
                                              r"string_input_producer: it is a TensorFlow 1\.15 "
                                              r"name that passos does not provide; .*use tf\.data"):
         tf.train.string_input_producer(["a.csv"])
-    with pytest.raises(AttributeError, match=r"^passos\.compat\.v1 has no Print: .*sess\.run"):
-        tf.Print
+    with pytest.raises(AttributeError, match=r"^passos\.compat\.v1 has no scan: .*tf\.while_loop"):
+        tf.scan
     with pytest.raises(AttributeError, match=r"passos\.compat\.v1\.contrib has no slim: .*tf\.layers"):
         tf.contrib.slim
     with pytest.raises(AttributeError, match=r"did you mean reduce_mean or "):

@@ -19,7 +19,7 @@ Build a graph of placeholders, variables and ops, then run it in a Session:
 
 (The softmax runs over the last axis, of size 1 here, as in TensorFlow.) Modules: tf.nn,
 tf.losses, tf.train, tf.dtypes, tf.data, tf.errors, tf.io, tf.gfile, tf.estimator, tf.feature_column,
-tf.logging, and tf.summary where passos.tensorboard is installed.
+tf.logging, tf.image, tf.flags, tf.app, and tf.summary where passos.tensorboard is installed.
 """
 import sys as _sys
 import types as _types
@@ -28,7 +28,7 @@ from ...graph import Symbol as _Symbol
 from ...graph.graph import get_default_graph, group
 from . import dtypes, extensions as _extensions, losses, math_ops as _math_ops, nn, train
 from . import random_ops as _random_ops
-from . import contrib, data, errors, gfile, io, layers, metrics
+from . import app, contrib, data, errors, flags, gfile, image, io, layers, metrics
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)
@@ -65,6 +65,8 @@ from .variables import (AUTO_REUSE, Variable, VariableScope, assign, assign_add,
                         initialize_all_variables, local_variables_initializer, placeholder,
                         placeholder_with_default, variable_scope, variables_initializer)
 from .while_loop import while_loop
+from .logging_ops import Print
+from .script_ops import numpy_function, py_func
 
 # tf.add, tf.exp, tf.math.sigmoid ...: the passos functions registered for TF1 (core.registry)
 globals().update(_math_ops.registered("tf"))

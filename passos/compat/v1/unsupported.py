@@ -16,9 +16,8 @@ _TEXT_FILES = ("passos has no string tensors; read the files in Python (numpy.lo
                "tf.data.Dataset.from_tensor_slices on the arrays")
 _TFRECORDS = ("TFRecord files are not read by passos; save the arrays with numpy.save and use "
               "tf.data.Dataset.from_tensor_slices(numpy.load(path))")
-_PY_FUNC = ("passos cannot run Python inside a graph; write the step with tf ops, or compute "
-            "it in NumPy between sess.run calls and feed the result through a placeholder")
-_PRINT = "fetch the tensor with sess.run([train_op, tensor]) and print the value"
+_PY_FUNC = "use tf.py_func (or tf.numpy_function): its function gets NumPy arrays"
+_PRINT = "use tf.Print(input_, data, message), or fetch the tensor and print its value"
 _SPARSE = ("passos tensors are dense; feed dense arrays (scipy.sparse's .toarray()), and use "
            "tf.nn.embedding_lookup or tf.one_hot for indices")
 _LOOP = ("run the training loop yourself in a tf.Session, with tf.train.Saver for checkpoints "
@@ -32,12 +31,7 @@ _NO_TF_GRAPHS = ("passos cannot load TensorFlow's graph files; build the graph i
 # {module under passos.compat.v1 ("" for tf itself): {TensorFlow 1.15 name: what to do}}
 MISSING = {
     "": {
-        "py_func": _PY_FUNC, "py_function": _PY_FUNC, "numpy_function": _PY_FUNC,
-        "Print": _PRINT, "print": _PRINT,
-        "image": "tf.image is not provided; prepare images in NumPy (or with "
-                 "passos.keras.preprocessing.image) before feeding them",
-        "app": "parse flags with argparse and call main() yourself",
-        "flags": "parse flags with argparse",
+        "py_function": _PY_FUNC, "print": _PRINT,
         "test": "write tests with pytest (or unittest) and numpy.testing",
         "SparseTensor": _SPARSE, "SparseTensorValue": _SPARSE, "sparse": _SPARSE,
         "sparse_placeholder": _SPARSE, "sparse_tensor_to_dense": _SPARSE, "sparse_to_dense": _SPARSE,
