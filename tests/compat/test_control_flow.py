@@ -5,13 +5,6 @@ import pytest
 import passos.compat.v1 as tf
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def _session():
     session = tf.Session()
     session.run(tf.global_variables_initializer())

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 import passos
 import passos.compat.v1 as tf
@@ -22,13 +21,6 @@ from passos.keras.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
 from passos.keras.models import Sequential
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
-
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
 
 
 def _run(script, capsys, monkeypatch, *flags):

@@ -31,13 +31,6 @@ EPOCHS = {"tf1_softmax_classifier.py": 5, "tf1_cnn.py": 2}
 FLOOR = {"tf1_softmax_classifier.py": 0.80, "tf1_cnn.py": 0.85}  # test accuracy, real data
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def _run(script, capsys):
     """Run an example as a program: (its test accuracy, its output, its globals).
 

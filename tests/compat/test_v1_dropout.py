@@ -7,13 +7,6 @@ import passos.compat.v1 as tf
 from passos.keras import layers as L
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def ones():
     return np.ones((40, 30), np.float32)
 

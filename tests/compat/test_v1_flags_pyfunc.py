@@ -7,17 +7,7 @@ import pytest
 import passos.compat.v1 as tf
 from passos.compat.v1.flags import FlagValues
 
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
-def run(fetches, feed_dict=None):
-    with tf.Session() as s:
-        return s.run(fetches, feed_dict)
+from tf1_run import run
 
 
 def define_all(values):

@@ -6,24 +6,14 @@ import pytest
 import passos.compat.v1 as tf
 from passos.gradcheck import numeric_gradient
 
+from tf1_run import run
+
 try:
     import torch
 except ImportError:  # the parity check below is skipped
     torch = None
 
 rng = np.random.default_rng(0)
-
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
-def run(fetches, feed_dict=None):
-    with tf.Session() as s:
-        return s.run(fetches, feed_dict)
 
 
 def tf1_bilinear(x, out_h, out_w, align_corners):

@@ -7,13 +7,6 @@ import passos.compat.v1 as tf
 rng = np.random.default_rng(0)
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def test_accuracy_streams_over_batches_and_resets_with_the_local_initializer():
     labels, predictions = tf.placeholder(tf.int64, [None]), tf.placeholder(tf.int64, [None])
     accuracy, update = tf.metrics.accuracy(labels, predictions)

@@ -7,13 +7,6 @@ import passos.compat.v1 as tf
 import passos.graph as g
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def test_tensors_are_named_after_their_node_and_output():
     x = tf.placeholder(tf.float32, name="x")
     assert (x.name, x.node_name, x.value_index) == ("x:0", "x", 0)

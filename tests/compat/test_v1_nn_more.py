@@ -8,21 +8,11 @@ import passos
 import passos.compat.v1 as tf
 from passos.gradcheck import numeric_gradient
 
+from tf1_run import run
+
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 rng = np.random.default_rng(0)
-
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
-def run(fetches, feed_dict=None):
-    with tf.Session() as s:
-        return s.run(fetches, feed_dict)
 
 
 def first(x):

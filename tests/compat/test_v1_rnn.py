@@ -12,13 +12,6 @@ N, T, D, U = 3, 5, 4, 6
 LENGTHS = np.array([5, 2, 0], np.int32)
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 

@@ -7,13 +7,6 @@ import pytest
 import passos.compat.v1 as tf
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def course_data(n=42, seed=0):
     """42 (x, y) pairs around a line, as the course's regression example (float32)."""
     rng = np.random.default_rng(seed)
