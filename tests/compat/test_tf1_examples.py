@@ -20,6 +20,8 @@ from passos.kernels.threads import compute_threads
 from passos.keras.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
 from passos.keras.models import Sequential
 
+from tf1_graphs import fresh_graph  # noqa: F401 - an autouse fixture
+
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 
 

@@ -25,6 +25,8 @@ from passos.keras.models import Sequential
 from passos.keras.optimizers import Adam
 from passos.keras.utils import np_utils
 
+from tf1_graphs import fresh_graph  # noqa: F401 - an autouse fixture
+
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 SCRIPTS = ["tf1_softmax_classifier.py", "tf1_cnn.py"]
 EPOCHS = {"tf1_softmax_classifier.py": 5, "tf1_cnn.py": 2}

@@ -6,7 +6,7 @@ import pytest
 import passos.compat.v1 as tf
 from passos.gradcheck import numeric_gradient
 
-from tf1_run import run
+from tf1_graphs import fresh_graph, run  # noqa: F401 - fresh_graph: an autouse fixture
 
 rng = np.random.default_rng(0)
 

@@ -6,6 +6,8 @@ import passos
 import passos.compat.v1 as tf
 from passos.keras import layers as L
 
+from tf1_graphs import fresh_graph  # noqa: F401 - an autouse fixture
+
 
 def ones():
     return np.ones((40, 30), np.float32)

@@ -7,7 +7,7 @@ import pytest
 import passos.compat.v1 as tf
 from passos.compat.v1.flags import FlagValues
 
-from tf1_run import run
+from tf1_graphs import fresh_graph, run  # noqa: F401 - fresh_graph: an autouse fixture
 
 
 def define_all(values):

@@ -4,6 +4,8 @@ import pytest
 
 import passos.compat.v1 as tf
 
+from tf1_graphs import fresh_graph  # noqa: F401 - an autouse fixture
+
 rng = np.random.default_rng(0)
 
 

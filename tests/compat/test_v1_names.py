@@ -6,6 +6,8 @@ import pytest
 import passos.compat.v1 as tf
 import passos.graph as g
 
+from tf1_graphs import fresh_graph  # noqa: F401 - an autouse fixture
+
 
 def test_tensors_are_named_after_their_node_and_output():
     x = tf.placeholder(tf.float32, name="x")

@@ -7,6 +7,8 @@ import pytest
 import passos.compat.v1 as tf
 from passos.gradcheck import numeric_gradient
 
+from tf1_graphs import fresh_graph  # noqa: F401 - an autouse fixture
+
 rng = np.random.default_rng(0)
 N, T, D, U = 3, 5, 4, 6
 LENGTHS = np.array([5, 2, 0], np.int32)

@@ -6,6 +6,8 @@ import pytest
 
 import passos.compat.v1 as tf
 
+from tf1_graphs import fresh_graph  # noqa: F401 - an autouse fixture
+
 
 def course_data(n=42, seed=0):
     """42 (x, y) pairs around a line, as the course's regression example (float32)."""
