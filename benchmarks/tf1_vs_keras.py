@@ -55,7 +55,7 @@ def tf1_step(x, y, batch):
         return (time.perf_counter() - start) / steps
     run(2)  # compiles the plan
     plan = max(sess._plans.values(), key=lambda p: len(p.nodes))  # the training step's
-    return run, [n.op.kind for n in plan.nodes]
+    return run, [n.primitive.kind for n in plan.nodes]
 
 
 def keras_step(x, y, batch):
@@ -76,7 +76,7 @@ def keras_step(x, y, batch):
                   shuffle=False, verbose=0)
         return (time.perf_counter() - start) / steps
     run(2)
-    return run, [n.op.kind for n in model._plan("train").nodes]
+    return run, [n.primitive.kind for n in model._plan("train").nodes]
 
 
 def main():

@@ -19,7 +19,7 @@ def check_run(plan, feeds):
 
 def check_step(node, args, result, origin):
     """Raise NonFiniteError if the result of `node` (or a weight it updated) is not finite."""
-    op = node.op
+    op = node.primitive
     outputs = [result] if op.width == 1 else [result[0]] if op.saves else list(result)
     layer, backward = origin
     for value in outputs:

@@ -105,7 +105,7 @@ def capture_graph(y, feed_dict, session):
     order = required_nodes([y], fed)
     # 2. their values (and what ops save for backward) from one run of a scratch Session
     #    that shares the given session's variables, so its plan cache stays untouched
-    saving = [s for s in order if s.op.saves and id(s) not in fed]
+    saving = [s for s in order if s.primitive.saves and id(s) not in fed]
     saved_of = [Symbol(graph, SavedOf(), [s], (), np.dtype(object), s.node_name + "/saved")
                 for s in saving]
     runner = Session(graph)
@@ -129,17 +129,17 @@ def capture_graph(y, feed_dict, session):
                                    scope=scope_of(s.node_name))
             continue
         inputs = [ids[id(x)] if isinstance(x, Symbol) else nodes.constant(x) for x in s.inputs]
-        ids[id(s)] = nodes.add(name=s.node_name, op=s.op.kind, fn=s.op, inputs=inputs,
+        ids[id(s)] = nodes.add(name=s.node_name, op=s.primitive.kind, fn=s.primitive, inputs=inputs,
                                value=values[id(s)], saved=saved.get(id(s)),
                                scope=scope_of(s.node_name))
     return nodes.list
 
 
 def _graph_leaf_kind(s, fed):
-    if fed or isinstance(s.op, PlaceholderOp):
+    if fed or isinstance(s.primitive, PlaceholderOp):
         return "input"
-    if isinstance(s.op, VariableOp):
+    if isinstance(s.primitive, VariableOp):
         return "parameter"
-    if isinstance(s.op, CaptureOp):
-        return "parameter" if s.op.tensor.requires_grad else "input"
+    if isinstance(s.primitive, CaptureOp):
+        return "parameter" if s.primitive.tensor.requires_grad else "input"
     return None if s.inputs else "constant"

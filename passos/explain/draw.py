@@ -125,7 +125,7 @@ def _add_constants(nodes, constants):
 
 def _hidden(symbol):
     """Bookkeeping nodes a drawing leaves out: variable initializers and init groups."""
-    kind = symbol.op.kind
+    kind = symbol.primitive.kind
     return (kind == "assign" and symbol.node_name.endswith("/initializer")) or \
         (kind == "group" and symbol.node_name.split("/")[-1].startswith("init"))
 
@@ -138,8 +138,8 @@ def graph_picture(symbols, graph, output=None, feed_dict=None, session=None):
                                                           or session is not None) else {}
     nodes, constants = [], []
     for s in symbols:
-        op = ("input" if isinstance(s.op, PlaceholderOp)
-              else "parameter" if isinstance(s.op, (VariableOp, CaptureOp)) else s.op.kind)
+        op = ("input" if isinstance(s.primitive, PlaceholderOp)
+              else "parameter" if isinstance(s.primitive, (VariableOp, CaptureOp)) else s.primitive.kind)
         inputs = []
         for x in s.inputs:
             if isinstance(x, Symbol):
@@ -161,7 +161,7 @@ def _run(symbols, graph, feed_dict, session):
     """{id(symbol): value} for every symbol the session can compute with these feeds."""
     session = _session(graph, session)
     feeds = feed_dict or {}
-    wanted = [s for s in symbols if s.op.kind != "group" and s.dtype != np.dtype(object)]
+    wanted = [s for s in symbols if s.primitive.kind != "group" and s.dtype != np.dtype(object)]
     with suppress(*_CANNOT_RUN):
         return {id(s): v for s, v in zip(wanted, session.run(wanted, feeds))}
     values = {}

@@ -105,19 +105,19 @@ def _node_grads(graph, node, parts, reached, done):
     needs = tuple(isinstance(x, Symbol) and id(x) in reached for x in node.inputs)
     if not any(needs):
         return None
-    if isinstance(node.op, (VjpOp, OutputOf)):  # the path goes on through it: no vjp of its own
+    if isinstance(node.primitive, (VjpOp, OutputOf)):  # the path goes on through it: no vjp of its own
         raise NotImplementedError(
             f"gradients: the path to the inputs goes through the gradient node '{node.name}' "
-            f"({node.op.kind}); graph-mode second derivatives are not supported yet. Take "
+            f"({node.primitive.kind}); graph-mode second derivatives are not supported yet. Take "
             "gradients of the original expression, or compute the second derivative by hand")
-    if not node.op.differentiable:
+    if not node.primitive.differentiable:
         return None
-    extra = [node, graph.add_op(SavedOf(), [node]) if node.op.saves else None]
-    vjp = graph.add_op(VjpOp(node.op, needs), [g, *node.inputs, *extra])
+    extra = [node, graph.add_op(SavedOf(), [node]) if node.primitive.saves else None]
+    vjp = graph.add_op(VjpOp(node.primitive, needs), [g, *node.inputs, *extra])
     sent = []
-    for k, i in enumerate(vjp.op.indices):
+    for k, i in enumerate(vjp.primitive.indices):
         x = node.inputs[i]
-        gx = vjp if vjp.op.width == 1 else graph.add_op(
+        gx = vjp if vjp.primitive.width == 1 else graph.add_op(
             OutputOf(k, x.shape, _grad_dtype(g.dtype, x.dtype)), [vjp],
             name=f"{vjp.node_name}/{i}")
         sent.append((x, [gx]))

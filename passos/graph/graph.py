@@ -91,11 +91,11 @@ class Symbol(Extensible, Symbolic):
     'scope/x:0' in a graph whose class sets `tensor_names` (TF1's tf.Graph).
     """
 
-    __slots__ = ("graph", "op", "inputs", "shape", "dtype", "node_name", "index", "__weakref__")
+    __slots__ = ("graph", "primitive", "inputs", "shape", "dtype", "node_name", "index", "__weakref__")
     __array_priority__ = 100  # ndarray <op> Symbol calls our reflected operator
 
     def __init__(self, graph, op, inputs, shape, dtype, name):
-        self.graph, self.op, self.inputs = graph, op, inputs
+        self.graph, self.primitive, self.inputs = graph, op, inputs
         self.shape, self.dtype, self.node_name = shape, dtype, name
         self.index = len(graph.nodes)  # creation order is a topological order
 
@@ -103,8 +103,8 @@ class Symbol(Extensible, Symbolic):
     def name(self):
         if not self.graph.tensor_names:
             return self.node_name
-        if self.op.offset:  # stands for output k of its input's node: TF1's 'that:k'
-            return f"{self.inputs[0].node_name}:{self.op.offset}"
+        if self.primitive.offset:  # stands for output k of its input's node: TF1's 'that:k'
+            return f"{self.inputs[0].node_name}:{self.primitive.offset}"
         return f"{self.node_name}:0"
 
     @property
@@ -112,7 +112,7 @@ class Symbol(Extensible, Symbolic):
         return None if self.shape is None else len(self.shape)
 
     def __repr__(self):
-        return (f"<passos.graph.Symbol '{self.name}' op={self.op.kind} "
+        return (f"<passos.graph.Symbol '{self.name}' op={self.primitive.kind} "
                 f"shape={describe(self.shape)} dtype={self.dtype}>")
 
     def __bool__(self):
@@ -275,9 +275,6 @@ class Graph(Extensible):
                 self.origins[node.index] = self._origin
         return node
 
-    def get_operations(self):
-        return list(self.nodes)
-
     def get_tensor_by_name(self, name):
         """The node called `name` (a trailing ':0', as TensorFlow writes it, is allowed)."""
         plain = name[:-2] if name.endswith(":0") else name
@@ -366,5 +363,7 @@ def global_variables_initializer():
 
 
 def group(*nodes, name=None):
-    """One node that runs all of `nodes` (and returns nothing)."""
-    return get_default_graph().add_op(GroupOp(), list(nodes), name=name or "group")
+    """One node that runs all of `nodes` (and returns nothing); a front end's operation
+    object (TF1's tf.Operation) stands for the node it names by `graph_node_to_run`."""
+    nodes = [getattr(n, "graph_node_to_run", n) for n in nodes]
+    return get_default_graph().add_op(GroupOp(), nodes, name=name or "group")

@@ -28,19 +28,19 @@ def _shape(x):
 
 def _is_matmul(node):
     """x @ W with x of rank >= 2 and W a matrix: what Dense computes."""
-    if node.op.kind != "matmul":
+    if node.primitive.kind != "matmul":
         return False
     x, W = (_shape(i) for i in node.inputs)
     return x is not None and len(x) >= 2 and W is not None and len(W) == 2
 
 
 def _is_conv(node):
-    return isinstance(node.op, Conv) and node.op.activation is None and len(node.inputs) == 2
+    return isinstance(node.primitive, Conv) and node.primitive.activation is None and len(node.inputs) == 2
 
 
 def _is_block_conv(node):
     """A convolution ConvPool runs: 2-D, stride 1, no dilation, channels_last, even output."""
-    op, shape = node.op, node.shape
+    op, shape = node.primitive, node.shape
     return _is_conv(node) and op.rank == 2 and op.strides == (1, 1) and \
         op.dilation_rate == (1, 1) and op.data_format == "channels_last" and \
         op.padding in ("valid", "same") and shape is not None and \
@@ -49,10 +49,10 @@ def _is_block_conv(node):
 
 def _bias(node, prev):
     """prev + b, b of shape (units,) along prev's last axis (the channels, for a convolution)."""
-    if node.op.kind != "add" or prev.shape is None or node.shape != prev.shape or \
+    if node.primitive.kind != "add" or prev.shape is None or node.shape != prev.shape or \
             node.dtype != prev.dtype:
         return False
-    if isinstance(prev.op, Conv) and prev.op.data_format != "channels_last":
+    if isinstance(prev.primitive, Conv) and prev.primitive.data_format != "channels_last":
         return False
     (b,) = [x for x in node.inputs if x is not prev]
     return _shape(b) is not None and tuple(_shape(b)) == prev.shape[-1:] and \
@@ -60,12 +60,12 @@ def _bias(node, prev):
 
 
 def _relu(node, prev):
-    return node.op.kind == "relu"
+    return node.primitive.kind == "relu"
 
 
 def _pool(node, prev):
     """2x2 max pooling, stride 2, channels_last; on even sizes "same" pads nothing."""
-    op = node.op
+    op = node.primitive
     return isinstance(op, MaxPool) and op.rank == 2 and op.pool_size == (2, 2) and \
         op.strides == (2, 2) and op.data_format == "channels_last"
 
@@ -75,19 +75,19 @@ LINKS = {"bias": _bias, "relu": _relu, "pool": _pool}
 
 # -- the fused ops, built from a matched chain ---------------------------------------------------
 def _dense(chain):
-    return Dense("relu" if chain[-1].op.kind == "relu" else None)
+    return Dense("relu" if chain[-1].primitive.kind == "relu" else None)
 
 
 def _conv(chain):
-    op = chain[0].op
+    op = chain[0].primitive
     return Conv(op.rank, op.strides, op.padding, op.dilation_rate, op.data_format,
-                activation="relu" if chain[-1].op.kind == "relu" else None)
+                activation="relu" if chain[-1].primitive.kind == "relu" else None)
 
 
 def _conv_pool(chain):
-    roots = [i for i, node in enumerate(chain) if isinstance(node.op, Conv)]
-    return ConvPool(*(chain[i].op.padding for i in roots),
-                    biases=[chain[i + 1].op.kind == "add" for i in roots])
+    roots = [i for i, node in enumerate(chain) if isinstance(node.primitive, Conv)]
+    return ConvPool(*(chain[i].primitive.padding for i in roots),
+                    biases=[chain[i + 1].primitive.kind == "add" for i in roots])
 
 
 class Pattern:
@@ -120,7 +120,7 @@ class _Uses:
             for x in node.inputs:
                 if isinstance(x, Symbol):
                     self.consumers.setdefault(id(x), []).append(node)
-            op = node.op
+            op = node.primitive
             if isinstance(op, VjpOp):
                 forward = node.inputs[len(op.needs) + 1]
                 self.vjps.setdefault(id(forward), []).append(node)
@@ -131,11 +131,11 @@ class _Uses:
 
     def grad_of(self, vjp, index):
         """The node holding the gradient `vjp` gives its op's input `index` (None if not run)."""
-        if vjp.op.width == 1:
-            return vjp if vjp.op.indices == [index] else None
-        if index not in vjp.op.indices:
+        if vjp.primitive.width == 1:
+            return vjp if vjp.primitive.indices == [index] else None
+        if index not in vjp.primitive.indices:
             return None
-        return self.outputs.get(id(vjp), {}).get(vjp.op.indices.index(index))
+        return self.outputs.get(id(vjp), {}).get(vjp.primitive.indices.index(index))
 
 
 def _positions(node, x):
@@ -152,7 +152,7 @@ def _extend(chain, tail, uses):
     for name in tail:
         prev = chain[-1]
         readers = [n for n in uses.consumers.get(id(prev), [])
-                   if not isinstance(n.op, (VjpOp, SavedOf))]
+                   if not isinstance(n.primitive, (VjpOp, SavedOf))]
         if len(readers) != 1 or len(_positions(readers[0], prev)) != 1 or \
                 not LINKS[name](readers[0], prev):
             return None
@@ -209,7 +209,7 @@ def _plan_of(chain, uses):
             if grad is None or vjps[i].inputs[0] is not grad:
                 return None
     for i, j, _ in _externals(chain) if vjps else ():
-        grad = uses.grad_of(vjps[i], j) if vjps[i].op.needs[j] else None
+        grad = uses.grad_of(vjps[i], j) if vjps[i].primitive.needs[j] else None
         if grad is not None:
             kept.add(id(grad))
     # 3. nothing outside reads, fetches or feeds what goes
@@ -254,7 +254,7 @@ def _replace(pattern, chain, vjps, uses):
     if vjps is None:
         return placed, aliases, origins
     # 2. one gradient node for the chain's, reading the output gradient the chain's last one read
-    needs = tuple(vjps[i].op.needs[j] for i, j, _ in externals)
+    needs = tuple(vjps[i].primitive.needs[j] for i, j, _ in externals)
     olds = [uses.grad_of(vjps[i], j) for (i, j, _), need in zip(externals, needs) if need]
     top = vjps[-1]
     grad_op = VjpOp(op, needs)

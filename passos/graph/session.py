@@ -70,17 +70,17 @@ class Plan:
         # 3. one slot per value (two for ops that save residuals); constants pre-filled
         slots, template = {}, []
         for node in order:
-            offset = node.op.offset  # another node's extra output
+            offset = node.primitive.offset  # another node's extra output
             if offset is not None and id(node) not in fed:
                 slots[id(node)] = slots[id(node.inputs[0])] + offset
                 continue
             slots[id(node)] = len(template)
-            template.extend([None] * _width(node.op))
+            template.extend([None] * _width(node.primitive))
         slots.update((key, slots[id(node)]) for key, node in replaced.items())
         # 4. one step per computed node: (function, input slots, first output slot, width, node)
         steps = []
         for node in order:
-            if id(node) in fed or node.op.offset is not None:
+            if id(node) in fed or node.primitive.offset is not None:
                 continue
             inputs = []
             for x in node.inputs:
@@ -89,9 +89,9 @@ class Plan:
                 else:
                     inputs.append(len(template))
                     template.append(x)
-            bind = node.op.bind
-            function = bind(session, node) if bind else _scheduled(node.op)
-            steps.append((function, tuple(inputs), slots[id(node)], _width(node.op), node))
+            bind = node.primitive.bind
+            function = bind(session, node) if bind else _scheduled(node.primitive)
+            steps.append((function, tuple(inputs), slots[id(node)], _width(node.primitive), node))
         self.template = template
         self.steps = steps
         self.feed_slots = [(key, slots[key]) for key in fed if key in slots]
@@ -99,10 +99,10 @@ class Plan:
         self.fetch_slots = [slots[id(f)] for f in fetches]
         # fetched values may alias state that later updates change in place
         self.nodes = order  # what runs, fused
-        self.threaded = any(isinstance(n.op.op if isinstance(n.op, VjpOp) else n.op, _THREADED)
-                            for n in order)
-        self.writes = any(isinstance(n.op, (AssignOp, VariableOp, CaptureOp)) for n in order)
-        self.captured = [n.op.tensor for n in order if isinstance(n.op, CaptureOp)]
+        self.threaded = any(isinstance(n.primitive.op if isinstance(n.primitive, VjpOp)
+                                       else n.primitive, _THREADED) for n in order)
+        self.writes = any(isinstance(n.primitive, (AssignOp, VariableOp, CaptureOp)) for n in order)
+        self.captured = [n.primitive.tensor for n in order if isinstance(n.primitive, CaptureOp)]
 
     def origin_of(self, node):
         """(Keras layer name(s) or None, whether the node computes a gradient)."""
@@ -153,8 +153,8 @@ def _failed(step, values, error, plan):
     node = step[4]
     args = [values[i] for i in step[1]]
     if isinstance(error, MemoryError):
-        return out_of_memory(error, node.op.kind, args, node.name, plan.origin_of(node)[0])
-    explained = _explain_failure(node.op, args, error)
+        return out_of_memory(error, node.primitive.kind, args, node.name, plan.origin_of(node)[0])
+    explained = _explain_failure(node.primitive, args, error)
     return type(explained)(f"while running node '{node.name}': {explained}")
 
 
@@ -242,6 +242,10 @@ class Session:
             return dict, {k: self._flatten(v, flat) for k, v in fetches.items()}
         if isinstance(fetches, str):
             fetches = self.graph.get_tensor_by_name(fetches)
+        to_run = getattr(fetches, "graph_node_to_run", None)  # a front end's operation (TF1)
+        if to_run is not None:
+            self._flatten(to_run, flat)
+            return _RUN_ONLY
         if not isinstance(fetches, Symbol):
             raise TypeError(f"Session.run(): cannot fetch {type(fetches).__name__} "
                             f"{fetches!r:.60}; fetch graph symbols (or lists/dicts of them)")
@@ -252,6 +256,9 @@ class Session:
         return None
 
     def _rebuild(self, structure, values):
+        if structure is _RUN_ONLY:
+            next(values)
+            return None
         if structure is None:
             value = next(values)
             return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
@@ -271,6 +278,9 @@ class Session:
                                 f"got {node!r:.60}")
             feeds[id(node)] = _feed_value(node, value)
         return feeds
+
+
+_RUN_ONLY = "run only"  # a fetched operation: run, and give None in its place
 
 
 def _detached(value, live):

@@ -16,11 +16,15 @@ EPSILON = 1e-7
 
 def logits_of(y_pred, op_type):
     """The input of the `op_type` op (softmax, sigmoid) that produced y_pred, if it did."""
-    node = y_pred if isinstance(y_pred, Symbol) else getattr(y_pred, "_node", None)
-    if not isinstance(getattr(node, "op", None), op_type):
+    if isinstance(y_pred, Symbol):
+        node, op = y_pred, y_pred.primitive
+    else:  # an eager result: the autodiff node that made it
+        node = getattr(y_pred, "_node", None)
+        op = getattr(node, "op", None)
+    if not isinstance(op, op_type):
         return None
     last = len(y_pred.shape) - 1 if y_pred.shape is not None else -2
-    return node.inputs[0] if getattr(node.op, "axis", -1) in (-1, last) else None
+    return node.inputs[0] if getattr(op, "axis", -1) in (-1, last) else None
 
 
 def categorical_crossentropy(y_true, y_pred):

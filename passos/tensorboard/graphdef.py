@@ -16,7 +16,6 @@ layer/Const Const []
 layer/matmul MatMul ['layer/x', 'layer/Const']
 """
 import collections
-import re
 import types
 
 import numpy as np
@@ -26,12 +25,10 @@ from tensorboard.compat.proto import (attr_value_pb2, graph_pb2, node_def_pb2, t
 from ..core.autodiff import reverse_topological
 from ..core.tensor import Tensor
 from ..graph.graph import Graph, Symbol
+from ..ops.op_types import op_type
 
 _PRODUCER = 22  # a GraphDef version every TensorBoard reads
 _CONST_VALUE_MAX = 16  # constants up to this many elements show their value
-
-_OP_TYPES = {"matmul": "MatMul", "placeholder": "Placeholder", "variable": "VariableV2",
-             "group": "NoOp", "getitem": "GetItem", "broadcast_to": "BroadcastTo"}
 
 _FLOAT_TYPES = {"float16": "HALF", "float32": "FLOAT", "float64": "DOUBLE"}  # the rest: DT_INT8 ...
 _DTYPES = {np.dtype(name): getattr(types_pb2, "DT_" + _FLOAT_TYPES.get(name, name.upper()))
@@ -42,14 +39,6 @@ _DTYPES = {np.dtype(name): getattr(types_pb2, "DT_" + _FLOAT_TYPES.get(name, nam
 class NodeSpec(collections.namedtuple("NodeSpec", "name op inputs shape dtype attrs value",
                                       defaults=(types.MappingProxyType({}), None))):
     """One node to write: name, op type, input names, output shape/dtype, attributes, value."""
-
-
-def op_type(kind):
-    """TensorFlow-style CamelCase op type for a passos op kind: max_pool2d -> MaxPool2D."""
-    if kind in _OP_TYPES:
-        return _OP_TYPES[kind]
-    camel = "".join(part[:1].upper() + part[1:] for part in kind.split("_"))
-    return re.sub(r"(\d)d$", r"\1D", camel)
 
 
 def graph_def(source, training=False):
@@ -131,8 +120,8 @@ def _from_nodes(nodes):
     specs = []
     for node in nodes:
         inputs = _inputs(names, specs, node.node_name, node.inputs, Symbol, lambda x: x.node_name)
-        specs.append(NodeSpec(node.node_name, op_type(node.op.kind), inputs, node.shape,
-                              node.dtype, _safe_attrs(node.op)))
+        specs.append(NodeSpec(node.node_name, op_type(node.primitive.kind), inputs, node.shape,
+                              node.dtype, _safe_attrs(node.primitive)))
     return specs
 
 

@@ -134,8 +134,8 @@ def test_summary_tags_follow_tf1():
     with tf.Graph().as_default():
         W1 = tf.Variable(np.ones(2, "float32"), name="W1")
         loss = tf.reduce_sum(W1)
-        assert summary.histogram("W1:0", W1).op.tag == "W1_0"
-        assert summary.scalar("/loss (train)", loss).op.tag == "loss__train_"
-        assert summary.scalar("loss", loss, family="train").op.tag == "train/train/loss"
-        assert summary.scalar("loss", loss, family="train").op.tag == "train/train/loss_1"
-        assert summary.histogram("W1", W1).op.tag == "W1_1"  # scope 'W1' is the variable's
+        assert summary.histogram("W1:0", W1).primitive.tag == "W1_0"
+        assert summary.scalar("/loss (train)", loss).primitive.tag == "loss__train_"
+        assert summary.scalar("loss", loss, family="train").primitive.tag == "train/train/loss"
+        assert summary.scalar("loss", loss, family="train").primitive.tag == "train/train/loss_1"
+        assert summary.histogram("W1", W1).primitive.tag == "W1_1"  # scope 'W1' is the variable's

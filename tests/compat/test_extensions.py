@@ -30,7 +30,7 @@ def test_tf1_methods_work_on_every_graph(make):
             assert [r.eval() for r in x] == [7, -3]
             assert x.get_shape().as_list() == [2]
             assert tf.global_variables_initializer().run() is None
-    assert graph.get_operation_by_name("x") is x
+    assert graph.get_operation_by_name("x") == x.op and graph.get_operation_by_name("x").outputs == [x]
     assert graph.get_collection("mine") == [x]
     if make is None:
         tf.reset_default_graph()

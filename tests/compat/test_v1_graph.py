@@ -302,8 +302,8 @@ def test_collections_and_variable_lists():
 def test_graph_lookup_and_shapes():
     x = tf.placeholder(tf.float32, [None, 784], name="x")
     assert x.get_shape().as_list() == [None, 784]
-    assert tf.get_default_graph().get_operation_by_name("x") is x
-    assert [op.node_name for op in tf.get_default_graph().get_operations()] == ["x"]
+    assert tf.get_default_graph().get_operation_by_name("x") == x.op
+    assert [op.name for op in tf.get_default_graph().get_operations()] == ["x"]
     with pytest.raises(ValueError, match=r"matmul: shapes \(\?, 784\) and \(10, 2\) are not aligned"):
         tf.matmul(x, tf.zeros([10, 2]))
 

@@ -39,7 +39,7 @@ def test_graph_lookups_by_tensor_and_operation_name():
     x = tf.placeholder(tf.float32, name="x")
     graph = tf.get_default_graph()
     assert graph.get_tensor_by_name("x:0") is x
-    assert graph.get_operation_by_name("x") is x
+    assert graph.get_operation_by_name("x") == x.op and graph.get_operation_by_name("x").outputs == [x]
     with pytest.raises(KeyError, match="no node named 'y'"):
         graph.get_tensor_by_name("y:0")
 

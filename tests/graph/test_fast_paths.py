@@ -57,7 +57,7 @@ def test_keras_dense_layers_run_as_one_op_with_the_same_numbers():
     rng = np.random.default_rng(6)
     model = Sequential([Dense(5, activation="relu", input_shape=(4,)), Dense(3)])
     x = rng.normal(size=(7, 4)).astype(np.float32)
-    kinds = [n.op.kind for n in model._plan("predict").nodes]
+    kinds = [n.primitive.kind for n in model._plan("predict").nodes]
     assert kinds.count("dense") == 2 and "relu" not in kinds and "add" not in kinds
     (W1, b1), (W2, b2) = model.layers[0].get_weights(), model.layers[1].get_weights()
     expected = np.maximum(x @ W1 + b1, 0) @ W2 + b2

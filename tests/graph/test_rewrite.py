@@ -40,7 +40,7 @@ def run(built, x_value, extra=()):
     session = g.Session(graph)
     session.run(init)
     call = session.make_callable([y, loss, *grads, *extra], [x])
-    return call(x_value), [n.op.kind for n in call.plan.nodes]
+    return call(x_value), [n.primitive.kind for n in call.plan.nodes]
 
 
 def check(monkeypatch, model, x_shape, params, fused, unfused=(), extra=lambda built: ()):
@@ -110,7 +110,7 @@ def dense_relu(x, W, b):
                                                ("add", "relu", ["matmul"])])
 def test_a_fetched_intermediate_prevents_the_fusion_through_it(monkeypatch, kind, runs, fused):
     def fetched(built):
-        return [next(n for n in built[0].nodes if n.op.kind == kind)]
+        return [next(n for n in built[0].nodes if n.primitive.kind == kind)]
     check(monkeypatch, dense_relu, (5, 4), [(4, 3), (3,)], runs, fused, extra=fetched)
 
 
@@ -140,12 +140,12 @@ def test_channels_first_runs_as_written(monkeypatch):
 def test_the_graph_as_written_is_unchanged_and_an_intermediate_can_be_fed():
     built = build(dense_relu, (5, 4), [(4, 3), (3,)])
     graph, x, y = built[:3]
-    before = [(n.name, n.op.kind) for n in graph.nodes]
+    before = [(n.name, n.primitive.kind) for n in graph.nodes]
     values, kinds = run(built, RNG.normal(size=(5, 4)))
-    assert "dense" in kinds and [(n.name, n.op.kind) for n in graph.nodes] == before
+    assert "dense" in kinds and [(n.name, n.primitive.kind) for n in graph.nodes] == before
     session = g.Session(graph)
     session.run(built[-1])
-    added = next(n for n in graph.nodes if n.op.kind == "add")
+    added = next(n for n in graph.nodes if n.primitive.kind == "add")
     fed = RNG.normal(size=(5, 3))
     np.testing.assert_allclose(session.run(y, {added: fed}), np.maximum(fed, 0))
 
@@ -175,13 +175,13 @@ def test_keras_train_plan_holds_the_fused_ops_and_names_their_layers():
     model = keras_cnn()
     model.compile(loss="categorical_crossentropy", optimizer="adam")
     plan = model._plan("train")
-    kinds = [n.op.kind for n in plan.nodes]
+    kinds = [n.primitive.kind for n in plan.nodes]
     assert kinds.count("conv_pool2d") == 1 and kinds.count("dense") == 2
     assert not {"conv2d", "max_pool2d", "matmul", "relu"} & set(kinds)
     assert {"conv_pool2d_grad", "dense_grad"} <= set(kinds)
-    layers = {n.op.kind: plan._call.plan.origin_of(n)[0] for n in plan.nodes}
+    layers = {n.primitive.kind: plan._call.plan.origin_of(n)[0] for n in plan.nodes}
     assert layers["conv_pool2d"] == ", ".join(layer.name for layer in model.layers[:4])
-    last = next(n for n in plan.nodes if n.op.kind == "dense_grad")  # the output layer's
+    last = next(n for n in plan.nodes if n.primitive.kind == "dense_grad")  # the output layer's
     assert plan._call.plan.origin_of(last) == (model.layers[-1].name, True)
 
 
@@ -204,7 +204,7 @@ def test_tf1_cnn_train_plan_holds_the_fused_ops():
         session = tf.Session()
         session.run(tf.global_variables_initializer())
     step = session.make_callable([train, loss], [x, labels])
-    kinds = [n.op.kind for n in step.plan.nodes]
+    kinds = [n.primitive.kind for n in step.plan.nodes]
     assert kinds.count("conv_pool2d") == 1 and kinds.count("dense") == 1
     assert not {"conv2d", "max_pool2d", "matmul", "relu"} & set(kinds)
     rng = np.random.default_rng(1)

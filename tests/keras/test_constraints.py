@@ -99,5 +99,5 @@ def test_a_model_without_constraints_steps_as_before():
     model.compile("sgd", "mse")
     model.train_on_batch(np.ones((2, 3), "float32"), np.zeros((2, 2), "float32"))
     plan = next(p for p in model._plans.values() if p.kind == "train")
-    (apply,) = [node.op for node in plan.nodes if node.op.kind == "apply_gradients"]
+    (apply,) = [node.primitive for node in plan.nodes if node.primitive.kind == "apply_gradients"]
     assert apply.constraints == []

@@ -273,7 +273,7 @@ def test_the_moving_average_update_is_one_op_eager_and_in_plans():
     np.testing.assert_allclose(bn.moving_mean.data, 0.875 * x.mean(0), rtol=1e-6)
     with Graph().as_default() as graph:
         bn(placeholder("float32", (None, 3)), training=True)
-    assert [type(u.op) for u in bn._updates] == [MovingAverageUpdate] * 2
+    assert [type(u.primitive) for u in bn._updates] == [MovingAverageUpdate] * 2
     # the updates read the layer's weights live: each run moves them again
     session, feed = Session(graph), {graph.get_tensor_by_name("placeholder"): x}
     mean, _ = session.run(bn._updates, feed)

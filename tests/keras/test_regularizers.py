@@ -13,7 +13,7 @@ RNG = np.random.default_rng(13)
 
 def plan_kinds(model):
     plan = next(p for p in model._plans.values() if p.kind == "train")
-    return {node.op.kind for node in plan.nodes}
+    return {node.primitive.kind for node in plan.nodes}
 
 
 @pytest.mark.parametrize("regularizer, l1, l2", [

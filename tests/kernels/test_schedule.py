@@ -56,7 +56,7 @@ def run(fn, arrays):
         weights = np.random.default_rng(1).normal(size=y.shape)
         grads = G.gradients(P.sum(y * weights), xs)
         fetches = [y, *grads]
-        if y.op.saves:  # what the op saved for its gradient, as a plan fetches it
+        if y.primitive.saves:  # what the op saved for its gradient, as a plan fetches it
             fetches.append(graph.add_op(SavedOf(), [y]))
     with G.Session(graph) as session:
         return session.run(fetches, dict(zip(xs, arrays)))

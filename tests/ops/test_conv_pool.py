@@ -173,7 +173,7 @@ def course_cnn(data_format="channels_last", size=28):
 def test_keras_pair_runs_as_one_op_and_predicts_what_the_layers_compute():
     model = course_cnn()
     x = np.random.default_rng(3).random((5, 28, 28, 1)).astype(np.float32)
-    kinds = [n.op.kind for n in model._plan("predict").nodes]
+    kinds = [n.primitive.kind for n in model._plan("predict").nodes]
     assert "conv_pool2d" in kinds and "max_pool2d" not in kinds
     assert_predicts_what_the_layers_compute(model, x)
 
@@ -184,7 +184,7 @@ def test_keras_course_cnn_runs_both_blocks_as_one_op():
                         L.MaxPooling2D(), L.Conv2D(4, 3, padding="same", activation="relu"),
                         L.MaxPooling2D(), L.Dropout(0.25), L.Flatten(),
                         L.Dense(3, activation="softmax")])
-    kinds = [n.op.kind for n in model._plan("predict").nodes]
+    kinds = [n.primitive.kind for n in model._plan("predict").nodes]
     assert kinds.count("conv_pool2d") == 1 and "conv2d" not in kinds
     x = np.random.default_rng(6).random((4, 12, 12, 1)).astype(np.float32)
     assert_predicts_what_the_layers_compute(model, x)
@@ -200,7 +200,7 @@ def test_functional_course_cnn_fuses_its_blocks_like_sequential():
     h = L.Conv2D(4, 3, padding="same", activation="relu")(h)
     h = L.Flatten()(L.MaxPooling2D()(h))
     model = Model(inputs, L.Dense(3, activation="softmax")(h))
-    kinds = [n.op.kind for n in model._plan("predict").nodes]
+    kinds = [n.primitive.kind for n in model._plan("predict").nodes]
     assert kinds.count("conv_pool2d") == 1 and "max_pool2d" not in kinds
     x = np.random.default_rng(10).random((4, 12, 12, 1)).astype(np.float32)
     assert_predicts_what_the_layers_compute(model, x)
@@ -226,7 +226,7 @@ def test_pairs_that_do_not_fit_run_layer_by_layer(data_format, size):
     model = course_cnn(data_format, size)
     shape = (2, 1, size, size) if data_format == "channels_first" else (2, size, size, 1)
     x = np.random.default_rng(5).random(shape).astype(np.float32)
-    kinds = [n.op.kind for n in model._plan("predict").nodes]
+    kinds = [n.primitive.kind for n in model._plan("predict").nodes]
     assert "conv_pool2d" not in kinds and "max_pool2d" in kinds
     assert model.predict(x).shape == (2, 3)
 

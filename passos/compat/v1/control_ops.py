@@ -32,7 +32,7 @@ class After(Op):
         op, arity = self.op, self.arity
         function = op.bind(session, node) if op.bind else op.forward
         reads = [(i, VariableOp().bind(session, x)) for i, x in enumerate(node.inputs[:arity])
-                 if isinstance(x, Symbol) and isinstance(x.op, VariableOp)]
+                 if isinstance(x, Symbol) and isinstance(x.primitive, VariableOp)]
 
         def run(*xs):
             xs = list(xs[:arity])
@@ -60,8 +60,8 @@ _SOURCES = (PlaceholderOp, VariableOp, CaptureOp)
 
 def _is_source(node):
     """Placeholders, variables and their initializers never wait for control dependencies."""
-    variable = getattr(node.op, "variable", None)
-    return isinstance(node.op, _SOURCES) or node.op.offset is not None or (
+    variable = getattr(node.primitive, "variable", None)
+    return isinstance(node.primitive, _SOURCES) or node.primitive.offset is not None or (
         variable is not None and getattr(variable, "initializer", None) is node)
 
 
@@ -75,6 +75,7 @@ def control_dependencies(control_inputs):
     graph = get_default_graph()
     deps = []
     for dep in control_inputs or ():
+        dep = getattr(dep, "graph_node_to_run", dep)  # a tf.Operation: its node
         if not isinstance(dep, Symbol) or dep.graph is not graph:
             raise TypeError(f"control_dependencies: {dep!r:.60} is not a node of the default "
                             "graph; pass ops or tensors built in it")
@@ -89,7 +90,7 @@ def control_dependencies(control_inputs):
         if _is_source(node) or id(node) in inner or any(
                 isinstance(x, Symbol) and id(x) in made for x in node.inputs):
             continue
-        node.op = After(node.op, len(node.inputs))
+        node.primitive = After(node.primitive, len(node.inputs))
         node.inputs = [*node.inputs, *deps]
 
 

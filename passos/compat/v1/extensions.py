@@ -7,6 +7,7 @@ from ...graph.graph import Graph, Symbol, VariableSymbol, extend
 from . import math_ops as mo, variables as vs
 from .framework import TensorShape, get_collection
 from .graph_io import as_graph_def
+from .operation import Operation
 from .session import default_session_for
 
 
@@ -34,16 +35,24 @@ def _graph_collection(graph, key, scope=None):
 
 def _value_index(self):
     """Which output of its operation this tensor is (TF1's 'x:k' is output k)."""
-    return self.op.offset or 0
+    return self.primitive.offset or 0
+
+
+def _consumers(self):
+    """The operations that take this tensor as an input."""
+    return [Operation(n) for n in self.graph.nodes[self.index + 1:]
+            if any(x is self for x in Operation(n).inputs) and not n.primitive.offset]
 
 
 def register():
     """Give graph nodes, variables and graphs the TF1 methods (once is enough; again is harmless)."""
     extend(Symbol, eval=_eval, run=_run, get_shape=_get_shape, value_index=property(_value_index),
+           op=property(Operation), consumers=_consumers,
            __floordiv__=mo.floordiv,
            __rfloordiv__=lambda a, b: mo.floordiv(b, a), __mod__=mo.floormod,
            __rmod__=lambda a, b: mo.floormod(b, a), __invert__=mo.logical_not,
            __and__=mo.logical_and, __or__=mo.logical_or, __xor__=mo.logical_xor)
     extend(VariableSymbol, load=vs.load, value=lambda v: v, read_value=lambda v: v)
-    extend(Graph, get_operation_by_name=Graph.get_tensor_by_name,
+    extend(Graph, get_operations=lambda g: [Operation(n) for n in g.nodes if not n.primitive.offset],
+           get_operation_by_name=lambda g, name: Operation(g.get_tensor_by_name(name)),
            get_collection=_graph_collection, as_graph_def=as_graph_def)

@@ -42,11 +42,11 @@ def known_scalar(value):
         return int(value)
     if not isinstance(value, Symbol):
         return None
-    if isinstance(value.op, Const):
-        return int(value.op.value)
+    if isinstance(value.primitive, Const):
+        return int(value.primitive.value)
     source = value.inputs[0] if value.inputs and isinstance(value.inputs[0], Symbol) else None
-    index = getattr(value.op, "index", None)
-    if source is not None and getattr(source.op, "kind", None) == "shape" and _is_int(index):
+    index = getattr(value.primitive, "index", None)
+    if source is not None and getattr(source.primitive, "kind", None) == "shape" and _is_int(index):
         dims = source.inputs[0].shape
         return None if dims is None else dims[index]
     return None
@@ -54,11 +54,11 @@ def known_scalar(value):
 
 def known_dims(node):
     """What the 1-D int tensor `node` is known to hold when built: a tuple with None where unknown."""
-    if isinstance(node.op, Const):
-        return tuple(int(d) for d in node.op.value.reshape(-1))
-    if node.op.kind == "shape" and node.inputs[0].shape is not None:
+    if isinstance(node.primitive, Const):
+        return tuple(int(d) for d in node.primitive.value.reshape(-1))
+    if node.primitive.kind == "shape" and node.inputs[0].shape is not None:
         return tuple(node.inputs[0].shape)
-    if node.op.kind == "stack" and node.shape is not None:
+    if node.primitive.kind == "stack" and node.shape is not None:
         return tuple(known_scalar(v) for v in node.inputs)
     return None if node.shape is None or node.shape[0] is None else (None,) * node.shape[0]
 
@@ -78,6 +78,6 @@ def shape_arg(value, where, arg="shape"):
         return None, _static_ints(value, where, arg)
     _check_tensor(value, where, arg, 1)
     dims = known_dims(value)
-    if dims is not None and None not in dims and isinstance(value.op, Const):
+    if dims is not None and None not in dims and isinstance(value.primitive, Const):
         return None, dims
     return value, dims

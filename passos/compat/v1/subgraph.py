@@ -37,19 +37,19 @@ class Subgraph:
 
     def functions(self, session):
         """What each node calls in `session` (stateful ops bound to it, as plans do)."""
-        return [None if n.op.offset is not None else n.op.bind(session, n) if n.op.bind
-                else n.op.forward for n in self.nodes]
+        return [None if n.primitive.offset is not None else n.primitive.bind(session, n) if n.primitive.bind
+                else n.primitive.forward for n in self.nodes]
 
     def run(self, functions, values):
         """{id(node): its output slots} after running the nodes on the externals' `values`."""
         env = {id(x): [v] for x, v in zip(self.externals, values)}
         for node, function in zip(self.nodes, functions):
             if function is None:  # another node's extra output (or what it saved)
-                env[id(node)] = [env[id(node.inputs[0])][node.op.offset]]
+                env[id(node)] = [env[id(node.inputs[0])][node.primitive.offset]]
                 continue
             result = function(*[env[id(x)][0] if isinstance(x, Symbol) else x
                                 for x in node.inputs])
-            env[id(node)] = list(result) if node.op.width > 1 else [result]
+            env[id(node)] = list(result) if node.primitive.width > 1 else [result]
         return env
 
     def results(self, env):
@@ -63,7 +63,7 @@ class Subgraph:
                 seeds[id(out)] = g if id(out) not in seeds else seeds[id(out)] + g
 
         def step(node, g):
-            op = node.op
+            op = node.primitive
             if not op.differentiable or op.offset is not None or id(node) not in env:
                 return None
             xs = [env[id(x)][0] if isinstance(x, Symbol) else x for x in node.inputs]

@@ -99,7 +99,7 @@ class Iterator(Structured):
 
     @classmethod
     def one_shot(cls, dataset):
-        fed = [n.name for n in required_nodes(dataset._inputs) if isinstance(n.op, PlaceholderOp)]
+        fed = [n.name for n in required_nodes(dataset._inputs) if isinstance(n.primitive, PlaceholderOp)]
         if fed:
             raise ValueError(f"make_one_shot_iterator: the dataset reads placeholders {fed}; "
                              "use make_initializable_iterator and feed them to its initializer")
