@@ -228,13 +228,14 @@ class AdamOptimizer(Optimizer):
         super().__init__(use_locking, name)
         self._slot_names = {"m": "m", "v": "v"}
         self._non_slots = (("beta1_power", float(beta1)), ("beta2_power", float(beta2)))
-        self._uses(_PowersAdam, learning_rate, beta_1=float(beta1), beta_2=float(beta2),
+        self._uses(Adam, learning_rate, beta_1=float(beta1), beta_2=float(beta2),
                    epsilon=float(epsilon))
 
 
-class _PowersAdam(optim.Adam):
-    """Adam whose bias correction comes from TF1's beta1_power and beta2_power (the session's
-    arrays, set in `non_slots` before each step and multiplied by the betas after it)."""
+class Adam(optim.Adam):
+    """TF1's Adam rule: the bias correction comes from beta1_power and beta2_power (the session's
+    arrays, set in `non_slots` before each step and multiplied by the betas after it); named
+    Adam, as its errors name it."""
 
     non_slots = None
 
