@@ -1,5 +1,8 @@
 """tf.estimator, continued: TensorBoard events in model_dir, optimizer slots in its checkpoints,
 and the canned LinearClassifier and LinearRegressor."""
+import logging
+import sys
+
 import numpy as np
 import pytest
 
@@ -28,12 +31,13 @@ def _scalars(logdir):
             for tag in accumulator.Tags()["scalars"]}
 
 
-def summary_model_fn(features, labels, mode):
-    """y = w x, w from 0, with a summary of w; Adam, so that its slots matter."""
+def summary_model_fn(features, labels, mode, params):
+    """y = w x, w from 0, with a summary of w (unless params say no); Adam."""
     w = tf.get_variable("w", initializer=0.0)
     prediction = features["x"] * w
     loss = tf.reduce_mean(tf.square(prediction - labels))
-    tf.summary.scalar("w_value", w)
+    if params.get("summary", True):
+        tf.summary.scalar("w_value", w)
     train_op = tf.train.AdamOptimizer(0.1).minimize(loss, global_step=tf.train.get_global_step())
     return tf.estimator.EstimatorSpec(
         mode, predictions={"y": prediction}, loss=loss, train_op=train_op,
@@ -63,8 +67,8 @@ def test_train_writes_loss_model_summaries_and_step_rate(tmp_path):
 
 
 def test_model_fn_summary_named_loss_is_not_repeated(tmp_path):
-    def model_fn(features, labels, mode):
-        spec = summary_model_fn(features, labels, mode)
+    def model_fn(features, labels, mode, params):
+        spec = summary_model_fn(features, labels, mode, params)
         tf.summary.scalar("loss", spec.loss * 2.0)
         return spec
     config = tf.estimator.RunConfig(save_summary_steps=5, log_step_count_steps=None)
@@ -79,6 +83,21 @@ def test_no_summaries_when_save_summary_steps_is_none(tmp_path):
     tf.estimator.Estimator(summary_model_fn, str(tmp_path), config).train(_line_input_fn(),
                                                                          steps=5)
     assert set(_scalars(tmp_path)) == {"global_step/sec"}
+
+
+def test_without_tensorboard_training_goes_on_and_says_so(tmp_path, monkeypatch, caplog):
+    from passos.compat.v1.estimator import summaries
+    monkeypatch.setitem(sys.modules, "passos.tensorboard", None)  # its import fails
+    monkeypatch.setattr(summaries, "_warned", [])
+    estimator = tf.estimator.Estimator(summary_model_fn, model_dir=str(tmp_path),
+                                       params={"summary": False})
+    with caplog.at_level(logging.WARNING, logger="passos.compat.v1"):
+        estimator.train(_line_input_fn(), steps=3)
+        estimator.evaluate(_line_input_fn(), steps=1)
+    assert caplog.text.count("no TensorBoard summaries are written") == 1
+    assert "pip install 'passos[tensorboard]'" in caplog.text
+    assert not list(tmp_path.rglob("events.out.tfevents.*"))
+    assert estimator.get_variable_value("global_step") == 3
 
 
 def test_evaluate_writes_its_metrics_into_model_dir_eval(tmp_path):
