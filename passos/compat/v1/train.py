@@ -359,8 +359,8 @@ def _progress(global_step, decay_steps, staircase):
 
 __all__ = ["GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",
            "AdagradOptimizer", "AdadeltaOptimizer", "FtrlOptimizer", "Optimizer", "Saver",
-           "get_global_step", "create_global_step", "get_or_create_global_step", "exponential_decay",
-           "inverse_time_decay", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
+           "get_global_step", "create_global_step", "get_or_create_global_step",
+           "exponential_decay", "inverse_time_decay", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
            "write_graph", "list_variables", "load_variable"]
 
 
