@@ -2,7 +2,9 @@
 
 Only the import changed: `import tensorflow as tf` became `import passos.compat.v1 as tf`.
 Each epoch is one `train` call: the Estimator saves a checkpoint in model_dir at its end and
-the next call restores it, so training continues (see global_step) as in TensorFlow.
+the next call restores it (the weights and Adam's slots), so training continues (see
+global_step) as in TensorFlow. It also writes TensorBoard events there, as TF1's does: the
+training loss, and each evaluation's metrics in model_dir/eval (`tensorboard --logdir DIR`).
 Run with `--quick` for a subset of the data.
 """
 import argparse
@@ -30,12 +32,13 @@ y_train, y_test = y_train.astype('int64'), y_test.astype('int64')
 tf.logging.set_verbosity(tf.logging.INFO)
 
 # 1. The model: 784 pixels -> 128 relu -> 64 relu -> 10 classes, trained with Adam.
+model_dir = args.model_dir or tempfile.mkdtemp()
 classifier = tf.estimator.DNNClassifier(
     hidden_units=[128, 64],
     feature_columns=[tf.feature_column.numeric_column('pixels', shape=(784,))],
     n_classes=10,
     optimizer=tf.train.AdamOptimizer(1e-3),
-    model_dir=args.model_dir or tempfile.mkdtemp(),
+    model_dir=model_dir,
     config=tf.estimator.RunConfig(tf_random_seed=0, log_step_count_steps=100))
 
 # 2. The data, as input functions.
@@ -57,3 +60,4 @@ first = next(classifier.predict(tf.estimator.inputs.numpy_input_fn(
     {'pixels': x_test[:1]}, shuffle=False)))
 print('First test image: class', int(first['class_ids'][0]), 'with probability',
       round(float(np.max(first['probabilities'])), 3), '- label', int(y_test[0]))
+print('TensorBoard: tensorboard --logdir', model_dir)

@@ -6,6 +6,7 @@
 array([0.8])
 """
 from .base import Optimizer
-from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, Nadam, RMSprop
+from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, Ftrl, Nadam, RMSprop
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam"]
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam",
+           "Ftrl"]

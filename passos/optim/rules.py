@@ -1,6 +1,8 @@
-"""The update rules: SGD (momentum, Nesterov), RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam.
+"""The update rules: SGD (momentum, Nesterov), RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam,
+Ftrl.
 
-Keras 2's formulas and defaults (epsilon 1e-7), updating each parameter array in place.
+Keras 2's formulas and defaults (epsilon 1e-7), updating each parameter array in place; Ftrl
+is TF1's FTRL-Proximal (Keras 2.2.4 has none).
 """
 import numpy as np
 
@@ -146,10 +148,14 @@ class Adam(Optimizer):
             state["v_max"] = np.zeros_like(p)
         return state
 
+    def bias_correction(self):
+        """sqrt(1 - beta_2^t) / (1 - beta_1^t) at this step t (TF1 keeps the powers instead)."""
+        t = self.iterations
+        return np.sqrt(1 - self.hyper["beta_2"]**t) / (1 - self.hyper["beta_1"]**t)
+
     def update(self, p, g, state, lr):
         b1, b2, eps = self.hyper["beta_1"], self.hyper["beta_2"], self.hyper["epsilon"]
-        t = self.iterations
-        lr_t = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+        lr_t = lr * self.bias_correction()
         m, v = state["m"], state["v"]
         _moving_average(m, b1, g)
         _moving_average(v, b2, np.square(g))
@@ -218,3 +224,37 @@ class Nadam(Optimizer):
         v *= b2
         v += (1 - b2) * np.square(g)
         p -= lr * (gradient_weight * g + moment_weight * m) / (np.sqrt(v / v_correction) + eps)
+
+
+class Ftrl(Optimizer):
+    """TF1's FTRL-Proximal, per coordinate: with s = l2_shrinkage and p the learning_rate_power,
+    a' = a + g²;  z += g + 2 s w - (a'^-p - a^-p) / lr w;
+    w = (sign(z) l1 - z) / (a'^-p / lr + 2 l2) where |z| > l1, else 0;  a = a'.
+    """
+
+    defaults = {"learning_rate": 0.001, "learning_rate_power": -0.5,
+                "initial_accumulator_value": 0.1, "l1_regularization_strength": 0.0,
+                "l2_regularization_strength": 0.0, "l2_shrinkage_regularization_strength": 0.0}
+    ranges = {**Optimizer.ranges, "learning_rate_power": (-np.inf, 0, True),
+              "initial_accumulator_value": (0, np.inf), "l1_regularization_strength": (0, np.inf),
+              "l2_regularization_strength": (0, np.inf),
+              "l2_shrinkage_regularization_strength": (0, np.inf)}
+
+    def create_slots(self, p):
+        return {"accumulator": np.full_like(p, self.hyper["initial_accumulator_value"]),
+                "linear": np.zeros_like(p)}
+
+    def update(self, p, g, state, lr):
+        h = self.hyper
+        a, z, power = state["accumulator"], state["linear"], -h["learning_rate_power"]
+        new_a = a + np.square(g)
+        shrunk = g + 2 * h["l2_shrinkage_regularization_strength"] * p if \
+            h["l2_shrinkage_regularization_strength"] else g
+        new_a_power = np.sqrt(new_a) if power == 0.5 else np.power(new_a, power)
+        a_power = np.sqrt(a) if power == 0.5 else np.power(a, power)
+        z += shrunk - (new_a_power - a_power) / lr * p
+        l1 = h["l1_regularization_strength"]
+        quadratic = new_a_power / lr + 2 * h["l2_regularization_strength"]
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 only where w becomes 0
+            p[...] = np.where(np.abs(z) > l1, (np.sign(z) * l1 - z) / quadratic, 0)
+        a[...] = new_a

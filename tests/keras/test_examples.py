@@ -109,3 +109,4 @@ def test_tf1_estimator_trains_and_resumes_a_dnn_classifier(capsys, monkeypatch, 
     assert names["classifier"].latest_checkpoint().endswith(f"model.ckpt-{2 * steps}")
     assert _number(r"Test accuracy: ([0-9.]+)", out) > 0.5  # chance is 0.1
     assert "First test image: class" in out
+    assert f"tensorboard --logdir {tmp_path}" in out

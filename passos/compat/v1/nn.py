@@ -114,7 +114,13 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
 
     def build():
         x, z = inputs(logits, labels)
-        return ar.add(ar.subtract(el.relu(x), ar.multiply(x, z)), _log1p_exp_minus_abs(x))
+        # max(x, 0) and -|x| as TF1 builds them (x >= 0 picks a side), so that at x = 0 the
+        # gradient is sigmoid(0) - z, as TF1's: a linear model starting at zero depends on it
+        nonnegative = ar.greater_equal(x, 0.0)
+        positive_part = ar.where(nonnegative, x, 0.0)
+        negative_abs = ar.where(nonnegative, ar.negative(x), x)
+        return ar.add(ar.subtract(positive_part, ar.multiply(x, z)),
+                      el.log(ar.add(el.exp(negative_abs), 1.0)))
     return named(name or "logistic_loss", build)
 
 

@@ -1,8 +1,9 @@
 """tf.train: TF1's optimizers over passos.optim's update rules, the global step, decays, Saver.
 
 `minimize(loss)` adds the gradient nodes and one apply-gradients node, whose runs update the
-variables' arrays in place, with the optimizer's slots (moments, accumulators) kept per session
-and reset by global_variables_initializer(), as TF1's slot variables are.
+variables' arrays in place. The optimizer's slots (moments, accumulators) are variables, as in
+TF1 ('dense/kernel/Adam', 'beta1_power'; see slots.py): tf.train.Saver saves them, and
+global_variables_initializer() resets them.
 
 >>> import passos.compat.v1 as tf
 >>> with tf.Graph().as_default():
@@ -27,6 +28,7 @@ from ...ops import arithmetic as ar, elementwise as el
 from .framework import GraphKeys, add_to_collection, get_collection, name_scope, named, state
 from .math_ops import floor as _floor
 from .graph_io import write_graph
+from .slots import SlotStore
 from .saver import (Saver, checkpoint_exists, get_checkpoint_state,  # noqa: F401
                     latest_checkpoint, list_variables, load_variable)
 from .variables import get_variable, optimizer_states
@@ -45,9 +47,10 @@ class ApplyGradients(Op):
     kind = "apply_gradients"
     differentiable = False
 
-    def __init__(self, optimizer, variables, global_step, learning_rate_fed):
+    def __init__(self, optimizer, variables, global_step, learning_rate_fed, slots, non_slots):
         self.optimizer, self.variables = optimizer, variables
         self.global_step, self.learning_rate_fed = global_step, learning_rate_fed
+        self.slots, self.non_slots = slots, non_slots  # [[(rule key, slot variable)]], [variable]
 
     def attrs(self):
         return {"optimizer": type(self.optimizer).__name__,
@@ -63,6 +66,7 @@ class ApplyGradients(Op):
         states, values = optimizer_states(session), session.variables
         variables, n, make = self.variables, len(self.variables), self.optimizer._rule
         global_step, lr_fed = self.global_step, self.learning_rate_fed
+        slots, non_slots = self.slots, self.non_slots
 
         def read(v):
             try:
@@ -80,11 +84,16 @@ class ApplyGradients(Op):
             params = []
             for i, v in enumerate(variables):
                 p = read(v)
-                if p is not last[i]:  # a new array (assign, restore): its slots move with it
-                    if last[i] is not None and id(last[i]) in rule.slots:
-                        rule.slots[id(p)] = rule.slots.pop(id(last[i]))
+                if p is not last[i]:  # a new array (assign, restore): its state moves with it
+                    moved = None if last[i] is None else rule.slots.pop(id(last[i]), None)
+                    rule.slots[id(p)] = rule.create_slots(p) if moved is None else moved
                     last[i] = p
+                state = rule.slots[id(p)]
+                for key, slot in slots[i]:  # the session's arrays: a restore or init replaces them
+                    state[key] = read(slot)
                 params.append(p)
+            if non_slots:
+                rule.non_slots = [read(x) for x in non_slots]
             rule.step(params, inputs[:n])
             if global_step is not None:
                 step = read(global_step)
@@ -105,9 +114,13 @@ class Optimizer:
 
     _learning_rate_tensor = None
     _make = None  # a subclass's passos.optim rule with its hyperparameters (see _uses)
+    _slot_names = {}  # the rule's state keys kept as slot variables -> TF1's slot names
+    _non_slots = ()   # (name, initial value) of the variables kept once per graph
 
     def __init__(self, use_locking=False, name=None):
         self._name = name or type(self).__name__.replace("Optimizer", "")
+        self._slot_bases = {}  # rule key -> the slot variables' last name part, when not _name
+        self._store = SlotStore()
 
     def _uses(self, rule, learning_rate, **hyper):
         """Update with passos.optim `rule`; learning_rate is a number or a tensor fed on each run."""
@@ -123,6 +136,18 @@ class Optimizer:
 
     def get_name(self):
         return self._name
+
+    def get_slot_names(self):
+        """The names of the slots this optimizer made ('m', 'v' for Adam), sorted."""
+        return self._store.slot_names()
+
+    def get_slot(self, var, name):
+        """The slot variable `name` of variable `var` ('m' of Adam ...), or None."""
+        return self._store.get_slot(var, name)
+
+    def variables(self):
+        """The slot and non-slot variables this optimizer made in the default graph."""
+        return self._store.variables(get_default_graph())
 
     def compute_gradients(self, loss, var_list=None, gate_gradients=1, aggregation_method=None,
                           colocate_gradients_with_ops=False, grad_loss=None):
@@ -146,10 +171,15 @@ class Optimizer:
         for _, v in pairs:
             if not isinstance(v, VariableSymbol):
                 raise TypeError(f"apply_gradients: '{getattr(v, 'name', v)}' is not a variable")
-        self._rule()  # hyperparameters outside their ranges fail now, as the graph is built
+        rule = self._rule()  # hyperparameters outside their ranges fail now, as the graph is built
         graph = pairs[0][1].graph
         lr = self._learning_rate_tensor
-        op = ApplyGradients(self, [v for _, v in pairs], global_step, lr is not None)
+        bases = {key: self._slot_bases.get(key, self._name) for key in self._slot_names}
+        slots = [self._store.slots_of(v, rule, self._slot_names, bases) for _, v in pairs]
+        non_slots = self._store.non_slots_of(graph, self._non_slots, pairs[0][1].dtype) \
+            if self._non_slots else []
+        op = ApplyGradients(self, [v for _, v in pairs], global_step, lr is not None, slots,
+                            non_slots)
         with _graph_of(pairs[0][1]):
             node = graph.add_op(op, [g for g, _ in pairs] + ([lr] if lr is not None else []),
                                 name=name or self._name)
@@ -185,6 +215,7 @@ class MomentumOptimizer(Optimizer):
     def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum",
                  use_nesterov=False):
         super().__init__(use_locking, name)
+        self._slot_names = {"velocity": "momentum"}
         self._uses(optim.SGD, learning_rate, momentum=float(momentum),
                    nesterov=bool(use_nesterov), momentum_of_gradients=True)
 
@@ -195,8 +226,27 @@ class AdamOptimizer(Optimizer):
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
                  use_locking=False, name="Adam"):
         super().__init__(use_locking, name)
-        self._uses(optim.Adam, learning_rate, beta_1=float(beta1), beta_2=float(beta2),
+        self._slot_names = {"m": "m", "v": "v"}
+        self._non_slots = (("beta1_power", float(beta1)), ("beta2_power", float(beta2)))
+        self._uses(Adam, learning_rate, beta_1=float(beta1), beta_2=float(beta2),
                    epsilon=float(epsilon))
+
+
+class Adam(optim.Adam):
+    """TF1's Adam rule: the bias correction comes from beta1_power and beta2_power (the session's
+    arrays, set in `non_slots` before each step and multiplied by the betas after it); named
+    Adam, as its errors name it."""
+
+    non_slots = None
+
+    def bias_correction(self):
+        beta1_power, beta2_power = self.non_slots
+        return np.sqrt(1 - beta2_power) / (1 - beta1_power)
+
+    def step(self, params, grads):
+        super().step(params, grads)
+        for power, beta in zip(self.non_slots, (self.hyper["beta_1"], self.hyper["beta_2"])):
+            power *= beta
 
 
 class RMSPropOptimizer(Optimizer):
@@ -205,6 +255,7 @@ class RMSPropOptimizer(Optimizer):
     def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, use_locking=False,
                  centered=False, name="RMSProp"):
         super().__init__(use_locking, name)
+        self._slot_names = {"accumulator": "rms", "mean_grad": "mg", "moment": "momentum"}
         self._uses(optim.RMSprop, learning_rate, rho=float(decay), epsilon=float(epsilon),
                    momentum=float(momentum), centered=bool(centered), initial_accumulator_value=1.0,
                    epsilon_inside_sqrt=True)
@@ -219,6 +270,7 @@ class AdagradOptimizer(Optimizer):
         if initial_accumulator_value <= 0:
             raise ValueError(f"initial_accumulator_value must be positive: "
                              f"{initial_accumulator_value}")
+        self._slot_names = {"accumulator": "accumulator"}
         self._uses(optim.Adagrad, learning_rate, epsilon=0.0,
                    initial_accumulator_value=float(initial_accumulator_value))
 
@@ -229,7 +281,30 @@ class AdadeltaOptimizer(Optimizer):
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-8, use_locking=False,
                  name="Adadelta"):
         super().__init__(use_locking, name)
+        self._slot_names = {"accumulator": "accum", "delta": "accum_update"}
         self._uses(optim.Adadelta, learning_rate, rho=float(rho), epsilon=float(epsilon))
+
+
+class FtrlOptimizer(Optimizer):
+    """FTRL-Proximal: per coordinate, accum += g²; linear += g - (accum'^-p - accum^-p)/lr var;
+    var = (sign(linear) l1 - linear) / (accum'^-p / lr + 2 l2) where |linear| > l1, else 0
+    (p: learning_rate_power; with l2 shrinkage s, linear takes g + 2 s var instead of g)."""
+
+    def __init__(self, learning_rate, learning_rate_power=-0.5, initial_accumulator_value=0.1,
+                 l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 use_locking=False, name="Ftrl", accum_name=None, linear_name=None,
+                 l2_shrinkage_regularization_strength=0.0):
+        super().__init__(use_locking, name)
+        self._slot_names = {"accumulator": "accum", "linear": "linear"}
+        self._slot_bases = {key: base for key, base in (("accumulator", accum_name),
+                                                          ("linear", linear_name)) if base}
+        self._uses(optim.Ftrl, learning_rate, learning_rate_power=float(learning_rate_power),
+                   initial_accumulator_value=float(initial_accumulator_value),
+                   l1_regularization_strength=float(l1_regularization_strength),
+                   l2_regularization_strength=float(l2_regularization_strength),
+                   l2_shrinkage_regularization_strength=float(
+                       l2_shrinkage_regularization_strength))
+        self._rule()  # TF1 checks the strengths and the power as the optimizer is made
 
 
 def get_global_step(graph=None):
@@ -283,9 +358,9 @@ def _progress(global_step, decay_steps, staircase):
 
 
 __all__ = ["GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer",
-           "AdagradOptimizer", "AdadeltaOptimizer", "Optimizer", "Saver", "get_global_step",
-           "create_global_step", "get_or_create_global_step", "exponential_decay",
-           "inverse_time_decay", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
+           "AdagradOptimizer", "AdadeltaOptimizer", "FtrlOptimizer", "Optimizer", "Saver",
+           "get_global_step", "create_global_step", "get_or_create_global_step",
+           "exponential_decay", "inverse_time_decay", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
            "write_graph", "list_variables", "load_variable"]
 
 

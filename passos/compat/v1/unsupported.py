@@ -64,7 +64,6 @@ MISSING = {
         "Example": _TFRECORDS, "Features": _TFRECORDS, "Feature": _TFRECORDS,
         "piecewise_constant": _DECAY, "polynomial_decay": _DECAY, "natural_exp_decay": _DECAY,
         "cosine_decay": _DECAY,
-        "FtrlOptimizer": "use AdagradOptimizer or AdamOptimizer",
         "SyncReplicasOptimizer": _ONE_DEVICE, "Server": _ONE_DEVICE, "ClusterSpec": _ONE_DEVICE,
         "replica_device_setter": _ONE_DEVICE,
     },

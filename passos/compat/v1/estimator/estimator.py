@@ -42,6 +42,7 @@ from ..train import get_or_create_global_step
 from ..variables import global_variables_initializer, local_variables_initializer
 from .model_fn import ModeKeys, call_model_fn, call_with_wanted
 from .run_config import RunConfig
+from .summaries import TrainSummaries, write_eval
 
 
 class NanLossDuringTrainingError(RuntimeError):
@@ -105,13 +106,19 @@ class Estimator:
         with graph.as_default():
             saver = Saver(max_to_keep=self._config.keep_checkpoint_max)
             saver.recover_last_checkpoints(_kept_checkpoints(self.model_dir))
-        with self._session(graph, checkpoint, saver) as sess:
-            _TrainingLoop(self, sess, saver, global_step, spec, steps, max_steps).run()
+        summaries = TrainSummaries(graph, spec.loss, self._config)
+        try:
+            with self._session(graph, checkpoint, saver) as sess:
+                _TrainingLoop(self, sess, saver, global_step, spec, steps, max_steps,
+                              summaries).run()
+        finally:
+            summaries.close()
         return self
 
     def evaluate(self, input_fn, steps=None, hooks=None, checkpoint_path=None, name=None):
         """{metric name: value} over input_fn's data (or `steps` batches), with mean 'loss' and
-        'global_step', for the newest checkpoint (or `checkpoint_path`)."""
+        'global_step', for the newest checkpoint (or `checkpoint_path`); also written as
+        TensorBoard scalars in model_dir/eval (eval_<name> with a name)."""
         _no_hooks(hooks, "evaluate")
         if steps is not None and steps <= 0:
             raise ValueError(f"Estimator.evaluate: steps must be > 0, given {steps}")
@@ -135,6 +142,7 @@ class Estimator:
             results["global_step"] = int(sess.run(global_step))
         logger.info("Saving dict for global step %d: %s", results["global_step"],
                     ", ".join(f"{k} = {v}" for k, v in sorted(results.items())))
+        write_eval(self.model_dir, name, results)
         return results
 
     def predict(self, input_fn, predict_keys=None, hooks=None, checkpoint_path=None,
@@ -196,10 +204,12 @@ class Estimator:
 
 
 class _TrainingLoop:
-    """One train() call's steps: run train_op, log the loss, save checkpoints when due."""
+    """One train() call's steps: run train_op, log the loss, write summaries and save
+    checkpoints when due."""
 
-    def __init__(self, estimator, sess, saver, global_step, spec, steps, max_steps):
+    def __init__(self, estimator, sess, saver, global_step, spec, steps, max_steps, summaries):
         self.estimator, self.sess, self.saver = estimator, sess, saver
+        self.summaries = summaries
         self.global_step, self.spec, config = global_step, spec, estimator.config
         self.steps, self.max_steps = steps, max_steps
         self.log_every = config.log_step_count_steps
@@ -214,12 +224,15 @@ class _TrainingLoop:
         # 2. Steps until the data ends or the step limits are reached.
         while (self.steps is None or runs < self.steps) and (
                 self.max_steps is None or step < self.max_steps):
+            fetches = [self.spec.train_op, self.spec.loss]
+            merged = self.summaries.fetch(step + 1)
             try:
-                _, loss = self.sess.run([self.spec.train_op, self.spec.loss])
+                _, loss, *found = self.sess.run(fetches + ([merged] if merged is not None else []))
             except OutOfRangeError:
                 break
             runs += 1
             step = int(self.sess.run(self.global_step))
+            self.summaries.after_step(step, found[0] if found else None)
             if not np.isfinite(loss):
                 raise NanLossDuringTrainingError(f"NaN loss during training (loss = {loss} at "
                                                  f"step {step}).")

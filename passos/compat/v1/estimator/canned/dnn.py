@@ -4,24 +4,25 @@ The network: input_layer of the columns, one tf.layers.dense per hidden_units en
 (activation_fn, then dropout while training), a dense logits layer; its variables are named
 as TF1's ('dnn/hiddenlayer_0/kernel', 'dnn/logits/bias', ...).
 """
-import numpy as np
-
 from ... import nn
 from ...feature_column import input_layer
 from ...layers import dense, dropout as dropout_layer
 from ...variables import variable_scope
 from ..estimator import Estimator
 from ..model_fn import ModeKeys
+from .base import CannedClassifier, example_weights, loss_reduction, unsupported
 from .head import ClassificationHead, RegressionHead, estimator_spec
 from .optimizers import get_optimizer
 
 
-def _dnn_model_fn(head, hidden_units, feature_columns, optimizer, activation_fn, dropout, who):
+def _dnn_model_fn(head, hidden_units, feature_columns, optimizer, activation_fn, dropout,
+                  weight_column, reduction, who):
     """A model_fn for `head` on the network described above."""
     if not feature_columns:
         raise ValueError(f"{who}: feature_columns must not be empty")
     if dropout is not None and not 0 <= dropout < 1:
         raise ValueError(f"{who}: dropout must be in [0, 1), given {dropout}")
+    weights, reduction = example_weights(weight_column, who), loss_reduction(reduction, who)
 
     def model_fn(features, labels, mode, config):
         with variable_scope("dnn"):
@@ -33,11 +34,12 @@ def _dnn_model_fn(head, hidden_units, feature_columns, optimizer, activation_fn,
                     net = dropout_layer(net, rate=dropout, training=True)
             logits = dense(net, head.logits_dimension, name="logits")
         return estimator_spec(head, features, labels, mode, logits,
-                              get_optimizer(optimizer, who) if mode == ModeKeys.TRAIN else None)
+                              get_optimizer(optimizer, who) if mode == ModeKeys.TRAIN else None,
+                              weights, reduction)
     return model_fn
 
 
-class DNNClassifier(Estimator):
+class DNNClassifier(CannedClassifier):
     """A classifier over n_classes: evaluate gives 'accuracy', 'average_loss', 'loss' (and, with
     two classes, 'auc', 'precision', 'recall' ...); predict gives 'logits', 'probabilities',
     'class_ids' and 'classes' (the class ids as bytes, as TF1 without a label_vocabulary)."""
@@ -46,26 +48,11 @@ class DNNClassifier(Estimator):
                  weight_column=None, label_vocabulary=None, optimizer="Adagrad",
                  activation_fn=nn.relu, dropout=None, input_layer_partitioner=None, config=None,
                  warm_start_from=None, loss_reduction=None, batch_norm=False):
-        _unsupported("DNNClassifier", weight_column=weight_column,
-                     label_vocabulary=label_vocabulary, loss_reduction=loss_reduction,
-                     batch_norm=batch_norm)
+        unsupported("DNNClassifier", label_vocabulary=label_vocabulary, batch_norm=batch_norm)
         super().__init__(_dnn_model_fn(ClassificationHead(n_classes), hidden_units,
                                        feature_columns, optimizer, activation_fn, dropout,
-                                       "DNNClassifier"),
+                                       weight_column, loss_reduction, "DNNClassifier"),
                          model_dir=model_dir, config=config, warm_start_from=warm_start_from)
-
-    def predict(self, input_fn, predict_keys=None, hooks=None, checkpoint_path=None,
-                yield_single_examples=True):
-        keys = None if predict_keys is None else (
-            [predict_keys] if isinstance(predict_keys, str) else list(predict_keys))
-        # 'classes' are strings, which passos graphs do not hold: made here from 'class_ids'
-        fetch = None if keys is None else sorted({k for k in keys if k != "classes"} |
-                                                 ({"class_ids"} if "classes" in keys else set()))
-        for found in super().predict(input_fn, fetch, hooks, checkpoint_path,
-                                     yield_single_examples):
-            if keys is None or "classes" in keys:
-                found["classes"] = np.char.encode(found["class_ids"].astype(str))
-            yield found if keys is None else {k: found[k] for k in keys}
 
 
 class DNNRegressor(Estimator):
@@ -76,15 +63,8 @@ class DNNRegressor(Estimator):
                  weight_column=None, optimizer="Adagrad", activation_fn=nn.relu, dropout=None,
                  input_layer_partitioner=None, config=None, warm_start_from=None,
                  loss_reduction=None, batch_norm=False):
-        _unsupported("DNNRegressor", weight_column=weight_column, loss_reduction=loss_reduction,
-                     batch_norm=batch_norm)
+        unsupported("DNNRegressor", batch_norm=batch_norm)
         super().__init__(_dnn_model_fn(RegressionHead(label_dimension), hidden_units,
                                        feature_columns, optimizer, activation_fn, dropout,
-                                       "DNNRegressor"),
+                                       weight_column, loss_reduction, "DNNRegressor"),
                          model_dir=model_dir, config=config, warm_start_from=warm_start_from)
-
-
-def _unsupported(who, **options):
-    given = [name for name, value in options.items() if value]
-    if given:
-        raise NotImplementedError(f"{who}: {', '.join(given)} not supported in passos")

@@ -1,8 +1,9 @@
 """Heads of the canned estimators: from logits and labels to predictions, loss and metrics.
 
 As TF1's canned estimators, the training loss is the sum over the batch of the examples'
-losses; evaluation reports its mean over batches ('loss') and the mean per example
-('average_loss').
+losses (times their weight_column weights; loss_reduction may ask for another reduction);
+evaluation reports its mean over batches ('loss') and the weighted mean per example
+('average_loss'), and weighs every metric.
 """
 from .....ops import arithmetic as ar
 from ... import losses, math_ops, metrics, nn
@@ -39,20 +40,20 @@ class ClassificationHead:
         return expand_dims(nn.sparse_softmax_cross_entropy_with_logits(
             labels=reshape(cast(labels, "int64"), [-1]), logits=logits), -1)
 
-    def metrics(self, labels, predictions, example_losses):
-        labels = reshape(labels, [-1, 1])
-        found = {"accuracy": metrics.accuracy(labels, predictions["class_ids"])}
+    def metrics(self, labels, predictions, weights):
+        labels, ids = reshape(labels, [-1, 1]), predictions["class_ids"]
+        found = {"accuracy": metrics.accuracy(labels, ids, weights)}
         if self.n_classes == 2:
             positive = predictions["logistic"]
-            label_mean = metrics.mean(labels, name="label/mean")
+            label_mean = metrics.mean(labels, weights, name="label/mean")
             found.update({
                 "label/mean": label_mean,
-                "prediction/mean": metrics.mean(positive, name="prediction/mean"),
+                "prediction/mean": metrics.mean(positive, weights, name="prediction/mean"),
                 "accuracy_baseline": tuple(ar.maximum(m, 1.0 - m) for m in label_mean),
-                "auc": metrics.auc(labels, positive),
-                "auc_precision_recall": metrics.auc(labels, positive, curve="PR"),
-                "precision": metrics.precision(labels, predictions["class_ids"]),
-                "recall": metrics.recall(labels, predictions["class_ids"])})
+                "auc": metrics.auc(labels, positive, weights),
+                "auc_precision_recall": metrics.auc(labels, positive, weights, curve="PR"),
+                "precision": metrics.precision(labels, ids, weights),
+                "recall": metrics.recall(labels, ids, weights)})
         return found
 
 
@@ -72,14 +73,17 @@ class RegressionHead:
         labels = reshape(cast(labels, "float32"), [-1, self.logits_dimension])
         return math_ops.squared_difference(labels, logits)
 
-    def metrics(self, labels, predictions, example_losses):
-        return {"label/mean": metrics.mean(labels, name="label/mean"),
-                "prediction/mean": metrics.mean(predictions["predictions"],
+    def metrics(self, labels, predictions, weights):
+        labels = reshape(cast(labels, "float32"), [-1, self.logits_dimension])
+        return {"label/mean": metrics.mean(labels, weights, name="label/mean"),
+                "prediction/mean": metrics.mean(predictions["predictions"], weights,
                                                 name="prediction/mean")}
 
 
-def estimator_spec(head, features, labels, mode, logits, optimizer):
-    """The EstimatorSpec of a canned model: `head` on `logits`, trained with `optimizer`."""
+def estimator_spec(head, features, labels, mode, logits, optimizer, weights=None,
+                   reduction=losses.Reduction.SUM):
+    """The EstimatorSpec of a canned model: `head` on `logits`, trained with `optimizer`;
+    `weights`: a function of the features giving each example's weight (batch, 1), or None."""
     with name_scope("head"):
         predictions = head.predictions(logits)
         if mode == ModeKeys.PREDICT:
@@ -88,10 +92,12 @@ def estimator_spec(head, features, labels, mode, logits, optimizer):
             raise ValueError("A canned estimator needs labels to train or evaluate: the input_fn "
                              "should return (features, labels)")
         example_losses = head.example_losses(labels, logits)
-        loss = losses.compute_weighted_loss(example_losses, reduction=losses.Reduction.SUM)
+        weights = None if weights is None else weights(features)
+        loss = losses.compute_weighted_loss(example_losses, 1.0 if weights is None else weights,
+                                            reduction=reduction)
         if mode == ModeKeys.EVAL:
-            found = head.metrics(labels, predictions, example_losses)
-            found["average_loss"] = metrics.mean(example_losses, name="average_loss")
+            found = head.metrics(labels, predictions, weights)
+            found["average_loss"] = metrics.mean(example_losses, weights, name="average_loss")
             return EstimatorSpec(mode, predictions=predictions, loss=loss,
                                  eval_metric_ops=found)
     train_op = optimizer.minimize(loss, global_step=get_global_step())
