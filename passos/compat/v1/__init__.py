@@ -84,7 +84,9 @@ math = _types.SimpleNamespace(**_math_ops.registered("tf.math"), **{n: globals()
     top_k=nn.top_k, in_top_k=nn.in_top_k, tensordot=tensordot, einsum=einsum)
 random = _types.SimpleNamespace(normal=random_normal, uniform=random_uniform,
                                 truncated_normal=truncated_normal, set_random_seed=set_random_seed,
-                                categorical=_random_ops.categorical, multinomial=multinomial)
+                                categorical=_random_ops.categorical, multinomial=multinomial,
+                                log_uniform_candidate_sampler=nn.log_uniform_candidate_sampler,
+                                uniform_candidate_sampler=nn.uniform_candidate_sampler)
 initializers = _types.SimpleNamespace(
     zeros=zeros_initializer, ones=ones_initializer, constant=constant_initializer,
     random_normal=random_normal_initializer, random_uniform=random_uniform_initializer,

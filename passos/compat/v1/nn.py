@@ -1,6 +1,7 @@
 """tf.nn: activations, softmax and cross-entropies, dropout, conv2d, pooling, bias_add,
 l2_normalize, lrn, top_k and in_top_k (conv1d, conv3d, conv2d_transpose and 3-D pooling: nn_conv);
-the RNNs (dynamic_rnn, ..., rnn_cell) from rnn.py and rnn_cell.py.
+the RNNs (dynamic_rnn, ..., rnn_cell) from rnn.py and rnn_cell.py; sampled_softmax_loss and
+nce_loss from nn_sampled.py, the candidate samplers from candidate_sampling.py.
 
 Layouts follow TF1: NHWC (or NCHW), kernels (kh, kw, C_in, C_out), strides and ksize [1, s, s, 1].
 
@@ -26,7 +27,10 @@ from .framework import inputs, named, stop_gradient
 from .math_ops import _called, registered as _registered
 from .nn_conv import (atrous_conv2d, avg_pool3d, conv1d, conv2d_transpose, conv3d,  # noqa: F401
                       max_pool3d, spatial)
+from .candidate_sampling import (log_uniform_candidate_sampler,  # noqa: F401 - tf.nn's
+                                 uniform_candidate_sampler)
 from .nn_dropout import dropout  # noqa: F401 - tf.nn's
+from .nn_sampled import nce_loss, sampled_softmax_loss  # noqa: F401 - tf.nn's
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_rnn  # noqa: F401 - tf.nn's
 
 globals().update(_registered("tf.nn"))  # tf.nn.sigmoid, tf.nn.tanh: as tf.sigmoid, tf.tanh
