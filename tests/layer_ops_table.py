@@ -114,12 +114,32 @@ def _reverse_sequence_reference(x, lengths):
     return out
 
 
-def _segment_max_reference(n):
+def _segment_max_reference(n, reduce="amax"):
     def reference(d, ids):
         torch = _torch()
-        base = torch.full((n,) + tuple(d.shape[1:]), torch.finfo(d.dtype).min, dtype=d.dtype)
+        start = {"amax": torch.finfo(d.dtype).min, "amin": torch.finfo(d.dtype).max, "prod": 1}
+        base = torch.full((n,) + tuple(d.shape[1:]), start[reduce], dtype=d.dtype)
         index = ids.reshape(-1, *[1] * (d.ndim - 1)).expand_as(d)
-        return base.scatter_reduce(0, index, d, "amax", include_self=True)
+        return base.scatter_reduce(0, index, d, reduce, include_self=True)
+    return reference
+
+
+def _with_zeros(rng):
+    """Segment data with one zero in segment 0 and two in segment 2 (prod's gradient cases)."""
+    d = rng.uniform(0.5, 1.5, size=(6, 2)) * rng.choice([-1.0, 1.0], size=(6, 2))
+    d[1, 0] = d[4, 1] = d[5, 1] = 0.0
+    return d
+
+
+def _cumulative_reference(kind, exclusive=False, reverse=False):
+    def reference(x):
+        torch = _torch()
+        x = x.flip(1) if reverse else x
+        y = getattr(torch, kind)(x, 1)
+        if exclusive:
+            start = torch.zeros_like(x[:, :1]) + (1 if kind == "cumprod" else 0)
+            y = torch.cat([start, y[:, :-1]], 1)
+        return y.flip(1) if reverse else y
     return reference
 
 
@@ -145,6 +165,31 @@ def _index_cases(Case, inputs, normal, distinct):
              inputs(distinct(5, 2), _fixed([2, 0, 2, 1, 3])), _segment_max_reference(4)),
         Case("segment_max", P.segment_max, inputs(distinct(5, 2), _fixed([0, 0, 1, 1, 2])),
              _segment_max_reference(3)),
+        Case("gather_nd[batch_dims=1]", lambda p, i: P.gather_nd(p, i, batch_dims=1),
+             inputs(normal(2, 3, 4), _fixed([[[2, 1], [0, 3], [2, 1]], [[1, 1], [1, 1], [0, 0]]])),
+             lambda p, i: p[_torch().arange(2)[:, None], i[..., 0], i[..., 1]]),
+        Case("gather_nd[batch_dims=2]", lambda p, i: P.gather_nd(p, i, batch_dims=2),
+             inputs(normal(2, 3, 4, 2), _fixed(np.arange(6).reshape(2, 3, 1) % 4)),
+             lambda p, i: p[_torch().arange(2)[:, None], _torch().arange(3), i[..., 0]]),
+        Case("unsorted_segment_min", lambda d, i: P.unsorted_segment_min(d, i, 4),
+             inputs(distinct(5, 2), _fixed([2, 0, 2, 1, 3])), _segment_max_reference(4, "amin")),
+        Case("segment_min", P.segment_min, inputs(distinct(5, 2), _fixed([0, 0, 1, 1, 2])),
+             _segment_max_reference(3, "amin")),
+        Case("unsorted_segment_prod", lambda d, i: P.unsorted_segment_prod(d, i, 4),
+             inputs(normal(5, 2), _fixed([2, 0, 2, 1, 0])), _segment_max_reference(4, "prod")),
+        Case("segment_prod[zeros]", P.segment_prod,
+             lambda rng: [_with_zeros(rng), np.array([0, 0, 0, 2, 2, 2])],
+             _segment_max_reference(3, "prod")),
+        Case("cumprod", lambda x: P.cumprod(x, axis=1), inputs(normal(2, 4)),
+             _cumulative_reference("cumprod"), free=((0,),)),
+        Case("cumprod[exclusive,zero]", lambda x: P.cumprod(x, 1, exclusive=True),
+             lambda rng: [np.where(np.arange(10).reshape(2, 5) == 2, 0.0, rng.normal(size=(2, 5)))],
+             _cumulative_reference("cumprod", exclusive=True)),
+        Case("cumprod[reverse,zero]", lambda x: P.cumprod(x, -1, reverse=True),
+             lambda rng: [np.where(np.arange(10).reshape(2, 5) == 6, 0.0, rng.normal(size=(2, 5)))],
+             _cumulative_reference("cumprod", reverse=True)),
+        Case("cumprod[exclusive,reverse]", lambda x: P.cumprod(x, 0, exclusive=True, reverse=True),
+             inputs(normal(4, 3)), lambda x: _cumulative_reference("cumprod", True, True)(x.T).T),
         Case("cumsum", lambda x: P.cumsum(x, axis=1), inputs(normal(2, 4)),
              lambda x: _torch().cumsum(x, 1), free=((0,),)),
         Case("cumsum[exclusive,reverse]", lambda x: P.cumsum(x, 1, exclusive=True, reverse=True),

@@ -1,8 +1,10 @@
-"""Ops along a sequence axis: cumsum (running sums), boolean_mask (the entries a mask keeps),
-reverse_sequence (each row's first seq_lengths[b] steps reversed) and sequence_mask.
+"""Ops along a sequence axis: cumsum and cumprod (running sums and products), boolean_mask
+(the entries a mask keeps), reverse_sequence (each row's first seq_lengths[b] steps
+reversed) and sequence_mask.
 
-cumsum's gradient is the running sum the other way; boolean_mask's scatters back into the
-kept places; reverse_sequence is its own inverse, so its gradient is itself on gy.
+cumsum's gradient is the running sum the other way; cumprod's runs the products' recurrence
+backwards, never dividing (a zero entry keeps its gradient); boolean_mask's scatters back
+into the kept places; reverse_sequence is its own inverse, so its gradient is itself on gy.
 """
 import numpy as np
 
@@ -38,6 +40,57 @@ class CumSum(Op):
     def shape(self, x):
         if not x:
             raise ShapeError(f"cumsum: needs at least 1-D input, got shape {describe(x)}")
+        normalize_axis(self.kind, self.axis, len(x))
+        return tuple(x)
+
+
+def _shifted(y, axis, fill):
+    """y moved one step along `axis`, `fill` in front: the exclusive running value."""
+    front = np.full_like(np.take(y, [0], axis), fill)
+    return np.concatenate([front, np.take(y, np.arange(y.shape[axis] - 1), axis)], axis)
+
+
+class CumProd(Op):
+    """y[..., i, ...] = product of x[..., j, ...] over j <= i (exclusive: j < i; reverse:
+    j >= i)."""
+
+    kind = "cumprod"
+    formulas = ("∂y/∂x: Σ_i gy_i · (the product of y_i's other factors), run backwards",)
+
+    def __init__(self, axis=0, exclusive=False, reverse=False):
+        self.axis, self.exclusive, self.reverse = axis, bool(exclusive), bool(reverse)
+
+    def _forward(self, x, axis):
+        """The inclusive or exclusive products, from the front (x already flipped for reverse)."""
+        y = np.cumprod(x, axis=axis, dtype=x.dtype)
+        return _shifted(y, axis, 1) if self.exclusive else y
+
+    def forward(self, x):
+        x = np.asarray(x)
+        axis = normalize_axis(self.kind, self.axis, x.ndim)[0]
+        if not self.reverse:
+            return self._forward(x, axis)
+        return np.flip(self._forward(np.flip(x, axis), axis), axis).copy()
+
+    def vjp(self, gy, xs, y, saved, needs):
+        x = np.asarray(xs[0])
+        axis = normalize_axis(self.kind, self.axis, x.ndim)[0]
+        flip = (lambda a: np.flip(a, axis)) if self.reverse else (lambda a: a)
+        x, gy = np.moveaxis(flip(x), axis, 0), np.moveaxis(flip(gy), axis, 0)
+        before = _shifted(np.cumprod(x, axis=0), 0, 1)  # product of the factors before j
+        # r[j] = Σ_{i>=j} gy[i] · x[j+1] ... x[i] (exclusive: i > j, over x[j+1] ... x[i-1])
+        r, acc = np.zeros_like(gy), np.zeros_like(gy[0])
+        for j in range(len(x) - 1, -1, -1):
+            if self.exclusive:
+                acc = acc * x[j + 1] + gy[j + 1] if j + 1 < len(x) else acc
+            else:
+                acc = gy[j] + (acc * x[j + 1] if j + 1 < len(x) else 0)
+            r[j] = acc
+        return (flip(np.moveaxis(before * r, 0, axis)),)
+
+    def shape(self, x):
+        if not x:
+            raise ShapeError(f"cumprod: needs at least 1-D input, got shape {describe(x)}")
         normalize_axis(self.kind, self.axis, len(x))
         return tuple(x)
 
@@ -125,7 +178,9 @@ class ReverseSequence(Op):
 
 
 class SequenceMask(Op):
-    """mask[..., j] = j < lengths[...], for j < maxlen (None: max(lengths), known at run time)."""
+    """mask[..., j] = j < lengths[...], for j < maxlen: a static int, a second (scalar)
+    input read when run (`maxlen` then what is known of it, maybe None), or, with neither,
+    max(lengths)."""
 
     kind = "sequence_mask"
     differentiable = False
@@ -133,15 +188,22 @@ class SequenceMask(Op):
     def __init__(self, maxlen=None, to=np.dtype(bool)):
         self.maxlen, self.to = maxlen, np.dtype(to)
 
-    def forward(self, lengths):
+    def forward(self, lengths, maxlen=None):
         lengths = np.asarray(lengths)
-        n = self.maxlen if self.maxlen is not None else int(lengths.max()) if lengths.size else 0
+        if maxlen is not None:
+            n = int(maxlen)
+        else:
+            n = self.maxlen if self.maxlen is not None else \
+                int(lengths.max()) if lengths.size else 0
         return (np.arange(n) < lengths[..., None]).astype(self.to)
 
-    def shape(self, lengths):
+    def shape(self, lengths, maxlen=None):
+        if maxlen is not None and len(maxlen):
+            raise ShapeError(f"sequence_mask: maxlen must be a scalar, got shape "
+                             f"{describe(maxlen)}")
         return tuple(lengths) + (self.maxlen,)
 
-    def dtype(self, lengths):
+    def dtype(self, lengths, maxlen=None):
         return self.to
 
 
@@ -160,6 +222,18 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     array([0., 1., 3.])
     """
     return apply(CumSum(axis, exclusive, reverse), x, name=name)
+
+
+@register("passos")
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Running products of x along `axis` (exclusive: without the current entry; reverse: from
+    the end); the same shape as x.
+
+    >>> import numpy as np, passos
+    >>> passos.cumprod(np.array([2.0, 3.0, 4.0]), reverse=True).numpy()
+    array([24., 12.,  4.])
+    """
+    return apply(CumProd(axis, exclusive, reverse), x, name=name)
 
 
 @register("passos")

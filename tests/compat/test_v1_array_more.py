@@ -1,5 +1,6 @@
-"""tf.gather_nd, scatter_nd, the segment reductions, cumsum, boolean_mask, reverse_sequence and
-sequence_mask: values against NumPy with TF1's rules, gradients by finite differences, errors."""
+"""tf.gather_nd, scatter_nd, the segment reductions, cumsum, cumprod, boolean_mask,
+reverse_sequence and sequence_mask: values against NumPy with TF1's rules, gradients by finite
+differences, errors; shape and maxlen given as tensors."""
 import numpy as np
 import pytest
 
@@ -42,6 +43,73 @@ def test_segment_values_follow_tf1():
     maxima = run(tf.unsorted_segment_max(data, [1, 0, 1, 0], 3))
     assert maxima[:2].tolist() == [[7, 4], [5, 6]] and (maxima[2] == np.finfo(np.float32).min).all()
     assert run(tf.math.unsorted_segment_mean(data, [1, 0, 1, 0], 2)).tolist() == [[5, -2], [3, 4]]
+
+
+def test_min_prod_and_sqrt_n_segments_follow_tf1():
+    data = np.array([[1., 2], [3, 0], [5, 6], [7, -8]], np.float32)
+    assert run(tf.segment_min(data, [0, 0, 2, 2])).tolist() == [[1, 0], [0, 0], [5, -8]]
+    assert run(tf.segment_prod(data, [0, 0, 2, 2])).tolist() == [[3, 0], [1, 1], [35, -48]]
+    minima = run(tf.unsorted_segment_min(data, [1, 0, 1, -1], 3))
+    assert minima[:2].tolist() == [[3, 0], [1, 2]] and (minima[2] == np.finfo(np.float32).max).all()
+    assert run(tf.math.unsorted_segment_prod(data, [1, 0, 1, 0], 3)).tolist() == \
+        [[21, 0], [5, 12], [1, 1]]
+    roots = run(tf.unsorted_segment_sqrt_n(data, [1, 1, 1, 0], 3))
+    np.testing.assert_allclose(roots, [[7, -8], [9 / np.sqrt(3), 8 / np.sqrt(3)], [0, 0]], rtol=1e-6)
+    ints = run(tf.segment_min(np.array([4, 2, 9], np.int32), [0, 0, 1]))
+    assert ints.dtype == np.int32 and ints.tolist() == [2, 9]
+
+
+def test_gather_nd_with_batch_dims_picks_inside_each_batch_entry():
+    p = rng.normal(size=(2, 3, 4, 5)).astype(np.float32)
+    i = np.array([[[2, 1], [0, 3]], [[1, 1], [2, 0]]])  # (batch 2, 2 picks, 2 coordinates)
+    y = tf.gather_nd(p, i, batch_dims=1)
+    assert tuple(y.shape) == (2, 2, 5)
+    want = np.stack([p[b][i[b, :, 0], i[b, :, 1]] for b in range(2)])
+    np.testing.assert_array_equal(run(y), want)
+    rows = tf.gather_nd(p, np.array([[[1], [2], [0]], [[0], [0], [3]]]), batch_dims=2)
+    assert tuple(rows.shape) == (2, 3, 5)
+    np.testing.assert_array_equal(run(rows)[1, 2], p[1, 2, 3])
+    x = tf.placeholder(tf.float32, [None, 3, 4, 5])
+    assert tuple(tf.gather_nd(x, i, batch_dims=1).shape) == (2, 2, 5)
+
+
+def test_scatter_nd_shape_and_sequence_mask_maxlen_as_tensors():
+    x = tf.placeholder(tf.float32, [None, 3])
+    u = tf.placeholder(tf.float32, [None, 3])
+    y = tf.scatter_nd([[2], [0]], u, tf.shape(x))
+    assert tuple(y.shape) == (None, 3)
+    got = run(y, {x: np.zeros((4, 3)), u: [[1, 2, 3], [4, 5, 6]]})
+    assert got.tolist() == [[4, 5, 6], [0, 0, 0], [1, 2, 3], [0, 0, 0]]
+    mixed = tf.scatter_nd([[1, 0]], [7.0], [tf.shape(x)[0], 2])
+    assert tuple(mixed.shape) == (None, 2)
+    assert run(mixed, {x: np.zeros((2, 3))}).tolist() == [[0, 0], [7, 0]]
+    g = tf.gradients(tf.reduce_sum(y * [[1.0, 2, 3]]), u)[0]
+    assert run(g, {x: np.zeros((4, 3)), u: np.zeros((2, 3))}).tolist() == [[1, 2, 3]] * 2
+    lengths = tf.placeholder(tf.int32, [None])
+    m = tf.sequence_mask(lengths, tf.shape(x)[0])
+    assert tuple(m.shape) == (None, None)
+    assert run(m, {lengths: [1, 3], x: np.zeros((4, 3))}).tolist() == \
+        [[1, 0, 0, 0], [1, 1, 1, 0]]
+    static = tf.sequence_mask(lengths, tf.shape(x)[1], dtype=tf.float32)
+    assert tuple(static.shape) == (None, 3)
+    assert run(static, {lengths: [2]}).tolist() == [[1, 1, 0]]
+    assert run(tf.sequence_mask([2, 1], tf.constant(3))).tolist() == [[1, 1, 0], [1, 0, 0]]
+
+
+def test_cumprod_options_match_numpy():
+    a = rng.normal(size=(3, 4)).astype(np.float32)
+    x = tf.constant(a)
+    exclusive = np.concatenate([np.ones((3, 1)), np.cumprod(a, 1)[:, :-1]], 1)
+    cases = {(1, False, False): np.cumprod(a, 1), (0, False, False): np.cumprod(a, 0),
+             (1, True, False): exclusive,
+             (-1, False, True): np.cumprod(a[:, ::-1], 1)[:, ::-1],
+             (1, True, True): np.concatenate([np.cumprod(a[:, ::-1], 1)[:, ::-1][:, 1:],
+                                              np.ones((3, 1))], 1)}
+    for (axis, excl, rev), want in cases.items():
+        got = run(tf.cumprod(x, axis, exclusive=excl, reverse=rev))
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert tf.math.cumprod is tf.cumprod
+    assert run(tf.cumprod([1, 2, 3])).tolist() == [1, 2, 6]
 
 
 def test_segment_sum_size_is_known_at_run_time():
@@ -103,9 +171,16 @@ def test_reverse_sequence_and_sequence_mask():
     lambda x: tf.cumsum(x, 0, reverse=True),
     lambda x: tf.boolean_mask(x, [True, False, True]),
     lambda x: tf.reverse_sequence(x, [2, 0, 3], seq_axis=1, batch_axis=0),
+    lambda x: tf.segment_min(x, [0, 1, 1]),
+    lambda x: tf.unsorted_segment_prod(x, [1, -1, 1], 3),
+    lambda x: tf.unsorted_segment_sqrt_n(x, [1, 1, 1], 3),
+    lambda x: tf.cumprod(x, 1, exclusive=True, reverse=True),
+    lambda x: tf.gather_nd(x, [[2], [0], [0]], batch_dims=1),
+    lambda x: tf.scatter_nd([[1], [3], [1]], x, tf.shape(tf.zeros([5, 3]))),
 ], ids=["gather_nd", "scatter_nd", "segment_sum", "unsorted_segment_sum", "segment_mean",
         "unsorted_segment_max", "cumsum_exclusive", "cumsum_reverse", "boolean_mask",
-        "reverse_sequence"])
+        "reverse_sequence", "segment_min", "unsorted_segment_prod", "unsorted_segment_sqrt_n",
+        "cumprod", "gather_nd_batch_dims", "scatter_nd_shape_tensor"])
 def test_gradients_match_finite_differences(build):
     value = rng.permutation(9).reshape(3, 3) * 0.3 + rng.uniform(-0.05, 0.05, size=(3, 3))
     check_gradient(build, value)
@@ -135,3 +210,17 @@ def test_errors_name_the_op_and_shapes():
         run(tf.reverse_sequence(np.zeros((3, 4), np.float32), [5, 1, 1], seq_axis=1))
     with pytest.raises(ValueError, match="cumsum: .*axis"):
         tf.cumsum(x, axis=2)
+    with pytest.raises(ValueError, match="cumprod: .*axis"):
+        tf.cumprod(x, axis=-3)
+    with pytest.raises(ValueError, match=r"gather_nd: with batch_dims=1, indices of shape "
+                                         r"\(2, 1\) and params of shape \(3, 4\) must share"):
+        tf.gather_nd(x, [[0], [1]], batch_dims=1)
+    with pytest.raises(ValueError, match=r"gather_nd: batch_dims must be a non-negative int"):
+        tf.gather_nd(x, [[0]], batch_dims=-1)
+    dims = tf.placeholder(tf.int32, [2])
+    with pytest.raises(ValueError, match=r"scatter_nd: updates of shape \(1, 4\) do not fit "
+                                         r"indices of shape \(1, 1\) into shape \(2, 3\)"):
+        run(tf.scatter_nd([[0]], tf.zeros([1, 4]), dims), {dims: [2, 3]})
+    with pytest.raises(TypeError, match=r"sequence_mask: maxlen must be an integer tensor, but "
+                                        r"'Placeholder.*' has dtype float32"):
+        tf.sequence_mask([1, 2], tf.placeholder(tf.float32, []))

@@ -32,9 +32,11 @@ from . import app, contrib, data, errors, flags, gfile, image, io, layers, metri
 from .array_ops import (concat, expand_dims, eye, fill, gather, linspace, one_hot, ones, ones_like,
                         pad, range, rank, reshape, reverse, shape, size, slice, split, squeeze,
                         stack, tile, transpose, unstack, where, zeros, zeros_like)
-from .array_more import (boolean_mask, cumsum, gather_nd, reverse_sequence, scatter_nd,
-                         segment_max, segment_mean, segment_sum, sequence_mask,
-                         unsorted_segment_max, unsorted_segment_mean, unsorted_segment_sum)
+from .array_more import (boolean_mask, cumprod, cumsum, gather_nd, reverse_sequence, scatter_nd,
+                         segment_max, segment_mean, segment_min, segment_prod, segment_sum,
+                         sequence_mask, unsorted_segment_max, unsorted_segment_mean,
+                         unsorted_segment_min, unsorted_segment_prod, unsorted_segment_sqrt_n,
+                         unsorted_segment_sum)
 from .cond import case, cond
 from .control_ops import control_dependencies, tuple
 from .dtypes import (DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16,
@@ -74,14 +76,17 @@ math = _types.SimpleNamespace(**_math_ops.registered("tf.math"), **{n: globals()
     "add_n", "argmax", "argmin", "ceil", "count_nonzero", "floor", "floordiv", "floormod",
     "log1p", "logical_and", "logical_not", "logical_or", "logical_xor", "pow", "reciprocal",
     "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min",
-    "reduce_sum", "round", "rsqrt", "sign", "squared_difference", "truediv", "cumsum",
-    "segment_max", "segment_mean", "segment_sum", "unsorted_segment_max",
-    "unsorted_segment_mean", "unsorted_segment_sum")},
+    "reduce_sum", "round", "rsqrt", "sign", "squared_difference", "truediv", "cumsum", "cumprod",
+    "segment_max", "segment_mean", "segment_min", "segment_prod", "segment_sum",
+    "unsorted_segment_max", "unsorted_segment_mean", "unsorted_segment_min",
+    "unsorted_segment_prod", "unsorted_segment_sqrt_n", "unsorted_segment_sum")},
     softmax=nn.softmax, log_softmax=nn.log_softmax, l2_normalize=nn.l2_normalize,
     top_k=nn.top_k, in_top_k=nn.in_top_k, tensordot=tensordot, einsum=einsum)
 random = _types.SimpleNamespace(normal=random_normal, uniform=random_uniform,
                                 truncated_normal=truncated_normal, set_random_seed=set_random_seed,
-                                categorical=_random_ops.categorical, multinomial=multinomial)
+                                categorical=_random_ops.categorical, multinomial=multinomial,
+                                log_uniform_candidate_sampler=nn.log_uniform_candidate_sampler,
+                                uniform_candidate_sampler=nn.uniform_candidate_sampler)
 initializers = _types.SimpleNamespace(
     zeros=zeros_initializer, ones=ones_initializer, constant=constant_initializer,
     random_normal=random_normal_initializer, random_uniform=random_uniform_initializer,

@@ -1,5 +1,6 @@
 """TF1 indexing and sequence ops: gather_nd, scatter_nd, the segment reductions, cumsum,
-boolean_mask, reverse_sequence and sequence_mask (passos.ops.scatter and passos.ops.sequence).
+cumprod, boolean_mask, reverse_sequence and sequence_mask (passos.ops.scatter and
+passos.ops.sequence).
 
 >>> import passos.compat.v1 as tf
 >>> with tf.Graph().as_default():
@@ -10,11 +11,12 @@ array([[1., 3., 6.]], dtype=float32)
 import numpy as np
 
 from ...graph.graph import Symbol, get_default_graph
-from ...ops import arithmetic as ar, creation as cr, movement as mv
+from ...ops import arithmetic as ar, creation as cr, elementwise as el, movement as mv
 from ...ops.scatter import GatherNd, ScatterNd, Segment, _count
-from ...ops.sequence import BooleanMask, CumSum, ReverseSequence, SequenceMask
+from ...ops.sequence import BooleanMask, CumProd, CumSum, ReverseSequence, SequenceMask
 from . import dtypes
 from .framework import as_array, inputs, named
+from .shape_args import known_scalar, shape_arg
 
 
 def _node(op, *xs, name):
@@ -34,16 +36,21 @@ def _static(value, who, what):
 
 
 def gather_nd(params, indices, name=None, batch_dims=0):
-    """params at the coordinates on the last axis of `indices` (shape indices[:-1] + params[K:])."""
-    if batch_dims:
-        raise NotImplementedError("gather_nd: passos supports batch_dims=0 only")
-    return _node(GatherNd(), params, _ids(indices), name=name or "GatherNd")
+    """params at the coordinates on the last axis of `indices` (shape indices[:-1] +
+    params[batch_dims + K:]); the first `batch_dims` axes are batch axes both share."""
+    b = _static(batch_dims, "gather_nd", "batch_dims")
+    if isinstance(b, bool) or not isinstance(b, (int, np.integer)) or b < 0:
+        raise ValueError(f"gather_nd: batch_dims must be a non-negative int, got {b!r}")
+    return _node(GatherNd(b), params, _ids(indices), name=name or "GatherNd")
 
 
 def scatter_nd(indices, updates, shape, name=None):
-    """Zeros of `shape` with `updates` added at `indices` (repeated indices add)."""
-    dims = [int(d) for d in as_array(_static(shape, "scatter_nd", "shape")).ravel()]
-    return _node(ScatterNd(dims), _ids(indices), updates, name=name or "ScatterNd")
+    """Zeros of `shape` (ints, or an int tensor such as tf.shape(x)) with `updates` added at
+    `indices` (repeated indices add)."""
+    size, dims = shape_arg(shape, "scatter_nd")
+    if size is None:
+        return _node(ScatterNd(dims), _ids(indices), updates, name=name or "ScatterNd")
+    return _node(ScatterNd(dims), _ids(indices), updates, size, name=name or "ScatterNd")
 
 
 def segment_sum(data, segment_ids, name=None):
@@ -56,26 +63,51 @@ def segment_max(data, segment_ids, name=None):
     return _node(Segment("max"), data, _ids(segment_ids), name=name or "SegmentMax")
 
 
+def segment_min(data, segment_ids, name=None):
+    """Minima of data's rows by sorted segment id (an empty segment: 0)."""
+    return _node(Segment("min"), data, _ids(segment_ids), name=name or "SegmentMin")
+
+
+def segment_prod(data, segment_ids, name=None):
+    """Products of data's rows by sorted segment id (an empty segment: 1)."""
+    return _node(Segment("prod"), data, _ids(segment_ids), name=name or "SegmentProd")
+
+
+def _unsorted(reduce, data, segment_ids, num_segments, name):
+    who = f"unsorted_segment_{reduce}"
+    n = _count(_static(num_segments, who, "num_segments"), who)
+    return _node(Segment(reduce, n), data, _ids(segment_ids), name=name)
+
+
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     """Sums of data's rows by segment id; negative ids are dropped."""
-    n = _count(_static(num_segments, "unsorted_segment_sum", "num_segments"), "unsorted_segment_sum")
-    return _node(Segment("sum", n), data, _ids(segment_ids), name=name or "UnsortedSegmentSum")
+    return _unsorted("sum", data, segment_ids, num_segments, name or "UnsortedSegmentSum")
 
 
 def unsorted_segment_max(data, segment_ids, num_segments, name=None):
     """Maxima of data's rows by segment id (an empty segment: the dtype's lowest value)."""
-    n = _count(_static(num_segments, "unsorted_segment_max", "num_segments"), "unsorted_segment_max")
-    return _node(Segment("max", n), data, _ids(segment_ids), name=name or "UnsortedSegmentMax")
+    return _unsorted("max", data, segment_ids, num_segments, name or "UnsortedSegmentMax")
 
 
-def _mean(op, data, segment_ids, name):
-    """sum / count per segment (an empty segment: 0), a composite of the segment sum."""
+def unsorted_segment_min(data, segment_ids, num_segments, name=None):
+    """Minima of data's rows by segment id (an empty segment: the dtype's highest value)."""
+    return _unsorted("min", data, segment_ids, num_segments, name or "UnsortedSegmentMin")
+
+
+def unsorted_segment_prod(data, segment_ids, num_segments, name=None):
+    """Products of data's rows by segment id (an empty segment: 1)."""
+    return _unsorted("prod", data, segment_ids, num_segments, name or "UnsortedSegmentProd")
+
+
+def _mean(op, data, segment_ids, name, root=False):
+    """sum / count (root: / sqrt(count)) per segment (an empty segment: 0), a composite of the
+    segment sum."""
     def build():
         x, ids = inputs(data, _ids(segment_ids))
         total = get_default_graph().add_op(op, [x, ids])
         ones = get_default_graph().add_op(op, [cr.ones_like(ids, np.dtype(x.dtype)), ids])
         count = mv.reshape(ar.maximum(ones, 1), [-1] + [1] * (len(x.shape) - len(ids.shape)))
-        return ar.divide(total, count)
+        return ar.divide(total, el.sqrt(count) if root else count)
     return named(name, build)
 
 
@@ -90,10 +122,25 @@ def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
     return _mean(Segment("sum", n), data, segment_ids, name or "UnsortedSegmentMean")
 
 
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """Sums of data's rows by segment id divided by the square root of each segment's count
+    (an empty segment: 0)."""
+    who = "unsorted_segment_sqrt_n"
+    n = _count(_static(num_segments, who, "num_segments"), who)
+    return _mean(Segment("sum", n), data, segment_ids, name or "UnsortedSegmentSqrtN", True)
+
+
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     """Running sums along `axis` (exclusive: without the entry itself; reverse: from the end)."""
     axis = int(_static(axis, "cumsum", "axis"))
     return _node(CumSum(axis, exclusive, reverse), x, name=name or "Cumsum")
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Running products along `axis` (exclusive: without the entry itself; reverse: from the
+    end)."""
+    axis = int(_static(axis, "cumprod", "axis"))
+    return _node(CumProd(axis, exclusive, reverse), x, name=name or "Cumprod")
 
 
 def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
@@ -119,7 +166,16 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
 
 
 def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None):
-    """mask[..., j] = j < lengths[...], of shape lengths.shape + (maxlen,) (None: max(lengths))."""
-    maxlen = None if maxlen is None else int(_static(maxlen, "sequence_mask", "maxlen"))
-    op = SequenceMask(maxlen, dtypes.as_dtype(dtype).dtype)
-    return _node(op, _ids(lengths), name=name or "SequenceMask")
+    """mask[..., j] = j < lengths[...], of shape lengths.shape + (maxlen,); maxlen an int, a
+    scalar int tensor read when run, or None: max(lengths)."""
+    to = dtypes.as_dtype(dtype).dtype
+    known = None if maxlen is None else known_scalar(maxlen)
+    if maxlen is None or known is not None:  # known when built: no input to run
+        return _node(SequenceMask(known, to), _ids(lengths), name=name or "SequenceMask")
+    if not isinstance(maxlen, Symbol):
+        raise TypeError(f"sequence_mask: maxlen must be an int or a scalar int tensor, "
+                        f"got {maxlen!r:.80}")
+    if maxlen.dtype.kind not in "iu":
+        raise TypeError(f"sequence_mask: maxlen must be an integer tensor, but '{maxlen.name}' "
+                        f"has dtype {maxlen.dtype}")
+    return _node(SequenceMask(known, to), _ids(lengths), maxlen, name=name or "SequenceMask")

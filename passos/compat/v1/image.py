@@ -1,6 +1,6 @@
-"""tf.image: resizing, cropping/padding, flips, standardisation and dtype conversion of images
-(H, W, C) or batches (N, H, W, C), with TF1.15's conventions, built from tf ops (so they
-have gradients where TF1's do).
+"""tf.image: resizing (bilinear, nearest, bicubic, area: image_resize.py), cropping/padding,
+flips, standardisation and dtype conversion of images (H, W, C) or batches (N, H, W, C),
+with TF1.15's conventions, built from tf ops (so they have gradients where TF1's do).
 
 >>> import numpy as np, passos.compat.v1 as tf
 >>> with tf.Graph().as_default():
@@ -10,7 +10,7 @@ have gradients where TF1's do).
 """
 import numpy as np
 
-from . import dtypes
+from . import dtypes, image_resize as resize
 from .array_ops import gather, pad, reverse, slice, where
 from .framework import convert_to_tensor, named
 from .math_ops import (REGISTERED, cast, clip_by_value, einsum, floordiv, reduce_mean,
@@ -40,53 +40,75 @@ def _float(x):
     return x if x.dtype in (np.float32, np.float64) else cast(x, dtypes.float32)
 
 
-def _sources(n_in, n_out, align_corners):
-    """TF1's legacy source coordinate of each output pixel (no half-pixel centres)."""
-    scale = (n_in - 1) / (n_out - 1) if align_corners and n_out > 1 else n_in / n_out
-    return np.arange(n_out) * scale
-
-
-def _bilinear_matrix(n_in, n_out, align_corners):
-    """(n_out, n_in) weights: each output row mixes its two nearest source pixels."""
-    src = _sources(n_in, n_out, align_corners)
-    low = np.floor(src).astype(int)
-    high, frac = np.minimum(low + 1, n_in - 1), src - low
-    matrix = np.zeros((n_out, n_in))
-    np.add.at(matrix, (np.arange(n_out), low), 1 - frac)
-    np.add.at(matrix, (np.arange(n_out), high), frac)
-    return matrix
-
-
-def _nearest_index(n_in, n_out, align_corners):
-    src = _sources(n_in, n_out, align_corners)
-    return np.minimum(np.round(src) if align_corners else np.floor(src), n_in - 1).astype(np.int32)
-
-
-def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
-                  preserve_aspect_ratio=False, name=None):
-    """images (N?, H, W, C) resized to size (new_height, new_width): BILINEAR (float32 out,
-    float64 kept) or NEAREST_NEIGHBOR (dtype kept), with TF1's mapping (source = out * in / out size, or
-    (in-1)/(out-1) with align_corners)."""
-    x, (h, w), batch = _image(images, "resize_images")
-    if preserve_aspect_ratio or method not in (ResizeMethod.BILINEAR,
-                                               ResizeMethod.NEAREST_NEIGHBOR):
-        raise NotImplementedError("tf.image.resize_images: passos has BILINEAR and "
-                                  "NEAREST_NEIGHBOR without preserve_aspect_ratio")
+def _resize(images, size, method, align_corners, half_pixel_centers, who, name):
+    """images resized by `method`'s weight matrices (image_resize.py) along H, then W."""
+    x, (h, w), batch = _image(images, who)
+    if len(size) != 2 or any(isinstance(s, bool) or not isinstance(s, (int, np.integer))
+                             or s < 1 for s in size):
+        raise ValueError(f"tf.image.{who}: size must be two positive ints (new_height, "
+                         f"new_width) known when the graph is built, got {size!r}")
+    if half_pixel_centers and (align_corners or method != ResizeMethod.BICUBIC):
+        raise ValueError(f"tf.image.{who}: passos has half_pixel_centers for bicubic resizing "
+                         f"only, and never with align_corners")
     out_h, out_w = (int(s) for s in size)
     axes = "nhwc" if batch else "hwc"
 
     def build():
         if method == ResizeMethod.NEAREST_NEIGHBOR:
-            rows = gather(x, _nearest_index(h, out_h, align_corners), axis=int(batch))
-            return gather(rows, _nearest_index(w, out_w, align_corners), axis=1 + int(batch))
+            rows = gather(x, resize.nearest(h, out_h, align_corners), axis=int(batch))
+            return gather(rows, resize.nearest(w, out_w, align_corners), axis=1 + int(batch))
+        matrix = {ResizeMethod.BILINEAR: resize.bilinear, ResizeMethod.AREA: resize.area,
+                  ResizeMethod.BICUBIC: lambda *a: resize.bicubic(*a, half_pixel_centers)}[method]
         f = _float(x)
-        rows = _bilinear_matrix(h, out_h, align_corners).astype(f.dtype)
-        cols = _bilinear_matrix(w, out_w, align_corners).astype(f.dtype)
+        rows = matrix(h, out_h, align_corners).astype(f.dtype)
+        cols = matrix(w, out_w, align_corners).astype(f.dtype)
         y = einsum(f"ph,{axes}->{axes.replace('h', 'p')}", rows, f)
-        y = einsum(f"qw,{axes.replace('h', 'p')}->{axes.replace('h', 'p').replace('w', 'q')}",
-                   cols, y)
-        return y
-    return named(name or "resize_images", build)
+        return einsum(f"qw,{axes.replace('h', 'p')}->{axes.replace('h', 'p').replace('w', 'q')}",
+                      cols, y)
+    return named(name, build)
+
+
+def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
+                  preserve_aspect_ratio=False, name=None):
+    """images (N?, H, W, C) resized to size (new_height, new_width): BILINEAR, BICUBIC, AREA
+    (float32 out, float64 kept) or NEAREST_NEIGHBOR (dtype kept), with TF1's mapping (source =
+    out * in / out size, or (in-1)/(out-1) with align_corners)."""
+    if preserve_aspect_ratio:
+        raise NotImplementedError("tf.image.resize_images: passos has no preserve_aspect_ratio; "
+                                  "compute the size that keeps it and pass that")
+    if method not in (ResizeMethod.BILINEAR, ResizeMethod.NEAREST_NEIGHBOR,
+                      ResizeMethod.BICUBIC, ResizeMethod.AREA):
+        raise ValueError(f"tf.image.resize_images: method must be one of tf.image.ResizeMethod "
+                         f"BILINEAR (0), NEAREST_NEIGHBOR (1), BICUBIC (2) or AREA (3), got "
+                         f"{method!r}")
+    return _resize(images, size, method, align_corners, False, "resize_images",
+                   name or "resize_images")
+
+
+def resize_bilinear(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    """resize_images with BILINEAR."""
+    return _resize(images, size, ResizeMethod.BILINEAR, align_corners, half_pixel_centers,
+                   "resize_bilinear", name or "ResizeBilinear")
+
+
+def resize_nearest_neighbor(images, size, align_corners=False, name=None,
+                            half_pixel_centers=False):
+    """resize_images with NEAREST_NEIGHBOR (dtype kept)."""
+    return _resize(images, size, ResizeMethod.NEAREST_NEIGHBOR, align_corners,
+                   half_pixel_centers, "resize_nearest_neighbor", name or "ResizeNearestNeighbor")
+
+
+def resize_bicubic(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    """Bicubic resizing as TF1's kernel: a = -0.75, edges repeated (legacy coordinates); with
+    half_pixel_centers, Keys' a = -0.5 on half-pixel coordinates, outside pixels dropped."""
+    return _resize(images, size, ResizeMethod.BICUBIC, align_corners, half_pixel_centers,
+                   "resize_bicubic", name or "ResizeBicubic")
+
+
+def resize_area(images, size, align_corners=False, name=None):
+    """Each output pixel the mean of the input area it covers (partial pixels weighted)."""
+    return _resize(images, size, ResizeMethod.AREA, align_corners, False, "resize_area",
+                   name or "ResizeArea")
 
 
 def resize_image_with_crop_or_pad(image, target_height, target_width):

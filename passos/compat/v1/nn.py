@@ -1,6 +1,7 @@
 """tf.nn: activations, softmax and cross-entropies, dropout, conv2d, pooling, bias_add,
-l2_normalize, top_k and in_top_k (conv1d, conv3d, conv2d_transpose and 3-D pooling: nn_conv);
-the RNNs (dynamic_rnn, ..., rnn_cell) from rnn.py and rnn_cell.py.
+l2_normalize, lrn, top_k and in_top_k (conv1d, conv3d, conv2d_transpose and 3-D pooling: nn_conv);
+the RNNs (dynamic_rnn, ..., rnn_cell) from rnn.py and rnn_cell.py; sampled_softmax_loss and
+nce_loss from nn_sampled.py, the candidate samplers from candidate_sampling.py.
 
 Layouts follow TF1: NHWC (or NCHW), kernels (kh, kw, C_in, C_out), strides and ksize [1, s, s, 1].
 
@@ -26,7 +27,10 @@ from .framework import inputs, named, stop_gradient
 from .math_ops import _called, registered as _registered
 from .nn_conv import (atrous_conv2d, avg_pool3d, conv1d, conv2d_transpose, conv3d,  # noqa: F401
                       max_pool3d, spatial)
+from .candidate_sampling import (log_uniform_candidate_sampler,  # noqa: F401 - tf.nn's
+                                 uniform_candidate_sampler)
 from .nn_dropout import dropout  # noqa: F401 - tf.nn's
+from .nn_sampled import nce_loss, sampled_softmax_loss  # noqa: F401 - tf.nn's
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_rnn  # noqa: F401 - tf.nn's
 
 globals().update(_registered("tf.nn"))  # tf.nn.sigmoid, tf.nn.tanh: as tf.sigmoid, tf.tanh
@@ -241,6 +245,30 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
 
 def _axes(axis):
     return list(axis) if isinstance(axis, (list, tuple)) else [axis]
+
+
+def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5,  # noqa: A002
+                                 name=None):
+    """x / (bias + alpha * sum of x² over the 2 depth_radius + 1 channels around it) ** beta,
+    along the last axis of a 4-D input (AlexNet's LRN; alpha applies to each square, not to
+    their mean). The windowed sums are one product with a band of ones (depth, depth)."""
+    def build():
+        (x,) = inputs(input)
+        if x.shape is None or len(x.shape) != 4 or x.shape[-1] is None:
+            raise ValueError(f"local_response_normalization: input must be 4-D (batch, height, "
+                             f"width, channels) with known channels, got shape "
+                             f"{describe(x.shape)}")
+        r, depth = int(depth_radius), x.shape[-1]
+        if r < 0:
+            raise ValueError(f"local_response_normalization: depth_radius must be >= 0, got {r}")
+        c = np.arange(depth)
+        band = (np.abs(c[:, None] - c[None, :]) <= r).astype(x.dtype)
+        sums = mm.matmul(el.square(x), band)
+        return ar.multiply(x, ar.power(ar.add(ar.multiply(sums, alpha), bias), -beta))
+    return named(name or "LRN", build)
+
+
+lrn = local_response_normalization
 
 
 def top_k(input, k=1, sorted=True, name=None):  # noqa: A002 - TF1's names

@@ -69,11 +69,6 @@ MISSING = {
     },
     "nn": {
         "ctc_loss": "CTC is not provided; passos has no sequence-alignment losses",
-        "nce_loss": "use tf.nn.sparse_softmax_cross_entropy_with_logits over the whole vocabulary",
-        "sampled_softmax_loss": "use tf.nn.sparse_softmax_cross_entropy_with_logits over the "
-                                "whole vocabulary",
-        "local_response_normalization": "use tf.layers.batch_normalization",
-        "lrn": "use tf.layers.batch_normalization",
         "fused_batch_norm": "use tf.nn.batch_normalization with the statistics of tf.nn.moments",
         "depthwise_conv2d": "use tf.nn.conv2d (a full convolution)",
         "separable_conv2d": "use tf.nn.conv2d (a full convolution)",
