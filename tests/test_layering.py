@@ -29,7 +29,7 @@ LAYERS = [
                  "passos.tensorboard", "passos.io", "passos.debug", "passos.unsupported_names",
                  "passos"]),  # the package's own __init__ (eager API re-exports), not its modules
     ("front ends", ["passos.keras", "passos.compat"]),
-    ("tools", ["passos.cli", "passos.explain", "passos.plots", "passos.train_command",
+    ("tools", ["passos.cli", "passos.command_errors", "passos.explain", "passos.plots", "passos.train_command",
                "passos.course"]),
 ]
 
