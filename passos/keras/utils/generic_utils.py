@@ -10,7 +10,8 @@ from time import perf_counter
 
 import numpy as np
 
-from .live_line import NotebookLine, in_notebook, is_terminal
+from ...notebook import in_notebook
+from .live_line import NotebookLine, is_terminal
 
 
 def _eta(seconds):

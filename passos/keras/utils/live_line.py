@@ -1,19 +1,10 @@
-"""Where a progress bar redraws its line: a Jupyter kernel, a terminal, or neither.
+"""Where a progress bar redraws its line: in Jupyter (passos.notebook tells), on a terminal, or neither.
 
 In Jupyter stdout is no terminal, and '\\r' redraws are stored in the notebook as every line
 drawn; a display handle keeps one output that each redraw replaces, so a saved or rendered
 notebook shows one line per bar.
 """
 import sys
-
-
-def in_notebook():
-    """True inside a running IPython kernel (Jupyter), not merely with ipykernel imported."""
-    if "ipykernel" not in sys.modules or "IPython" not in sys.modules:
-        return False
-    from IPython import get_ipython
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def is_terminal():
