@@ -11,7 +11,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[all,test]'
 	touch $@
 
+# The data first: scripts/setup_data.py installs Debian's dataset-fashion-mnist when it can.
 run: $(VENV)/.installed
+	$(PY) scripts/setup_data.py
 	$(VENV)/bin/passos train
 
 test: $(VENV)/.installed

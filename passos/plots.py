@@ -1,7 +1,7 @@
 """Matplotlib figures for the course: confusion matrix, image grids, learning curves, regression.
 
-Every plot returns a `matplotlib.figure.Figure` (no pyplot state: it works headless) and saves
-a PNG given `path=`. Matplotlib is optional (`pip install 'passos[plots]'`) except for
+Every plot returns a `matplotlib.figure.Figure` (no pyplot state: it works headless), which
+Jupyter shows inline, and saves a PNG given `path=`. Matplotlib is optional (`pip install 'passos[plots]'`) except for
 `confusion_matrix` and `linear_fit`.
 
 >>> confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2])
@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .io import atomic_write
+from .notebook import show_figures_inline
 
 
 def _figure(**kwargs):
@@ -24,6 +25,7 @@ def _figure(**kwargs):
         from matplotlib.figure import Figure
     except ImportError as e:
         raise ImportError("passos.plots needs matplotlib: pip install 'passos[plots]'") from e
+    show_figures_inline()  # in Jupyter a returned figure then shows itself
     return Figure(layout="constrained", **kwargs)
 
 

@@ -3,12 +3,14 @@
 train writes to --out: model.passos (architecture + weights), metrics.json (per-epoch history
 and test scores), confusion_matrix.png and misclassified.png (these need matplotlib).
 """
+import argparse
 import json
 import os
 import time
 
 import numpy as np
 
+from .command_errors import CommandError
 from .course import fashion
 from .io import atomic_write
 from .data import fashion_mnist
@@ -19,15 +21,40 @@ DEFAULTS = {model: {"epochs": 20, "batch_size": 128, "optimizer": "adam", "lr": 
             for model in ("dfn", "cnn")}
 
 
+def _positive(kind):
+    """An argparse type: a `kind` number above 0, else argparse's one-line error."""
+    def convert(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not value > 0:
+            noun = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"expected {noun} above 0, got {text!r}")
+        return value
+    return convert
+
+
+def _fraction(text):
+    """An argparse type: a float in [0, 1), the share of the data held out for validation."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction from 0 up to (not including) 1, got {text!r}")
+    return value
+
+
 def add_arguments(parser):
     parser.add_argument("--model", choices=sorted(fashion.MODELS), default="dfn")
-    parser.add_argument("--epochs", type=int)
-    parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--epochs", type=_positive(int))
+    parser.add_argument("--batch-size", type=_positive(int))
     parser.add_argument("--optimizer", choices=["sgd", "rmsprop", "adagrad", "adadelta", "adam", "adamax"])
-    parser.add_argument("--lr", type=float, help="learning rate")
+    parser.add_argument("--lr", type=_positive(float), help="learning rate")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--validation-split", type=float, default=0.1)
-    parser.add_argument("--limit", type=int, help="train on the first N images only (quick runs)")
+    parser.add_argument("--validation-split", type=_fraction, default=0.1)
+    parser.add_argument("--limit", type=_positive(int), help="train on the first N images only (quick runs)")
     parser.add_argument("--out", default="out", help="folder for the model, metrics and figures")
     parser.add_argument("--logdir", help="also write TensorBoard logs (loss, accuracy, graph) here")
     parser.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2])
@@ -40,7 +67,7 @@ def train(args):
                                            if getattr(args, key) is not None}}
     passos_random.seed(args.seed)
     # 1. data
-    (train_images, train_labels), (test_images, test_labels) = fashion_mnist.load_data()
+    (train_images, train_labels), (test_images, test_labels) = _load_data()
     if args.limit:
         train_images, train_labels = train_images[:args.limit], train_labels[:args.limit]
     x_train, y_train = fashion.prepare(train_images, train_labels, args.model)
@@ -89,7 +116,7 @@ def evaluate(args):
     from .keras.models import load_model
     from .plots import confusion_matrix
     model = load_model(args.model_file)
-    _, (test_images, test_labels) = fashion_mnist.load_data()
+    _, (test_images, test_labels) = _load_data()
     name = "dfn" if len(model.input_shape) == 2 else "cnn"
     x_test, y_test = fashion.prepare(test_images, test_labels, name)
     predictions = model.predict(x_test, batch_size=256).argmax(-1)
@@ -97,6 +124,14 @@ def evaluate(args):
     print(f"test accuracy: {accuracy:.4f}")
     print(_confusion_text(confusion_matrix(test_labels, predictions, 10)))
     return accuracy
+
+
+def _load_data():
+    """Fashion-MNIST; damaged files are the user's to replace (a CommandError), not a bug."""
+    try:
+        return fashion_mnist.load_data()
+    except ValueError as error:
+        raise CommandError(str(error)) from error
 
 
 def _confusion_text(cm):

@@ -26,10 +26,10 @@ LAYERS = [
     ("ops", ["passos.ops"]),
     ("graph", ["passos.graph"]),
     ("library", ["passos.optim", "passos.initializers", "passos.data", "passos.info",
-                 "passos.tensorboard", "passos.io", "passos.debug", "passos.unsupported_names",
+                 "passos.tensorboard", "passos.io", "passos.debug", "passos.unsupported_names", "passos.notebook",
                  "passos"]),  # the package's own __init__ (eager API re-exports), not its modules
     ("front ends", ["passos.keras", "passos.compat"]),
-    ("tools", ["passos.cli", "passos.explain", "passos.plots", "passos.train_command",
+    ("tools", ["passos.cli", "passos.command_errors", "passos.explain", "passos.plots", "passos.train_command",
                "passos.course"]),
 ]
 

@@ -84,13 +84,21 @@ def download(directory=None):
         atomic_write(os.path.join(directory, name + ".gz"), payload)
 
 
-def _find_or_download():
-    """Paths of the four files: the first complete directory of search_dirs(), else downloaded."""
-    dirs = search_dirs()
-    for directory in dirs:
+def local_files():
+    """Paths of the four files in the first complete directory of search_dirs(), else None."""
+    for directory in search_dirs():
         found, missing = _locate(directory)
         if not missing:
             return found
+    return None
+
+
+def _find_or_download():
+    """Paths of the four files: the first complete directory of search_dirs(), else downloaded."""
+    dirs = search_dirs()
+    found = local_files()
+    if found:
+        return found
     try:
         download(CACHE_DIR)
     except (OSError, ValueError) as err:

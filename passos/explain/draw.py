@@ -16,6 +16,7 @@ from ..graph.sources import CaptureOp, PlaceholderOp, VariableOp
 from ..io import atomic_write
 from ..keras.engine.network import Network
 from .capture import scope_of
+from .display import Drawing
 from .render import check_show, render_dot, render_svg
 from .trace import trace
 from .values import summary
@@ -27,6 +28,7 @@ _CANNOT_RUN = (ValueError, RuntimeError, TypeError, KeyError)  # what a run lack
 def draw(y, show="values", fmt=None, feed_dict=None, session=None, path=None, expand=False, rankdir="TB"):
     """The computational graph behind `y` as SVG (default) or DOT text; saved to `path` if given.
 
+    The SVG is a `Drawing`, a str that Jupyter shows as the picture.
     y: an eager Tensor (best a scalar loss, traced for values and gradients), a graph Symbol or
     Graph (as written), a compiled plan (as run, fused), a Keras model, a Trace or its `to_dict()`.
     show: "values", "grads" or "both".
@@ -49,7 +51,7 @@ def draw(y, show="values", fmt=None, feed_dict=None, session=None, path=None, ex
     text = render(picture, show, rankdir)
     if path is not None:
         atomic_write(path, text)
-    return text
+    return Drawing(text) if fmt == "svg" else text
 
 
 def picture_of(y, feed_dict=None, session=None, expand=False):

@@ -1,19 +1,19 @@
 """One self-contained HTML page that steps through a computation, forward then backward.
 
-`html(y, path)` traces the scalar `y` and writes a page with the graph: Next (or ArrowRight)
+`html(y, path)` traces the scalar `y` and writes a page with the graph (without a path it returns
+the page, which a notebook plays inline, see passos.explain.display): Next (or ArrowRight)
 computes one node, then the backward pass hands gradients back one edge at a time (local
 derivative × incoming gradient); a side panel shows each formula with its numbers.
 `steps_html(steps, path)` does the same for a sliding window, `backprop_html(path)` for the
 course's softmax regression. No network, no server, no fonts: everything is inline.
 """
-import os
 import re
 from collections import Counter
 from xml.sax.saxutils import escape
 
 from ..core.tensor import Tensor
-from ..io import atomic_write
 from .course import backprop_eager
+from .display import Page
 from .page import GRAPH_SCRIPT, GRID_SCRIPT, page
 from .render import (LEAVES, by_id, contributions, grad_label, render_svg, short_name,
                      summary_lines, summary_text)
@@ -23,8 +23,9 @@ from .values import fmt_number
 INTERVAL_MS = 900
 
 
-def html(y, path, feed_dict=None, session=None, title=None, extra_steps=(), rankdir="TB"):
-    """Write the step-through page of the scalar `y` to `path`; returns the path.
+def html(y, path=None, feed_dict=None, session=None, title=None, extra_steps=(), rankdir="TB"):
+    """Write the step-through page of the scalar `y` to `path` and return the path; without a
+    path, return the page (a `Page`, which Jupyter plays inline).
 
     y: an eager Tensor that requires grad, a graph Symbol with feed_dict (and session), a Trace
     or its to_dict(). extra_steps: more steps after the backward pass, each {"title", "panel"
@@ -37,9 +38,9 @@ def html(y, path, feed_dict=None, session=None, title=None, extra_steps=(), rank
     svg = render_svg(picture, "both", rankdir, interactive=True, prefix="g", labels=labels)
     name = short_name(by_id(picture)[picture["output"]])
     data = {"steps": steps, "intro": _intro(picture), "interval": INTERVAL_MS}
-    text = page(title or f"passos: forward and backward through {name}", svg, data,
-                GRAPH_SCRIPT, [s["title"] for s in steps])
-    return _write(path, text)
+    title = title or f"passos: forward and backward through {name}"
+    text = page(title, svg, data, GRAPH_SCRIPT, [s["title"] for s in steps])
+    return _done(Page(text, title), path)
 
 
 def _traced(y, feed_dict, session):
@@ -50,10 +51,9 @@ def _traced(y, feed_dict, session):
     return trace(y, feed_dict=feed_dict, session=session).to_dict()
 
 
-def _write(path, text):
-    path = os.fspath(path)
-    atomic_write(path, text)
-    return path
+def _done(shown, path):
+    """The page itself, or saved to `path` (the path returned, as before pages had a repr)."""
+    return shown if path is None else shown.save(path)
 
 
 def node_selector(node_id, part=None, prefix="g"):
@@ -219,8 +219,9 @@ def _between(picture, source, target):
     return [node_selector(v) for v in sorted(on)] + edges
 
 
-def backprop_html(path, traced=None, title="passos: the course's softmax regression, step by step"):
-    """The course's back-propagation example as a step-through page; returns the path.
+def backprop_html(path=None, traced=None, title="passos: the course's softmax regression, step by step"):
+    """The course's back-propagation example as a step-through page; returns the path (the
+    `Page` when path is None).
 
     traced: the course example's Trace (eager or graph mode); traced afresh when None.
     """
@@ -234,8 +235,9 @@ _KINDS = {"conv": "conv", "conv2d": "conv", "max": "max", "max_pool2d": "max", "
           "avg_pool2d": "avg"}
 
 
-def steps_html(steps, path, title=None):
-    """Write the page that slides a conv or pooling window over the image; returns the path.
+def steps_html(steps, path=None, title=None):
+    """Write the page that slides a conv or pooling window over the image; returns the path
+    (without a path, the `Page`, which Jupyter plays inline).
 
     steps: conv2d_steps(...) / pool2d_steps(...) or their to_dict().
     """
@@ -266,8 +268,8 @@ def steps_html(steps, path, title=None):
              f"{len(output)}×{len(output[0])} output.</p><p>Press <b>Next</b> (or →).</p>")
     data = {"frames": data_frames, "empty": [[None] * len(output[0]) for _ in output],
             "empty_products": empty_products, "intro": intro, "interval": INTERVAL_MS}
-    text = page(title or f"passos: {name}, one window at a time", "".join(grids), data, GRID_SCRIPT, [])
-    return _write(path, text)
+    title = title or f"passos: {name}, one window at a time"
+    return _done(Page(page(title, "".join(grids), data, GRID_SCRIPT, []), title), path)
 
 
 def _strides(d, kh, kw):

@@ -103,6 +103,11 @@ class WindowSteps:
 
     __str__ = text
 
+    def _repr_html_(self):
+        """The step-through player of steps_html, inline in Jupyter (no file)."""
+        from .html import steps_html
+        return steps_html(self)._repr_html_()
+
 
 def conv2d_steps(image, kernel, strides=1, padding="valid"):
     """Frames of a 2-D convolution (cross-correlation) of one image (H, W) with one kernel (kh, kw).

@@ -119,6 +119,11 @@ class Trace:
     def __str__(self):
         return self.table()
 
+    def _repr_html_(self):
+        """The table as HTML, for Jupyter."""
+        from .table import trace_table_html
+        return trace_table_html(self)
+
     def __repr__(self):
         return (f"<Trace of '{self.nodes[self.output].name}' ({self.mode}): {len(self.nodes)} "
                 f"nodes, {len(self.backward)} backward steps>")

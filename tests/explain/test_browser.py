@@ -147,3 +147,20 @@ def test_conv_page_slides_nine_windows_to_the_course_output(page, tmp_path):
     page.keyboard.press("ArrowLeft")
     assert outputs()[-1] == "" and outputs()[-2] == "6"
     assert page.errors == []
+
+
+def test_inline_players_in_one_notebook_page_run_apart(page, tmp_path):
+    """Two players as Jupyter shows them (their _repr_html_ in one page): each steps on its own."""
+    conv, course = conv2d_steps(IMAGE, KERNEL), backprop_html()
+    (tmp_path / "notebook.html").write_text(
+        f"<!DOCTYPE html><html><body>{conv._repr_html_()}{course._repr_html_()}</body></html>",
+        encoding="utf-8")
+    page.goto((tmp_path / "notebook.html").as_uri())
+    first, second = page.frame_locator("iframe").nth(0), page.frame_locator("iframe").nth(1)
+    for _ in range(3):
+        first.locator("#next").click()
+    second.locator("#next").click()
+    assert first.locator("#step-counter").get_attribute("data-step") == "3"
+    assert second.locator("#step-counter").get_attribute("data-step") == "1"
+    assert [c.text_content() for c in first.locator("#output-grid .cell").all()][:3] == ["12", "12", "17"]
+    assert page.errors == []

@@ -2,7 +2,7 @@
 
 A fake clock makes the times in the text exact. pytest's captured stdout is no terminal, so
 a bar writes only its finished line there; the `terminal` fixture makes the bars redraw in
-place (as in a notebook), and `lines` reads each redraw as a line.
+place (as on a terminal), and `lines` reads each redraw as a line. In Jupyter: test_progbar_notebook.
 """
 import re
 import sys
@@ -32,8 +32,8 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def terminal(monkeypatch):
-    """Bars made now redraw in place, as in a notebook."""
-    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    """Bars made now redraw in place, as on a terminal."""
+    monkeypatch.setattr(generic_utils, "is_terminal", lambda: True)
 
 
 def lines(capsys):
@@ -127,8 +127,17 @@ def test_long_waits_show_minutes_and_hours(clock, capsys, terminal):
     assert out[2].endswith("- 7400s 7s/step")
 
 
-def test_a_notebook_or_terminal_redraws_in_place(clock, capsys, monkeypatch):
+def test_ipykernel_imported_without_a_running_kernel_is_no_notebook(clock, capsys, monkeypatch):
+    pytest.importorskip("IPython", reason="a notebook needs IPython")
     monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    bar = Progbar(2, interval=0)
+    bar.update(1, [])
+    assert capsys.readouterr().out == ""  # a pipe: the finished line only
+    bar.update(2, [])
+    assert capsys.readouterr().out.count("\n") == 1
+
+
+def test_a_terminal_redraws_in_place(clock, capsys, terminal):
     bar = Progbar(2, width=2, interval=0, stateful_metrics=["m"])
     bar.update(1, [("m", 123456789.0)])
     bar.update(2, [("m", 1.0)])

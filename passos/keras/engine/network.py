@@ -201,6 +201,12 @@ class Network(Layer):
         """Print each layer's name, type, output shape and parameter count, then the totals (Keras 2)."""
         layer_utils.print_summary(self, line_length, positions, print_fn)
 
+    def _repr_html_(self):
+        """summary() as an HTML table, for Jupyter; None (the plain repr) until the model is built."""
+        if not self.built:
+            return None
+        return layer_utils.summary_html(self)
+
     def get_config(self):
         """Keras' functional config: each layer once, with the calls that feed it."""
         return network_config(self)

@@ -10,6 +10,9 @@ from time import perf_counter
 
 import numpy as np
 
+from ...notebook import in_notebook
+from .live_line import NotebookLine, is_terminal
+
 
 def _eta(seconds):
     """Keras' ETA: 1:02:03 past an hour, 2:03 past a minute, else 59s."""
@@ -32,18 +35,19 @@ def _per_step(seconds):
 class Progbar:
     """A text progress bar: `24/100 [======>.......................] - ETA: 3s - loss: 0.4321`.
 
-    target: the number of steps, None when unknown. verbose: 1 redraws the bar in place on a
-    terminal or in a notebook, at most every `interval` seconds (elsewhere it writes the line
-    once, when the target is reached); 2 writes one line when the target is reached; 0 nothing. Values are averaged over the steps seen, each
-    weighted by the steps it covers, except those named in `stateful_metrics`, shown as given.
+    target: the number of steps, None when unknown. verbose: 1 redraws the bar in place, at most
+    every `interval` seconds, on a terminal ('\r') or in Jupyter (one output it replaces);
+    elsewhere it writes the line once, when the target is reached; 2 writes one line when the
+    target is reached; 0 nothing. Values are averaged over the steps seen, each weighted by the
+    steps it covers, except those named in `stateful_metrics`, shown as given.
     """
 
     def __init__(self, target, width=30, verbose=1, interval=0.05, stateful_metrics=None):
         self.target, self.width, self.verbose, self.interval = target, width, verbose, interval
         self.stateful_metrics = set(stateful_metrics or ())
         # a terminal or a notebook redraws the line in place; a file or pipe gets new lines
-        self._dynamic_display = getattr(sys.stdout, "isatty", lambda: False)() \
-            or "ipykernel" in sys.modules
+        self._notebook = NotebookLine() if verbose == 1 and in_notebook() else None
+        self._dynamic_display = self._notebook is not None or is_terminal()
         self._values = {}  # name: [sum of value * steps, steps], in the order first seen
         self._seen_so_far = 0
         self._total_width = 0  # of the line on screen, to blank out what a shorter one leaves
@@ -100,8 +104,11 @@ class Progbar:
         return text
 
     def _draw(self, line, finished):
-        """Redraw in place on a terminal (blanking the rest of a longer line); else a new line."""
-        if self._dynamic_display:
+        """Redraw in place in a notebook, or on a terminal (blanking the rest of a longer line);
+        else a new line."""
+        if self._notebook is not None:
+            self._notebook.show(line)
+        elif self._dynamic_display:
             blank = " " * max(self._total_width - len(line), 0)
             sys.stdout.write("\r" + line + blank + ("\n" if finished else ""))
         else:

@@ -5,7 +5,11 @@ several inputs or outputs, or a layer used twice prints a fourth, 'Connected to'
 Each field is cut to its column, and the last character before the next column is always a
 space, so a long name reads `max_pooling2d_1 (MaxPooling2 (None, 14, 14, 32)` as in Keras.
 """
+from html import escape
+
 import numpy as np
+
+TOTALS = ("Total params", "Trainable params", "Non-trainable params")
 
 
 def _row(fields, positions):
@@ -103,19 +107,12 @@ def _count(weights):
     return int(sum(int(np.prod(w.shape)) for w in {id(w): w for w in weights}.values()))
 
 
-def print_summary(model, line_length=None, positions=None, print_fn=None):
-    """Print `model`'s summary line by line through `print_fn` (default print).
-
-    `positions` are the columns' right ends, as fractions of `line_length` (when all <= 1)
-    or in characters.
-    """
-    print_fn = print if print_fn is None else print_fn
+def summary_table(model):
+    """(header, groups, totals, chain): the summary's column names; per layer, its rows (the
+    fields, then one row per further 'Connected to' source); (total, trainable, non-trainable)
+    parameter counts; whether the layers form one chain (three columns, else four)."""
     nodes = calls(model)
     chain = _is_chain(model, nodes)
-    line_length = line_length or (65 if chain else 98)
-    positions = list(positions or ([.45, .85, 1.] if chain else [.33, .55, .67, 1.]))
-    if positions[-1] <= 1:
-        positions = [int(line_length * p) for p in positions]
     header = ["Layer (type)", "Output Shape", "Param #"] + ([] if chain else ["Connected to"])
     if chain:
         layers = [layer for layer, _, _ in nodes] or list(model.layers)
@@ -123,18 +120,47 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     else:
         layers = list({id(layer): layer for layer, _, _ in nodes}.values())
         links = _connections(nodes)
+    groups = []
+    for layer in layers:
+        fields = [f"{layer.name} ({type(layer).__name__})", _shape_text(layer), layer.count_params()]
+        sources = links.get(id(layer)) or [""]
+        groups.append([fields + ([] if chain else sources[:1])]
+                      + [["", "", "", source] for source in sources[1:]])
+    trainable, other = _count(model.trainable_weights), _count(model.non_trainable_weights)
+    return header, groups, (trainable + other, trainable, other), chain
+
+
+def print_summary(model, line_length=None, positions=None, print_fn=None):
+    """Print `model`'s summary line by line through `print_fn` (default print).
+
+    `positions` are the columns' right ends, as fractions of `line_length` (when all <= 1)
+    or in characters.
+    """
+    print_fn = print if print_fn is None else print_fn
+    header, groups, totals, chain = summary_table(model)
+    line_length = line_length or (65 if chain else 98)
+    positions = list(positions or ([.45, .85, 1.] if chain else [.33, .55, .67, 1.]))
+    if positions[-1] <= 1:
+        positions = [int(line_length * p) for p in positions]
     print_fn("_" * line_length)
     print_fn(_row(header, positions))
     print_fn("=" * line_length)
-    for i, layer in enumerate(layers):
-        fields = [f"{layer.name} ({type(layer).__name__})", _shape_text(layer), layer.count_params()]
-        sources = links.get(id(layer)) or [""]
-        print_fn(_row(fields + ([] if chain else sources[:1]), positions))
-        for source in sources[1:]:
-            print_fn(_row(["", "", "", source], positions))
-        print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
-    trainable, other = _count(model.trainable_weights), _count(model.non_trainable_weights)
-    print_fn(f"Total params: {trainable + other:,}")
-    print_fn(f"Trainable params: {trainable:,}")
-    print_fn(f"Non-trainable params: {other:,}")
+    for i, rows in enumerate(groups):
+        for row in rows:
+            print_fn(_row(row, positions))
+        print_fn(("=" if i == len(groups) - 1 else "_") * line_length)
+    for words, count in zip(TOTALS, totals):
+        print_fn(f"{words}: {count:,}")
     print_fn("_" * line_length)
+
+
+def summary_html(model):
+    """The summary as an HTML table (Model._repr_html_): the same rows and totals as print_summary."""
+    header, groups, totals, _ = summary_table(model)
+    cell = "padding: 1px 10px; text-align: left"
+    head = "".join(f'<th style="{cell}">{escape(h)}</th>' for h in header)
+    body = "".join("<tr>" + "".join(f'<td style="{cell}">{escape(str(f))}</td>' for f in row) + "</tr>"
+                   for rows in groups for row in rows)
+    foot = "<br>".join(f"{words}: {count:,}" for words, count in zip(TOTALS, totals))
+    return (f'<div class="passos-summary"><p>Model: {escape(model.name)}</p><table><thead><tr>'
+            f"{head}</tr></thead><tbody>{body}</tbody></table><p>{foot}</p></div>")
