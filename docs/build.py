@@ -1,7 +1,7 @@
 """Build the documentation site: execute the tutorials in quick mode, then `mkdocs build --strict`.
 
-    python docs/build.py                 # (make docs) notebooks into build/notebooks, site into site/
-    python docs/build.py --site DIR --notebooks DIR
+    python docs/build.py               # (make docs) notebooks into build/executed/tutorials, site into site/
+    python docs/build.py --site DIR --executed DIR
 
 Each tutorials/NN_*.ipynb runs top to bottom with nbclient (kernel python3, PASSOS_QUICK=1, the
 repository root as working folder, a time limit per cell); the executed copy, outputs and all,
@@ -36,15 +36,16 @@ def execute(notebook, folder):
     except CellExecutionError as error:
         cell = next((i for i, c in enumerate(nb.cells) if any(
             o.get("output_type") == "error" for o in c.get("outputs", []))), "?")
-        raise SystemExit(f"{notebook.relative_to(ROOT)}: cell {cell} failed:\n{error}") from None
+        raise SystemExit(f"{notebook.relative_to(ROOT)}: cell {cell} failed (counting from 0, "
+                         f"Markdown cells included):\n{error}") from None
     atomic_write(folder / notebook.name, nbformat.writes(nb))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default=str(ROOT / "site"), help="where the site goes")
-    parser.add_argument("--notebooks", default=str(ROOT / "build" / "notebooks"),
-                        help="where the executed tutorials go")
+    parser.add_argument("--executed", default=str(ROOT / "build" / "executed"),
+                        help="the executed tutorials go into its tutorials/ folder")
     args = parser.parse_args(argv)
     try:
         from mkdocs.commands.build import build
@@ -53,12 +54,13 @@ def main(argv=None):
     except ImportError:
         raise SystemExit("the documentation needs the docs extra: pip install -e '.[docs]'")
     # 1. Read the configuration (and the hooks) first, so that a mistake there fails at once.
-    folder = pathlib.Path(args.notebooks).resolve()
+    executed = pathlib.Path(args.executed).resolve()
     logging.basicConfig(format="%(levelname)s - %(message)s", level=logging.WARNING)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(pathlib.Path(args.site).resolve()),
-                         strict=True, extra={"notebooks": str(folder)})
+                         strict=True, extra={"executed": str(executed)})
     # 2. Execute every tutorial in quick mode, from the repository root.
+    folder = executed / "tutorials"
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["PASSOS_QUICK"] = "1"
     for notebook in sorted((ROOT / "tutorials").glob("[0-9][0-9]_*.ipynb")):

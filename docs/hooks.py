@@ -1,7 +1,7 @@
 """MkDocs hooks: the tutorial and API reference pages, derived from the repository, not listed.
 
-Every tutorials/*.ipynb becomes a page, read from the executed copy docs/build.py wrote (the
-folder `extra.notebooks` names), so the site shows its outputs. Every public module of passos
+Every tutorials/*.ipynb becomes a page, read from the executed copy docs/build.py wrote
+(`extra.executed`/tutorials/), so the site shows its outputs. Every public module of passos
 (no part of its name starting with "_") gets an API page holding one `::: module` directive for
 mkdocstrings, grouped in the nav by top-level package: a new module is documented without
 editing anything here. A how-to page's `<!-- passos:missing MODULE -->` becomes the table of
@@ -98,15 +98,16 @@ def on_config(config):
 def on_files(files, config):
     """Add the executed notebooks and one generated page per public module."""
     root = _root(config)
-    executed = root / config.extra.get("notebooks", "build/notebooks")
+    executed = root / config.extra.get("executed", "build/executed")
     for notebook in tutorials(root):
-        source = executed / notebook.name
-        if not source.exists():
+        source = executed
+        if not (executed / "tutorials" / notebook.name).exists():
             log.warning("%s has not been executed; run `make docs` (python docs/build.py) to "
                         "render it with its outputs", notebook.relative_to(root))
-            source = notebook
-        files.append(File.generated(config, f"tutorials/{notebook.name}",
-                                    abs_src_path=str(source)))
+            source = root
+        # a file on disk (not File.generated), so that mkdocs-jupyter can read it
+        files.append(File(f"tutorials/{notebook.name}", str(source), config.site_dir,
+                          config.use_directory_urls))
     modules = public_modules(root)
     listing = "\n".join(f"- [`{name}`]({name}.md)" for name in modules)
     files.append(File.generated(config, "api/index.md", content=(
