@@ -52,13 +52,13 @@ def test_build_is_strict_and_makes_every_page(built):
         sys.path.remove(str(ROOT / "docs"))
     modules = hooks.public_modules(ROOT)
     assert "passos.keras.layers" in modules and "passos.compat.v1" in modules
-    missing = [name for name in modules if not (site / "api" / name / "index.html").exists()]
+    missing = [name for name in modules if not (site / "api" / f"{name}.html").exists()]
     assert not missing, f"no API page for {missing}"
     for notebook in NOTEBOOKS:
-        assert (site / "tutorials" / notebook.stem / "index.html").exists(), notebook.name
+        assert (site / "tutorials" / f"{notebook.stem}.html").exists(), notebook.name
     for page in ["index", "getting-started", "architecture", "howto/tf1", "howto/keras",
                  "howto/tensorboard", "howto/saving", "howto/speed"]:
-        assert (site / page / "index.html" if page != "index" else site / "index.html").exists()
+        assert (site / f"{page}.html").exists(), page
 
 
 def test_the_mkdocs_configuration_is_strict():
@@ -81,7 +81,7 @@ def test_every_notebook_ran_top_to_bottom_without_an_error(built, notebook):
 
 def test_the_missing_names_tables_come_from_the_code(built):
     from passos.keras.unsupported import MISSING
-    page = (built[0] / "howto" / "keras" / "index.html").read_text(encoding="utf-8")
+    page = (built[0] / "howto" / "keras.html").read_text(encoding="utf-8")
     assert "passos.keras.layers.CuDNNLSTM" in page and len(MISSING["layers"]) >= 5
     assert "<!-- passos:missing" not in page
 
@@ -175,7 +175,7 @@ def test_tutorial_page_shows_its_plots(page, server, built, notebook):
     nb = json.loads((built[1] / notebook.name).read_text(encoding="utf-8"))
     plots = sum("image/png" in output.get("data", {}) for cell in nb["cells"]
                 for output in cell.get("outputs", []))
-    page.goto(f"{server}tutorials/{notebook.stem}/")
+    page.goto(f"{server}tutorials/{notebook.stem}.html")
     sizes = page.eval_on_selector_all(
         "article img", "imgs => imgs.map(i => [i.naturalWidth, i.getBoundingClientRect().width])")
     shown = [size for size in sizes if size[0] > 0 and size[1] > 0]
