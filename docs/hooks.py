@@ -41,12 +41,6 @@ def public_modules(root):
     return sorted(names)
 
 
-def _title(notebook):
-    """'01_perceptron_and_activations.ipynb' -> '1. Perceptron and activations'."""
-    number, _, slug = notebook.stem.partition("_")
-    return f"{int(number)}. {slug.replace('_', ' ').capitalize()}"
-
-
 class DoctestFences(Preprocessor):
     """Fence each doctest block (a `>>>` line to the next blank line) as `pycon` code.
 
@@ -83,8 +77,8 @@ def on_config(config):
     """Fence doctests; append the Tutorials and API reference sections to the nav."""
     config.markdown_extensions.append(DoctestExtension())
     root = _root(config)
-    config.nav.insert(2, {"Tutorials": [{_title(nb): f"tutorials/{nb.name}"}
-                                        for nb in tutorials(root)]})
+    # no titles given: each page takes its notebook's first heading
+    config.nav.insert(2, {"Tutorials": [f"tutorials/{nb.name}" for nb in tutorials(root)]})
     groups = {}
     for name in public_modules(root):
         group = ".".join(name.split(".")[:2])
