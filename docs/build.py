@@ -23,14 +23,22 @@ CELL_TIMEOUT = 300  # seconds; quick mode keeps every cell far below this
 def execute(notebook, folder):
     """Run `notebook` in a fresh kernel and write the executed copy into `folder`."""
     import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     from passos.io import atomic_write
 
     nb = nbformat.read(notebook, as_version=4)
-    client = NotebookClient(nb, kernel_name="python3", timeout=CELL_TIMEOUT,
-                            resources={"metadata": {"path": str(ROOT)}})
+    class ThisPython(AsyncKernelManager):
+        """Only the native python3 kernel (this interpreter), never one a user installed."""
+
+        def _kernel_spec_manager_default(self):
+            return KernelSpecManager(kernel_dirs=[])
+
+    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=ThisPython,
+                            timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(ROOT)}})
     try:
         client.execute()
     except CellExecutionError as error:
