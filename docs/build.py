@@ -1,7 +1,7 @@
 """Build the documentation site: execute the tutorials in quick mode, then `mkdocs build --strict`.
 
-    python docs/build.py               # (make docs) notebooks into build/executed/tutorials, site into site/
-    python docs/build.py --site DIR --executed DIR
+    python docs/build.py                              # make docs: into build/executed/ and site/
+    python docs/build.py --site DIR --executed DIR    # executed notebooks go to DIR/tutorials/
 
 Each tutorials/NN_*.ipynb runs top to bottom with nbclient (kernel python3, PASSOS_QUICK=1, the
 repository root as working folder, a time limit per cell); the executed copy, outputs and all,

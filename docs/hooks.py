@@ -77,14 +77,15 @@ def on_config(config):
     """Fence doctests; append the Tutorials and API reference sections to the nav."""
     config.markdown_extensions.append(DoctestExtension())
     root = _root(config)
-    # no titles given: each page takes its notebook's first heading
+    # after Home and Getting started; untitled: each page takes its notebook's first heading
     config.nav.insert(2, {"Tutorials": [f"tutorials/{nb.name}" for nb in tutorials(root)]})
     groups = {}
     for name in public_modules(root):
         group = ".".join(name.split(".")[:2])
         groups.setdefault(group, []).append({name: f"api/{name}.md"})
-    config.nav.append({"API reference": [{"Overview": "api/index.md"}] + [
-        entries[0] if len(entries) == 1 else {group: entries} for group, entries in groups.items()]})
+    sections = [entries[0] if len(entries) == 1 else {group: entries}
+                for group, entries in groups.items()]
+    config.nav.append({"API reference": [{"Overview": "api/index.md"}] + sections})
     return config
 
 
