@@ -1,4 +1,4 @@
-"""The hand-written pages of docs/ stay true: every passos name and repository path they cite exists.
+"""The hand-written pages of docs/ stay true: every passos name and repository path cited exists.
 
 (The API reference and the tables of unsupported names are generated from the code; see
 docs/hooks.py.)
