@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test torch bench
+.PHONY: run test torch bench docs
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,3 +25,7 @@ torch: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/overhead.py
+
+# The documentation site in site/: the tutorials executed in quick mode, then mkdocs build --strict.
+docs: $(VENV)/.installed
+	$(PY) docs/build.py
