@@ -275,6 +275,10 @@ class Graph(Extensible):
                 self.origins[node.index] = self._origin
         return node
 
+    def get_operations(self):
+        """The graph's nodes, in creation order."""
+        return list(self.nodes)
+
     def get_tensor_by_name(self, name):
         """The node called `name` (a trailing ':0', as TensorFlow writes it, is allowed)."""
         plain = name[:-2] if name.endswith(":0") else name

@@ -59,7 +59,7 @@ def test_scalar_fetch_is_a_numpy_scalar(graph):
 def test_fetch_and_feed_by_name(graph):
     x = G.placeholder("float64", (2,), name="x")
     P.multiply(x, 3.0)
-    y = graph.nodes[-1]
+    y = graph.get_operations()[-1]
     s = G.Session(graph)
     np.testing.assert_array_equal(s.run(y.name + ":0", {"x:0": [1.0, 2.0]}), [3.0, 6.0])
 

@@ -53,6 +53,5 @@ def register():
            __rmod__=lambda a, b: mo.floormod(b, a), __invert__=mo.logical_not,
            __and__=mo.logical_and, __or__=mo.logical_or, __xor__=mo.logical_xor)
     extend(VariableSymbol, load=vs.load, value=lambda v: v, read_value=lambda v: v)
-    extend(Graph, get_operations=lambda g: [Operation(n) for n in g.nodes if not n.primitive.offset],
-           get_operation_by_name=lambda g, name: Operation(g.get_tensor_by_name(name)),
+    extend(Graph, get_operation_by_name=lambda g, name: Operation(g.get_tensor_by_name(name)),
            get_collection=_graph_collection, as_graph_def=as_graph_def)

@@ -13,12 +13,17 @@ from ...core.tensor import Tensor
 from ...graph import graph as passos_graph
 from ...graph.graph import Symbol, get_default_graph
 from . import dtypes
+from .operation import Operation
 
 
 class Graph(passos_graph.Graph):
     """A passos Graph whose nodes show TF1 tensor names: `x.name == 'x:0'`; `x.node_name` is 'x'."""
 
     tensor_names = True
+
+    def get_operations(self):
+        """The graph's operations (tf.Operation), in creation order."""
+        return [Operation(n) for n in self.nodes if not n.primitive.offset]
 
 
 def reset_default_graph():

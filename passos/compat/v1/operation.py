@@ -12,7 +12,7 @@ is a view of one node: made on demand, holding nothing of its own.
 """
 from ...graph.graph import Symbol
 from ...ops.op_types import op_type
-from .control_ops import After
+from .after import After
 
 
 class Operation:
