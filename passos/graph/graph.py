@@ -227,6 +227,13 @@ class Graph(Extensible):
         self._counts[name] = count + 1
         return name if count == 0 else f"{name}_{count}"
 
+    def reserve_name(self, name):
+        """Mark `name` taken (a node made elsewhere, e.g. imported): unique_name never gives it."""
+        base, _, count = name.rpartition("_")
+        if base and count.isdigit() and not count.startswith("0"):
+            self._counts[base] = max(self._counts.get(base, 0), int(count) + 1)
+        self._counts[name] = max(self._counts.get(name, 0), 1)
+
     def add_op(self, op, inputs, name=None):
         """Record `op` applied to `inputs` (symbols of this graph or constants); check shapes."""
         converted = [self._input(op, x) for x in inputs]

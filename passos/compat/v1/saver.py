@@ -1,7 +1,9 @@
 """tf.train.Saver: save and restore variables' values, safely (.npz, no pickle) and atomically.
 
 `save(sess, "dir/model.ckpt")` writes "dir/model.ckpt.npz" (one array per variable, keyed by
-its name) and lists it in "dir/checkpoint" as TF1 does, so latest_checkpoint(dir) finds it.
+its name) and lists it in "dir/checkpoint" as TF1 does, so latest_checkpoint(dir) finds it;
+with write_meta_graph (TF1's default) it also writes the graph, "dir/model.ckpt.meta", which
+tf.train.import_meta_graph builds again without the code that built it (meta_graph.py).
 """
 import os
 import re
@@ -11,9 +13,10 @@ import numpy as np
 
 from ...io import SafeNpz, atomic_write
 from ...core.shapes import describe
-from ...graph.graph import Symbol, VariableSymbol
+from ...graph.graph import Symbol, VariableSymbol, get_default_graph
 from .framework import global_variables
 from .errors import NotFoundError
+from .meta_graph_export import describe, write_meta_graph
 
 SUFFIX = ".npz"
 STATE_FILE = "checkpoint"
@@ -52,17 +55,30 @@ class Saver:
         folder = os.path.dirname(os.path.abspath(save_path))
         os.makedirs(folder, exist_ok=True)
         atomic_write(save_path + SUFFIX, lambda f: np.savez(f, **values))
+        if write_meta_graph:
+            self.export_meta_graph(f"{save_path}.{meta_graph_suffix}")
         if write_state:
-            self._record(save_path, folder, latest_filename or STATE_FILE)
+            self._record(save_path, folder, latest_filename or STATE_FILE, meta_graph_suffix)
         return save_path
 
-    def _record(self, save_path, folder, state_file):
+    def export_meta_graph(self, filename=None, collection_list=None, as_text=False,
+                          export_scope=None, clear_devices=False, clear_extraneous_savers=False,
+                          strip_default_attrs=False, save_debug_info=False):
+        """Write the variables' graph, with this Saver's checkpoint names, to `filename` (.meta)."""
+        graph = next(iter(self.variables.values())).graph if self.variables else \
+            get_default_graph()
+        if filename is None:
+            return describe(graph, self.variables, collection_list)[0]
+        return write_meta_graph(filename, graph, self.variables, collection_list)
+
+    def _record(self, save_path, folder, state_file, meta_suffix):
         """Keep the newest max_to_keep checkpoints, and list them in the folder's state file."""
         self._kept = [p for p in self._kept if p != save_path] + [save_path]
         if self.max_to_keep and len(self._kept) > self.max_to_keep:
             for old in self._kept[:-self.max_to_keep]:
-                if os.path.exists(old + SUFFIX):
-                    os.remove(old + SUFFIX)
+                for path in (old + SUFFIX, f"{old}.{meta_suffix}"):
+                    if os.path.exists(path):
+                        os.remove(path)
             self._kept = self._kept[-self.max_to_keep:]
         lines = [f'model_checkpoint_path: "{_relative(save_path, folder)}"']
         lines += [f'all_model_checkpoint_paths: "{_relative(p, folder)}"' for p in self._kept]

@@ -52,6 +52,14 @@ class SlotStore:
         self.slots = weakref.WeakKeyDictionary()      # graph -> {id(variable): {slot name: var}}
         self.non_slots = weakref.WeakKeyDictionary()  # graph -> [non-slot variables]
 
+    def __getstate__(self):
+        """Nothing to store (a meta graph's apply-gradients nodes name their slot variables):
+        the store is a cache of variables made per graph, empty again in a new graph."""
+        return {}
+
+    def __setstate__(self, state):
+        self.__init__()
+
     def slots_of(self, variable, rule, names, bases):
         """[(rule's state key, slot variable)] of `variable`: one per key of `names` ({rule key:
         TF1 slot name}) that the rule keeps; each named 'variable/base' (base: `bases`[key])."""

@@ -35,6 +35,13 @@ class Subgraph:
         # control_dependencies leaves these alone: the control-flow node waits instead
         graph.front_ends.setdefault("subgraph nodes", set()).update(id(n) for n in nodes)
 
+    def __setstate__(self, state):
+        """Rebuilt from a meta graph: its nodes are again left alone by control_dependencies."""
+        vars(self).update(state)
+        if self.nodes:
+            self.nodes[0].graph.front_ends.setdefault("subgraph nodes", set()).update(
+                id(n) for n in self.nodes)
+
     def functions(self, session):
         """What each node calls in `session` (stateful ops bound to it, as plans do)."""
         return [None if n.primitive.offset is not None else n.primitive.bind(session, n) if n.primitive.bind

@@ -29,6 +29,8 @@ from .framework import GraphKeys, add_to_collection, get_collection, name_scope,
 from .math_ops import floor as _floor
 from .graph_io import write_graph
 from .slots import SlotStore
+from .meta_codec import storable
+from .meta_graph import export_meta_graph, import_meta_graph  # noqa: F401
 from .saver import (Saver, checkpoint_exists, get_checkpoint_state,  # noqa: F401
                     latest_checkpoint, list_variables, load_variable)
 from .variables import get_variable, optimizer_states
@@ -109,6 +111,7 @@ def _graph_of(node):
     return graph.as_default()
 
 
+@storable  # a meta graph stores the optimizers its apply-gradients nodes hold
 class Optimizer:
     """Base of TF1's optimizers: compute_gradients, apply_gradients, minimize."""
 
@@ -361,7 +364,8 @@ __all__ = ["GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RM
            "AdagradOptimizer", "AdadeltaOptimizer", "FtrlOptimizer", "Optimizer", "Saver",
            "get_global_step", "create_global_step", "get_or_create_global_step",
            "exponential_decay", "inverse_time_decay", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
-           "write_graph", "list_variables", "load_variable"]
+           "write_graph", "list_variables", "load_variable", "export_meta_graph",
+           "import_meta_graph"]
 
 
 from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)

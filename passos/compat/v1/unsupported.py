@@ -60,7 +60,6 @@ MISSING = {
         "MonitoredTrainingSession": _LOOP, "MonitoredSession": _LOOP, "Supervisor": _LOOP,
         "SessionRunHook": _LOOP, "LoggingTensorHook": _LOOP, "StopAtStepHook": _LOOP,
         "CheckpointSaverHook": _LOOP, "Scaffold": _LOOP,
-        "import_meta_graph": _NO_TF_GRAPHS, "export_meta_graph": _NO_TF_GRAPHS,
         "Example": _TFRECORDS, "Features": _TFRECORDS, "Feature": _TFRECORDS,
         "piecewise_constant": _DECAY, "polynomial_decay": _DECAY, "natural_exp_decay": _DECAY,
         "cosine_decay": _DECAY,
