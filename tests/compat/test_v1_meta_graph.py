@@ -1,4 +1,4 @@
-"""tf.train.import_meta_graph: a saved TF1 model reloaded and trained on without its building code."""
+"""tf.train.import_meta_graph: a saved TF1 model reloaded, and trained on, without its code."""
 import json
 import os
 import zipfile
@@ -8,6 +8,7 @@ import pytest
 
 import passos.compat.v1 as tf
 from passos.compat.v1.meta_graph import MetaGraphError
+from passos.compat.v1.operation import Operation
 
 from tf1_graphs import fresh_graph  # noqa: F401 - an autouse fixture
 
@@ -155,6 +156,28 @@ def test_control_flow_round_trip(tmp_path):
             assert sess.run(outputs, {"a:0": 3.0}) == [6.0, 48.0]
             assert sess.run(outputs[0], {"a:0": -1.0}) == -3.0
             assert sess.run(grad, {"a:0": 3.0}) == 16.0
+
+
+def test_saver_names_and_operations_in_collections(tmp_path):
+    w = tf.Variable([1.0, 2.0], name="w")
+    bump = tf.assign_add(w, [1.0, 1.0])
+    tf.add_to_collection("steps", bump.op)
+    tf.add_to_collection("notes", "two weights")
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        sess.run(bump)
+        saver = tf.train.Saver({"renamed/weights": w})
+        path = saver.save(sess, str(tmp_path / "model"))
+    assert saver.export_meta_graph()["saver"] == {"renamed/weights": "w"}
+    with tf.Graph().as_default():
+        saver = tf.train.import_meta_graph(path + ".meta")
+        (step,), notes = tf.get_collection("steps"), tf.get_collection("notes")
+        assert isinstance(step, Operation) and step.type == "AssignAdd"
+        assert notes == ["two weights"]
+        with tf.Session() as sess:
+            saver.restore(sess, path)  # the checkpoint's names, as that Saver wrote them
+            assert sess.run(step) is None
+            assert sess.run("w:0").tolist() == [3.0, 4.0]
 
 
 def rewrite(path, change):

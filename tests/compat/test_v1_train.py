@@ -235,7 +235,8 @@ def test_saver_round_trip(tmp_path):
         prefix = saver.save(sess, str(tmp_path / "ckpt" / "model.ckpt"), global_step=100)
     assert prefix.endswith("model.ckpt-100") and os.path.exists(prefix + ".npz")
     assert tf.train.latest_checkpoint(str(tmp_path / "ckpt")) == prefix
-    assert sorted(os.listdir(tmp_path / "ckpt")) == ["checkpoint", "model.ckpt-100.npz"]
+    assert sorted(os.listdir(tmp_path / "ckpt")) == ["checkpoint", "model.ckpt-100.meta",
+                                                  "model.ckpt-100.npz"]
     with np.load(prefix + ".npz", allow_pickle=False) as data:
         assert sorted(data.files) == ["layer/b", "layer/w", "step"]
     with tf.Session() as sess:  # restore needs no initializer
@@ -252,7 +253,8 @@ def test_saver_keeps_max_to_keep_and_reports_problems(tmp_path):
         sess.run(tf.global_variables_initializer())
         for i in range(4):
             saver.save(sess, str(tmp_path / "m"), global_step=i)
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "m-2.npz", "m-3.npz"]
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "m-2.meta", "m-2.npz", "m-3.meta",
+                                            "m-3.npz"]
     tf.reset_default_graph()
     tf.Variable([1.0, 2.0, 3.0], name="w")
     with tf.Session() as sess:

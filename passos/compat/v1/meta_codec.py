@@ -29,6 +29,7 @@ _REDUCTIONS = ("max", "min", "argmax", "argmin", "sum", "prod", "mean", "any", "
 _NUMPY = {name: getattr(np, name) for name in dir(np)
           if isinstance(getattr(np, name), np.ufunc) or name in _REDUCTIONS}
 _NUMPY_NAMES = {id(f): name for name, f in sorted(_NUMPY.items(), reverse=True)}
+_PYTHON_TYPES = {t.__name__: t for t in (bool, int, float, complex)}
 _ATTRIBUTE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _BIG = 2 ** 53  # larger integers are written as text: JSON readers lose their digits
 MAX_DEPTH = 50  # levels of nesting in one attribute
@@ -76,7 +77,7 @@ class Encoder:
 
     def state(self, obj, depth=0):
         """{attribute: encoded value} of a registered object."""
-        if class_name(type(obj)) not in self.classes:
+        if self.classes.get(class_name(type(obj))) is not type(obj):
             raise Unstorable(f"holds a {type(obj).__module__}.{type(obj).__qualname__}, a class "
                              "a meta graph cannot store")
         state = obj.__getstate__() or {}
@@ -118,6 +119,8 @@ class Encoder:
             return {"scalar": self.encode(value.item()), "dtype": value.dtype.name}
         if isinstance(value, np.dtype):
             return {"dtype": value.name}
+        if any(value is t for t in _PYTHON_TYPES.values()):  # a dtype given as Python's bool ...
+            return {"python_type": value.__name__}
         if isinstance(value, dtypes.DType):
             return {"tf_dtype": value.name}
         if isinstance(value, slice):
@@ -135,9 +138,10 @@ class Encoder:
                                  "cannot store")
             return {"partial": class_name(value.func), "args": self.encode(value.args, depth),
                     "keywords": self.encode(value.keywords, depth)}
-        if class_name(type(value)) not in self.classes and callable(value):
-            raise Unstorable(f"holds the Python callable {getattr(value, '__name__', value)!r:.60}, "
-                             "code a meta graph cannot store")
+        if self.classes.get(class_name(type(value))) is not type(value) and callable(value):
+            name = getattr(value, "__name__", value)
+            raise Unstorable(f"holds the Python callable {name!r:.60}, code a meta graph cannot "
+                             "store")
         return {"object": class_name(type(value)), "state": self.state(value, depth)}
 
 
@@ -257,6 +261,7 @@ _DECODERS = {
     "float": lambda d, v, depth: float({"inf": "inf", "-inf": "-inf", "nan": "nan"}[v["float"]]),
     "scalar": _scalar,
     "dtype": lambda d, v, depth: dtype_named(v["dtype"]),
+    "python_type": lambda d, v, depth: _PYTHON_TYPES[v["python_type"]],
     "tf_dtype": lambda d, v, depth: dtypes.as_dtype(dtype_named(v["tf_dtype"])),
     "slice": lambda d, v, depth: slice(*d.decode(v["slice"], depth)),
     "ellipsis": lambda d, v, depth: Ellipsis,

@@ -61,7 +61,8 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
         raise TypeError(f"import_meta_graph: pass the path of a .meta file, got "
                         f"{type(path).__name__}")
     if import_scope is not None and not isinstance(import_scope, str):
-        raise TypeError(f"import_meta_graph: import_scope should be a str, got {import_scope!r:.40}")
+        raise TypeError(f"import_meta_graph: import_scope should be a str, got "
+                        f"{import_scope!r:.40}")
     document, arrays = meta_graph_file.read(path)
     entries = _checked_nodes(path, document)
     graph = get_default_graph()

@@ -16,7 +16,7 @@ from ...core.shapes import describe
 from ...graph.graph import Symbol, VariableSymbol, get_default_graph
 from .framework import global_variables
 from .errors import NotFoundError
-from .meta_graph_export import describe, write_meta_graph
+from .meta_graph_export import describe as describe_graph, write_meta_graph
 
 SUFFIX = ".npz"
 STATE_FILE = "checkpoint"
@@ -68,7 +68,7 @@ class Saver:
         graph = next(iter(self.variables.values())).graph if self.variables else \
             get_default_graph()
         if filename is None:
-            return describe(graph, self.variables, collection_list)[0]
+            return describe_graph(graph, self.variables, collection_list)[0]
         return write_meta_graph(filename, graph, self.variables, collection_list)
 
     def _record(self, save_path, folder, state_file, meta_suffix):
