@@ -118,7 +118,9 @@ def test_cnn_round_trip_with_seeded_dropout(tmp_path):
     h = tf.layers.conv2d(x, 4, 3, padding="same", activation=tf.nn.relu, name="conv")
     h = tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
     h = tf.nn.dropout(tf.reshape(h, [-1, 64]), keep_prob=keep, seed=3)
+    h = tf.layers.batch_normalization(h, training=True, name="norm")
     scores = tf.nn.softmax(tf.layers.dense(h, 3, name="dense"), name="scores")
+    tf.summary.scalar("top", tf.reduce_max(scores))
     meta = str(tmp_path / "exported.meta")
     tf.train.export_meta_graph(meta)  # before any run: the dropout stream is where it started
     with tf.Session() as sess:
@@ -131,10 +133,16 @@ def test_cnn_round_trip_with_seeded_dropout(tmp_path):
         saver = tf.train.import_meta_graph(meta)
         kinds = {n.primitive.kind for n in graph.nodes}
         assert {"conv2d", "max_pool2d", "dropout", "softmax"} <= kinds
+        updates, summaries = tf.get_collection(tf.GraphKeys.UPDATE_OPS), tf.summary.merge_all()
+        assert len(updates) == 2 and summaries is not None
         with tf.Session() as sess:
             saver.restore(sess, str(tmp_path / "cnn"))
             got = [sess.run("scores:0", {"images:0": images}) for _ in range(2)]
+            sess.run(updates, {"images:0": images})
+            assert isinstance(sess.run(summaries, {"images:0": images}), bytes)
+            moved = sess.run("norm/moving_mean:0")
     np.testing.assert_array_equal(got, expected)  # same masks, step after step
+    assert np.abs(moved).sum() > 0  # the moving averages were updated
 
 
 def test_control_flow_round_trip(tmp_path):
