@@ -6,6 +6,7 @@ from ..core.apply import apply
 from ..core.op import Op
 from ..core.registry import register
 from ..core.shapes import ShapeError, broadcast_shapes, describe, normalize_axis
+from ..core.tensor import Tensor
 
 _UNKNOWN = 1_000_003  # stands in for an unknown (None) dimension in index arithmetic
 
@@ -225,11 +226,15 @@ def transpose(x, axes=None, name=None):
     return apply(Transpose(axes), x, name=name)
 
 
+def _unwrap(i):
+    """An index's array: a tensor's data (an ndarray's own `.data` is its raw buffer)."""
+    return i.data if isinstance(i, Tensor) else i
+
+
 @register("passos")
 def getitem(x, index, name=None):
     """x[index], with gradient."""
-    index = tuple(getattr(i, "data", i) for i in index) if isinstance(index, tuple) \
-        else getattr(index, "data", index)
+    index = tuple(_unwrap(i) for i in index) if isinstance(index, tuple) else _unwrap(index)
     return apply(GetItem(index), x, name=name)
 
 

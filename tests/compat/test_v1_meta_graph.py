@@ -178,7 +178,7 @@ def test_saver_names_and_operations_in_collections(tmp_path):
         path = saver.save(sess, str(tmp_path / "model"))
     assert saver.export_meta_graph()["saver"] == {"renamed/weights": "w"}
     with tf.Graph().as_default():
-        saver = tf.train.import_meta_graph(path + ".meta")
+        saver = tf.train.import_meta_graph(tmp_path / "model.meta")  # a pathlib.Path too
         (step,), notes = tf.get_collection("steps"), tf.get_collection("notes")
         assert isinstance(step, Operation) and step.type == "AssignAdd"
         assert notes == ["two weights"]
@@ -218,6 +218,9 @@ def small_meta(tmp_path):
      "node 'pool' names the op class 'os.system', which is not one passos registers"),
     (lambda d: node_entry(d, "pool").update({"class": "passos.io.SafeNpz"}),
      "'passos.io.SafeNpz', which is not one passos registers"),
+    (lambda d: node_entry(d, "pool").update(
+        {"class": "passos.compat.v1.init_ops.zeros_initializer"}),
+     "names zeros_initializer, not an op"),
     (lambda d: node_entry(d, "pool")["state"].update({"strides": {"tuple": ["a", "b"]}}),
      r"node 'pool' \(passos.ops.pool.MaxPool\) does not rebuild: TypeError"),
     (lambda d: node_entry(d, "pool")["state"].update({"pool_size": {"tuple": [3, 3]}}),

@@ -21,6 +21,8 @@ op from its attributes, checking its output shape and dtype against the file's; 
 file runs. A damaged or altered file fails with a MetaGraphError naming the node, and adds
 nothing to the graph.
 """
+import os
+
 import numpy as np
 
 from ...core.op import Op
@@ -57,9 +59,10 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     """Build the nodes of a .meta file into the default graph (names under `import_scope/`);
     returns a Saver for its variables (None when it has none)."""
     path = meta_graph_or_file
-    if not isinstance(path, str):
+    if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"import_meta_graph: pass the path of a .meta file, got "
                         f"{type(path).__name__}")
+    path = os.fspath(path)
     if import_scope is not None and not isinstance(import_scope, str):
         raise TypeError(f"import_meta_graph: import_scope should be a str, got "
                         f"{import_scope!r:.40}")
