@@ -188,6 +188,25 @@ def test_saver_names_and_operations_in_collections(tmp_path):
             assert sess.run("w:0").tolist() == [3.0, 4.0]
 
 
+def test_streaming_metrics_after_import(tmp_path):
+    labels = tf.placeholder(tf.int64, [None], name="labels")
+    predictions = tf.placeholder(tf.int64, [None], name="predictions")
+    accuracy, update = tf.metrics.accuracy(labels, predictions, name="acc")
+    tf.add_to_collection("metric", accuracy)
+    tf.add_to_collection("metric", update)
+    meta = str(tmp_path / "metric.meta")
+    tf.train.export_meta_graph(meta)
+    with tf.Graph().as_default():
+        assert tf.train.import_meta_graph(meta) is None  # only local variables: nothing to save
+        accuracy, update = tf.get_collection("metric")
+        assert {v.name for v in tf.local_variables()} == {"acc/mean/total:0", "acc/mean/count:0"}
+        with tf.Session() as sess:
+            sess.run(tf.local_variables_initializer())
+            sess.run(update, {"labels:0": [1, 2, 3], "predictions:0": [1, 2, 0]})
+            sess.run(update, {"labels:0": [1], "predictions:0": [0]})
+            assert sess.run(accuracy) == 0.5
+
+
 def rewrite(path, change):
     """The meta file at `path` with its JSON changed by `change(document)`."""
     with zipfile.ZipFile(path) as archive:
