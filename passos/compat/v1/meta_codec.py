@@ -24,8 +24,7 @@ from .subgraph import Subgraph
 
 # classes whose passos subclasses a meta graph may hold (tf.train's Optimizer adds itself)
 STORABLE_BASES = [Op, Subgraph, SlotStore, Initializer, initializers.Initializer, optim.Optimizer]
-_REDUCTIONS = ("max", "min", "argmax", "argmin", "sum", "prod", "mean", "any", "all", "maximum",
-               "minimum")
+_REDUCTIONS = ("max", "min", "argmax", "argmin", "sum", "prod", "mean", "any", "all")
 _NUMPY = {name: getattr(np, name) for name in dir(np)
           if isinstance(getattr(np, name), np.ufunc) or name in _REDUCTIONS}
 _NUMPY_NAMES = {id(f): name for name, f in sorted(_NUMPY.items(), reverse=True)}
