@@ -29,7 +29,8 @@ LAYERS = [
                  "passos.tensorboard", "passos.io", "passos.debug", "passos.unsupported_names", "passos.notebook",
                  "passos.distributed",
                  "passos"]),  # the package's own __init__ (eager API re-exports), not its modules
-    ("front ends", ["passos.keras", "passos.compat"]),
+    ("front ends", ["passos.keras", "passos.compat", "passos.distributed.keras",
+                    "passos.distributed.tensorflow"]),
     ("tools", ["passos.cli", "passos.command_errors", "passos.explain", "passos.plots", "passos.train_command",
                "passos.course"]),
 ]

@@ -11,7 +11,7 @@ def _arrays(model_or_vars):
         items = [items]
     arrays = []
     for item in items:
-        array = getattr(item, "data", item)
+        array = item if isinstance(item, np.ndarray) else getattr(item, "data", item)
         if not isinstance(array, np.ndarray):
             raise TypeError(f"broadcast_variables: expected a Keras model or a list of tensors, "
                             f"variables or NumPy arrays, got {type(item).__name__}")
