@@ -8,12 +8,12 @@ the data and broadcasts rank 0's weights; Keras callbacks in `passos.keras.callb
 TF1: `DistributedOptimizer(tf.train.AdamOptimizer(...))` and
 `tf.train.broadcast_global_variables(0)`. Needs `pip install 'passos[mpi]'`.
 """
-from .comm import (CollectiveTimeout, allreduce_, barrier, broadcast_, init, local_rank, quiet,
-                   rank, size)
+from .comm import (CollectiveTimeout, allreduce_, barrier, broadcast_, init, launched, local_rank,
+                   quiet, rank, size)
 from .optimizer import DistributedOptimizer
 from .sharding import batches
 from .variables import broadcast_variables
 
-__all__ = ["init", "rank", "size", "local_rank", "quiet", "DistributedOptimizer",
+__all__ = ["init", "rank", "size", "local_rank", "quiet", "launched", "DistributedOptimizer",
            "broadcast_variables", "allreduce_", "broadcast_", "barrier", "batches",
            "CollectiveTimeout"]

@@ -50,6 +50,13 @@ def init(timeout=None, quiet=True):
             _abort_on_uncaught_exceptions()
 
 
+def launched():
+    """True when an MPI launcher started this process as one of several (PMI_SIZE, from
+    MPICH's mpiexec, or Open MPI's OMPI_COMM_WORLD_SIZE, above 1); needs no mpi4py."""
+    return any(os.environ.get(name, "1").isdigit() and int(os.environ[name]) > 1
+               for name in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE") if name in os.environ)
+
+
 def _comm():
     if _state["comm"] is None:
         init()

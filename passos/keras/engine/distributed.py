@@ -24,8 +24,10 @@ class Shards:
     def __init__(self, optimizer):
         self.optimizer = optimizer
 
-    def steps(self, count, batch_size):
-        return len(distributed.batches(np.arange(count), batch_size))
+    def extent(self, count, batch_size):
+        """(steps, samples) of this process in an epoch of `count` samples."""
+        parts = distributed.batches(np.arange(count), batch_size)
+        return len(parts), sum(len(rows) for rows, _ in parts)
 
     def epoch(self, count, batch_size, shuffle):
         order = shared_order(count, shuffle, passos_random.generator)

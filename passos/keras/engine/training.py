@@ -180,9 +180,10 @@ class Model(Network):
         # 2. callbacks in Keras' order: the user's, History, then the progress bar, so
         #    that History and the bar see what user callbacks add to the logs (e.g. lr)
         count = len(x[0])
-        steps = shards.steps(count, batch_size) if shards else -(-count // batch_size)
+        steps, samples = shards.extent(count, batch_size) if shards else \
+            (-(-count // batch_size), count)
         cb = self._callbacks(callbacks, verbose, {
-            "epochs": epochs, "steps": steps, "samples": count, "batch_size": batch_size,
+            "epochs": epochs, "steps": steps, "samples": samples, "batch_size": batch_size,
             "verbose": verbose, "do_validation": val is not None,
             "metrics": self.metrics_names + (
                 ["val_" + n for n in self.metrics_names] if val is not None else [])})
