@@ -114,7 +114,9 @@ def barrier(what="barrier"):
 
 
 def _wait(request, what):
-    """Wait for `request`: spin briefly (low latency), then sleep in growing steps up to 1 ms."""
+    """Wait for `request`: spin as MPI's blocking calls do for 20 ms (MPICH progresses a
+    non-blocking collective only inside Test), then sleep in growing steps up to 1 ms, so a
+    long wait for a slow rank leaves the core to others."""
     if request.Test():
         return
     start = time.monotonic()
@@ -127,7 +129,7 @@ def _wait(request, what):
                 f"{what} for the other processes; one of them never reached it (stuck, failed "
                 f"without MPI noticing, or running different code). Raise the limit with "
                 f"passos.distributed.init(timeout=...) or PASSOS_MPI_TIMEOUT=seconds")
-        if now - start > 1e-4:
+        if now - start > 0.02:
             time.sleep(pause)
             pause = min(2 * pause or 1e-5, 1e-3)
 
