@@ -6,7 +6,7 @@ takes the r-th of size() near-equal parts of each. So the union of an epoch is t
 set, once, and every process makes the same number of steps. A last global batch smaller than
 the number of processes joins the one before it (every process needs a sample per step).
 
->>> [list(i) for i, _ in batches(range(10), 2, rank=1, size=2)]
+>>> [i.tolist() for i, _ in batches(range(10), 2, rank=1, size=2)]
 [[2, 3], [6, 7], [9]]
 """
 import numpy as np

@@ -1,9 +1,9 @@
 """Horovod's TensorFlow-1 API over passos.compat.v1: `import passos.distributed.tensorflow as hvd`.
 
->>> import passos.compat.v1 as tf                                  # doctest: +SKIP
->>> opt = hvd.DistributedOptimizer(tf.train.AdamOptimizer(0.001 * hvd.size()))
->>> train = opt.minimize(loss); bcast = hvd.broadcast_global_variables(0)
->>> sess.run(tf.global_variables_initializer()); sess.run(bcast)
+    opt = hvd.DistributedOptimizer(tf.train.AdamOptimizer(0.001 * hvd.size()))
+    train = opt.minimize(loss)
+    bcast = hvd.broadcast_global_variables(0)
+    sess.run(tf.global_variables_initializer()); sess.run(bcast)
 """
 import numpy as np
 

@@ -76,9 +76,9 @@ def test_errors_name_the_function_and_the_value(call, message):
         call()
 
 
-def test_fit_distributed_with_one_process_trains_as_usual():
+def test_fit_distributed_with_one_process_trains_as_usual(tmp_path):
     from passos.keras.layers import Dense
-    from passos.keras.models import Sequential
+    from passos.keras.models import Sequential, load_model
     x = np.random.default_rng(0).normal(size=(20, 3)).astype("float32")
     y = x @ np.ones((3, 1), np.float32)
     model = Sequential([Dense(1, input_shape=(3,))])
@@ -86,3 +86,7 @@ def test_fit_distributed_with_one_process_trains_as_usual():
     history = model.fit(x, y, batch_size=5, epochs=3, verbose=0, distributed=True)
     assert getattr(model.optimizer, "distributed", False)
     assert history.history["loss"][-1] < history.history["loss"][0]
+    model.save(tmp_path / "m.passos")  # saved as the optimizer it wraps
+    loaded = load_model(tmp_path / "m.passos")
+    assert type(loaded.optimizer).__name__ == "SGD" and not hasattr(loaded.optimizer, "distributed")
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
