@@ -1,9 +1,10 @@
-"""Run under `mpiexec -n N python keras_worker.py STYLE OPTIMIZER`: a distributed Keras fit.
+"""Run under `mpiexec -n N python keras_worker.py STYLE OPTIMIZER RECORD`: a distributed Keras fit.
 
 Every rank trains a small float64 model data-parallel, with per-process batch B; rank 0 then
 trains the same model in one process with batch N·B and prints, as JSON, the largest weight
 difference between the two, and between the ranks. STYLE is `fit` (fit(distributed=True)) or
 `horovod` (DistributedOptimizer and the callbacks, as Horovod's Keras users write it).
+RECORD: a file that a callback writing files appends its rank to, each epoch.
 """
 import json
 import sys
@@ -30,7 +31,21 @@ def model_and_data(optimizer_name, seed):
     return model, optimizer, x, y
 
 
-def main(style, optimizer_name):
+def recorder(path):
+    """A callback that writes files (so runs on rank 0 only): appends its rank each epoch."""
+    import passos.distributed as hvd
+    from passos.keras.callbacks import Callback
+
+    class Recorder(Callback):
+        writes_files = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            with open(path, "a") as f:
+                f.write(f"{hvd.rank()}\n")
+    return Recorder()
+
+
+def main(style, optimizer_name, record):
     import passos.distributed as hvd
     from passos.keras.callbacks import BroadcastGlobalVariablesCallback, MetricAverageCallback
     hvd.init(timeout=60)
@@ -41,15 +56,18 @@ def main(style, optimizer_name):
                       loss="categorical_crossentropy", metrics=["accuracy"])
         history = model.fit(x, y, batch_size=BATCH, epochs=EPOCHS, seed=1, verbose=1,
                             callbacks=[BroadcastGlobalVariablesCallback(0),
-                                       MetricAverageCallback()])
+                                       MetricAverageCallback(), recorder(record)])
     else:
         model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
         history = model.fit(x, y, batch_size=BATCH, epochs=EPOCHS, seed=1, verbose=1,
-                            distributed=True)
+                            distributed=True, callbacks=[recorder(record)])
     weights = np.concatenate([w.ravel() for w in model.get_weights()])
     # 2. the ranks agree: compare with rank 0's weights
     root = hvd.broadcast_(weights.copy(), 0)
-    spread = np.array([np.max(np.abs(weights - root))])
+    losses = np.array(history.history["loss"] + history.history["accuracy"])
+    spread = np.array([np.max(np.abs(weights - root)),  # the ranks' weights and logged metrics
+                       np.max(np.abs(losses - hvd.broadcast_(losses.copy(), 0))),
+                       hvd.local_rank()])
     hvd.allreduce_(spread)
     if hvd.rank() != 0:
         return
@@ -60,11 +78,12 @@ def main(style, optimizer_name):
     expected = np.concatenate([w.ravel() for w in reference.get_weights()])
     start = model_and_data(optimizer_name, seed=100)[0]
     print(json.dumps({"difference": float(np.max(np.abs(weights - expected))),
-                      "spread": float(spread[0]), "size": hvd.size(),
+                      "spread": float(spread[0]), "metric_spread": float(spread[1]),
+                      "local_ranks": float(spread[2]), "size": hvd.size(),
                       "moved": float(np.max(np.abs(expected - np.concatenate(
                           [w.ravel() for w in start.get_weights()])))),
                       "loss": history.history["loss"], "single_loss": single.history["loss"]}))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])
