@@ -30,19 +30,22 @@ def _mpi():
     return MPI
 
 
-def init(timeout=None, quiet=True):
-    """Join the MPI job (once; later calls only change the settings).
+def init(timeout=None, quiet=None):
+    """Join the MPI job (once; later calls change only the settings they give).
 
     timeout: seconds a collective may wait for the other processes before raising
-    `CollectiveTimeout` (default: PASSOS_MPI_TIMEOUT, else 300). quiet: only rank 0 prints
-    progress and writes files in `fit` and `passos train`; False lets every rank do so.
+    `CollectiveTimeout` (default: PASSOS_MPI_TIMEOUT, else 300). quiet (default True): only
+    rank 0 prints progress and writes files in `fit` and `passos train`; False lets every
+    rank do so.
     """
     if timeout is None:
-        timeout = _state["timeout"] or float(os.environ.get("PASSOS_MPI_TIMEOUT", 300))
-    if not timeout > 0:
+        timeout = _state["timeout"] or _environment_timeout()
+    if not (isinstance(timeout, (int, float)) and timeout > 0):
         raise ValueError(f"passos.distributed.init: timeout must be a positive number of "
                          f"seconds, got {timeout!r}")
-    _state["timeout"], _state["quiet"] = float(timeout), bool(quiet)
+    _state["timeout"] = float(timeout)
+    if quiet is not None:
+        _state["quiet"] = bool(quiet)
     if _state["comm"] is None:
         MPI = _mpi()
         _state["comm"] = MPI.COMM_WORLD
@@ -55,6 +58,15 @@ def launched():
     MPICH's mpiexec, or Open MPI's OMPI_COMM_WORLD_SIZE, above 1); needs no mpi4py."""
     return any(os.environ.get(name, "1").isdigit() and int(os.environ[name]) > 1
                for name in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE") if name in os.environ)
+
+
+def _environment_timeout():
+    text = os.environ.get("PASSOS_MPI_TIMEOUT", "300")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"passos.distributed: PASSOS_MPI_TIMEOUT must be a number of seconds, "
+                         f"got {text!r}") from None
 
 
 def _comm():

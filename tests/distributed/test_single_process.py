@@ -15,6 +15,14 @@ def test_one_process_without_mpiexec_is_rank_0_of_1():
     assert (hvd.rank(), hvd.size(), hvd.local_rank(), hvd.quiet()) == (0, 1, 0, False)
 
 
+def test_a_later_init_keeps_the_settings_it_does_not_give():
+    from passos.distributed import comm
+    hvd.init(timeout=7, quiet=False)
+    hvd.init()
+    assert (comm._state["timeout"], comm._state["quiet"]) == (7.0, False)
+    hvd.init(timeout=300, quiet=True)
+
+
 def test_the_distributed_optimizer_keeps_the_class_name_settings_and_steps():
     plain = optimizers.Adam(lr=0.01, clipnorm=1.0)
     wrapped = hvd.DistributedOptimizer(plain)
@@ -56,6 +64,15 @@ def test_the_warmup_reaches_the_initial_learning_rate():
     assert Model.optimizer.lr == pytest.approx(0.4 / hvd.size())
     warmup.on_epoch_begin(2)
     assert Model.optimizer.lr == pytest.approx(0.4)
+
+
+def test_a_bad_timeout_in_the_environment_is_named(monkeypatch):
+    from passos.distributed import comm
+    monkeypatch.setitem(comm._state, "timeout", None)
+    monkeypatch.setenv("PASSOS_MPI_TIMEOUT", "soon")
+    with pytest.raises(ValueError, match=r"^passos\.distributed: PASSOS_MPI_TIMEOUT must be a "
+                                         r"number of seconds, got 'soon'$"):
+        hvd.init()
 
 
 @pytest.mark.parametrize("call, message", [
