@@ -5,7 +5,7 @@ or the environment's PASSOS_MPI_TIMEOUT seconds, 300 by default): a process that
 it raises `CollectiveTimeout` naming the collective, instead of waiting for ever. Once `init`
 has run in a job of several processes, an uncaught exception on any rank prints that rank's
 traceback and aborts the whole job (`MPI_Abort`), so the others never wait in a collective for
-a process that is gone.
+a process that is gone; and the processes on one machine share its cores (PASSOS_THREADS).
 """
 import os
 import sys
@@ -51,6 +51,7 @@ def init(timeout=None, quiet=None):
         _state["comm"] = MPI.COMM_WORLD
         if _state["comm"].Get_size() > 1:
             _abort_on_uncaught_exceptions()
+            _share_the_cores()
 
 
 def launched():
@@ -144,6 +145,16 @@ def _wait(request, what):
         if now - start > 0.02:
             time.sleep(pause)
             pause = min(2 * pause or 1e-5, 1e-3)
+
+
+def _share_the_cores():
+    """The processes on one machine split its cores (PASSOS_THREADS each, unless already set):
+    N processes computing on all cores each would slow every one of them down."""
+    if "PASSOS_THREADS" not in os.environ:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+            (os.cpu_count() or 1)
+        local_rank()
+        os.environ["PASSOS_THREADS"] = str(max(1, cores // _state["local"].Get_size()))
 
 
 def _abort_on_uncaught_exceptions():
