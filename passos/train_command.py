@@ -2,6 +2,9 @@
 
 train writes to --out: model.passos (architecture + weights), metrics.json (per-epoch history
 and test scores), confusion_matrix.png and misclassified.png (these need matplotlib).
+Under `mpiexec -n N` (or with --distributed) it trains data-parallel: --batch-size per
+process, so the global batch is N times larger, and the learning rate scaled to match
+(--lr-scaling, see scaled_learning_rate); only rank 0 prints, tests and writes.
 """
 import argparse
 import json
@@ -10,6 +13,7 @@ import time
 
 import numpy as np
 
+from . import distributed
 from .command_errors import CommandError
 from .course import fashion
 from .io import atomic_write
@@ -58,6 +62,19 @@ def add_arguments(parser):
     parser.add_argument("--out", default="out", help="folder for the model, metrics and figures")
     parser.add_argument("--logdir", help="also write TensorBoard logs (loss, accuracy, graph) here")
     parser.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2])
+    parser.add_argument("--distributed", action="store_true",
+                        help="train data-parallel over MPI processes (automatic under mpiexec)")
+    parser.add_argument("--lr-scaling", choices=["linear", "sqrt", "none"],
+                        help="learning rate x N (sgd's default) or x sqrt(N) (the adaptive "
+                             "optimizers' default) for N processes, reached over a warm-up epoch")
+
+
+def scaled_learning_rate(lr, optimizer, processes, scaling=None):
+    """The learning rate for `processes` times the batch: lr x N for SGD (Goyal et al. 2017's
+    linear scaling: N small steps ~ one step N times larger), lr x sqrt(N) for the adaptive
+    optimizers (their steps are normalised, the gradient noise shrinks by sqrt(N))."""
+    scaling = scaling or ("linear" if optimizer == "sgd" else "sqrt")
+    return lr * {"linear": processes, "sqrt": processes ** 0.5, "none": 1}[scaling]
 
 
 def train(args):
@@ -65,6 +82,14 @@ def train(args):
     from .keras import optimizers
     settings = {**DEFAULTS[args.model], **{key: getattr(args, key) for key in DEFAULTS[args.model]
                                            if getattr(args, key) is not None}}
+    parallel = args.distributed or distributed.launched()
+    processes = 1
+    if parallel:
+        distributed.init()
+        processes = distributed.size()
+        settings["lr"] = scaled_learning_rate(settings["lr"], settings["optimizer"], processes,
+                                              args.lr_scaling)
+    writer = not parallel or distributed.rank() == 0
     passos_random.seed(args.seed)
     # 1. data
     (train_images, train_labels), (test_images, test_labels) = _load_data()
@@ -77,32 +102,42 @@ def train(args):
     optimizer = optimizers.get(settings["optimizer"])
     optimizer.learning_rate = settings["lr"]
     model.compile(loss="categorical_crossentropy", optimizer=optimizer, metrics=["accuracy"])
-    print(f"passos train: {args.model}, {len(x_train):,} images, {settings['epochs']} epochs, "
-          f"batch {settings['batch_size']}, {settings['optimizer']} lr {settings['lr']}")
-    # 3. training
+    if writer:
+        print(f"passos train: {args.model}, {len(x_train):,} images, {settings['epochs']} "
+              f"epochs, batch {settings['batch_size']}"
+              + (f" x {processes} processes" if parallel else "")
+              + f", {settings['optimizer']} lr {settings['lr']:g}")
+    # 3. training (data-parallel: every process holds the model, rank 0's weights to start)
     start = time.perf_counter()
     history = model.fit(x_train, y_train, batch_size=settings["batch_size"],
                         epochs=settings["epochs"], validation_split=args.validation_split,
-                        verbose=args.verbose, callbacks=_callbacks(args))
+                        verbose=args.verbose, callbacks=_callbacks(args, parallel, settings["lr"]),
+                        distributed=parallel)
     seconds = time.perf_counter() - start
-    # 4. test scores and outputs
+    if not writer:
+        return None
+    # 4. test scores and outputs (one writer)
     loss, accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
     predictions = model.predict(x_test, batch_size=256).argmax(-1)
     print(f"test accuracy: {accuracy:.4f} (loss {loss:.4f}); training took {seconds:.1f}s")
     os.makedirs(args.out, exist_ok=True)
     model.save(os.path.join(args.out, "model.passos"))
     _write_json(os.path.join(args.out, "metrics.json"), {
-        "model": args.model, "settings": settings, "seed": args.seed,
+        "model": args.model, "settings": settings, "seed": args.seed, "processes": processes,
+        "global_batch_size": settings["batch_size"] * processes,
         "history": history.history, "test_loss": loss, "test_accuracy": accuracy,
         "train_seconds": seconds})
     _write_figures(args.out, test_images, test_labels, predictions)
     return accuracy
 
 
-def _callbacks(args):
-    """The learning rate halved on plateaus; TensorBoard logs when --logdir is given."""
+def _callbacks(args, parallel, lr):
+    """The learning rate halved on plateaus (warmed up over the first epoch when data-parallel);
+    TensorBoard logs when --logdir is given."""
     from .keras import callbacks
-    chosen = [callbacks.ReduceLROnPlateau(
+    warmup = [callbacks.LearningRateWarmupCallback(lr, warmup_epochs=1)] \
+        if parallel and distributed.size() > 1 else []
+    chosen = warmup + [callbacks.ReduceLROnPlateau(
         monitor="val_loss" if args.validation_split else "loss", factor=0.5, patience=2,
         verbose=1)]
     if args.logdir:

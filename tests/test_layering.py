@@ -27,8 +27,10 @@ LAYERS = [
     ("graph", ["passos.graph"]),
     ("library", ["passos.optim", "passos.initializers", "passos.data", "passos.info",
                  "passos.tensorboard", "passos.io", "passos.debug", "passos.unsupported_names", "passos.notebook",
+                 "passos.distributed",
                  "passos"]),  # the package's own __init__ (eager API re-exports), not its modules
-    ("front ends", ["passos.keras", "passos.compat"]),
+    ("front ends", ["passos.keras", "passos.compat", "passos.distributed.keras",
+                    "passos.distributed.tensorflow"]),
     ("tools", ["passos.cli", "passos.command_errors", "passos.explain", "passos.plots", "passos.train_command",
                "passos.course"]),
 ]

@@ -16,6 +16,7 @@ global_variables_initializer() resets them.
 1.5
 """
 import contextlib
+import copy
 import functools
 
 import numpy as np
@@ -139,6 +140,12 @@ class Optimizer:
 
     def get_name(self):
         return self._name
+
+    def _distributed(self, wrap):
+        """A copy whose update rule is wrap(rule): passos.distributed.DistributedOptimizer's hook."""
+        twin, make = copy.copy(self), self._rule
+        twin._make = lambda: wrap(make())
+        return twin
 
     def get_slot_names(self):
         """The names of the slots this optimizer made ('m', 'v' for Adam), sorted."""

@@ -6,6 +6,8 @@ from .control import EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, Te
 from .checkpoint import CSVLogger, ModelCheckpoint
 from .tensorboard import TensorBoard
 from .health import GradientHealth, GradientHealthWarning
+from .distributed import (BroadcastGlobalVariablesCallback, LearningRateWarmupCallback,
+                          MetricAverageCallback)
 
 from ..unsupported import module_getattr as _module_getattr  # noqa: E402 (Keras names passos lacks)
 

@@ -35,6 +35,8 @@ class ModelCheckpoint(Callback):
     ['best.h5']
     """
 
+    writes_files = True  # a distributed fit runs it on rank 0 only
+
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", period=1):
         super().__init__()
@@ -94,6 +96,8 @@ class CSVLogger(Callback):
 
     >>> logger = CSVLogger('training.log', separator=',', append=False)
     """
+
+    writes_files = True  # a distributed fit runs it on rank 0 only
 
     def __init__(self, filename, separator=",", append=False):
         super().__init__()

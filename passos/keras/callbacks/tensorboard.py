@@ -23,6 +23,8 @@ class TensorBoard(Callback):
     (profile_batch, embeddings_freq ...) are accepted and ignored.
     """
 
+    writes_files = True  # a distributed fit runs it on rank 0 only
+
     def __init__(self, log_dir="./logs", histogram_freq=0, write_graph=True, write_images=False,
                  update_freq="epoch", batch_size=None, write_grads=False, profile_batch=0,
                  embeddings_freq=0, embeddings_metadata=None, write_steps_per_second=False,

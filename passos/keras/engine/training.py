@@ -11,7 +11,7 @@ from ...kernels.threads import with_compute_threads
 from ...ops import random as passos_random
 from .. import callbacks as callbacks_module
 from .. import losses, model_file, optimizers
-from . import fit_arguments as checks, generators, outputs
+from . import distributed as distributed_fit, fit_arguments as checks, generators, outputs
 from .access import reads, writes
 from .network import Network
 from .plans import Plan
@@ -135,16 +135,23 @@ class Model(Network):
     @writes
     @with_compute_threads
     @numerics.option
+    @distributed_fit.quiet_ranks
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, seed=None,
-            check_numerics=False, **kwargs):
+            check_numerics=False, distributed=None, **kwargs):
         """Train for `epochs` epochs; returns a History whose `.history` holds the logs.
 
         check_numerics=True runs the whole fit inside passos.debug.check_numerics():
         it stops at the first op (forward, gradient or update) that gives NaN or inf.
+        distributed=True (or compiling with passos.distributed.DistributedOptimizer) trains
+        data-parallel over MPI processes, batch_size samples per process (engine/distributed.py).
         """
         if generators.is_source(x):  # Keras 2.3: fit(generator, steps_per_epoch=...)
+            if distributed:
+                raise ValueError("fit: distributed=True takes arrays (x, y); with a generator, "
+                                 "give each process its own batches and compile with "
+                                 "passos.distributed.DistributedOptimizer")
             generators.refuse_arrays("fit", y=y, sample_weight=sample_weight,
                                      validation_split=validation_split or None)
             return generators.fit_generator(
@@ -159,6 +166,7 @@ class Model(Network):
         if seed is not None:
             passos_random.seed(seed)
         x, y, weights = self._prepare(x, y, sample_weight, class_weight)
+        shards, verbose, callbacks = distributed_fit.prepare(self, distributed, verbose, callbacks)
         # 1. hold out the last samples for validation, as Keras does (before shuffling)
         val = None
         if validation_data is not None:
@@ -172,9 +180,10 @@ class Model(Network):
         # 2. callbacks in Keras' order: the user's, History, then the progress bar, so
         #    that History and the bar see what user callbacks add to the logs (e.g. lr)
         count = len(x[0])
-        steps = -(-count // batch_size)
+        steps, samples = shards.extent(count, batch_size) if shards else \
+            (-(-count // batch_size), count)
         cb = self._callbacks(callbacks, verbose, {
-            "epochs": epochs, "steps": steps, "samples": count, "batch_size": batch_size,
+            "epochs": epochs, "steps": steps, "samples": samples, "batch_size": batch_size,
             "verbose": verbose, "do_validation": val is not None,
             "metrics": self.metrics_names + (
                 ["val_" + n for n in self.metrics_names] if val is not None else [])})
@@ -184,11 +193,14 @@ class Model(Network):
         for epoch in range(initial_epoch, epochs):
             # 3. one epoch: shuffled batches, running averages of loss and metrics
             cb.on_epoch_begin(epoch)
-            order = passos_random.generator().permutation(count) if shuffle else None
+            order = passos_random.generator().permutation(count) if shuffle and not shards \
+                else None
+            parts = shards.epoch(count, batch_size, shuffle) if shards else None
             totals = [0.0] * len(self.metrics_names)
             seen = 0
             for batch in range(steps):
-                index = order[batch * batch_size:(batch + 1) * batch_size] if shuffle \
+                index = shards.take(parts, batch) if shards else \
+                    order[batch * batch_size:(batch + 1) * batch_size] if shuffle \
                     else slice(batch * batch_size, (batch + 1) * batch_size)
                 xb = [a[index] for a in x]
                 size = len(xb[0])
