@@ -33,7 +33,10 @@ Scheduling is declared, never done, by an op: with ``batch_inputs = m``
 its first m inputs, output and saved values share a batch axis that a plan
 may split over threads; with ``split_grads`` its input gradients are
 independent products a plan may compute apart. ``work`` tells how large a
-call is, so only large ones split (see kernels/schedule.py).
+call is, so only large ones split (see kernels/schedule.py). An op that calls
+BLAS without declaring a split sets ``calls_blas``: a plan with any of these
+ops runs with BLAS held to one thread (BLAS's own threads spin between a
+graph's small products), a plan without skips that cost (30 µs a run).
 """
 import numpy as np
 
@@ -59,6 +62,7 @@ class Op:
             cls.width = 2 if cls.saves else 1
     batch_inputs = 0       # leading inputs whose axis 0 a plan may split over threads
     split_grads = False    # True: a plan may compute the input gradients on separate threads
+    calls_blas = False     # True: forward or vjp calls BLAS (products) though it declares no split
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward")

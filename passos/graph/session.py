@@ -22,9 +22,6 @@ from ..core.shapes import describe
 from ..kernels import schedule
 from ..kernels.threads import compute_threads
 from .gradients import VjpOp
-from ..ops.conv import Conv
-from ..ops.conv_pool import ConvPool
-from ..ops.pool import Pool
 from .rewrite import fuse
 from .graph import Symbol, get_default_graph
 from .sources import AssignOp, CaptureOp, VariableOp
@@ -51,7 +48,6 @@ def required_nodes(fetches, fed=()):
 # plans with these ops (milliseconds a step) gain from compute_threads: BLAS on one thread,
 # the ops split over the cores. Its setup and BLAS's switch cost 0.2-0.6 ms a run, as much
 # as a whole step of a small product-only graph, which keeps BLAS's own threads instead.
-_THREADED = (Conv, ConvPool, Pool)
 
 
 def _width(op):
@@ -99,8 +95,7 @@ class Plan:
         self.fetch_slots = [slots[id(f)] for f in fetches]
         # fetched values may alias state that later updates change in place
         self.nodes = order  # what runs, fused
-        self.threaded = any(isinstance(n.primitive.op if isinstance(n.primitive, VjpOp)
-                                       else n.primitive, _THREADED) for n in order)
+        self.computes = any(_computes(n.primitive) for n in order)
         self.writes = any(isinstance(n.primitive, (AssignOp, VariableOp, CaptureOp)) for n in order)
         self.captured = [n.primitive.tensor for n in order if isinstance(n.primitive, CaptureOp)]
 
@@ -135,6 +130,12 @@ def _observer(plan, feeds):
     """One step callback for this run of `plan`: those the run observers return, or None."""
     calls = [c for c in (start(plan, feeds) for start in observers) if c is not None]
     return (lambda *step: [call(*step) for call in calls]) if calls else None
+
+
+def _computes(op):
+    """Whether `op` (or a VjpOp's op) calls BLAS or may split: it runs inside compute_threads."""
+    op = op.op if isinstance(op, VjpOp) else op
+    return bool(op.batch_inputs or op.split_grads or op.calls_blas)
 
 
 def _scheduled(op):
@@ -225,7 +226,7 @@ class Session:
 
     def _run_plan(self, plan, feeds):
         # BLAS on one thread, large ops split over the cores
-        if plan.threaded:
+        if plan.computes:
             with compute_threads():
                 values = plan.run(feeds)
         else:

@@ -22,6 +22,7 @@ class Einsum(Op):
     """y = einsum(equation, *xs); the ellipsis stands for leading axes that broadcast."""
 
     formulas = ("∂einsum/∂x: einsum of gy with the other operands, onto x's subscripts",)
+    calls_blas = True  # contractions go through tensordot
 
     def __init__(self, equation):
         if not isinstance(equation, str):

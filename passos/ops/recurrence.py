@@ -116,6 +116,7 @@ class Recurrence(Op):
     """
 
     saves = True
+    calls_blas = True  # the input projection and a product per step
     gates = 1
     states = 1
     order = None  # the gate blocks' order inside the op, as indices of Keras' blocks

@@ -215,7 +215,7 @@ def test_tf1_cnn_train_plan_holds_the_fused_ops():
     assert last < first
 
 
-def test_plans_with_convolutions_run_inside_compute_threads(monkeypatch):
+def test_plans_with_products_or_convolutions_run_inside_compute_threads(monkeypatch):
     entered = []
     monkeypatch.setattr(graph_session, "compute_threads",
                         lambda: contextlib.nullcontext(entered.append(True)))
@@ -230,3 +230,7 @@ def test_plans_with_convolutions_run_inside_compute_threads(monkeypatch):
     session.run(pooled, {x: np.ones((1, 4, 4, 1))})
     session.make_callable([pooled], [x])(np.ones((1, 4, 4, 1)))
     assert entered == [True, True]
+    with graph.as_default():
+        product = P.matmul(P.reshape(x, (-1, 16)), np.ones((16, 2), np.float32))
+    session.run(product, {x: np.ones((1, 4, 4, 1))})
+    assert entered == [True, True, True]
