@@ -234,6 +234,10 @@ class Graph(Extensible):
             self._counts[base] = max(self._counts.get(base, 0), int(count) + 1)
         self._counts[name] = max(self._counts.get(name, 0), 1)
 
+    def default_name(self, op):
+        """The name of an unnamed node of `op` (before scope and _1, _2 ...): its kind."""
+        return op.kind
+
     def add_op(self, op, inputs, name=None):
         """Record `op` applied to `inputs` (symbols of this graph or constants); check shapes."""
         converted = [self._input(op, x) for x in inputs]
@@ -248,7 +252,7 @@ class Graph(Extensible):
                 raise ShapeError(f"{error} (building node '{self.prefix()}{name or op.kind}' "
                                  f"from {_describe_inputs(converted)})") from None
         node = Symbol(self, op, converted, shape, np.dtype(op.dtype(*dtypes)),
-                      self.unique_name(name or op.kind))
+                      self.unique_name(name or self.default_name(op)))
         self.nodes.append(node)
         if self._origin is not None:
             self.origins[node.index] = self._origin
@@ -301,13 +305,8 @@ def _weak_dtype(x):
 
 
 def _describe_inputs(inputs):
-    parts = []
-    for x in inputs:
-        if isinstance(x, Symbol):
-            parts.append(f"'{x.name}' {describe(x.shape)}")
-        else:
-            parts.append(f"a constant {describe(np.shape(x))}")
-    return ", ".join(parts)
+    return ", ".join(f"'{x.name}' {describe(x.shape)}" if isinstance(x, Symbol)
+                     else f"a constant {describe(np.shape(x))}" for x in inputs)
 
 
 _stack = [Graph()]
@@ -333,7 +332,8 @@ def placeholder(dtype=DEFAULT_FLOAT, shape=None, name=None):
         shape = type(shape)(None if arguments.is_int(d) and d == -1 else d for d in shape)
     if shape is not None:
         shape = arguments.shape(shape, "placeholder", "shape", minimum=0)
-    node = Symbol(graph, PlaceholderOp(), [], shape, dtype, graph.unique_name(name or "placeholder"))
+    op = PlaceholderOp()
+    node = Symbol(graph, op, [], shape, dtype, graph.unique_name(name or graph.default_name(op)))
     graph.nodes.append(node)
     return node
 

@@ -69,3 +69,15 @@ def test_a_train_op_is_run_like_any_operation():
         s.run(tf.global_variables_initializer())
         assert s.run(train.op) is None
         np.testing.assert_allclose(s.run(x), [0.0])
+
+
+def test_unnamed_nodes_are_named_by_their_op_type_as_in_tf1():
+    x = tf.placeholder(tf.float32, [None, 3])
+    w = tf.Variable(tf.ones([3, 2]))
+    y = tf.nn.relu(tf.matmul(x, w))
+    z = tf.matmul(x, w)
+    with tf.name_scope("loss"):
+        total = tf.reduce_sum(tf.square(y - 1.0))
+    assert [t.name for t in (x, w, y, z, total)] == \
+        ["Placeholder:0", "Variable:0", "Relu:0", "MatMul_1:0", "loss/Sum:0"]
+    assert y.op.inputs[0].name == "MatMul:0" and total.op.inputs[0].op.type == "Square"

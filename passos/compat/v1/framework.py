@@ -12,6 +12,7 @@ from ...core.op import Op
 from ...core.tensor import Tensor
 from ...graph import graph as passos_graph
 from ...graph.graph import Symbol, get_default_graph
+from ...ops.op_types import op_type
 from . import dtypes
 from .operation import Operation
 
@@ -20,6 +21,10 @@ class Graph(passos_graph.Graph):
     """A passos Graph whose nodes show TF1 tensor names: `x.name == 'x:0'`; `x.node_name` is 'x'."""
 
     tensor_names = True
+
+    def default_name(self, op):
+        """TF1 names an unnamed node by its op type: 'MatMul', 'Mul_1', 'Placeholder'."""
+        return op_type(op.kind)
 
     def get_operations(self):
         """The graph's operations (tf.Operation), in creation order."""
