@@ -65,16 +65,16 @@ def test_histograms_with_their_edges_and_totals(tmp_path, bins, accumulate):
 
 
 def test_tf1_summaries_from_a_session(tmp_path):
-    tf.reset_default_graph()
-    x = tf.placeholder(tf.float32, [None], name="x")
-    tf.summary.scalar("mean", tf.reduce_mean(x))
-    tf.summary.histogram("values", x)
-    merged = tf.summary.merge_all()
-    with tf.Session() as sess:
-        writer = tf.summary.FileWriter(str(tmp_path), sess.graph)
-        for step in range(3):
-            writer.add_summary(sess.run(merged, {x: np.arange(4.0) + step}), step)
-        writer.close()
+    with tf.Graph().as_default():  # its own graph: the default one's summaries stay as they were
+        x = tf.placeholder(tf.float32, [None], name="x")
+        tf.summary.scalar("mean", tf.reduce_mean(x))
+        tf.summary.histogram("values", x)
+        merged = tf.summary.merge_all()
+        with tf.Session() as sess:
+            writer = tf.summary.FileWriter(str(tmp_path), sess.graph)
+            for step in range(3):
+                writer.add_summary(sess.run(merged, {x: np.arange(4.0) + step}), step)
+            writer.close()
     assert read_scalars(tmp_path) == {"mean": [(0, 1.5), (1, 2.5), (2, 3.5)]}
     histograms = read_histograms(tmp_path)["values"]
     assert [(s, h["min"], h["max"], h["num"]) for s, h in histograms] == [
