@@ -6,14 +6,18 @@ Every tutorials/*.ipynb becomes a page, read from the executed copy docs/build.p
 mkdocstrings, grouped in the nav by top-level package: a new module is documented without
 editing anything here. A how-to page's `<!-- passos:missing MODULE -->` becomes the table of
 names the front end lacks, read from MODULE's MISSING, so the page cannot fall behind the code.
+The tutorials' formulas are typeset by MathJax served from the site itself (Debian's
+libjs-mathjax, copied in after the build), so they render offline too.
 """
 import importlib
 import logging
 import pathlib
 import re
+import shutil
 
 import mkdocs.plugins
 from markdown.extensions import Extension
+from mkdocs.exceptions import PluginError
 from markdown.preprocessors import Preprocessor
 from mkdocs.structure.files import File
 
@@ -72,10 +76,38 @@ class DoctestExtension(Extension):
         md.preprocessors.register(DoctestFences(md), "passos_doctests", 28)  # before fences (25)
 
 
+# MathJax 2 as Debian ships it, and the part of it the notebooks' configuration loads: TeX in,
+# CommonHTML out (with its TeX web fonts), the Safe extension; 1.5 MB of its 54.
+MATHJAX = pathlib.Path("/usr/share/javascript/mathjax")
+MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML-full.js", "config/Safe.js", "extensions",
+                 "jax/input/TeX", "jax/output/CommonHTML", "jax/element",
+                 "fonts/HTML-CSS/TeX/woff", "localization/en"]
+MATHJAX_SITE = "assets/mathjax"  # in the site; every notebook page lies one folder down
+MATHJAX_URL = f"../{MATHJAX_SITE}/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+
+
+def copy_mathjax(site_dir, source=MATHJAX):
+    """Copy the MathJax parts the tutorial pages load into the site (symbolic links followed:
+    Debian keeps the fonts in fonts-mathjax)."""
+    if not (source / "MathJax.js").is_file():
+        raise PluginError(f"MathJax is not in {source}: the tutorials' formulas need it served "
+                          "from the site (offline too); apt-get install libjs-mathjax")
+    target = pathlib.Path(site_dir) / MATHJAX_SITE
+    shutil.rmtree(target, ignore_errors=True)
+    for part in MATHJAX_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part)
+        else:
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / part, target / part)
+
+
 @mkdocs.plugins.event_priority(100)  # before mkdocstrings copies the Markdown extensions
 def on_config(config):
-    """Fence doctests; append the Tutorials and API reference sections to the nav."""
+    """Fence doctests; append the Tutorials and API reference sections to the nav; point the
+    notebook pages at the site's own MathJax."""
     config.markdown_extensions.append(DoctestExtension())
+    config.plugins["mkdocs-jupyter"].config["custom_mathjax_url"] = MATHJAX_URL
     root = _root(config)
     # after Home and Getting started; untitled: each page takes its notebook's first heading
     config.nav.insert(2, {"Tutorials": [f"tutorials/{nb.name}" for nb in tutorials(root)]})
@@ -125,6 +157,11 @@ def missing_table(module_name):
         rows += ["| `%s.%s` | %s |" % (prefix, name, advice.replace("|", r"\|"))
                  for name, advice in names.items()]
     return "\n".join(rows)
+
+
+def on_post_build(config):
+    """Serve MathJax from the site: the notebook pages' formulas render without a network."""
+    copy_mathjax(config.site_dir)
 
 
 def on_page_markdown(markdown, page, config, files):

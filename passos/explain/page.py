@@ -26,6 +26,8 @@ button:disabled { opacity: 0.45; cursor: default; }
 #phase.forward { background: #1565c0; } #phase.backward { background: #bf360c; }
 .hint { color: #b0bec5; font-size: 12px; }
 main { display: grid; grid-template-columns: minmax(0, 1fr) 430px; gap: 0; align-items: start; }
+@media (max-width: 900px) {  /* a narrow frame (inline in a notebook or a docs page): share it */
+  main { grid-template-columns: minmax(0, 1fr) minmax(220px, 45%); } }
 #view { overflow-x: auto; padding: 16px; }
 #panel { position: sticky; top: 52px; max-height: calc(100vh - 52px); overflow: auto;
   padding: 14px 18px; background: #ffffff; border-left: 1px solid #cfd8dc; }

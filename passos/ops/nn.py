@@ -5,7 +5,7 @@ from ..core.apply import apply
 from ..core.op import Op
 from ..core.registry import register
 from ..core.shapes import ShapeError, broadcast_shapes, describe, normalize_axis
-from .arithmetic import add, clip, greater, minimum, multiply, where
+from .arithmetic import add, clip, greater, multiply, where
 from .elementwise import exp
 
 
@@ -165,8 +165,13 @@ def sparse_softmax_cross_entropy(logits, labels, name=None):
 
 @register("passos", "keras.activations")
 def elu(x, alpha=1.0):
-    """x where x > 0, else alpha * (e^x - 1)."""
-    return where(greater(x, 0), x, multiply(alpha, add(exp(minimum(x, 0)), -1)))
+    """x where x > 0, else alpha * (e^x - 1); the slope at 0 is alpha, as in PyTorch and Keras.
+
+    Piecewise, with `where`: minimum(x, 0) would split its tie at 0 and halve the slope there.
+    """
+    positive = greater(x, 0)
+    # exp of 0 on the positive side, so the branch not taken never overflows
+    return where(positive, x, multiply(alpha, add(exp(where(positive, 0.0, x)), -1)))
 
 
 @register("passos", "keras.activations")

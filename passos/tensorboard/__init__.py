@@ -1,4 +1,5 @@
-"""TensorBoard event files: scalars, histograms, images and graphs, written by passos.
+"""TensorBoard event files: scalars, histograms, images and graphs, written by passos (and their
+scalars and histograms read back: `read_scalars`, `read_histograms`).
 
 Needs the optional `tensorboard` package for its protobufs: ``pip install 'passos[tensorboard]'``.
 The files are the ``events.out.tfevents.*`` TFRecord files that ``tensorboard --logdir`` reads.
@@ -14,10 +15,11 @@ except ImportError as error:
                       "pip install 'passos[tensorboard]'") from error
 
 from .graphdef import graph_def
+from .reader import read_histograms, read_scalars
 from .records import crc32c, masked_crc32c, read_records
 from .summaries import histogram_proto, image_proto
 from .trace import trace_model
 from .writer import SummaryWriter
 
 __all__ = ["SummaryWriter", "graph_def", "trace_model", "histogram_proto", "image_proto",
-           "crc32c", "masked_crc32c", "read_records"]
+           "crc32c", "masked_crc32c", "read_records", "read_scalars", "read_histograms"]

@@ -2,15 +2,17 @@
 as files and in headless Chromium (Debian's, driven by Playwright, served over HTTP so search's
 web worker runs).
 
-Skipped when the docs extra (MkDocs, nbclient) is missing; the browser tests also when Playwright
-or /usr/bin/chromium is. Pages may ask a CDN for MathJax (the notebooks' formulas): the browser
-answers such requests with nothing, so the test needs no network and still sees every other error.
+Skipped when the docs extra (MkDocs, nbclient) or Debian's MathJax is missing; the browser tests
+also when Playwright or /usr/bin/chromium is. The site serves its own MathJax (the notebooks'
+formulas), so a page asks no other host: the browser answers any such request with nothing and
+the tests fail on it, as on any console error.
 """
 import functools
 import http.server
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import threading
@@ -26,12 +28,14 @@ NOTEBOOKS = sorted((ROOT / "tutorials").glob("*.ipynb"))
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-ALLOWED_HOSTS = {"cdnjs.cloudflare.com"}  # MathJax, as nbconvert links it
+MATHJAX = pathlib.Path("/usr/share/javascript/mathjax")  # docs/hooks.py copies it into the site
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """(site folder, executed notebooks folder, build log) of one `docs/build.py` run."""
+    if not (MATHJAX / "MathJax.js").exists():
+        pytest.skip(f"MathJax is not in {MATHJAX}: apt-get install -y libjs-mathjax")
     folder = tmp_path_factory.mktemp("docs")
     site, executed = folder / "site", folder / "executed"
     run = subprocess.run([sys.executable, str(ROOT / "docs" / "build.py"), "--site", str(site),
@@ -56,6 +60,17 @@ def test_build_is_strict_and_makes_every_page(built):
     for page in ["index", "getting-started", "architecture", "howto/tf1", "howto/keras",
                  "howto/tensorboard", "howto/saving", "howto/speed"]:
         assert (site / f"{page}.html").exists(), page
+
+
+def test_the_tutorial_pages_load_mathjax_from_the_site(built):
+    site = built[0]
+    assert (site / "assets" / "mathjax" / "MathJax.js").is_file()
+    assert (site / "assets" / "mathjax" / "config" / "TeX-AMS_CHTML-full.js").is_file()
+    for notebook in NOTEBOOKS:
+        page = (site / "tutorials" / f"{notebook.stem}.html").read_text(encoding="utf-8")
+        sources = re.findall(r'src="([^"]*mathjax[^"]*)"', page, flags=re.IGNORECASE)
+        assert sources == ["../assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"], \
+            (notebook.name, sources)
 
 
 def test_the_mkdocs_configuration_is_strict():
@@ -152,7 +167,7 @@ def test_every_navigation_link_loads(page, server):
         assert response.status == 200 and "404" not in page.title(), link
         assert page.locator("article h1").count() >= 1, f"{link} has no title"
     assert not page.errors, page.errors
-    assert page.hosts <= ALLOWED_HOSTS, page.hosts
+    assert not page.hosts, f"pages asked other hosts: {page.hosts}"
 
 
 def test_search_finds_softmax(page, server):
@@ -179,6 +194,20 @@ def test_tutorial_page_shows_its_plots(page, server, built, notebook):
     assert len(shown) >= plots, f"{notebook.name}: {plots} plots made, {len(shown)} shown {sizes}"
     assert len(shown) == len(sizes), f"{notebook.name}: images that do not show: {sizes}"
     assert not page.errors, page.errors
+
+
+def test_formulas_are_typeset_offline(page, server):
+    """MathJax, served by the site, turns the notebook's $...$ into CommonHTML, asking no other host."""
+    page.goto(f"{server}tutorials/01_perceptron_and_activations.html")
+    page.wait_for_selector("article .mjx-chtml", timeout=30000)
+    page.wait_for_function("window.MathJax && MathJax.Hub.queue.running === 0 && "
+                           "MathJax.Hub.queue.pending === 0", timeout=30000)
+    typeset = page.locator("article .mjx-chtml").count()
+    raw = page.evaluate("""() => Array.from(document.querySelectorAll('article .jp-MarkdownCell'))
+        .map(cell => cell.innerText).filter(text => /\\$[^$\\s][^$]*\\$/.test(text))""")
+    assert typeset >= 10 and not raw, (typeset, raw[:3])
+    assert not page.errors, page.errors
+    assert not page.hosts, f"the page asked other hosts: {page.hosts}"
 
 
 def test_the_first_tutorial_has_its_three_plots(built):

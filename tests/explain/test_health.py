@@ -73,14 +73,34 @@ def test_update_ratio_is_change_over_weights():
     assert history.history["update_ratio/out"][0] == pytest.approx(change / norm, rel=1e-5)
 
 
-def test_dead_relus_and_vanishing_gradients_are_reported():
+def test_dead_relus_are_named_dead_with_what_helps():
     x, y = data()
     # every hidden unit starts far below zero: all dead, so no gradient reaches the layer
     m = model(lr=0.01, hidden_init="zeros", bias_init=passos.keras.initializers.Constant(-5.0))
-    with pytest.warns(GradientHealthWarning, match="layer 'hidden' are vanishing"):
+    with pytest.warns(GradientHealthWarning) as caught:
         history = m.fit(x, y, epochs=1, verbose=0, callbacks=[GradientHealth(x, y)], seed=0)
     assert history.history["dead_relu/hidden"] == [1.0]
     assert history.history["grad_norm/hidden"] == [0.0]
+    message = str(caught[0].message)
+    assert "every ReLU unit of layer 'hidden' is dead" in message, message
+    for remedy in ("bias_initializer=Constant(0.1)", "lower the learning rate", "LeakyReLU"):
+        assert remedy in message, message
+    assert "instead of sigmoid" not in message, message
+
+
+def test_vanishing_gradients_of_saturated_sigmoids_suggest_relu():
+    x, y = data()
+    passos.random.seed(0)
+    m = Sequential([Dense(6, activation="sigmoid", input_shape=(4,), name="hidden",
+                          kernel_initializer="zeros",
+                          bias_initializer=passos.keras.initializers.Constant(50.0)),
+                    Dense(1, activation="sigmoid", name="out")])
+    m.compile(SGD(learning_rate=0.01), "binary_crossentropy")
+    with pytest.warns(GradientHealthWarning) as caught:
+        m.fit(x, y, epochs=1, verbose=0, callbacks=[GradientHealth(x, y)], seed=0)
+    message = str(caught[0].message)
+    assert "layer 'hidden' are vanishing" in message and "try relu instead of sigmoid" in message
+    assert "'out'" not in message, message
 
 
 def test_exploding_gradients_are_reported():

@@ -137,3 +137,18 @@ def test_noise_in_a_compiled_model_trains_and_predicts_without_noise():
     x = RNG.normal(size=(8, 4)).astype(np.float32)
     model.fit(x, np.zeros((8, 1)), epochs=2, verbose=0)
     np.testing.assert_array_equal(model.predict(x), model.predict(x))
+
+
+@pytest.mark.parametrize("training", [False, True])
+@pytest.mark.parametrize("make", [lambda: L.Dropout(0.5), lambda: L.GaussianNoise(0.1),
+                                  lambda: L.GaussianDropout(0.1), lambda: L.AlphaDropout(0.1),
+                                  lambda: L.Activation("linear"), lambda: L.Lambda(lambda t: t),
+                                  lambda: L.Dense(3)],
+                         ids=["Dropout", "GaussianNoise", "GaussianDropout", "AlphaDropout",
+                              "Activation(linear)", "Lambda(identity)", "Dense"])
+def test_an_eager_call_on_a_numpy_array_gives_a_tensor_in_both_modes(make, training):
+    """Layers that pass their input through (noise at inference, identities) give a Tensor too."""
+    x = X.astype(np.float32)
+    y = make()(x, training=training)
+    assert isinstance(y, P.Tensor), type(y)
+    assert y.dtype == np.float32 and y.shape[:-1] == x.shape[:-1]

@@ -51,7 +51,10 @@ def _log1p_exp_minus_abs(x):
 
 
 relu = _activation(el.relu, "Relu", "max(x, 0).")
-relu6 = _activation(lambda x: ar.clip(x, 0, 6), "Relu6", "min(max(x, 0), 6).")
+# Piecewise (`where`, strict comparisons), as TF1's kernels: the slope is 0 at both kinks of
+# relu6, alpha at leaky_relu's, where clip and maximum would pass or split the gradient there.
+relu6 = _activation(lambda x: ar.where(ar.less(x, 6), el.relu(x), 6), "Relu6",
+                    "min(max(x, 0), 6).")
 elu = _activation(pn.elu, "Elu", "x where x > 0, else e^x - 1.")
 softplus = _activation(lambda x: ar.add(el.relu(x), _log1p_exp_minus_abs(x)), "Softplus",
                        "log(1 + e^x), computed without overflow.")
@@ -66,7 +69,7 @@ def leaky_relu(features, alpha=0.2, name=None):
     """x where x > 0, else alpha x."""
     def build():
         (x,) = inputs(features)
-        return ar.maximum(x, ar.multiply(x, alpha))
+        return ar.where(ar.greater(x, 0), x, ar.multiply(x, alpha))
     return named(name or "LeakyRelu", build)
 
 

@@ -105,23 +105,35 @@ class GradientHealth(Callback):
 
     def _warn(self, epoch, health):
         problems = []
-        for key, norm in health.items():
-            if not key.startswith("grad_norm/"):
-                continue
-            name = key.split("/", 1)[1]
-            if norm < self.vanishing:
+        for layer in self.model.layers:
+            norm = health.get(f"grad_norm/{layer.name}")
+            if health.get(f"dead_relu/{layer.name}") == 1.0:
                 problems.append(
-                    f"the gradients of layer '{name}' are vanishing (norm {norm:.2g} < "
-                    f"{self.vanishing:g}), so its weights barely change: try relu instead of "
-                    "sigmoid/tanh, another initializer, or batch normalization")
-            elif norm > self.exploding or not np.isfinite(norm):
+                    f"every ReLU unit of layer '{layer.name}' is dead (0 for every sample, so no "
+                    "gradient passes it and it cannot recover): start its biases slightly "
+                    "positive (bias_initializer=Constant(0.1)), lower the learning rate, or use "
+                    "LeakyReLU")
+            elif norm is not None and norm < self.vanishing:
                 problems.append(
-                    f"the gradients of layer '{name}' are exploding (norm {norm:.2g} > "
+                    f"the gradients of layer '{layer.name}' are vanishing (norm {norm:.2g} < "
+                    f"{self.vanishing:g}), so its weights barely change: "
+                    + _vanishing_advice(layer))
+            elif norm is not None and (norm > self.exploding or not np.isfinite(norm)):
+                problems.append(
+                    f"the gradients of layer '{layer.name}' are exploding (norm {norm:.2g} > "
                     f"{self.exploding:g}): lower the learning rate, scale the inputs, or clip "
                     "the gradients")
         if problems:
             warnings.warn(f"GradientHealth, epoch {epoch + 1}: " + "; ".join(problems),
                           GradientHealthWarning, stacklevel=2)
+
+
+def _vanishing_advice(layer):
+    """What helps a layer whose gradient vanishes: saturating units are the usual cause."""
+    if getattr(layer, "activation", None) in (activations.sigmoid, activations.tanh):
+        return "try relu instead of sigmoid/tanh, another initializer, or batch normalization"
+    return ("look at the layers after it (dead ReLU units or saturated sigmoid/tanh units pass "
+            "no gradient back), try another initializer, or batch normalization")
 
 
 def _forward(model, x, outputs):

@@ -53,6 +53,14 @@ def call_layer(layer, x, training, mask=None):
     return layer.call(x, **extra)
 
 
+def eager_output(y):
+    """An eager call gives passos Tensors, also where `call` passed a NumPy input through unchanged
+    (Dropout at inference, a linear Activation): the result's type never depends on `training`."""
+    if isinstance(y, (list, tuple)):
+        return type(y)(eager_output(item) for item in y)
+    return Tensor(y) if isinstance(y, np.ndarray) else y
+
+
 @functools.lru_cache(maxsize=None)
 def takes_argument(call, name):
     """True when the function `call` takes an argument `name` (or any keyword)."""
@@ -223,8 +231,8 @@ class Layer:
         self._losses.clear()
         if numerics.checking:
             with numerics.in_layer(self.name):
-                return self._activity_penalty(call_layer(self, x, training, mask))
-        return self._activity_penalty(call_layer(self, x, training, mask))
+                return self._activity_penalty(eager_output(call_layer(self, x, training, mask)))
+        return self._activity_penalty(eager_output(call_layer(self, x, training, mask)))
 
     def _activity_penalty(self, y):
         """Add activity_regularizer(output) to the layer's losses; return the output."""
