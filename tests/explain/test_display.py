@@ -4,7 +4,6 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 
 import passos
 from passos.explain import conv2d_steps, draw, pool2d_steps, trace
@@ -13,41 +12,7 @@ from passos.explain.course import backprop_eager
 from passos.explain.display import Drawing, Page
 from passos.explain.html import backprop_html, steps_html
 from passos.explain.html import html as html_page
-
-VOID = {"meta", "br", "hr", "img", "input", "link", "wbr", "col", "area", "base", "source"}
-
-
-class Checked(HTMLParser):
-    """Parses HTML, failing on a closing tag that does not close the innermost open one;
-    keeps the table rows (lists of cell texts) and the attributes of each tag."""
-
-    def __init__(self, text):
-        super().__init__(convert_charrefs=True)
-        self.open, self.rows, self.attrs, self.cell = [], [], [], None
-        self.feed(text)
-        self.close()
-        assert self.open == [], f"unclosed tags {self.open}"
-
-    def handle_starttag(self, tag, attrs):
-        self.attrs.append((tag, dict(attrs)))
-        if tag not in VOID:
-            self.open.append(tag)
-        if tag == "tr":
-            self.rows.append([])
-        if tag in ("td", "th"):
-            self.cell = ""
-
-    def handle_endtag(self, tag):
-        assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open[-1:]}"
-        self.open.pop()
-        if tag in ("td", "th"):
-            self.rows[-1].append(self.cell)
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell += data
-
+from html_table import Checked
 
 def words(text):
     return " ".join(text.split())

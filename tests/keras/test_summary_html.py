@@ -1,37 +1,7 @@
 """Model._repr_html_: model.summary() as an HTML table for Jupyter, the same rows and totals."""
-from html.parser import HTMLParser
-
 from passos.keras.layers import Concatenate, Dense, Input
 from passos.keras.models import Model, Sequential
-
-
-class Table(HTMLParser):
-    """The table's rows as lists of cell texts, and the text outside the table."""
-
-    def __init__(self, text):
-        super().__init__()
-        self.rows, self.cell, self.outside, self.depth = [], None, "", 0
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.depth += tag == "table"
-        if tag == "tr":
-            self.rows.append([])
-        if tag in ("td", "th"):
-            self.cell = ""
-
-    def handle_endtag(self, tag):
-        self.depth -= tag == "table"
-        if tag in ("td", "th"):
-            self.rows[-1].append(self.cell)
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell += data
-        elif not self.depth:
-            self.outside += data + "\n"
+from html_table import Checked
 
 
 def printed(model):
@@ -42,7 +12,7 @@ def printed(model):
 
 def test_a_sequential_models_html_has_the_summary_rows_and_totals():
     model = Sequential([Dense(128, activation="relu", input_shape=(784,)), Dense(10)])
-    table = Table(model._repr_html_())
+    table = Checked(model._repr_html_())
     assert table.rows[0] == ["Layer (type)", "Output Shape", "Param #"]
     assert [r[1:] for r in table.rows[1:]] == [["(None, 128)", "100480"], ["(None, 10)", "1290"]]
     assert all(r[0].endswith(" (Dense)") for r in table.rows[1:])
@@ -55,7 +25,7 @@ def test_a_functional_models_html_has_the_connected_to_column():
     a, b = Input((3,), name="a"), Input((2,), name="b")
     joined = Concatenate(name="join")([Dense(4, name="da")(a), Dense(4, name="db")(b)])
     model = Model([a, b], Dense(1, name="out")(joined))
-    table = Table(model._repr_html_())
+    table = Checked(model._repr_html_())
     assert table.rows[0][-1] == "Connected to"
     assert [" ".join(" ".join(r).split()) for r in table.rows] == printed(model)[:len(table.rows)]
     join_rows = [r for r in table.rows if r[0].startswith("join") or r[0] == ""]
