@@ -20,4 +20,4 @@ from .graph import (Graph, Symbol, Variable, VariableSymbol, get_default_graph,
                     variables_initializer)
 from .session import Session
 
-operators.install(Symbol)
+operators.install(Symbol, offer_names=True)

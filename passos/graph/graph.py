@@ -14,6 +14,7 @@ from ..arguments import numeric_array
 from ..core.dtypes import DEFAULT_FLOAT, as_dtype
 from ..core.shapes import ShapeError, describe
 from ..core.tensor import Tensor
+from ..ops.operators import OperatorName
 from .sources import AssignOp, CaptureOp, GroupOp, PlaceholderOp, VariableOp
 
 # The extension point of front ends: `extend(Symbol, eval=...)` registers methods that
@@ -234,12 +235,17 @@ class Graph(Extensible):
             self._counts[base] = max(self._counts.get(base, 0), int(count) + 1)
         self._counts[name] = max(self._counts.get(name, 0), 1)
 
-    def default_name(self, op):
-        """The name of an unnamed node of `op` (before scope and _1, _2 ...): its kind."""
+    def default_name(self, op, offered=None):
+        """The name of an unnamed node of `op` (before scope and _1, _2 ...): its kind.
+
+        `offered`: the name a Python operator offers ('mul' for ``a * b``); ignored here.
+        """
         return op.kind
 
     def add_op(self, op, inputs, name=None):
         """Record `op` applied to `inputs` (symbols of this graph or constants); check shapes."""
+        if type(name) is OperatorName:  # an operator's offer, not a user's name
+            name = self.default_name(op, name)
         converted = [self._input(op, x) for x in inputs]
         shapes = [x.shape if isinstance(x, Symbol) else np.shape(x) for x in converted]
         dtypes = [x.dtype if isinstance(x, Symbol) else _weak_dtype(x) for x in converted]

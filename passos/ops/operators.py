@@ -1,7 +1,9 @@
 """Python operators and methods shared by eager tensors and graph symbols.
 
 `install(cls)` gives a tensor class ``+ - * / ** @``, comparisons, indexing and the
-NumPy-style methods, all routed through the same op functions.
+NumPy-style methods, all routed through the same op functions. Graph symbols' operators
+also offer their node an `OperatorName` (``a * b`` offers 'mul'), which a graph may take as
+the default name (TF1's graphs do, as TF 1.15 names ``a * b`` 'mul' and `tf.multiply` 'Mul').
 """
 import numpy as np
 
@@ -34,15 +36,31 @@ def _check_operand(b, who):
         numeric_array(b, who, "the other operand")  # an ndarray costs a dtype-kind test
 
 
-def _binary(function, symbol, reflected=False):
-    """The method `a <symbol> b` (or `b <symbol> a` when `reflected`) built on `function`."""
-    who = f"operator {symbol}"
+class OperatorName(str):
+    """A default node name offered by a Python operator on graph symbols; a graph may ignore it."""
 
-    def method(a, b):
+    __slots__ = ()
+
+
+def _binary(function, symbol, reflected=False, offer=None):
+    """The method `a <symbol> b` (or `b <symbol> a` when `reflected`) built on `function`.
+
+    `offer`: the node name to offer (graph symbols only; eager tensors keep unnamed results).
+    """
+    who = f"operator {symbol}"
+    if offer is None:
+        def method(a, b):
+            if type(b) not in _TRUSTED:
+                _check_operand(b, who)
+            return function(b, a) if reflected else function(a, b)
+        return method
+    name = OperatorName(offer)
+
+    def offering(a, b):
         if type(b) not in _TRUSTED:
             _check_operand(b, who)
-        return function(b, a) if reflected else function(a, b)
-    return method
+        return function(b, a, name=name) if reflected else function(a, b, name=name)
+    return offering
 
 
 _BINARY = {"add": (ar.add, "+"), "sub": (ar.subtract, "-"), "mul": (ar.multiply, "*"),
@@ -79,16 +97,27 @@ _METHODS = {
 }
 
 
-def install(cls, equality=True):
+# graph symbols' operators that offer their node a name: TF 1.15's (math_ops.py builds each in
+# name_scope(None, "<name>"); comparisons and -x keep the op type: Less, Neg)
+_OFFERING = {
+    **{f"__{name}__": _binary(f, s, offer=name) for name, (f, s) in _BINARY.items()},
+    **{f"__r{name}__": _binary(f, s, reflected=True, offer=name) for name, (f, s) in _BINARY.items()},
+    "__getitem__": lambda a, index: mv.getitem(a, index, name=_STRIDED_SLICE),
+}
+_STRIDED_SLICE = OperatorName("strided_slice")
+
+
+def install(cls, equality=True, offer_names=False):
     """Give `cls` the shared operators and methods (once); keeps it hashable by identity.
 
-    equality=False leaves `==` and `!=` as identity (TF1's tensors compare so).
+    equality=False leaves `==` and `!=` as identity (TF1's tensors compare so);
+    offer_names=True (graph symbols) makes the operators offer an `OperatorName`.
     """
     if cls in _TENSORS:
         return cls
     for name, method in _METHODS.items():
         if equality or name not in ("__eq__", "__ne__"):
-            setattr(cls, name, method)
+            setattr(cls, name, _OFFERING.get(name, method) if offer_names else method)
     _TENSORS.append(cls)
     _TRUSTED.add(cls)
     cls.__hash__ = object.__hash__

@@ -243,7 +243,7 @@ def test_session_graph_and_context_make_defaults():
 def test_eval_and_run_need_a_default_session():
     w = tf.Variable(2.0)
     y = w * 3
-    with pytest.raises(ValueError, match=r"^Cannot evaluate tensor using `eval\(\)` \('Mul:0'\): No "
+    with pytest.raises(ValueError, match=r"^Cannot evaluate tensor using `eval\(\)` \('mul:0'\): No "
                                          r"default session is registered"):
         y.eval()
     session = tf.Session()

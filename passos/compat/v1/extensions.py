@@ -44,14 +44,23 @@ def _consumers(self):
             if any(x is self for x in Operation(n).inputs) and not n.primitive.offset]
 
 
+def _operators():
+    """TF1's // % & | ^ ~ on graph tensors, named as TF 1.15 names them ('floordiv', 'mod' ...)."""
+    def named(fn, name):
+        return lambda a, b: fn(a, b, name=name)
+    return {"__floordiv__": named(mo.floordiv, "floordiv"),
+            "__rfloordiv__": lambda a, b: mo.floordiv(b, a, name="floordiv"),
+            "__mod__": named(mo.floormod, "mod"),
+            "__rmod__": lambda a, b: mo.floormod(b, a, name="mod"),
+            "__and__": named(mo.logical_and, "and"), "__or__": named(mo.logical_or, "or"),
+            "__xor__": named(mo.logical_xor, "xor"), "__invert__": mo.logical_not}
+
+
 def register():
     """Give graph nodes, variables and graphs the TF1 methods (once is enough; again is harmless)."""
     extend(Symbol, eval=_eval, run=_run, get_shape=_get_shape, value_index=property(_value_index),
            op=property(Operation), consumers=_consumers,
-           __floordiv__=mo.floordiv,
-           __rfloordiv__=lambda a, b: mo.floordiv(b, a), __mod__=mo.floormod,
-           __rmod__=lambda a, b: mo.floormod(b, a), __invert__=mo.logical_not,
-           __and__=mo.logical_and, __or__=mo.logical_or, __xor__=mo.logical_xor)
+           **_operators())
     extend(VariableSymbol, load=vs.load, value=lambda v: v, read_value=lambda v: v)
     extend(Graph, get_operation_by_name=lambda g, name: Operation(g.get_tensor_by_name(name)),
            get_collection=_graph_collection, as_graph_def=as_graph_def)

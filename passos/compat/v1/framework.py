@@ -22,9 +22,10 @@ class Graph(passos_graph.Graph):
 
     tensor_names = True
 
-    def default_name(self, op):
-        """TF1 names an unnamed node by its op type: 'MatMul', 'Mul_1', 'Placeholder'."""
-        return op_type(op.kind)
+    def default_name(self, op, offered=None):
+        """TF1 names an unnamed node by its op type ('MatMul', 'Mul_1', 'Placeholder'), one made
+        by a Python operator by the name it offers ('mul' for ``a * b``, 'strided_slice')."""
+        return offered or op_type(op.kind)
 
     def get_operations(self):
         """The graph's operations (tf.Operation), in creation order."""
