@@ -85,6 +85,20 @@ def test_no_summaries_when_save_summary_steps_is_none(tmp_path):
     assert set(_scalars(tmp_path)) == {"global_step/sec"}
 
 
+def test_train_writes_the_graph_as_text_into_model_dir(tmp_path):
+    text_format = pytest.importorskip("google.protobuf.text_format")
+    graph_pb2 = pytest.importorskip("tensorboard.compat.proto.graph_pb2")
+    # as TF1's CheckpointSaverHook: whatever the summary settings
+    config = tf.estimator.RunConfig(save_summary_steps=None, log_step_count_steps=None)
+    tf.estimator.Estimator(summary_model_fn, str(tmp_path), config).train(_line_input_fn(),
+                                                                         steps=2)
+    graph = text_format.Parse((tmp_path / "graph.pbtxt").read_text(), graph_pb2.GraphDef())
+    nodes = {node.name: node for node in graph.node}
+    assert {"w", "global_step", "mul", "sub", "Mean", "w_value"} <= set(nodes)
+    assert nodes["mul"].op == "Mul" and "_output_shapes" in nodes["mul"].attr
+    assert list(nodes["sub"].input) == ["mul", "IteratorGetNext:1"]
+
+
 def test_without_tensorboard_training_goes_on_and_says_so(tmp_path, monkeypatch, caplog):
     from passos.compat.v1.estimator import summaries
     monkeypatch.setitem(sys.modules, "passos.tensorboard", None)  # its import fails
@@ -97,6 +111,7 @@ def test_without_tensorboard_training_goes_on_and_says_so(tmp_path, monkeypatch,
     assert caplog.text.count("no TensorBoard summaries are written") == 1
     assert "pip install 'passos[tensorboard]'" in caplog.text
     assert not list(tmp_path.rglob("events.out.tfevents.*"))
+    assert not (tmp_path / "graph.pbtxt").exists()
     assert estimator.get_variable_value("global_step") == 3
 
 

@@ -29,10 +29,10 @@ import time
 
 import numpy as np
 
-from ....graph.graph import Graph
 from .. import metrics
 from ..data import Dataset
 from ..errors import OutOfRangeError
+from ..framework import Graph
 from ..random_ops import set_random_seed
 from ..saver import (Saver, get_checkpoint_state, latest_checkpoint, list_variables,
                      load_variable)
@@ -42,7 +42,7 @@ from ..train import get_or_create_global_step
 from ..variables import global_variables_initializer, local_variables_initializer
 from .model_fn import ModeKeys, call_model_fn, call_with_wanted
 from .run_config import RunConfig
-from .summaries import TrainSummaries, write_eval
+from .summaries import TrainSummaries, write_eval, write_graph_text
 
 
 class NanLossDuringTrainingError(RuntimeError):
@@ -107,6 +107,7 @@ class Estimator:
             saver = Saver(max_to_keep=self._config.keep_checkpoint_max)
             saver.recover_last_checkpoints(_kept_checkpoints(self.model_dir))
         summaries = TrainSummaries(graph, spec.loss, self._config)
+        write_graph_text(graph, self.model_dir)
         try:
             with self._session(graph, checkpoint, saver) as sess:
                 _TrainingLoop(self, sess, saver, global_step, spec, steps, max_steps,

@@ -1,32 +1,47 @@
-"""The TensorBoard events an Estimator writes, as TF1's does: while training, into model_dir,
-the graph, every summary of the model_fn (with a scalar 'loss' added when it has none) every
+"""The TensorBoard files an Estimator writes, as TF1's does: when training starts, the graph as
+text in model_dir/graph.pbtxt; while training, into model_dir's events, the graph, every summary of the model_fn (with a scalar 'loss' added when it has none) every
 save_summary_steps steps and 'global_step/sec' every log_step_count_steps; after evaluating,
 into model_dir/eval, each metric at the global step.
 
 Writing needs the optional tensorboard package; without it the Estimator trains and evaluates
-as usual and logs once that it writes no summaries.
+as usual and logs once that it writes no summaries (nor graph.pbtxt).
 """
 import os
 import time
 
 from .. import summary
+from ..graph_io import as_graph_def, write_graph
 from ..tf_logging import logger
 
 _EXTRA = "pip install 'passos[tensorboard]'"
 _warned = []  # the warning about the missing package, given once per process
 
 
-def _writer(logdir, who):
-    """A passos.tensorboard SummaryWriter on `logdir`, or None without the package."""
+def _tensorboard(who):
+    """The passos.tensorboard module, or None without the package (said once per process)."""
     try:
-        from passos.tensorboard import SummaryWriter
+        import passos.tensorboard as tensorboard
     except ImportError:
         if not _warned:
             _warned.append(True)
             logger.warning("Estimator.%s: no TensorBoard summaries are written, as the "
                            "tensorboard package is missing (%s)", who, _EXTRA)
         return None
-    return SummaryWriter(logdir)
+    return tensorboard
+
+
+def _writer(logdir, who):
+    """A passos.tensorboard SummaryWriter on `logdir`, or None without the package."""
+    tensorboard = _tensorboard(who)
+    return tensorboard and tensorboard.SummaryWriter(logdir)
+
+
+def write_graph_text(graph, model_dir):
+    """Write model_dir/graph.pbtxt, `graph` with its shapes, as TF1's CheckpointSaverHook does
+    when each train() starts; its path, or None without the tensorboard package."""
+    if _tensorboard("train") is None:
+        return None
+    return write_graph(as_graph_def(graph, add_shapes=True), model_dir, "graph.pbtxt")
 
 
 class TrainSummaries:
