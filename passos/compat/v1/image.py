@@ -40,24 +40,31 @@ def _float(x):
     return x if x.dtype in (np.float32, np.float64) else cast(x, dtypes.float32)
 
 
-def _resize(images, size, method, align_corners, half_pixel_centers, who, name):
-    """images resized by `method`'s weight matrices (image_resize.py) along H, then W."""
-    x, (h, w), batch = _image(images, who)
+def _check_size(size, who):
     if len(size) != 2 or any(isinstance(s, bool) or not isinstance(s, (int, np.integer))
                              or s < 1 for s in size):
         raise ValueError(f"tf.image.{who}: size must be two positive ints (new_height, "
                          f"new_width) known when the graph is built, got {size!r}")
-    if half_pixel_centers and (align_corners or method != ResizeMethod.BICUBIC):
-        raise ValueError(f"tf.image.{who}: passos has half_pixel_centers for bicubic resizing "
-                         f"only, and never with align_corners")
+
+
+def _resize(images, size, method, align_corners, half_pixel_centers, who, name):
+    """images resized by `method`'s weight matrices (image_resize.py) along H, then W."""
+    x, (h, w), batch = _image(images, who)
+    _check_size(size, who)
+    if half_pixel_centers and align_corners:
+        raise ValueError(f"tf.image.{who}: if half_pixel_centers is True, align_corners must "
+                         f"be False (TF1's kernels refuse both)")
     out_h, out_w = (int(s) for s in size)
     axes = "nhwc" if batch else "hwc"
 
     def build():
         if method == ResizeMethod.NEAREST_NEIGHBOR:
-            rows = gather(x, resize.nearest(h, out_h, align_corners), axis=int(batch))
-            return gather(rows, resize.nearest(w, out_w, align_corners), axis=1 + int(batch))
-        matrix = {ResizeMethod.BILINEAR: resize.bilinear, ResizeMethod.AREA: resize.area,
+            rows = gather(x, resize.nearest(h, out_h, align_corners, half_pixel_centers),
+                          axis=int(batch))
+            return gather(rows, resize.nearest(w, out_w, align_corners, half_pixel_centers),
+                          axis=1 + int(batch))
+        matrix = {ResizeMethod.BILINEAR: lambda *a: resize.bilinear(*a, half_pixel_centers),
+                  ResizeMethod.AREA: resize.area,
                   ResizeMethod.BICUBIC: lambda *a: resize.bicubic(*a, half_pixel_centers)}[method]
         f = _float(x)
         rows = matrix(h, out_h, align_corners).astype(f.dtype)
@@ -72,10 +79,10 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
                   preserve_aspect_ratio=False, name=None):
     """images (N?, H, W, C) resized to size (new_height, new_width): BILINEAR, BICUBIC, AREA
     (float32 out, float64 kept) or NEAREST_NEIGHBOR (dtype kept), with TF1's mapping (source =
-    out * in / out size, or (in-1)/(out-1) with align_corners)."""
+    out * in / out size, or (in-1)/(out-1) with align_corners). preserve_aspect_ratio: the
+    largest size within `size` that keeps H:W, as TF1 rounds it."""
     if preserve_aspect_ratio:
-        raise NotImplementedError("tf.image.resize_images: passos has no preserve_aspect_ratio; "
-                                  "compute the size that keeps it and pass that")
+        size = _keeping_aspect(_image(images, "resize_images")[1], size)
     if method not in (ResizeMethod.BILINEAR, ResizeMethod.NEAREST_NEIGHBOR,
                       ResizeMethod.BICUBIC, ResizeMethod.AREA):
         raise ValueError(f"tf.image.resize_images: method must be one of tf.image.ResizeMethod "
@@ -85,15 +92,26 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
                    name or "resize_images")
 
 
+def _keeping_aspect(shape, size):
+    """TF1's preserve_aspect_ratio: both sides times min(new_h / h, new_w / w), rounded half to
+    even, all in float32."""
+    _check_size(size, "resize_images")
+    (h, w), (new_h, new_w) = (np.float32(s) for s in shape), (np.float32(s) for s in size)
+    factor = min(new_h / h, new_w / w)
+    return [int(np.round(factor * h)), int(np.round(factor * w))]
+
+
 def resize_bilinear(images, size, align_corners=False, name=None, half_pixel_centers=False):
-    """resize_images with BILINEAR."""
+    """resize_images with BILINEAR; half_pixel_centers: source = (out + 0.5) * in / out - 0.5
+    (PyTorch's align_corners=False)."""
     return _resize(images, size, ResizeMethod.BILINEAR, align_corners, half_pixel_centers,
                    "resize_bilinear", name or "ResizeBilinear")
 
 
 def resize_nearest_neighbor(images, size, align_corners=False, name=None,
                             half_pixel_centers=False):
-    """resize_images with NEAREST_NEIGHBOR (dtype kept)."""
+    """resize_images with NEAREST_NEIGHBOR (dtype kept); half_pixel_centers: source =
+    floor((out + 0.5) * in / out) (PyTorch's 'nearest-exact')."""
     return _resize(images, size, ResizeMethod.NEAREST_NEIGHBOR, align_corners,
                    half_pixel_centers, "resize_nearest_neighbor", name or "ResizeNearestNeighbor")
 

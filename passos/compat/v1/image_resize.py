@@ -2,37 +2,53 @@
 method there is linear and separable, so tf.image applies them as two products (einsum) and
 the gradients are those products' (TF1's resize_bicubic_grad and friends).
 
-Coordinates are TF1's legacy ones unless said: source = output index * in / out (or
-(in - 1) / (out - 1) with align_corners), no half-pixel centres.
+Coordinates are TF1's, computed in float32 as its kernels compute them: legacy (source =
+output index * in / out, or (in - 1) / (out - 1) with align_corners) unless half_pixel_centers
+(source = (index + 0.5) * in / out - 0.5, TF's HalfPixelScaler).
 """
 import numpy as np
 
 _TABLE = 1024  # TF's bicubic weights come from a table of 1024 steps per pixel
+_HALF = np.float32(0.5)
+
+
+def scale(n_in, n_out, align_corners):
+    """TF's CalculateResizeScale, in float32."""
+    if align_corners and n_out > 1:
+        return np.float32(n_in - 1) / np.float32(n_out - 1)
+    return np.float32(n_in) / np.float32(n_out)
 
 
 def sources(n_in, n_out, align_corners, half_pixel=False):
-    """The source coordinate of each output pixel."""
-    scale = (n_in - 1) / (n_out - 1) if align_corners and n_out > 1 else n_in / n_out
-    if half_pixel:
-        return (np.arange(n_out) + 0.5) * scale - 0.5
-    return np.arange(n_out) * scale
+    """The source coordinate of each output pixel (float32)."""
+    index, step = np.arange(n_out, dtype=np.float32), scale(n_in, n_out, align_corners)
+    return (index + _HALF) * step - _HALF if half_pixel else index * step
 
 
-def bilinear(n_in, n_out, align_corners):
-    """Each output mixes its two nearest source pixels."""
-    src = sources(n_in, n_out, align_corners)
-    low = np.floor(src).astype(int)
-    high, frac = np.minimum(low + 1, n_in - 1), src - low
+def bilinear(n_in, n_out, align_corners, half_pixel_centers=False):
+    """Each output mixes its two nearest source pixels; sources before the first pixel (half
+    pixel centres) take it whole, as TF's compute_interpolation_weights clamps."""
+    src = sources(n_in, n_out, align_corners, half_pixel_centers).astype(np.float64)
+    floor = np.floor(src)
+    low = np.maximum(floor, 0).astype(int)
+    high, frac = np.minimum(np.ceil(src), n_in - 1).astype(int), src - floor
     matrix = np.zeros((n_out, n_in))
     np.add.at(matrix, (np.arange(n_out), low), 1 - frac)
     np.add.at(matrix, (np.arange(n_out), high), frac)
     return matrix
 
 
-def nearest(n_in, n_out, align_corners):
-    """The source pixel each output copies (an index, not a matrix)."""
-    src = sources(n_in, n_out, align_corners)
-    return np.minimum(np.round(src) if align_corners else np.floor(src), n_in - 1).astype(np.int32)
+def nearest(n_in, n_out, align_corners, half_pixel_centers=False):
+    """The source pixel each output copies (an index, not a matrix): legacy floor(i * scale)
+    (roundf, halves away from zero, with align_corners); with half_pixel_centers
+    floor((i + 0.5) * scale), TF's HalfPixelScalerForNN."""
+    if half_pixel_centers:
+        index = np.arange(n_out, dtype=np.float32)
+        src = np.floor((index + _HALF) * scale(n_in, n_out, align_corners))
+    else:
+        src = sources(n_in, n_out, align_corners)
+        src = np.floor(src + _HALF) if align_corners else np.floor(src)  # src >= 0: roundf
+    return np.clip(src, 0, n_in - 1).astype(np.int32)
 
 
 def _cubic(distance, a):
