@@ -1,6 +1,7 @@
 """Patterns from public TF1 teaching programs (aymericdamien/TensorFlow-Examples) that passos
 once failed: tf.range given tensors (dynamic_rnn.py's last-relevant-output gather) and
-tf.contrib.rnn.static_bidirectional_rnn (bidirectional_rnn.py), against TF1's numbers."""
+tf.contrib.rnn.static_bidirectional_rnn (bidirectional_rnn.py) against TF1's numbers, and string
+constants running to bytes (helloworld.py)."""
 import numpy as np
 import pytest
 
@@ -92,3 +93,13 @@ def test_static_bidirectional_rnn_refuses_a_tensor_for_the_list():
         tf.nn.static_bidirectional_rnn(tf.nn.rnn_cell.BasicRNNCell(2), tf.nn.rnn_cell.
                                        BasicRNNCell(2), tf.placeholder(tf.float32, [1, 3, 2]),
                                        dtype=tf.float32)
+
+
+def test_string_constants_run_to_bytes_as_in_tf1():
+    # helloworld.py: print(sess.run(tf.constant('Hello, TensorFlow!'))) shows b'Hello, TensorFlow!'
+    with tf.Session() as sess:
+        hello = sess.run(tf.constant("Hello, TensorFlow!"))
+        words = sess.run(tf.constant(["olá", "mundo"]))
+    assert isinstance(hello, bytes) and hello == b"Hello, TensorFlow!"
+    assert hello.decode() == "Hello, TensorFlow!"
+    assert words.tolist() == ["olá".encode(), b"mundo"]
