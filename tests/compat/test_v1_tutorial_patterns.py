@@ -103,3 +103,16 @@ def test_string_constants_run_to_bytes_as_in_tf1():
     assert isinstance(hello, bytes) and hello == b"Hello, TensorFlow!"
     assert hello.decode() == "Hello, TensorFlow!"
     assert words.tolist() == ["olá".encode(), b"mundo"]
+
+
+@pytest.mark.parametrize("get, advice", [
+    (lambda: tf.enable_eager_execution, "passos' eager API"),  # the *_eager_api.py programs
+    (lambda: tf.contrib.eager, "passos' eager API"),
+    (lambda: tf.contrib.factorization, "KMeans"),                # kmeans.py
+    (lambda: tf.contrib.tensor_forest, "RandomForestClassifier"),  # random_forest.py
+    (lambda: tf.contrib.boosted_trees, "GradientBoostingClassifier"),
+])
+def test_unsupported_tutorial_names_say_what_to_use_instead(get, advice):
+    with pytest.raises(AttributeError, match="TensorFlow 1.15 name that passos does not provide"
+                                             f".*{advice}"):
+        get()
