@@ -116,3 +116,16 @@ def test_unsupported_tutorial_names_say_what_to_use_instead(get, advice):
     with pytest.raises(AttributeError, match="TensorFlow 1.15 name that passos does not provide"
                                              f".*{advice}"):
         get()
+
+
+@pytest.mark.parametrize("module, advice", [
+    ("passos.compat.v1.contrib.factorization", "KMeans"),  # from tensorflow.contrib.factorization
+    ("passos.compat.v1.contrib.eager", "passos' eager API"),  # import tensorflow.contrib.eager as tfe
+])
+def test_importing_an_unsupported_contrib_module_gives_the_advice(module, advice):
+    import importlib
+    with pytest.raises(ImportError, match=f"TensorFlow 1.15 name that passos does not provide.*"
+                                          f"{advice}"):
+        importlib.import_module(module)
+    with pytest.raises(ModuleNotFoundError, match="No module named 'passos.compat.v1.contrib.nope'"):
+        importlib.import_module("passos.compat.v1.contrib.nope")

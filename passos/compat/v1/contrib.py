@@ -74,3 +74,5 @@ rnn = types.SimpleNamespace(**vars(nn.rnn_cell), static_rnn=nn.static_rnn,
 from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
 
 __getattr__ = _module_getattr(__name__)
+__path__ = []  # a package with no files: `import tf.contrib.<name>` asks the import hooks, which
+# explain a name passos lacks (passos.unsupported_names.MissingNames.find_spec)

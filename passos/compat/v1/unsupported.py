@@ -112,4 +112,5 @@ MISSING = {
 }
 
 _NAMES = MissingNames("passos.compat.v1", "TensorFlow 1.15", MISSING)
+_NAMES.install()  # `from tensorflow.contrib.slim import ...` gets the advice too
 error, module_getattr = _NAMES.error, _NAMES.module_getattr
