@@ -87,6 +87,33 @@ def test_static_bidirectional_rnn_joins_forward_and_reversed_backward_outputs():
     np.testing.assert_allclose(got_bw, h_bw, rtol=1e-5, atol=1e-6)
 
 
+def test_static_bidirectional_rnn_reverses_only_each_sequences_first_length_steps():
+    T, N, D, U = 4, 3, 2, 5
+    lengths = np.array([4, 2, 0], np.int32)
+    xs = [tf.placeholder(tf.float32, [None, D]) for _ in range(T)]
+    outputs, s_fw, s_bw = tf.nn.static_bidirectional_rnn(
+        tf.nn.rnn_cell.BasicRNNCell(U), tf.nn.rnn_cell.BasicRNNCell(U), xs, dtype=tf.float32,
+        sequence_length=tf.constant(lengths))
+    values = rng.standard_normal((T, N, D)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        w = dict(zip([v.name.split("/")[1] + v.name.split("/")[-1][:-2]
+                      for v in tf.trainable_variables()], sess.run(tf.trainable_variables())))
+        got, got_fw, got_bw = sess.run([outputs, s_fw, s_bw], dict(zip(xs, values)))
+    for n, length in enumerate(lengths):  # TF1: zeros past the length, states of the last step
+        seq = values[:length, n:n + 1]
+        want = np.zeros((T, 2 * U))
+        if length:
+            fw, h_fw = _rnn_steps(w["fwkernel"], w["fwbias"], seq)
+            bw, h_bw = _rnn_steps(w["bwkernel"], w["bwbias"], seq[::-1])
+            want[:length] = np.concatenate([np.concatenate(fw), np.concatenate(bw[::-1])], 1)
+        else:
+            h_fw = h_bw = np.zeros((1, U))
+        np.testing.assert_allclose(np.array(got)[:, n], want, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(got_fw[n], h_fw[0], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(got_bw[n], h_bw[0], rtol=1e-5, atol=1e-6)
+
+
 def test_static_bidirectional_rnn_refuses_a_tensor_for_the_list():
     with pytest.raises(TypeError, match="static_bidirectional_rnn: inputs must be a non-empty "
                                         "list"):
