@@ -51,6 +51,24 @@ class MissingNames:
 
         return __getattr__
 
+    def find_spec(self, fullname, path=None, target=None):
+        """Import hook (sys.meta_path): `import package.module.name` of a listed name raises the
+        ImportError with its advice (`from tensorflow.contrib.factorization import KMeans`);
+        None for every other module, so the import system goes on as usual."""
+        parent, _, name = fullname.rpartition(".")
+        if parent != self.package and not parent.startswith(self.package + "."):
+            return None
+        short = parent[len(self.package) + 1:]
+        if name not in self.table.get(short, {}):
+            return None
+        raise ImportError(self.explain(parent, name), name=fullname)
+
+    def install(self):
+        """Answer imports of listed submodules (see find_spec); the module whose table lists
+        them sets `__path__ = []` so Python asks the import hooks for its submodules."""
+        if self not in sys.meta_path:
+            sys.meta_path.append(self)
+
 
 def _in_from_import(frame):
     """True when `frame` is executing `from module import name` (bytecode IMPORT_FROM)."""

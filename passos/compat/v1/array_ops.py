@@ -14,11 +14,11 @@ import numpy as np
 from ...core.op import Op
 from ...core.shapes import ShapeError, describe, normalize_axis
 from ...graph.graph import Symbol, get_default_graph
-from ...ops import arithmetic as ar, creation as cr, movement as mv
+from ...ops import arithmetic as ar, creation as cr, elementwise as el, movement as mv
 from ...ops.gather import Gather
 from . import dtypes, shaped_ops as so
 from .framework import as_array, constant, inputs, name_scope, named
-from .shape_args import shape_arg
+from .shape_args import known_scalar, shape_arg
 
 
 def _node(op, *xs, name):
@@ -222,10 +222,27 @@ def ones_like(tensor, dtype=None, name=None, optimize=True):
 
 
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - the TF1 name
-    """A constant [start, start + delta, ...) below `limit` (one argument: [0, start))."""
-    values = np.arange(start, limit, delta) if limit is not None else np.arange(start)
-    return constant(values if dtype is not None or values.dtype.kind != "i" else values.astype(np.int32),
-                    dtype=dtype, name=name)
+    """[start, start + delta, ...) below `limit` (one argument: [0, start)); any of them may be a
+    scalar tensor (`tf.range(tf.shape(x)[0])`), read when run. The dtype, unless given, is the
+    widest of the arguments' (Python ints int32, floats float32), as in TF1."""
+    start, limit = (0, start) if limit is None else (start, limit)
+    args = (start, limit, delta)
+    out = dtypes.as_dtype(dtype).dtype if dtype is not None else _range_dtype(args)
+    if not builtins.any(isinstance(a, Symbol) for a in args):
+        return constant(np.arange(start, limit, delta).astype(out), dtype=out, name=name)
+    known = [known_scalar(a) if isinstance(a, Symbol) else a for a in args]
+    length = None if None in known else len(np.arange(*known))
+    return named(name, lambda: _node(so.Range(out, length), *(
+        (el.cast(a, out) if a.dtype != out else a) if isinstance(a, Symbol) else
+        np.asarray(a, out) for a in args), name="range"))
+
+
+def _range_dtype(args):
+    order = [np.dtype(t) for t in ("int32", "int64", "float32", "float64")]
+    kinds = [a.dtype if isinstance(a, Symbol) else
+             np.dtype(np.float32 if isinstance(a, float) or np.asarray(a).dtype.kind == "f"
+                      else np.int32) for a in args]
+    return builtins.max(kinds, key=lambda k: order.index(k) if k in order else 0)
 
 
 def linspace(start, stop, num, name="LinSpace"):

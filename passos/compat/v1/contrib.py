@@ -1,6 +1,6 @@
 """tf.contrib.layers: the parts teaching code uses (fully_connected, flatten, xavier_initializer,
 variance_scaling_initializer, l1/l2 regularizers), built on tf.layers and tf's initializers;
-tf.contrib.rnn: tf.nn.rnn_cell's cells and static_rnn."""
+tf.contrib.rnn: tf.nn.rnn_cell's cells, static_rnn and static_bidirectional_rnn."""
 import types
 
 from ... import arguments
@@ -68,8 +68,11 @@ layers = types.SimpleNamespace(
     variance_scaling_initializer=variance_scaling_initializer, l1_regularizer=l1_regularizer,
     l2_regularizer=l2_regularizer)
 
-rnn = types.SimpleNamespace(**vars(nn.rnn_cell), static_rnn=nn.static_rnn)
+rnn = types.SimpleNamespace(**vars(nn.rnn_cell), static_rnn=nn.static_rnn,
+                            static_bidirectional_rnn=nn.static_bidirectional_rnn)
 
 from .unsupported import module_getattr as _module_getattr  # noqa: E402 (TF1 names passos lacks)
 
 __getattr__ = _module_getattr(__name__)
+__path__ = []  # a package with no files: `import tf.contrib.<name>` asks the import hooks, which
+# explain a name passos lacks (passos.unsupported_names.MissingNames.find_spec)

@@ -153,13 +153,16 @@ IDENTITY, STOP_GRADIENT = Identity(), Identity(differentiable=False)
 
 
 def as_array(value, dtype=None):
-    """`value` as TF1 converts it: Python floats float32, Python ints int32, NumPy keeps its dtype."""
+    """`value` as TF1 converts it: Python floats float32, Python ints int32, text UTF-8 bytes,
+    NumPy keeps its dtype."""
     if isinstance(value, Tensor):
         value = value.data
     target = None if dtype is None else dtypes.as_dtype(dtype).dtype
     array = np.asarray(value)
     if array.dtype == object:
         raise TypeError(f"cannot make a tensor from {type(value).__name__} {value!r:.80}")
+    if array.dtype.kind == "U":  # TF1's strings are bytes: sess.run gives b'...', UTF-8 encoded
+        array = np.char.encode(array, "utf-8")
     if target is None and not isinstance(value, (np.ndarray, np.generic)):
         if array.dtype == np.float64:
             target = np.dtype(np.float32)

@@ -32,6 +32,7 @@ from .candidate_sampling import (log_uniform_candidate_sampler,  # noqa: F401 - 
 from .nn_dropout import dropout  # noqa: F401 - tf.nn's
 from .nn_sampled import nce_loss, sampled_softmax_loss  # noqa: F401 - tf.nn's
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_rnn  # noqa: F401 - tf.nn's
+from .rnn import static_bidirectional_rnn  # noqa: F401 - tf.nn's
 
 globals().update(_registered("tf.nn"))  # tf.nn.sigmoid, tf.nn.tanh: as tf.sigmoid, tf.tanh
 

@@ -1,4 +1,5 @@
-"""tf.nn.dynamic_rnn, static_rnn and bidirectional_dynamic_rnn: a cell over a whole sequence.
+"""tf.nn.dynamic_rnn, static_rnn and the bidirectional ones, dynamic and static: a cell over a
+whole sequence.
 
 A cell TF1 defines (`rnn_cell`, `rnn_wrappers`) runs the sequence as one recurrent op (its
 `sequence`): the loop over time happens inside the op, forward and back. Any other cell (a
@@ -43,12 +44,18 @@ def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,  #
     sequence_length steps): ((outputs_fw, outputs_bw), (state_fw, state_bw)), both outputs in
     the inputs' time order; variables under 'bidirectional_rnn/fw/' and '.../bw/'."""
     with variable_scope(scope or "bidirectional_rnn"):
-        with variable_scope("fw") as fw_scope:
-            y_fw, s_fw = _sequence("bidirectional_dynamic_rnn", cell_fw, inputs, sequence_length,
-                                   initial_state_fw, dtype, time_major, False, fw_scope)
-        with variable_scope("bw") as bw_scope:
-            y_bw, s_bw = _sequence("bidirectional_dynamic_rnn", cell_bw, inputs, sequence_length,
-                                   initial_state_bw, dtype, time_major, True, bw_scope)
+        return _both_ways("bidirectional_dynamic_rnn", cell_fw, cell_bw, inputs, sequence_length,
+                          initial_state_fw, initial_state_bw, dtype, time_major)
+
+
+def _both_ways(who, cell_fw, cell_bw, x, sequence_length, state_fw, state_bw, dtype, time_major):
+    """((outputs_fw, outputs_bw), (state_fw, state_bw)), variables under 'fw/' and 'bw/'."""
+    with variable_scope("fw") as fw_scope:
+        y_fw, s_fw = _sequence(who, cell_fw, x, sequence_length, state_fw, dtype, time_major,
+                               False, fw_scope)
+    with variable_scope("bw") as bw_scope:
+        y_bw, s_bw = _sequence(who, cell_bw, x, sequence_length, state_bw, dtype, time_major,
+                               True, bw_scope)
     return (y_fw, y_bw), (s_fw, s_bw)
 
 
@@ -56,14 +63,36 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
                scope=None):
     """`cell` over a list of inputs (batch, depth), one per step: (the list of outputs, the
     final state), as dynamic_rnn computes them."""
-    if not isinstance(inputs, (list, tuple)) or not inputs:
-        raise TypeError(f"static_rnn: inputs must be a non-empty list of tensors (batch, depth), "
-                        f"one per step, got {type(inputs).__name__}")
     with variable_scope(scope or "rnn") as varscope:
-        x = mv.stack(_inputs(*inputs), 1)
+        x = _stacked("static_rnn", inputs)
         y, state = _sequence("static_rnn", cell, x, sequence_length, initial_state, dtype, False,
                              False, varscope)
-        return [mv.getitem(y, (slice(None), t)) for t in range(len(inputs))], state
+        return _steps(y, len(inputs)), state
+
+
+def static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None,  # noqa: A002
+                             initial_state_bw=None, dtype=None, sequence_length=None, scope=None):
+    """cell_fw forward and cell_bw backward in time over a list of inputs (batch, depth):
+    (the list of outputs, each fw's and bw's joined on the last axis, state_fw, state_bw),
+    variables under 'bidirectional_rnn/fw/' and '.../bw/', as TF1's."""
+    with variable_scope(scope or "bidirectional_rnn"):
+        x = _stacked("static_bidirectional_rnn", inputs)
+        (y_fw, y_bw), (s_fw, s_bw) = _both_ways(
+            "static_bidirectional_rnn", cell_fw, cell_bw, x, sequence_length, initial_state_fw,
+            initial_state_bw, dtype, False)
+        return _steps(mv.concatenate([y_fw, y_bw], 2), len(inputs)), s_fw, s_bw
+
+
+def _stacked(who, inputs):
+    """A static RNN's list of step inputs (batch, depth) as one tensor (batch, time, depth)."""
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise TypeError(f"{who}: inputs must be a non-empty list of tensors (batch, depth), "
+                        f"one per step, got {type(inputs).__name__}")
+    return mv.stack(_inputs(*inputs), 1)
+
+
+def _steps(y, steps):
+    return [mv.getitem(y, (slice(None), t)) for t in range(steps)]
 
 
 def _sequence(who, cell, x, sequence_length, initial_state, dtype, time_major, backwards,

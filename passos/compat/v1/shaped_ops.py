@@ -128,3 +128,31 @@ class Slice(Op):
 
     def dtype(self, x, begin, size):
         return x
+
+
+class Range(Op):
+    """[start, start + delta, ...) below limit, its three scalar inputs read when run (tf.range
+    given `tf.shape(x)[0]`); `length` is the size when built (None where an input is unknown)."""
+
+    kind = "range"
+    differentiable = False  # TF1's Range has no gradient
+
+    def __init__(self, out, length):
+        self.out, self.length = out, length
+
+    def forward(self, start, limit, delta):
+        if delta == 0:
+            raise ValueError(f"range: delta must not be 0 (start {start}, limit {limit})")
+        return np.arange(start, limit, delta).astype(self.out, copy=False)
+
+    def vjp(self, gy, xs, y, saved, needs):
+        return None, None, None
+
+    def shape(self, start, limit, delta):
+        for what, s in (("start", start), ("limit", limit), ("delta", delta)):
+            if len(s):
+                raise ShapeError(f"range: {what} must be a scalar, got shape {describe(s)}")
+        return (self.length,)
+
+    def dtype(self, start, limit, delta):
+        return self.out

@@ -25,6 +25,8 @@ _LOOP = ("run the training loop yourself in a tf.Session, with tf.train.Saver fo
 _ONE_DEVICE = "passos runs in one process on the CPU; build and run the graph directly"
 _DECAY = ("compute the rate in Python and feed it through a placeholder, or use "
           "tf.train.exponential_decay / inverse_time_decay")
+_EAGER = ("passos.compat.v1 builds graphs run by a tf.Session, TF1's default; for define-by-run "
+          "code use passos' eager API (passos.tensor(..., requires_grad=True), loss.backward())")
 _NO_TF_GRAPHS = ("passos cannot load TensorFlow's graph files; build the graph in code and "
                  "restore the variables with tf.train.Saver().restore(sess, path)")
 
@@ -52,6 +54,7 @@ MISSING = {
         "scan": "use tf.while_loop with the running value as a loop variable",
         "TensorArray": "use tf.while_loop with loop variables, or tf.stack a Python list of tensors",
         "make_template": "share variables with tf.variable_scope(name, reuse=tf.AUTO_REUSE)",
+        "enable_eager_execution": _EAGER, "enable_v2_behavior": _EAGER,
     },
     "train": {
         "string_input_producer": _QUEUES, "input_producer": _QUEUES, "batch": _QUEUES,
@@ -83,6 +86,12 @@ MISSING = {
         "seq2seq": "passos has no seq2seq helpers; build encoder and decoder from "
                    "passos.keras.layers.LSTM or GRU",
         "distributions": "write the log-density with tf ops (tf.log, tf.square ...)",
+        "eager": _EAGER,
+        "factorization": "passos has no KMeans estimator; write the assignment and update steps "
+                         "with tf ops (tf.argmin of the distances, tf.unsorted_segment_sum)",
+        "tensor_forest": "passos has no decision forests; use scikit-learn's RandomForestClassifier",
+        "boosted_trees": "passos has no boosted trees; use scikit-learn's "
+                         "GradientBoostingClassifier",
     },
     "data": {
         "TFRecordDataset": _TFRECORDS, "TextLineDataset": _TEXT_FILES,
@@ -103,4 +112,5 @@ MISSING = {
 }
 
 _NAMES = MissingNames("passos.compat.v1", "TensorFlow 1.15", MISSING)
+_NAMES.install()  # `from tensorflow.contrib.slim import ...` gets the advice too
 error, module_getattr = _NAMES.error, _NAMES.module_getattr
