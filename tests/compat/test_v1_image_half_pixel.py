@@ -1,11 +1,10 @@
 """tf.image bilinear and nearest resizing with half_pixel_centers, against NumPy transcriptions
-of TF1.15's kernels (float32 coordinates) and PyTorch where the conventions coincide, with
-finite-difference gradients; and resize_images' preserve_aspect_ratio."""
+of TF1.15's kernels (float32 coordinates) and PyTorch where the conventions coincide; and
+resize_images' preserve_aspect_ratio. Their gradient checks are in test_v1_image_resize.py."""
 import numpy as np
 import pytest
 
 import passos.compat.v1 as tf
-from passos.gradcheck import numeric_gradient
 
 from tf1_graphs import fresh_graph, run  # noqa: F401 - fresh_graph: an autouse fixture
 
@@ -90,23 +89,6 @@ def test_half_pixel_centers_match_torch_where_conventions_coincide():
         legacy = run(tf.image.resize_nearest_neighbor(tf.constant(data), size))
         want = F.interpolate(first, size=size, mode="nearest")
         np.testing.assert_array_equal(legacy, want.movedim(1, -1).numpy())
-
-
-@pytest.mark.parametrize("build", [
-    lambda x: tf.image.resize_bilinear(x, [7, 3], half_pixel_centers=True),
-    lambda x: tf.image.resize_bilinear(x, [2, 8], half_pixel_centers=True),
-    lambda x: tf.image.resize_nearest_neighbor(x, [7, 3], half_pixel_centers=True),
-    lambda x: tf.image.resize_images(x, [9, 10], preserve_aspect_ratio=True),
-], ids=["bilinear_up", "bilinear_mixed", "nearest", "aspect"])
-def test_gradients_match_finite_differences(build):
-    value = rng.normal(size=(1, 4, 5, 2))
-    x = tf.placeholder(tf.float64, value.shape)
-    y = build(x)
-    loss = tf.reduce_sum(y * rng.normal(size=run(tf.shape(y), {x: value})))
-    (g,) = run(tf.gradients(loss, [x]), {x: value})
-    with tf.Session() as s:
-        numeric = numeric_gradient(lambda: float(s.run(loss, {x: value})), value)
-    np.testing.assert_allclose(g, numeric, rtol=1e-6, atol=1e-8)
 
 
 @pytest.mark.parametrize("image, size, kept", [

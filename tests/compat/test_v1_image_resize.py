@@ -131,7 +131,12 @@ def test_outputs_are_float32_for_integer_images():
     lambda x: tf.image.resize_bicubic(x, [6, 2], half_pixel_centers=True),
     lambda x: tf.image.resize_area(x, [2, 3]),
     lambda x: tf.image.resize_area(x, [5, 4], align_corners=True),
-], ids=["bicubic", "bicubic_aligned", "bicubic_half_pixel", "area", "area_aligned"])
+    lambda x: tf.image.resize_bilinear(x, [7, 3], half_pixel_centers=True),
+    lambda x: tf.image.resize_bilinear(x, [2, 8], half_pixel_centers=True),
+    lambda x: tf.image.resize_nearest_neighbor(x, [7, 3], half_pixel_centers=True),
+    lambda x: tf.image.resize_images(x, [9, 10], preserve_aspect_ratio=True),
+], ids=["bicubic", "bicubic_aligned", "bicubic_half_pixel", "area", "area_aligned",
+        "bilinear_half_pixel_up", "bilinear_half_pixel_mixed", "nearest_half_pixel", "aspect"])
 def test_gradients_match_finite_differences(build):
     value = rng.normal(size=(1, 4, 5, 2))
     x = tf.placeholder(tf.float64, value.shape)
